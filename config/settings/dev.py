@@ -1,0 +1,7 @@
+"""Laptop settings: DEBUG on unless the environment says otherwise."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+
+from config.settings.base import *  # noqa: E402,F403

@@ -1,0 +1,214 @@
+"""Who is here: organisations (SIREN), their establishments (SIRET), networks and memberships."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from maillage.directory.validators import validate_siren, validate_siret
+from maillage.referential.models import Commune, Department, Epci, HeadcountBand, LegalCategory, NafCode
+
+
+class Source(models.TextChoices):
+    SIRENE = "sirene", _("Répertoire SIRENE")
+    SPREADSHEET = "spreadsheet", _("Tableur importé")
+    MANUAL = "manual", _("Saisie")
+    DEMO = "demo", _("Démonstration")
+
+
+class Organisation(models.Model):
+    class SizeCategory(models.TextChoices):
+        PME = "PME", _("PME")
+        ETI = "ETI", _("ETI")
+        GE = "GE", _("Grande entreprise")
+
+    siren = models.CharField(_("SIREN"), max_length=9, unique=True, validators=[validate_siren])
+    name = models.CharField(_("dénomination"), max_length=255, db_index=True)
+    acronym = models.CharField(_("sigle"), max_length=50, blank=True)
+    legal_category = models.ForeignKey(
+        LegalCategory, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("catégorie juridique")
+    )
+    size_category = models.CharField(
+        _("catégorie d'entreprise"), max_length=3, choices=SizeCategory.choices, blank=True
+    )
+    naf = models.ForeignKey(
+        NafCode, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("NAF")
+    )
+    headcount_band = models.ForeignKey(
+        HeadcountBand, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("tranche d'effectifs")
+    )
+    creation_date = models.DateField(_("date de création"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.MANUAL)
+    is_generated = models.BooleanField(
+        _("générée"), default=False, help_text=_("Donnée fictive créée pour une démonstration ou un test.")
+    )
+    last_imported_at = models.DateTimeField(_("dernier import"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("entreprise")
+        verbose_name_plural = _("entreprises")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.siren})"
+
+
+class EstablishmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def in_network(self, network):
+        return self.filter(memberships__network=network)
+
+
+class Establishment(models.Model):
+    class GeoPrecision(models.TextChoices):
+        ADDRESS = "address", _("Adresse")
+        COMMUNE = "commune", _("Centre de la commune")
+        NONE = "none", _("Non localisé")
+
+    siret = models.CharField(_("SIRET"), max_length=14, unique=True, validators=[validate_siret])
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="establishments", verbose_name=_("entreprise")
+    )
+    name = models.CharField(_("nom"), max_length=255, blank=True, db_index=True)
+    trade_name = models.CharField(_("enseigne"), max_length=255, blank=True)
+    naf = models.ForeignKey(
+        NafCode, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("NAF")
+    )
+    headcount_band = models.ForeignKey(
+        HeadcountBand, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("tranche d'effectifs")
+    )
+    street = models.CharField(_("adresse"), max_length=255, blank=True)
+    address_complement = models.CharField(_("complément d'adresse"), max_length=255, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
+    city = models.CharField(_("ville"), max_length=100, blank=True)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("commune")
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    geo_precision = models.CharField(
+        _("précision de la localisation"),
+        max_length=8,
+        choices=GeoPrecision.choices,
+        default=GeoPrecision.NONE,
+    )
+    is_head_office = models.BooleanField(_("siège"), default=False)
+    is_active = models.BooleanField(_("actif"), default=True)
+    creation_date = models.DateField(_("date de création"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.MANUAL)
+    # Fingerprint of the imported SIRENE fields: a re-import skips rows whose hash is unchanged.
+    source_hash = models.CharField(max_length=32, blank=True, editable=False)
+    is_generated = models.BooleanField(
+        _("généré"), default=False, help_text=_("Donnée fictive créée pour une démonstration ou un test.")
+    )
+    last_imported_at = models.DateTimeField(_("dernier import"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EstablishmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("établissement")
+        verbose_name_plural = _("établissements")
+        ordering = ["siret"]
+        indexes = [models.Index(fields=["commune", "is_active"]), models.Index(fields=["naf", "is_active"])]
+
+    def __str__(self):
+        return f"{self.display_name} ({self.siret})"
+
+    @property
+    def display_name(self) -> str:
+        return self.trade_name or self.name or self.organisation.name
+
+
+class Network(models.Model):
+    slug = models.SlugField(_("identifiant"), unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    communes = models.ManyToManyField(
+        Commune, blank=True, related_name="networks", verbose_name=_("communes")
+    )
+    epcis = models.ManyToManyField(Epci, blank=True, related_name="networks", verbose_name=_("EPCI"))
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="networks", verbose_name=_("départements")
+    )
+    animators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="animated_networks", verbose_name=_("animateurs")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("réseau")
+        verbose_name_plural = _("réseaux")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def territory_communes(self):
+        """Every commune of the territory, whether listed alone or through its EPCI or department."""
+        return Commune.objects.filter(
+            models.Q(networks=self) | models.Q(epci__networks=self) | models.Q(department__networks=self)
+        ).distinct()
+
+
+class Membership(models.Model):
+    class Status(models.TextChoices):
+        PROSPECT = "prospect", _("Prospect")
+        MEMBER = "member", _("Adhérent")
+        FORMER = "former", _("Ancien adhérent")
+
+    class DuesStatus(models.TextChoices):
+        NOT_APPLICABLE = "n/a", _("Sans objet")
+        DUE = "due", _("À appeler")
+        PAID = "paid", _("Réglée")
+        LATE = "late", _("En retard")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="memberships")
+    status = models.CharField(_("statut"), max_length=8, choices=Status.choices, default=Status.PROSPECT)
+    joined_on = models.DateField(_("date d'adhésion"), null=True, blank=True)
+    left_on = models.DateField(_("date de départ"), null=True, blank=True)
+    dues_status = models.CharField(
+        _("cotisation"), max_length=4, choices=DuesStatus.choices, default=DuesStatus.NOT_APPLICABLE
+    )
+    category = models.CharField(_("collège"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("adhésion")
+        verbose_name_plural = _("adhésions")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "establishment"], name="unique_membership"),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True)
+                | models.Q(joined_on__isnull=True)
+                | models.Q(left_on__gte=models.F("joined_on")),
+                name="membership_left_after_joined",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.establishment} — {self.network}"
+
+
+class EstablishmentUser(models.Model):
+    """A person allowed to act for an establishment (plant manager, buyer, HR)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="establishment_links"
+    )
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="user_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("utilisateur de l'établissement")
+        verbose_name_plural = _("utilisateurs de l'établissement")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "establishment"], name="unique_establishment_user")
+        ]
