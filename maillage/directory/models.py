@@ -212,3 +212,6 @@ class EstablishmentUser(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "establishment"], name="unique_establishment_user")
         ]
+
+    def __str__(self):
+        return f"{self.user} — {self.establishment}"
