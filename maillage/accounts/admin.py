@@ -1,8 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.forms import EmailUserChangeForm, EmailUserCreationForm
 from maillage.accounts.models import User
+from maillage.directory.models import EstablishmentUser
+
+
+class EstablishmentLinkInline(admin.TabularInline):
+    model = EstablishmentUser
+    extra = 0
+    autocomplete_fields = ["establishment"]
+    verbose_name = _("établissement")
+    verbose_name_plural = _("établissements pour lesquels la personne agit")
 
 
 @admin.register(User)
@@ -11,11 +21,13 @@ class EmailUserAdmin(UserAdmin):
     form = EmailUserChangeForm
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "animated_networks"]
     search_fields = ["email", "first_name", "last_name"]
+    inlines = [EstablishmentLinkInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Identité", {"fields": ["first_name", "last_name"]}),
-        ("Droits", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Identité"), {"fields": ["first_name", "last_name"]}),
+        (_("Droits"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]

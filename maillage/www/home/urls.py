@@ -3,4 +3,7 @@ from django.urls import path
 from maillage.www.home import views
 
 app_name = "home"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("reseaux/<slug:slug>/", views.network_detail, name="network_detail"),
+]
