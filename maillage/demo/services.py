@@ -1,0 +1,212 @@
+"""Writes of the demo builder: create what is missing, never touch what exists.
+
+"Ensure" services make ``maillage demo`` idempotent: a record is looked up by its natural key
+(SIREN, SIRET, network + establishment, e-mail) and only missing ones are written, so a second
+run writes nothing and reports zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from maillage.accounts.models import User
+from maillage.directory.models import Establishment, EstablishmentUser, Membership, Network, Organisation
+
+
+@dataclass(frozen=True)
+class Written:
+    created: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class OrganisationSpec:
+    siren: str
+    name: str
+    naf_id: str | None
+    headcount_band_id: str | None
+    size_category: str
+    creation_date: date | None
+    is_generated: bool
+
+
+@dataclass(frozen=True)
+class EstablishmentSpec:
+    siret: str
+    name: str
+    naf_id: str | None
+    headcount_band_id: str | None
+    commune_id: str | None
+    postal_code: str
+    city: str
+    latitude: float | None
+    longitude: float | None
+    geo_precision: str
+    street: str = ""
+    is_head_office: bool = False
+    creation_date: date | None = None
+    is_generated: bool = False
+
+
+@dataclass(frozen=True)
+class MembershipSpec:
+    siret: str
+    status: str
+    dues_status: str
+    joined_on: date | None
+    left_on: date | None
+    category: str
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    email: str
+    password: str
+    first_name: str
+    last_name: str
+    is_staff: bool = False
+    establishment_siret: str | None = None
+    animator_of: Network | None = None
+    groups: Sequence[Group] = field(default_factory=tuple)
+
+
+@transaction.atomic
+def demo_organisations_ensure(*, specs: Sequence[OrganisationSpec], source: str) -> Written:
+    specs = list({s.siren: s for s in reversed(specs)}.values())[::-1]  # first spec of a SIREN wins
+    existing = set(
+        Organisation.objects.filter(siren__in=[s.siren for s in specs]).values_list("siren", flat=True)
+    )
+    new = [
+        Organisation(
+            siren=s.siren,
+            name=s.name,
+            naf_id=s.naf_id,
+            headcount_band_id=s.headcount_band_id,
+            size_category=s.size_category,
+            creation_date=s.creation_date,
+            is_generated=s.is_generated,
+            source=source,
+        )
+        for s in specs
+        if s.siren not in existing
+    ]
+    for organisation in new:
+        organisation.full_clean(exclude=["legal_category", "naf", "headcount_band"])
+    Organisation.objects.bulk_create(new, batch_size=500)
+    return Written(created=len(new), unchanged=len(specs) - len(new))
+
+
+@transaction.atomic
+def demo_establishments_ensure(*, specs: Sequence[EstablishmentSpec], source: str) -> Written:
+    """Establishments of already existing organisations (SIREN = the SIRET's first 9 digits)."""
+    existing = set(
+        Establishment.objects.filter(siret__in=[s.siret for s in specs]).values_list("siret", flat=True)
+    )
+    todo = [s for s in specs if s.siret not in existing]
+    organisations = dict(
+        Organisation.objects.filter(siren__in={s.siret[:9] for s in todo}).values_list("siren", "pk")
+    )
+    new = []
+    for s in todo:
+        establishment = Establishment(
+            siret=s.siret,
+            organisation_id=organisations[s.siret[:9]],
+            name=s.name,
+            naf_id=s.naf_id,
+            headcount_band_id=s.headcount_band_id,
+            commune_id=s.commune_id,
+            postal_code=s.postal_code,
+            city=s.city,
+            street=s.street,
+            latitude=s.latitude,
+            longitude=s.longitude,
+            geo_precision=s.geo_precision,
+            is_head_office=s.is_head_office,
+            creation_date=s.creation_date,
+            is_generated=s.is_generated,
+            source=source,
+        )
+        establishment.full_clean(exclude=["organisation", "naf", "headcount_band", "commune"])
+        new.append(establishment)
+    Establishment.objects.bulk_create(new, batch_size=500)
+    return Written(created=len(new), unchanged=len(specs) - len(new))
+
+
+@transaction.atomic
+def demo_memberships_ensure(*, network: Network, specs: Sequence[MembershipSpec]) -> Written:
+    establishments = dict(
+        Establishment.objects.filter(siret__in=[s.siret for s in specs]).values_list("siret", "pk")
+    )
+    existing = set(
+        network.memberships.filter(establishment_id__in=establishments.values()).values_list(
+            "establishment_id", flat=True
+        )
+    )
+    new = [
+        Membership(
+            network=network,
+            establishment_id=establishments[s.siret],
+            status=s.status,
+            dues_status=s.dues_status,
+            joined_on=s.joined_on,
+            left_on=s.left_on,
+            category=s.category,
+        )
+        for s in specs
+        if establishments[s.siret] not in existing
+    ]
+    Membership.objects.bulk_create(new, batch_size=500)
+    return Written(created=len(new), unchanged=len(specs) - len(new))
+
+
+@transaction.atomic
+def demo_group_ensure(*, name: str, permissions: Sequence[tuple[str, str]]) -> tuple[Group, int]:
+    """A group holding ``(app_label, codename)`` permissions; the count is 1 if anything was added."""
+    group, created = Group.objects.get_or_create(name=name)
+    wanted = set()
+    for app_label, codename in permissions:
+        wanted.add(Permission.objects.get(content_type__app_label=app_label, codename=codename).pk)
+    missing = wanted - set(group.permissions.values_list("pk", flat=True))
+    if missing:
+        group.permissions.add(*missing)
+    return group, int(created or bool(missing))
+
+
+@transaction.atomic
+def demo_account_ensure(*, spec: AccountSpec) -> int:
+    """The account as specified, its demo password working; returns 1 if anything was written."""
+    changed = 0
+    user = User.objects.filter(email=spec.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=spec.email,
+            password=spec.password,
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+            is_staff=spec.is_staff,
+        )
+        changed = 1
+    elif not user.check_password(spec.password) or not user.is_active or user.is_staff != spec.is_staff:
+        # Someone changed the demo account: put back what the demo prints.
+        user.set_password(spec.password)
+        user.is_active = True
+        user.is_staff = spec.is_staff
+        user.save()
+        changed = 1
+    missing_groups = [g for g in spec.groups if not user.groups.filter(pk=g.pk).exists()]
+    if missing_groups:
+        user.groups.add(*missing_groups)
+        changed = 1
+    if spec.establishment_siret:
+        establishment = Establishment.objects.get(siret=spec.establishment_siret)
+        _, created = EstablishmentUser.objects.get_or_create(user=user, establishment=establishment)
+        changed |= int(created)
+    if spec.animator_of is not None and not spec.animator_of.animators.filter(pk=user.pk).exists():
+        spec.animator_of.animators.add(user)
+        changed = 1
+    return changed
