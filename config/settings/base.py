@@ -36,6 +36,9 @@ DEBUG = env_bool("DEBUG", False)
 # Where the SQLite database, downloaded reference files, import reports and indexes live.
 DATA_DIR = Path(os.environ.get("MAILLAGE_DATA_DIR", BASE_DIR / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+MAILLAGE_REFERENTIAL_SOURCE = os.environ.get("MAILLAGE_REFERENTIAL_SOURCE") or next(
+    (str(p) for p in [BASE_DIR.parent / "shared" / "data"] if p.is_dir()), ""
+)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:

@@ -71,6 +71,11 @@ class Commune(models.Model):
 
     insee_code = models.CharField(_("code INSEE"), max_length=5, primary_key=True)
     name = models.CharField(_("nom"), max_length=100, db_index=True)
+    # Lower case, no accents, hyphens and apostrophes as spaces, "st" spelt "saint": lets
+    # selectors match names the same way on SQLite and PostgreSQL (no unaccent extension).
+    search_name = models.CharField(
+        _("nom normalisé"), max_length=100, db_index=True, default="", editable=False
+    )
     kind = models.CharField(_("type"), max_length=24, choices=Kind.choices, default=Kind.CURRENT)
     # Arrondissements of Paris/Lyon/Marseille and delegated communes point to their commune.
     parent = models.ForeignKey(
@@ -141,7 +146,7 @@ class NafCode(models.Model):
 
 class HeadcountBand(models.Model):
     code = models.CharField(_("code"), max_length=2, primary_key=True)
-    label = models.CharField(_("libellé"), max_length=100)
+    label = models.CharField(_("libellé"), max_length=255)
     min_employees = models.PositiveIntegerField(_("effectif minimum"), null=True, blank=True)
     max_employees = models.PositiveIntegerField(_("effectif maximum"), null=True, blank=True)
 
@@ -175,6 +180,12 @@ class RomeCode(models.Model):
     code = models.CharField(_("code ROME"), max_length=5, primary_key=True)
     ogr_code = models.CharField(_("code OGR"), max_length=10, blank=True)
     label = models.CharField(_("libellé"), max_length=255)
+    # ROME 4.0 attaches some fiches to a main fiche (code_rome_parent); main fiches have none.
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    grand_domain = models.CharField(_("grand domaine"), max_length=1, blank=True, db_index=True)
+    grand_domain_label = models.CharField(_("libellé du grand domaine"), max_length=255, blank=True)
     professional_domain = models.CharField(_("domaine professionnel"), max_length=3, blank=True)
     professional_domain_label = models.CharField(_("libellé du domaine"), max_length=255, blank=True)
 
