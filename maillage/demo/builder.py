@@ -53,7 +53,7 @@ MEMBER_COUNT = 80
 PROSPECT_COUNT = 30
 FORMER_COUNT = 6
 # The index file lists companies of 50+ employees: mix in small bands, as in a real territory.
-SMALL_BAND_SHARE = 0.65
+SMALL_BAND_SHARE = 0.8
 REAL_SITE_NIC = 9999
 
 
@@ -314,7 +314,7 @@ def _random_date(rng: np.random.Generator, start: date, end: date) -> date:
 def memberships_bring(network: Network, sirets: list[str], report: DemoReport, *, seed: int) -> list[str]:
     """Members, prospects and former members drawn among the demo's territory establishments.
 
-    Larger companies are likelier to join (weight grows with the square root of the band's
+    Larger companies are likelier to join (weight grows with the logarithm of the band's
     lower bound). Returns the members' SIRETs, in draw order.
     """
     rng = _rng(seed, "memberships")
@@ -323,7 +323,7 @@ def memberships_bring(network: Network, sirets: list[str], report: DemoReport, *
         for e in Establishment.objects.filter(siret__in=sirets).select_related("headcount_band", "naf")
     }
     ordered = sorted(establishments)
-    weights = np.array([1 + np.sqrt(_min_employees(establishments[s])) for s in ordered])
+    weights = np.array([1 + np.log1p(_min_employees(establishments[s])) for s in ordered])
     wanted = min(len(ordered), MEMBER_COUNT + PROSPECT_COUNT + FORMER_COUNT)
     drawn = [
         ordered[i] for i in rng.choice(len(ordered), size=wanted, replace=False, p=weights / weights.sum())

@@ -1,0 +1,107 @@
+"""Build the demo territory "Industries Alsace du Nord" (``make demo`` runs it after ``migrate``).
+
+    maillage demo [--data-dir DIR] [--seed N] [--generated N]
+
+Idempotent: a second run writes nothing and says so. Loads the referential first when it is
+empty, then brings in the real companies of the shared data files that fit the territory,
+completes with seeded fictitious establishments (flagged ``is_generated``), members and
+three demo accounts whose passwords are printed at the end. The demo writes by design: there
+is no dry run (it never touches records it did not create).
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from maillage.demo import real
+from maillage.demo.accounts import demo_accounts_ensure
+from maillage.demo.builder import DEFAULT_SEED, GENERATED_COUNT, demo_build
+from maillage.demo.territory import TerritoryError
+from maillage.referential.models import Commune, Epci, HeadcountBand, NafCode
+
+DEMO_URL = "http://127.0.0.1:8000/"
+
+
+def referential_source() -> str:
+    return str(getattr(settings, "MAILLAGE_REFERENTIAL_SOURCE", "") or "")
+
+
+class Command(BaseCommand):
+    help = "Construit le territoire de démonstration « Industries Alsace du Nord » (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--data-dir",
+            type=Path,
+            help="Dossier des données réelles (par défaut : la source du référentiel, "
+            "réglage MAILLAGE_REFERENTIAL_SOURCE).",
+        )
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Graine des données générées.")
+        parser.add_argument(
+            "--generated", type=int, default=GENERATED_COUNT, help="Nombre d'établissements fictifs."
+        )
+
+    def handle(self, *args, data_dir=None, seed, generated, verbosity=1, **options):
+        source = referential_source()
+        if data_dir is None:
+            if not source or source.startswith(("http://", "https://")):
+                raise CommandError(
+                    "Indiquez --data-dir : la source du référentiel n'est pas un dossier local."
+                )
+            data_dir = Path(source)
+        if not data_dir.is_dir():
+            raise CommandError(f"{data_dir} : dossier de données introuvable (option --data-dir).")
+
+        if self._referential_missing():
+            self.stdout.write("Référentiel absent : chargement depuis la source par défaut…")
+            call_command("load_referential", wet_run=True, verbosity=verbosity, stdout=self.stdout)
+            if self._referential_missing():
+                raise CommandError("Le référentiel est toujours vide après load-referential.")
+        try:
+            network, report, members = demo_build(data_dir=data_dir, seed=seed, generated=generated)
+        except (real.DemoDataError, TerritoryError) as exc:
+            raise CommandError(str(exc)) from exc
+        if len(members) < 2:
+            raise CommandError("Trop peu d'adhérents pour rattacher les comptes de démonstration.")
+        logins, report.accounts_written = demo_accounts_ensure(network, members)
+        self._print(network, report, logins)
+
+    @staticmethod
+    def _referential_missing() -> bool:
+        return not (
+            Commune.objects.exists()
+            and Epci.objects.exists()
+            and NafCode.objects.exists()
+            and HeadcountBand.objects.exists()
+        )
+
+    def _print(self, network, report, logins):
+        def line(label, written):
+            self.stdout.write(f"  {label:<52} {written.created:>5} créés, {written.unchanged:>5} déjà là")
+
+        self.stdout.write(f"Réseau « {network.name} » ({network.slug}) : {network.epcis.count()} EPCI.")
+        line("Entreprises réelles du Bas-Rhin (index égalité)", report.real_organisations)
+        line("  … leur établissement placé dans le territoire", report.placed_sites)
+        line("Établissements réels d'Alsace (SIRENE, BITD)", report.real_sites)
+        if report.real_sites_outside_territory:
+            outside = report.real_sites_outside_territory
+            self.stdout.write(f"  dont {outside} hors du territoire (dans l'annuaire, sans adhésion)")
+        line("Entreprises fictives", report.generated_organisations)
+        line("Établissements fictifs", report.generated_establishments)
+        line("Adhésions (adhérents, prospects, anciens)", report.memberships)
+        for reason, count in sorted(report.skipped.items()):
+            self.stdout.write(f"  ignorés ({reason}) : {count}")
+        for rejection in report.rejections:
+            self.stdout.write(f"  non repris : {rejection}")
+        if report.changes:
+            self.stdout.write(self.style.SUCCESS(f"{report.changes} enregistrements écrits."))
+        else:
+            self.stdout.write(self.style.SUCCESS("Démo déjà en place : aucune modification."))
+        self.stdout.write(
+            f"\nOuvrez {DEMO_URL} — comptes de démonstration (mots de passe de démo uniquement) :"
+        )
+        for login in logins:
+            self.stdout.write(f"  {login.email:<32} {login.password:<18} {login.role}")
+        self.stdout.write(f"  Administration : {DEMO_URL}admin/")
