@@ -1,0 +1,110 @@
+"""The home page: a single network's page, or the list of networks."""
+
+import pytest
+from django.urls import reverse
+
+from maillage.directory.models import Membership
+from tests.www.factories import (
+    CommuneFactory,
+    EstablishmentFactory,
+    HeadcountBandFactory,
+    MembershipFactory,
+    NetworkFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def network():
+    commune = CommuneFactory(name="Haguenau")
+    network = NetworkFactory(name="Industries Alsace du Nord", description="Les industriels du Nord.")
+    network.epcis.add(commune.epci)
+    big = HeadcountBandFactory(code="32", label="250 à 499 salariés", min_employees=250, max_employees=499)
+    MembershipFactory(network=network, establishment__name="Tôlerie Kieffer", establishment__commune=commune)
+    MembershipFactory(
+        network=network, establishment__name="Fonderie Roth", establishment__commune=commune,
+        establishment__headcount_band=big,
+    )  # fmt: skip
+    MembershipFactory(network=network, establishment__name="Prospect Lutz", status=Membership.Status.PROSPECT)
+    EstablishmentFactory(name="Non adhérent Braun", commune=commune)
+    return network
+
+
+def test_single_network_home_page_is_in_french_with_figures_and_members(client, network):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="fr">' in html
+    assert "Industries Alsace du Nord" in html
+    assert "Chiffres clés" in html
+    assert "Tôlerie Kieffer" in html and "Fonderie Roth" in html and "Haguenau" in html
+    figures = response.context["figures"]
+    assert figures.members == 2
+    assert figures.prospects == 1
+    assert (figures.jobs_min, figures.jobs_max) == (20 + 250, 49 + 499)
+    assert figures.territory_establishments == 3  # two members and one non-member in Haguenau
+    assert figures.communes_covered == 1
+
+
+def test_prospects_and_non_members_are_not_listed(client, network):
+    html = client.get("/").content.decode()
+    assert "Prospect Lutz" not in html
+    assert "Non adhérent Braun" not in html
+
+
+def test_home_page_in_english(client, network):
+    client.cookies["django_language"] = "en"
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Key figures" in html
+    assert "Members" in html
+    assert "Chiffres clés" not in html
+
+
+def test_language_switcher_sets_english(client, network):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    assert "Key figures" in response.content.decode()
+
+
+def test_several_networks_are_listed_and_each_has_its_page(client, network):
+    other = NetworkFactory(name="Vallée de la Bresle")
+    MembershipFactory(network=other, establishment__name="Verrerie de la Bresle")
+    index = client.get("/").content.decode()
+    assert "Industries Alsace du Nord" in index and "Vallée de la Bresle" in index
+    page = client.get(reverse("home:network_detail", args=[other.slug])).content.decode()
+    assert "Verrerie de la Bresle" in page
+    assert "Tôlerie Kieffer" not in page
+    assert "Fonderie Roth" not in page
+
+
+def test_unknown_network_is_404(client, network):
+    assert client.get("/reseaux/inconnu/").status_code == 404
+
+
+def test_no_network_yet_says_how_to_start(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "make demo" in response.content.decode()
+
+
+def test_member_list_is_paginated_with_bounded_queries(client, network, django_assert_max_num_queries):
+    for i in range(60):
+        MembershipFactory(network=network, establishment__name=f"Adhérent {i:02d}")
+    with django_assert_max_num_queries(10):
+        first = client.get("/")
+    with django_assert_max_num_queries(10):
+        third = client.get("/?page=3")
+    assert len(first.context["page"].object_list) == 25
+    assert first.context["page"].paginator.count == 62
+    assert len(third.context["page"].object_list) == 12
+    assert 'rel="next"' in first.content.decode()
+
+
+def test_generated_establishments_are_marked(client, network):
+    MembershipFactory(
+        network=network, establishment__name="Usinage fictif", establishment__is_generated=True,
+        establishment__organisation__is_generated=True,
+    )  # fmt: skip
+    html = client.get("/").content.decode()
+    assert "fictif" in html
