@@ -10,11 +10,18 @@ PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install demo test test-sqlite test-postgres quality format bench clean
+.PHONY: install messages demo test test-sqlite test-postgres quality format bench clean
 
 # Idempotent: creates .venv once, then syncs it to uv.lock exactly (uv is in the lock too).
 install: $(UV)
 	@$(UV) sync --frozen --quiet
+	@$(MAKE) --no-print-directory messages
+
+# Translations: the .po files are committed, the .mo files are built here (gettext's msgfmt).
+messages:
+	@if command -v msgfmt >/dev/null; then \
+	  for po in maillage/locale/*/LC_MESSAGES/django.po; do msgfmt --check -o "$${po%.po}.mo" "$$po"; done; \
+	else echo "msgfmt not found (apt-get install gettext): the interface stays in French only."; fi
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
