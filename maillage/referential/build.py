@@ -36,7 +36,7 @@ from maillage.referential.models import (
 )
 from maillage.referential.text import normalize_name
 
-# Paris, Lyon and Marseille: the commune's point is the mean of its arrondissements' points.
+# Paris, Lyon and Marseille: La Poste lists only their arrondissements.
 MUNICIPAL_DISTRICT_CITIES = {"75056", "69123", "13055"}
 COORDINATE_DECIMALS = 6  # about 0.1 m: stable across runs and databases
 
@@ -172,11 +172,13 @@ def build_communes(source: sources.Source) -> Built:
             point = _median_point([p for former in record.former_codes for p in points.get(former, [])])
         coordinates[code] = point
     for city in MUNICIPAL_DISTRICT_CITIES & current.keys():
-        districts = [coordinates[c] for c, r in current.items() if r.parent == city and coordinates[c]]
-        if districts:
+        # Mean of every La Poste point of the arrondissements, as in the derived
+        # communes_2026_geo_epci.csv: La Poste files these cities by arrondissement only.
+        district_points = [p for c, r in current.items() if r.parent == city for p in points.get(c, [])]
+        if district_points:
             coordinates[city] = (
-                statistics.fmean(p[0] for p in districts),
-                statistics.fmean(p[1] for p in districts),
+                statistics.fmean(p[0] for p in district_points),
+                statistics.fmean(p[1] for p in district_points),
             )
     for code in kept_others:
         coordinates[code] = _median_point(points.get(code, []))

@@ -205,10 +205,13 @@ def json_array(source: SourceFile) -> Iterator[JsonItem]:
     while True:
         line += text.count("\n", last, position)
         last = position
+        if position >= len(text):
+            raise fail(_("fin du fichier inattendue (fichier tronqué ?)"), position)
         try:
             value, end = decoder.raw_decode(text, position)
         except json.JSONDecodeError as exc:
-            raise fail(exc.msg, exc.pos) from None
+            truncated = exc.pos >= len(text.rstrip())
+            raise fail(exc.msg + (_(" ; fichier tronqué ?") if truncated else ""), exc.pos) from None
         yield JsonItem(line, value)
         position = whitespace.match(text, end).end()
         if text.startswith(",", position):
@@ -216,7 +219,7 @@ def json_array(source: SourceFile) -> Iterator[JsonItem]:
         elif text.startswith("]", position):
             break
         else:
-            found = _("fin du fichier") if position >= len(text) else repr(text[position])
+            found = _("la fin du fichier (tronqué ?)") if position >= len(text) else repr(text[position])
             raise fail(_("« , » ou « ] » attendu, trouvé %(found)s") % {"found": found}, position)
     rest = whitespace.match(text, position + 1).end()
     if rest < len(text):
