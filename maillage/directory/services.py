@@ -1,0 +1,167 @@
+"""Writes to the directory: organisations, establishments, memberships.
+
+Every function validates with the model's validators (``full_clean``) and writes atomically;
+bulk imports go through ``establishments_bulk_upsert``, whose rows were validated by their
+parser and are written by ``maillage.directory.bulk``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import polars as pl
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from maillage.directory import bulk
+from maillage.directory.models import Establishment, Membership, Network, Organisation
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    siren: str,
+    name: str,
+    acronym: str = "",
+    legal_category_id: str | None = None,
+    size_category: str = "",
+    naf_id: str | None = None,
+    headcount_band_id: str | None = None,
+    creation_date: date | None = None,
+    is_active: bool = True,
+    source: str = Organisation._meta.get_field("source").default,
+    is_generated: bool = False,
+) -> Organisation:
+    organisation = Organisation(
+        siren=siren,
+        name=name,
+        acronym=acronym,
+        legal_category_id=legal_category_id,
+        size_category=size_category,
+        naf_id=naf_id,
+        headcount_band_id=headcount_band_id,
+        creation_date=creation_date,
+        is_active=is_active,
+        source=source,
+        is_generated=is_generated,
+    )
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def establishment_create(
+    *,
+    siret: str,
+    organisation: Organisation,
+    name: str = "",
+    trade_name: str = "",
+    naf_id: str | None = None,
+    headcount_band_id: str | None = None,
+    street: str = "",
+    address_complement: str = "",
+    postal_code: str = "",
+    city: str = "",
+    commune_id: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    geo_precision: str = Establishment.GeoPrecision.NONE,
+    is_head_office: bool = False,
+    is_active: bool = True,
+    creation_date: date | None = None,
+    source: str = Establishment._meta.get_field("source").default,
+    is_generated: bool = False,
+) -> Establishment:
+    if not siret.startswith(organisation.siren):
+        raise ValidationError({"siret": "Le SIRET doit commencer par le SIREN de l'entreprise."})
+    establishment = Establishment(
+        siret=siret,
+        organisation=organisation,
+        name=name,
+        trade_name=trade_name,
+        naf_id=naf_id,
+        headcount_band_id=headcount_band_id,
+        street=street,
+        address_complement=address_complement,
+        postal_code=postal_code,
+        city=city,
+        commune_id=commune_id,
+        latitude=latitude,
+        longitude=longitude,
+        geo_precision=geo_precision,
+        is_head_office=is_head_office,
+        is_active=is_active,
+        creation_date=creation_date,
+        source=source,
+        is_generated=is_generated,
+    )
+    establishment.full_clean()
+    establishment.save()
+    return establishment
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def membership_set(
+    *,
+    network: Network,
+    establishment: Establishment,
+    status: str,
+    joined_on: date | None | object = _UNSET,
+    left_on: date | None | object = _UNSET,
+    dues_status: str | object = _UNSET,
+    category: str | object = _UNSET,
+) -> Membership:
+    """Create or update the membership of ``establishment`` in ``network``; unset fields keep their value."""
+    membership = Membership.objects.filter(network=network, establishment=establishment).first()
+    if membership is None:
+        membership = Membership(network=network, establishment=establishment)
+    membership.status = status
+    for field, value in (
+        ("joined_on", joined_on),
+        ("left_on", left_on),
+        ("dues_status", dues_status),
+        ("category", category),
+    ):
+        if value is not _UNSET:
+            setattr(membership, field, value)
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@dataclass(frozen=True)
+class BulkUpsertResult:
+    organisations_written: int
+    establishments_written: int
+
+
+@transaction.atomic
+def establishments_bulk_upsert(
+    *,
+    establishments: pl.DataFrame,
+    organisations: pl.DataFrame,
+    imported_at: datetime | None = None,
+) -> BulkUpsertResult:
+    """Upsert a batch of validated establishments and their organisations, all or nothing.
+
+    ``establishments`` has the columns ``bulk.ESTABLISHMENT_COLUMNS`` (``siren`` names the
+    organisation); ``organisations`` has ``bulk.ORGANISATION_COLUMNS`` plus a boolean
+    ``overwrite``: organisations are created when missing, and those with ``overwrite`` (data
+    from the legal-unit register) also get their changed fields updated. Establishments whose
+    ``source_hash`` did not change are left untouched.
+    """
+    now = imported_at or timezone.now()
+    missing = set(establishments["siren"].unique()) - set(organisations["siren"])
+    if missing:
+        raise ValueError(f"establishments without organisation row: {sorted(missing)[:5]}")
+    overwrite = organisations["overwrite"]
+    orgs = bulk.upsert_organisations(organisations.filter(overwrite), overwrite=True, now=now)
+    orgs += bulk.upsert_organisations(organisations.filter(~overwrite), overwrite=False, now=now)
+    ests = bulk.upsert_establishments(establishments, now=now)
+    return BulkUpsertResult(organisations_written=orgs, establishments_written=ests)
