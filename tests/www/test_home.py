@@ -39,6 +39,7 @@ def test_single_network_home_page_is_in_french_with_figures_and_members(client, 
     assert "Industries Alsace du Nord" in html
     assert "Chiffres clés" in html
     assert "Tôlerie Kieffer" in html and "Fonderie Roth" in html and "Haguenau" in html
+    assert "250 à 499 salariés" in html
     figures = response.context["figures"]
     assert figures.members == 2
     assert figures.prospects == 1
@@ -59,6 +60,7 @@ def test_home_page_in_english(client, network):
     assert '<html lang="en">' in html
     assert "Key figures" in html
     assert "Members" in html
+    assert "250 to 499 employees" in html
     assert "Chiffres clés" not in html
 
 
