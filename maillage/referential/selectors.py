@@ -17,8 +17,8 @@ MAX_CANDIDATES = 50
 class CommuneResolution:
     """``commune`` is set when the text designates one commune; ``candidates`` lists every match.
 
-    ``matched_by`` says how: ``"insee"``, ``"postal_code"``, ``"name"``, ``"postal_code+name"``,
-    or ``""`` when nothing matched.
+    ``matched_by`` says how: ``"insee"``, ``"postal_code"``, ``"insee|postal_code"`` (both
+    readings matched), ``"name"``, ``"postal_code+name"``, or ``""`` when nothing matched.
     """
 
     commune: Commune | None
@@ -63,23 +63,30 @@ def _resolved(candidates: list[Commune], matched_by: str) -> CommuneResolution:
     return CommuneResolution(commune, candidates, matched_by if candidates else "")
 
 
-def commune_resolve(text: str) -> CommuneResolution:
+def commune_resolve(text: str, *, prefer: str | None = None) -> CommuneResolution:
     """Resolve an INSEE code (``67180``, ``2A004``), a postal code (``67500``), a name
     (accents, case, hyphens and « St »/« Saint » ignored), ``"Name (67)"`` or ``"67500 Name"``.
 
-    An INSEE code wins over the same digits read as a postal code (``13001`` is Aix-en-Provence,
-    not Marseille 1er); the postal-code reading is then still offered in ``candidates``.
+    Five digits can be both: ``67500`` is Urmatt's INSEE code and Haguenau's postal code.
+    When the two readings designate different communes the result is ambiguous (INSEE match
+    first among the candidates) unless ``prefer`` is ``"insee"`` or ``"postal_code"``.
     """
     text = " ".join((text or "").split())
     if not text:
         return CommuneResolution(None)
     if _INSEE.fullmatch(text):
-        commune = _base().filter(insee_code=text.upper()).first()
-        postal = _by_postal_code(text) if _POSTAL.fullmatch(text) else []
-        if commune is not None:
-            others = [c for c in postal if c.insee_code != commune.insee_code]
-            return CommuneResolution(commune, [commune, *others][:MAX_CANDIDATES], "insee")
-        return _resolved(postal, "postal_code")
+        by_insee = list(_base().filter(insee_code=text.upper()))
+        by_postal = _by_postal_code(text) if _POSTAL.fullmatch(text) else []
+        if prefer == "insee" and by_insee:
+            return _resolved(by_insee, "insee")
+        if prefer == "postal_code" and by_postal:
+            return _resolved(by_postal, "postal_code")
+        if by_insee and not [c for c in by_postal if c.insee_code != by_insee[0].insee_code]:
+            return _resolved(by_insee, "insee")
+        if not by_insee:
+            return _resolved(by_postal, "postal_code")
+        others = [c for c in by_postal if c.insee_code != by_insee[0].insee_code]
+        return CommuneResolution(None, [*by_insee, *others][:MAX_CANDIDATES], "insee|postal_code")
 
     tokens = text.split()
     postal_codes = [token for token in tokens if _POSTAL.fullmatch(token)]

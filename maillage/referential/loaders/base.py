@@ -192,7 +192,7 @@ def json_array(source: SourceFile) -> Iterator[JsonItem]:
         at_line = _line_of(text, at)
         column = at - (text.rfind("\n", 0, at) + 1) + 1
         return source.error(
-            _("JSON invalide : %(message)s (colonne %(column)d)") % {"message": message, "column": column},
+            _("JSON invalide (colonne %(column)d) : %(message)s") % {"message": message, "column": column},
             line=at_line,
         )
 
