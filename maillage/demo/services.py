@@ -1,5 +1,10 @@
 """Writes of the demo builder: create what is missing, never touch what exists.
 
+Organisations, establishments and memberships are written by ``maillage.directory.services``
+(one record at a time: the bulk upsert is SIRENE-specific, it stamps ``source=sirene`` and
+``is_generated=False``); this module adds what the directory has no service for, the demo
+group and accounts.
+
 "Ensure" services make ``maillage demo`` idempotent: a record is looked up by its natural key
 (SIREN, SIRET, network + establishment, e-mail) and only missing ones are written, so a second
 run writes nothing and reports zero.
@@ -15,7 +20,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from maillage.accounts.models import User
-from maillage.directory.models import Establishment, EstablishmentUser, Membership, Network, Organisation
+from maillage.directory.models import Establishment, EstablishmentUser, Network, Organisation
+from maillage.directory.services import establishment_create, membership_set, organisation_create
 
 
 @dataclass(frozen=True)
@@ -81,8 +87,9 @@ def demo_organisations_ensure(*, specs: Sequence[OrganisationSpec], source: str)
     existing = set(
         Organisation.objects.filter(siren__in=[s.siren for s in specs]).values_list("siren", flat=True)
     )
-    new = [
-        Organisation(
+    new = [s for s in specs if s.siren not in existing]
+    for s in new:
+        organisation_create(
             siren=s.siren,
             name=s.name,
             naf_id=s.naf_id,
@@ -92,12 +99,6 @@ def demo_organisations_ensure(*, specs: Sequence[OrganisationSpec], source: str)
             is_generated=s.is_generated,
             source=source,
         )
-        for s in specs
-        if s.siren not in existing
-    ]
-    for organisation in new:
-        organisation.full_clean(exclude=["legal_category", "naf", "headcount_band"])
-    Organisation.objects.bulk_create(new, batch_size=500)
     return Written(created=len(new), unchanged=len(specs) - len(new))
 
 
@@ -107,15 +108,12 @@ def demo_establishments_ensure(*, specs: Sequence[EstablishmentSpec], source: st
     existing = set(
         Establishment.objects.filter(siret__in=[s.siret for s in specs]).values_list("siret", flat=True)
     )
-    todo = [s for s in specs if s.siret not in existing]
-    organisations = dict(
-        Organisation.objects.filter(siren__in={s.siret[:9] for s in todo}).values_list("siren", "pk")
-    )
-    new = []
-    for s in todo:
-        establishment = Establishment(
+    new = [s for s in specs if s.siret not in existing]
+    organisations = Organisation.objects.in_bulk({s.siret[:9] for s in new}, field_name="siren")
+    for s in new:
+        establishment_create(
             siret=s.siret,
-            organisation_id=organisations[s.siret[:9]],
+            organisation=organisations[s.siret[:9]],
             name=s.name,
             naf_id=s.naf_id,
             headcount_band_id=s.headcount_band_id,
@@ -131,36 +129,29 @@ def demo_establishments_ensure(*, specs: Sequence[EstablishmentSpec], source: st
             is_generated=s.is_generated,
             source=source,
         )
-        establishment.full_clean(exclude=["organisation", "naf", "headcount_band", "commune"])
-        new.append(establishment)
-    Establishment.objects.bulk_create(new, batch_size=500)
     return Written(created=len(new), unchanged=len(specs) - len(new))
 
 
 @transaction.atomic
 def demo_memberships_ensure(*, network: Network, specs: Sequence[MembershipSpec]) -> Written:
-    establishments = dict(
-        Establishment.objects.filter(siret__in=[s.siret for s in specs]).values_list("siret", "pk")
-    )
+    """Missing memberships only: one an animator has since edited is left as it is."""
+    establishments = Establishment.objects.in_bulk([s.siret for s in specs], field_name="siret")
     existing = set(
-        network.memberships.filter(establishment_id__in=establishments.values()).values_list(
-            "establishment_id", flat=True
+        network.memberships.filter(establishment__siret__in=establishments).values_list(
+            "establishment__siret", flat=True
         )
     )
-    new = [
-        Membership(
+    new = [s for s in specs if s.siret not in existing]
+    for s in new:
+        membership_set(
             network=network,
-            establishment_id=establishments[s.siret],
+            establishment=establishments[s.siret],
             status=s.status,
             dues_status=s.dues_status,
             joined_on=s.joined_on,
             left_on=s.left_on,
             category=s.category,
         )
-        for s in specs
-        if establishments[s.siret] not in existing
-    ]
-    Membership.objects.bulk_create(new, batch_size=500)
     return Written(created=len(new), unchanged=len(specs) - len(new))
 
 
