@@ -139,8 +139,7 @@ def split_fields(
             has_header=False,
             new_columns=list(columns),
             infer_schema=False,
-            missing_utf8_is_empty_string=True,
-        )
+        ).with_columns(pl.all().fill_null(""))
         parts.append(pl.concat([quoted.select("line"), parsed], how="horizontal"))
     fields = pl.concat(parts).sort("line") if len(parts) > 1 else parts[0]
     return fields, rejects
