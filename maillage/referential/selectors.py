@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from maillage.referential.models import Commune, PostalCode
 from maillage.referential.text import normalize_name
@@ -63,7 +64,7 @@ def _resolved(candidates: list[Commune], matched_by: str) -> CommuneResolution:
     return CommuneResolution(commune, candidates, matched_by if candidates else "")
 
 
-def commune_resolve(text: str, *, prefer: str | None = None) -> CommuneResolution:
+def commune_resolve(text: str, *, prefer: Literal["insee", "postal_code"] | None = None) -> CommuneResolution:
     """Resolve an INSEE code (``67180``, ``2A004``), a postal code (``67500``), a name
     (accents, case, hyphens and « St »/« Saint » ignored), ``"Name (67)"`` or ``"67500 Name"``.
 
