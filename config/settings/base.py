@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "maillage.accounts",
     "maillage.referential",
     "maillage.directory",
+    "maillage.taxonomy",
     "maillage.imports",
     "maillage.www",
 ]
