@@ -1,6 +1,6 @@
 """Units of the equipment specifications: which spellings mean what, and how to convert.
 
-Pure Python (no database): the registry is read from ``data/units.toml`` and is used by the
+No database: the registry is read from ``data/units.toml`` and is used by the
 taxonomy loader to check the specifications declared in the files, and by profile code to
 turn "300 t" into a press force while refusing "300 kg" for the same field.
 """
@@ -8,6 +8,8 @@ turn "300 t" into a press force while refusing "300 kg" for the same field.
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from django.utils.translation import gettext as _
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 UNITS_FILE = DATA_DIR / "units.toml"
@@ -86,8 +88,14 @@ class UnitRegistry:
         )
         expected = self.quantities[quantity].label_fr
         if others:
-            raise UnitError(f"« {wanted} » est une unité de {', '.join(others)}, pas de {expected}")
-        raise UnitError(f"unité inconnue « {wanted} » (attendu : une unité de {expected})")
+            raise UnitError(
+                _("« %(unit)s » est une unité de %(found)s, pas de %(expected)s")
+                % {"unit": wanted, "found": ", ".join(others), "expected": expected}
+            )
+        raise UnitError(
+            _("unité inconnue « %(unit)s » (attendu : une unité de %(expected)s)")
+            % {"unit": wanted, "expected": expected}
+        )
 
     def convert(self, value: float, from_unit: str, to_unit: str) -> float:
         source, target = self.units[from_unit], self.units[to_unit]
