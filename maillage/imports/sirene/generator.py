@@ -93,6 +93,7 @@ class CommuneTable:
         cls, rows: list[tuple[str, str, int | None, float | None, float | None, str]]
     ) -> CommuneTable:
         """``(insee_code, name, population, latitude, longitude, postal_code)`` rows."""
+        rows = _in_territory(rows)
         sampler = CommuneSampler([(code, pop, lat, lon) for code, _n, pop, lat, lon, _p in rows])
         by_code = {code: (name, postal) for code, name, _pop, _lat, _lon, postal in rows}
         codes = pl.Series("code", sampler.insee_codes.tolist(), dtype=pl.String)
@@ -106,6 +107,29 @@ class CommuneTable:
             epsg=epsg.to_series().to_numpy(),
             weights=sampler.weights,
         )
+
+
+def _in_territory(rows: list[tuple]) -> list[tuple]:
+    """Rows whose commune point lies inside its territory.
+
+    The shared La Poste-derived file places Saint-Barthélemy and Saint-Martin on
+    Saint-Pierre-et-Miquelon; generating X/Y from such points would yield rows that the
+    import rightly rejects.
+    """
+    codes = pl.Series([r[0] for r in rows], dtype=pl.String)
+    epsg = (
+        pl.DataFrame({"code": codes}).select(geo.epsg_expr(geo.department_expr(pl.col("code")))).to_series()
+    )
+    lat = np.array([np.nan if r[3] is None else r[3] for r in rows], dtype=float)
+    lon = np.array([np.nan if r[4] is None else r[4] for r in rows], dtype=float)
+    epsg = epsg.to_numpy()
+    inside = np.zeros(len(rows), dtype=bool)
+    for code, (lon_min, lon_max, lat_min, lat_max) in geo.BOUNDS.items():
+        mask = epsg == code
+        inside[mask] = (
+            (lon[mask] >= lon_min) & (lon[mask] <= lon_max) & (lat[mask] >= lat_min) & (lat[mask] <= lat_max)
+        )
+    return [row for row, ok in zip(rows, inside, strict=True) if ok]
 
 
 def insee_spelling(name: str) -> str:

@@ -28,7 +28,14 @@ from maillage.directory import bulk, services
 from maillage.directory.models import Establishment
 from maillage.imports.models import ImportRun
 from maillage.imports.sirene import reader
-from maillage.imports.sirene.parse import REJECT_SCHEMA, Filters, ParsedBatch, Referential, parse_batch
+from maillage.imports.sirene.parse import (
+    REJECT_SCHEMA,
+    Filters,
+    ParsedBatch,
+    Referential,
+    parse_batch,
+    record_hashes,
+)
 from maillage.imports.sirene.schema import ETABLISSEMENT_COLUMNS, Reason
 from maillage.imports.sirene.unites_legales import UniteLegaleCursor
 from maillage.referential.models import Commune, Epci, HeadcountBand, LegalCategory, NafCode
@@ -314,6 +321,11 @@ def run_import(options: ImportOptions, *, progress: bool = False) -> ImportRepor
         for batch in batches:
             batch_number += 1
             parsed = parse_batch(batch.lines, batch.line_numbers, batch.bad_encoding, referential, filters)
+            # Hashes only matter against existing rows or to be stored: a dry run into an empty
+            # directory skips them.
+            parsed.records = parsed.records.with_columns(
+                source_hash=record_hashes(parsed.records) if lookups else pl.lit(None, dtype=pl.String)
+            )
             existing = bulk.existing_hashes(parsed.records["siret"].to_list()) if lookups else {}
             records, changed_mask, counts = _compare(parsed, existing)
             registered = cursor.lookup(records["siren"], batch.first_line) if cursor else None
