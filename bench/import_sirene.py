@@ -114,8 +114,9 @@ def main() -> None:
         etab, ul = workdir / "StockEtablissement_bench.csv", workdir / "StockUniteLegale_bench.csv"
         stdout, wall, rss = run_measured(
             maillage(
-                "generate-sirene", "--rows", str(args.rows), "--out", str(etab), "--unites-legales-out", str(ul),
-                "--seed", str(args.seed), "--communes-file", str(DATA / "communes/communes_2026_geo_epci.csv"),
+                "generate-sirene", "--rows", str(args.rows), "--out", str(etab),
+                "--unites-legales-out", str(ul), "--seed", str(args.seed),
+                "--communes-file", str(DATA / "communes/communes_2026_geo_epci.csv"),
                 "--naf-weights", str(DATA / "sirene/index_egalite_sirens_unites_legales.csv"), "--json",
             ),
             env,
