@@ -44,21 +44,20 @@ def naf_section(code: str) -> str | None:
 # --- Luhn identifiers -------------------------------------------------------------------------
 
 
-def _digits(values: np.ndarray, length: int) -> np.ndarray:
-    """(n, length) array of the decimal digits of zero-padded integers, most significant first."""
-    powers = 10 ** np.arange(length - 1, -1, -1, dtype=np.int64)
-    return (np.asarray(values, dtype=np.int64)[:, None] // powers) % 10
+_DOUBLED_DIGIT = np.array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9], dtype=np.int64)  # 2d, minus 9 past 9
 
 
 def luhn_check_digits(payloads: np.ndarray, length: int) -> np.ndarray:
     """Luhn key to append to each zero-padded ``length``-digit payload."""
-    digits = _digits(payloads, length)
-    # Once the key is appended, the payload's last digit sits in an even position from the right.
-    doubled = np.zeros(length, dtype=bool)
-    doubled[length - 1 :: -2] = True
-    values = np.where(doubled, digits * 2, digits)
-    values = np.where(values > 9, values - 9, values)
-    return (10 - values.sum(axis=1) % 10) % 10
+    rest = np.array(payloads, dtype=np.int64)
+    total = np.zeros(len(rest), dtype=np.int64)
+    # Walk the digits from the right: once the key is appended, the payload's last digit sits
+    # in an even position from the right, so it is the first one doubled.
+    for position in range(length):
+        digit = rest % 10
+        rest //= 10
+        total += _DOUBLED_DIGIT[digit] if position % 2 == 0 else digit
+    return (10 - total % 10) % 10
 
 
 def luhn_valid(numbers: np.ndarray, length: int) -> np.ndarray:
