@@ -1,0 +1,184 @@
+"""Readable reasons for a result, in French, with the same facts in structured form.
+
+The structured ``details`` let the web layer render its own wording through gettext; the
+``text`` is what the command line and the API print as is.
+"""
+
+from datetime import date
+
+import numpy as np
+
+from maillage.engine.build import DAY_MAX, DAY_MIN, EPOCH_ORDINAL, FIELD_LABELS_FR
+from maillage.engine.segment import Segment
+
+STATUS_RANK = {0: 0, 2: 1, 1: 2, 3: 3}  # confirmed, then proposed, inferred, mentioned
+STATUS_FR = {
+    0: "déclaré par l'entreprise",
+    1: "déduit de son activité (code NAF), à confirmer",
+    2: "proposé, en attente de validation",
+    3: "cité dans sa présentation",
+}
+STATUS_KEYS = {0: "confirmed", 1: "inferred", 2: "proposed", 3: "mentioned"}
+
+
+def _day(value: int) -> str:
+    return date.fromordinal(int(value) + EPOCH_ORDINAL).strftime("%d/%m/%Y")
+
+
+def _number(value: float) -> str:
+    text = f"{value:,.1f}".replace(",", " ").replace(".", ",")
+    return text[:-2] if text.endswith(",0") else text
+
+
+class Explainer:
+    def __init__(self, taxonomy, query, plan, day: int):
+        self.taxonomy, self.query, self.plan, self.day = taxonomy, query, plan, day
+        self.node_ids = taxonomy.node_id
+        self._descendant_ids = {
+            concept.code: {self.node_ids[c] for c in taxonomy.descendants(concept.code)}
+            for concept in plan.concepts
+        }
+
+    def explain(self, segment: Segment, local: int, distance_km: float | None) -> tuple[str, list[dict]]:
+        details: list[dict] = []
+        parts: list[str] = []
+        start, end = int(segment.fwd_indptr[local]), int(segment.fwd_indptr[local + 1])
+        held = list(
+            zip(
+                np.asarray(segment.fwd_node[start:end]).tolist(),
+                np.asarray(segment.fwd_status[start:end]).tolist(),
+                strict=True,
+            )
+        )
+        codes = self.taxonomy.codes
+        for concept in self.plan.concepts:
+            wanted = self._descendant_ids[concept.code]
+            best = None
+            for node, status in held:
+                if node in wanted and (best is None or STATUS_RANK[status] < STATUS_RANK[best[1]]):
+                    best = (node, status)
+            label = self.taxonomy.label(concept.code)
+            asked = label if concept.structured else f"« {concept.phrase} »"
+            if best is None:
+                details.append({"kind": "capability", "requested": concept.code, "matched": None})
+                parts.append(f"{asked} : non trouvé dans sa fiche")
+                continue
+            node, status = best
+            code = codes[node]
+            target = label if code == concept.code else f"{label} › {self.taxonomy.label(code)}"
+            details.append(
+                {
+                    "kind": "capability",
+                    "requested": concept.code,
+                    "matched": code,
+                    "status": STATUS_KEYS[status],
+                }
+            )
+            parts.append(f"{asked} → {target} ({STATUS_FR[status]})")
+        words = []
+        for term in self.plan.terms:
+            position = segment.text.find(term.stem, local)
+            if position is None:
+                continue
+            mask = int(segment.text.cols["fields"][position])
+            fields = [FIELD_LABELS_FR[i] for i in range(len(FIELD_LABELS_FR)) if mask & (1 << i)]
+            details.append({"kind": "text", "word": term.surface, "fields": fields})
+            words.append(f"« {term.surface} » ({', '.join(fields)})")
+        if words:
+            parts.append("mots trouvés : " + ", ".join(words))
+        parts += self._certifications(segment, local, details)
+        parts += self._equipment(segment, local, details)
+        if self.query.headcount_min is not None or self.query.headcount_max is not None:
+            low, high = int(segment.headcount_min[local]), int(segment.headcount_max[local])
+            details.append({"kind": "headcount", "min": low, "max": high})
+            parts.append(f"effectif {low}–{high} salariés")
+        for network in self.query.networks:
+            if segment.network.find(network, local) is not None:
+                details.append({"kind": "network", "network": network})
+                parts.append(f"membre du réseau {network}")
+        commune = segment.commune_values[int(segment.commune[local])]
+        if distance_km is not None and self.query.location is not None:
+            origin = self.query.location.label
+            where = f"à {_number(distance_km)} km" + (f" de {origin}" if origin else "")
+            if commune:
+                where += f" ({commune})"
+            if self.query.location.radius_km is not None:
+                where += f", dans le rayon de {_number(self.query.location.radius_km)} km"
+            details.append({"kind": "distance", "km": distance_km, "commune": commune})
+            parts.append(where)
+        text = "; ".join(parts) if parts else "correspond aux critères demandés"
+        return text[0].upper() + text[1:] + ".", details
+
+    def _certifications(self, segment: Segment, local: int, details: list[dict]) -> list[str]:
+        parts = []
+        start, end = int(segment.cfwd_indptr[local]), int(segment.cfwd_indptr[local + 1])
+        nodes = np.asarray(segment.cfwd_node[start:end]).tolist()
+        for code in self.query.certifications:
+            wanted = {self.node_ids[c] for c in self.taxonomy.descendants(code)}
+            found = None
+            for offset, node in enumerate(nodes):
+                valid_from, valid_until = (
+                    int(segment.cfwd_from[start + offset]),
+                    int(segment.cfwd_until[start + offset]),
+                )
+                if node in wanted and valid_from <= self.day <= valid_until:
+                    found = (node, valid_until)
+                    break
+            if found is None:
+                details.append({"kind": "certification", "requested": code, "matched": None})
+                parts.append(f"certification {self.taxonomy.label(code)} : non trouvée ou expirée")
+                continue
+            matched = self.taxonomy.codes[found[0]]
+            until = None if found[1] in (DAY_MAX, DAY_MIN) else _day(found[1])
+            details.append(
+                {"kind": "certification", "requested": code, "matched": matched, "valid_until": until}
+            )
+            text = f"certification {self.taxonomy.label(matched)} valable le {_day(self.day)}"
+            parts.append(text + (f" (jusqu'au {until})" if until else ""))
+        return parts
+
+    def _equipment(self, segment: Segment, local: int, details: list[dict]) -> list[str]:
+        parts = []
+        for constraint in self.query.equipment:
+            found = None
+            for node in self.taxonomy.descendants(constraint.node_code):
+                if constraint.spec is None:
+                    if segment.equip.find(node, local) is not None:
+                        found = (node, None)
+                        break
+                    continue
+                key = f"{node}|{constraint.spec}"
+                span = segment.spec.span(key)
+                if span is None:
+                    continue
+                docs = segment.spec.docs[span[0] : span[1]]
+                values = segment.spec.cols["value"][span[0] : span[1]][docs == local]
+                for value in values:
+                    if (constraint.minimum is None or value >= constraint.minimum) and (
+                        constraint.maximum is None or value <= constraint.maximum
+                    ):
+                        found = (node, float(value))
+                        break
+                if found:
+                    break
+            if found is None:
+                details.append({"kind": "equipment", "requested": constraint.node_code, "matched": None})
+                parts.append(f"équipement {self.taxonomy.label(constraint.node_code)} : non trouvé")
+                continue
+            node, value = found
+            text = f"équipement : {self.taxonomy.label(node)}"
+            detail = {"kind": "equipment", "requested": constraint.node_code, "matched": node}
+            if value is not None:
+                spec = self.taxonomy.effective_specs(node)[constraint.spec]
+                bounds = []
+                if constraint.minimum is not None:
+                    bounds.append(f"≥ {_number(constraint.minimum)} {spec.unit}")
+                if constraint.maximum is not None:
+                    bounds.append(f"≤ {_number(constraint.maximum)} {spec.unit}")
+                text += (
+                    f", {spec.label_fr.lower()} {_number(value)} {spec.unit} ({' et '.join(bounds)} demandé)"
+                )
+                detail.update({"spec": constraint.spec, "value": value, "unit": spec.unit})
+            details.append(detail)
+            parts.append(text)
+        return parts

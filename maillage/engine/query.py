@@ -1,0 +1,141 @@
+"""What a search asks for, validated into QueryErrors that name the field."""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from maillage.engine.errors import QueryError
+
+MAX_QUERY_CHARS = 1000
+MAX_RADIUS_KM = 1500.0  # mainland France fits in 1,000 km; overseas is searched by department
+MAX_PAGE_SIZE = 200
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class EquipmentConstraint:
+    """A machine type, optionally with bounds on one of its specifications.
+
+    Values are in the unit the taxonomy declares for the specification (press force in tf):
+    ``EquipmentConstraint("equip.press", "force", minimum=300)`` is "a press of 300 t or more".
+    """
+
+    node_code: str
+    spec: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    lat: float
+    lon: float
+    radius_km: float | None = None  # a hard limit
+    decay_km: float | None = None  # no limit, nearer ranks higher (half weight at ~0.7 × decay_km)
+    label: str = ""  # "Haguenau", for the explanations
+
+
+@dataclass
+class SearchQuery:
+    text: str = ""
+    capabilities: list[str] = field(default_factory=list)  # a parent matches its subtree
+    certifications: list[str] = field(default_factory=list)  # valid at certification_date
+    certification_date: date | None = None  # default: today
+    equipment: list[EquipmentConstraint] = field(default_factory=list)
+    headcount_min: int | None = None
+    headcount_max: int | None = None
+    naf_codes: list[str] = field(default_factory=list)  # "25.62A" or a prefix such as "25.6"
+    departments: list[str] = field(default_factory=list)
+    networks: list[str] = field(default_factory=list)
+    exclude_doc_keys: list[str] = field(default_factory=list)
+    exclude_capabilities: list[str] = field(default_factory=list)
+    location: Location | None = None
+    # strict: every structured requirement must hold; otherwise they rank by coverage.
+    strict: bool = True
+    confirmed_only: bool = False
+    page: int = 1
+    page_size: int = 20
+    facets: bool = False
+
+
+def validate(query: SearchQuery, taxonomy) -> None:
+    text = query.text or ""
+    if not isinstance(text, str):
+        raise QueryError("text", "le texte de la recherche doit être une chaîne")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError("text", f"recherche trop longue ({len(text)} caractères, {MAX_QUERY_CHARS} au plus)")
+    has_filter = any(
+        (
+            query.capabilities,
+            query.certifications,
+            query.equipment,
+            query.headcount_min is not None,
+            query.headcount_max is not None,
+            query.naf_codes,
+            query.departments,
+            query.networks,
+            query.location is not None and query.location.radius_km is not None,
+        )
+    )
+    if not text.strip() and not has_filter:
+        raise QueryError("text", "recherche vide : saisissez un besoin ou choisissez au moins un critère")
+    for field_name, codes, prefix in (
+        ("capabilities", query.capabilities, None),
+        ("exclude_capabilities", query.exclude_capabilities, None),
+        ("certifications", query.certifications, "cert."),
+    ):
+        for code in codes:
+            if code not in taxonomy:
+                raise QueryError(field_name, f"code inconnu dans la taxonomie : « {code} »")
+            if prefix and not code.startswith(prefix):
+                raise QueryError(field_name, f"« {code} » n'est pas une certification")
+    for index, constraint in enumerate(query.equipment):
+        where = f"equipment[{index}]"
+        if constraint.node_code not in taxonomy or not constraint.node_code.startswith("equip."):
+            raise QueryError(where, f"type d'équipement inconnu : « {constraint.node_code} »")
+        if constraint.spec is not None:
+            specs = taxonomy.effective_specs(constraint.node_code)
+            if constraint.spec not in specs:
+                known = ", ".join(sorted(specs)) or "aucune"
+                raise QueryError(
+                    f"{where}.spec",
+                    f"caractéristique « {constraint.spec} » inconnue pour {constraint.node_code} "
+                    f"(connues : {known})",
+                )
+            if constraint.minimum is None and constraint.maximum is None:
+                raise QueryError(f"{where}.spec", "une borne minimum ou maximum est attendue")
+        for bound_name in ("minimum", "maximum"):
+            bound = getattr(constraint, bound_name)
+            if bound is not None and (not isinstance(bound, int | float) or not math.isfinite(bound)):
+                raise QueryError(f"{where}.{bound_name}", "un nombre fini est attendu")
+    for bound_name in ("headcount_min", "headcount_max"):
+        bound = getattr(query, bound_name)
+        if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int) or bound < 0):
+            raise QueryError(bound_name, "un effectif entier positif est attendu")
+    if (
+        query.headcount_min is not None
+        and query.headcount_max is not None
+        and query.headcount_min > query.headcount_max
+    ):
+        raise QueryError("headcount_max", "l'effectif maximum est inférieur au minimum")
+    if query.location is not None:
+        location = query.location
+        for name, value, low, high in (("lat", location.lat, -90, 90), ("lon", location.lon, -180, 180)):
+            if not isinstance(value, int | float) or not math.isfinite(value) or not low <= value <= high:
+                raise QueryError(f"location.{name}", f"coordonnée invalide : {value!r}")
+        for name in ("radius_km", "decay_km"):
+            value = getattr(location, name)
+            if value is None:
+                continue
+            if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+                raise QueryError(name, f"distance positive attendue (reçu {value!r})")
+            if value > MAX_RADIUS_KM:
+                raise QueryError(name, f"distance trop grande ({value:g} km, {MAX_RADIUS_KM:g} km au plus)")
+    if isinstance(query.page, bool) or not isinstance(query.page, int) or not 1 <= query.page <= MAX_PAGE:
+        raise QueryError("page", f"numéro de page entre 1 et {MAX_PAGE} attendu")
+    if (
+        isinstance(query.page_size, bool)
+        or not isinstance(query.page_size, int)
+        or not 1 <= query.page_size <= MAX_PAGE_SIZE
+    ):
+        raise QueryError("page_size", f"taille de page entre 1 et {MAX_PAGE_SIZE} attendue")

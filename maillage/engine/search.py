@@ -1,0 +1,500 @@
+"""Answer a SearchQuery over an EngineIndex: filter, score, rank, page, facet, explain.
+
+Scores live in dense float32 arrays the size of a segment: posting lists are added in with
+numpy fancy indexing (doc ids are unique within a posting list), which costs a few
+milliseconds even for a common word over a national index.
+"""
+
+import math
+import time
+import zlib
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from maillage.engine.build import DAY_MAX, EPOCH_ORDINAL, GEO_CELL_DEG, deletes
+from maillage.engine.errors import QueryError
+from maillage.engine.explain import Explainer
+from maillage.engine.query import SearchQuery, validate
+from maillage.engine.segment import Segment
+from maillage.engine.store import EngineIndex
+
+EARTH_KM = 6371.0088
+HEADCOUNT_BANDS = (
+    (0, "0"),
+    (1, "1-9"),
+    (10, "10-19"),
+    (20, "20-49"),
+    (50, "50-99"),
+    (100, "100-249"),
+    (250, "250-499"),
+    (500, "500-999"),
+    (1000, "1000+"),
+)
+BAND_EDGES = np.array([edge for edge, _ in HEADCOUNT_BANDS[1:]])
+TEXT_WEIGHT, CONCEPT_WEIGHT = 0.45, 0.55
+
+
+@dataclass
+class QueryTerm:
+    stem: str
+    surface: str
+    weight: float  # idf × occurrences in the query
+    corrected_from: str | None = None
+
+
+@dataclass
+class QueryConcept:
+    code: str
+    phrase: str  # what the buyer wrote, or the code for a structured requirement
+    structured: bool = False
+
+
+@dataclass
+class Interpretation:
+    terms: list[QueryTerm] = field(default_factory=list)
+    concepts: list[QueryConcept] = field(default_factory=list)
+    corrections: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SearchHit:
+    doc_key: str
+    name: str
+    score: float
+    distance_km: float | None
+    explanation: str
+    details: list[dict]
+
+
+@dataclass
+class SearchResults:
+    total: int
+    page: int
+    page_size: int
+    hits: list[SearchHit]
+    facets: dict | None
+    interpretation: Interpretation
+    took_ms: float
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(v, dtype=np.float64)) for v in (lat1, lon1, lat2, lon2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Optimal string alignment distance (adjacent transpositions count 1)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+class Searcher:
+    def __init__(self, index: EngineIndex, *, auto_refresh: bool = True):
+        self.index = index
+        self.auto_refresh = auto_refresh
+
+    @property
+    def taxonomy(self):
+        return self.index.taxonomy
+
+    # -- query understanding -----------------------------------------------------------
+    def correct(self, surface: str) -> tuple[str, str] | None:
+        """The most frequent indexed word within edit distance 2 (SymSpell look-up)."""
+        index = self.index
+        if len(surface) < 4 or surface.isdigit() or not len(index.typo_hash):
+            return None
+        candidates: set[int] = set()
+        for variant in deletes(surface):
+            key = zlib.crc32(variant.encode())
+            lo = np.searchsorted(index.typo_hash, key, side="left")
+            hi = np.searchsorted(index.typo_hash, key, side="right")
+            candidates.update(int(owner) for owner in index.typo_owner[lo:hi])
+        best, best_rank = None, None
+        limit = 1 if len(surface) < 7 else 2
+        for owner in candidates:
+            word, stem = index.typo_words[owner]
+            distance = edit_distance(surface, word, limit)
+            if distance > limit:
+                continue
+            rank = (distance, -index.df(stem), word)
+            if best_rank is None or rank < best_rank:
+                best, best_rank = (word, stem), rank
+        return best
+
+    def interpret(self, query: SearchQuery) -> Interpretation:
+        analyzer = self.taxonomy.analyzer
+        interpretation = Interpretation()
+        stems, surfaces = [], []
+        for surface, stem in analyzer.surface_and_stems(query.text or "", query=True):
+            if self.index.df(stem) == 0 and stem not in self.taxonomy_stems:
+                corrected = self.correct(surface)
+                if corrected is not None:
+                    interpretation.corrections[surface] = corrected[0]
+                    surface, stem = corrected
+            stems.append(stem)
+            surfaces.append(surface)
+        for start, end, code in self.taxonomy.match_concepts(stems):
+            interpretation.concepts.append(QueryConcept(code, " ".join(surfaces[start:end])))
+        size = max(self.index.size, 1)
+        seen: dict[str, QueryTerm] = {}
+        reverse = {v: k for k, v in interpretation.corrections.items()}
+        for surface, stem in zip(surfaces, stems, strict=True):
+            df = self.index.df(stem)
+            if df == 0:
+                continue
+            idf = math.log(1 + (size - df + 0.5) / (df + 0.5))
+            if stem in seen:
+                seen[stem].weight += idf * 0.5
+            else:
+                seen[stem] = QueryTerm(stem, surface, idf, reverse.get(surface))
+        interpretation.terms = list(seen.values())
+        for code in query.capabilities:
+            if code not in {c.code for c in interpretation.concepts}:
+                interpretation.concepts.append(QueryConcept(code, code, structured=True))
+        return interpretation
+
+    @property
+    def taxonomy_stems(self) -> set[str]:
+        cached = getattr(self.taxonomy, "_stems", None)
+        if cached is None:
+            self.taxonomy.match_concepts([])
+            cached = {stem for phrase in self.taxonomy._phrases for stem in phrase}
+            self.taxonomy._stems = cached
+        return cached
+
+    # -- per segment ---------------------------------------------------------------------
+    def _docs_of(self, segment: Segment, codes: list[str], *, confirmed_only: bool = False) -> np.ndarray:
+        parts = []
+        for code in codes:
+            span = segment.concept.span(code)
+            if span is None or span[0] == span[1]:
+                continue
+            docs = segment.concept.docs[span[0] : span[1]]
+            if confirmed_only:
+                docs = docs[segment.concept.cols["status"][span[0] : span[1]] == 0]
+            parts.append(docs)
+        return np.concatenate(parts) if parts else np.zeros(0, np.int32)
+
+    def _requirement_masks(self, segment: Segment, query: SearchQuery, day: int) -> list[np.ndarray]:
+        """One boolean mask per structured requirement that may be soft (coverage)."""
+        n, taxonomy, masks = segment.n, self.taxonomy, []
+        for code in query.capabilities:
+            mask = np.zeros(n, bool)
+            mask[self._docs_of(segment, taxonomy.descendants(code), confirmed_only=query.confirmed_only)] = (
+                True
+            )
+            masks.append(mask)
+        for code in query.certifications:
+            mask = np.zeros(n, bool)
+            for node in taxonomy.descendants(code):
+                span = segment.cert.span(node)
+                if span is None:
+                    continue
+                start, end = span
+                valid = (segment.cert.cols["valid_from"][start:end] <= day) & (
+                    segment.cert.cols["valid_until"][start:end] >= day
+                )
+                mask[segment.cert.docs[start:end][valid]] = True
+            masks.append(mask)
+        for constraint in query.equipment:
+            mask = np.zeros(n, bool)
+            for node in taxonomy.descendants(constraint.node_code):
+                if constraint.spec is None:
+                    span = segment.equip.span(node)
+                    if span is not None:
+                        mask[segment.equip.docs[span[0] : span[1]]] = True
+                    continue
+                span = segment.spec.span(f"{node}|{constraint.spec}")
+                if span is None:
+                    continue
+                values = segment.spec.cols["value"][span[0] : span[1]]
+                ok = np.ones(len(values), bool)
+                if constraint.minimum is not None:
+                    ok &= values >= constraint.minimum
+                if constraint.maximum is not None:
+                    ok &= values <= constraint.maximum
+                mask[segment.spec.docs[span[0] : span[1]][ok]] = True
+            masks.append(mask)
+        return masks
+
+    def _hard_mask(self, segment: Segment, query: SearchQuery, tombstones) -> np.ndarray | None:
+        n, mask = segment.n, None
+
+        def both(other):
+            nonlocal mask
+            mask = other if mask is None else (mask & other)
+
+        if query.headcount_min is not None:
+            both(segment.headcount_max >= query.headcount_min)
+        if query.headcount_max is not None:
+            both((segment.headcount_min <= query.headcount_max) & (segment.headcount_min >= 0))
+        if query.naf_codes:
+            wanted = [
+                i
+                for i, value in enumerate(segment.naf_values)
+                if any(value.startswith(c) for c in query.naf_codes)
+            ]
+            both(np.isin(segment.naf, wanted))
+        if query.departments:
+            wanted = [
+                i for i, value in enumerate(segment.department_values) if value in set(query.departments)
+            ]
+            both(np.isin(segment.department, wanted))
+        if query.networks:
+            allowed = np.zeros(n, bool)
+            for network in query.networks:
+                span = segment.network.span(network)
+                if span is not None:
+                    allowed[segment.network.docs[span[0] : span[1]]] = True
+            both(allowed)
+        if query.exclude_capabilities or query.exclude_doc_keys:
+            allowed = np.ones(n, bool)
+            for code in query.exclude_capabilities:
+                allowed[self._docs_of(segment, self.taxonomy.descendants(code))] = False
+            for key in query.exclude_doc_keys:
+                local = segment.locate(key)
+                if local is not None:
+                    allowed[local] = False
+            both(allowed)
+        location = query.location
+        if location is not None and location.radius_km is not None:
+            both(self._within(segment, location.lat, location.lon, location.radius_km))
+        if tombstones is not None:
+            both(~np.asarray(tombstones))
+        return mask
+
+    def _within(self, segment: Segment, lat: float, lon: float, radius_km: float) -> np.ndarray:
+        dlat = radius_km / 111.0
+        dlon = radius_km / (111.0 * max(math.cos(math.radians(lat)), 0.01))
+        cells = range(math.floor((lat - dlat) / GEO_CELL_DEG), math.floor((lat + dlat) / GEO_CELL_DEG) + 1)
+        columns = range(math.floor((lon - dlon) / GEO_CELL_DEG), math.floor((lon + dlon) / GEO_CELL_DEG) + 1)
+        parts = []
+        for i in cells:
+            for j in columns:
+                span = segment.geo.span(f"{i},{j}")
+                if span is not None:
+                    parts.append(segment.geo.docs[span[0] : span[1]])
+        mask = np.zeros(segment.n, bool)
+        if parts:
+            docs = np.concatenate(parts)
+            near = haversine_km(lat, lon, segment.lat[docs], segment.lon[docs]) <= radius_km
+            mask[docs[near]] = True
+        return mask
+
+    def _score_segment(self, segment, tombstones, query, plan: Interpretation, day: int):
+        n = segment.n
+        hard = self._hard_mask(segment, query, tombstones)
+        requirements = self._requirement_masks(segment, query, day)
+        if query.strict:
+            for requirement in requirements:
+                hard = requirement if hard is None else hard & requirement
+        text = None
+        if plan.terms:
+            text = np.zeros(n, np.float32)
+            for term in plan.terms:
+                span = segment.text.span(term.stem)
+                if span is None:
+                    continue
+                docs = segment.text.docs[span[0] : span[1]]
+                text[docs] += np.float32(term.weight) * segment.text.cols["impact"][span[0] : span[1]]
+        concept = None
+        if plan.concepts:
+            concept = np.zeros(n, np.float32)
+            for item in plan.concepts:
+                best = np.zeros(n, np.float32)
+                for node in self.taxonomy.descendants(item.code):
+                    span = segment.concept.span(node)
+                    if span is None or span[0] == span[1]:
+                        continue
+                    docs = segment.concept.docs[span[0] : span[1]]
+                    weights = segment.concept.cols["weight"][span[0] : span[1]]
+                    if query.confirmed_only:
+                        keep = segment.concept.cols["status"][span[0] : span[1]] == 0
+                        docs, weights = docs[keep], weights[keep]
+                    best[docs] = np.maximum(best[docs], weights)
+                concept += best
+        if text is not None or concept is not None:
+            signal = (text > 0) if text is not None else None
+            if concept is not None:
+                signal = (concept > 0) if signal is None else (signal | (concept > 0))
+            if not query.strict and requirements:
+                for requirement in requirements:
+                    signal |= requirement
+            candidates = np.flatnonzero(signal if hard is None else signal & hard)
+        elif hard is not None:
+            candidates = np.flatnonzero(hard)
+        elif not query.strict and requirements:
+            candidates = np.flatnonzero(np.logical_or.reduce(requirements))
+        else:
+            candidates = np.arange(n)
+        if not len(candidates):
+            return candidates, np.zeros(0, np.float32), np.zeros(0)
+        parts, weights = [], []
+        if text is not None:
+            max_text = sum(term.weight for term in plan.terms) or 1.0
+            parts.append(text[candidates] / max_text)
+            weights.append(TEXT_WEIGHT)
+        if concept is not None:
+            parts.append(concept[candidates] / len(plan.concepts))
+            weights.append(CONCEPT_WEIGHT)
+        if requirements and not query.strict:
+            coverage = np.mean([mask[candidates] for mask in requirements], axis=0)
+            parts.append(coverage)
+            weights.append(CONCEPT_WEIGHT)
+        if parts:
+            relevance = sum(w * p for w, p in zip(weights, parts, strict=True)) / sum(weights)
+        else:
+            relevance = np.ones(len(candidates), np.float32)
+        score = relevance * (0.85 + 0.15 * np.asarray(segment.quality)[candidates])
+        distance = np.full(len(candidates), np.nan)
+        location = query.location
+        if location is not None:
+            distance = haversine_km(
+                location.lat, location.lon, segment.lat[candidates], segment.lon[candidates]
+            )
+            if location.radius_km is not None:
+                score = score * (1.0 - 0.25 * np.nan_to_num(distance / location.radius_km, nan=1.0))
+            if location.decay_km is not None:
+                factor = 0.3 + 0.7 * np.exp(-np.nan_to_num(distance, nan=1e9) / location.decay_km)
+                score = score * factor
+        return candidates, score.astype(np.float32), distance
+
+    # -- the whole search ----------------------------------------------------------------
+    def search(self, query: SearchQuery, *, today: date | None = None) -> SearchResults:
+        started = time.perf_counter()
+        if self.auto_refresh:
+            self.index.refresh()
+        validate(query, self.taxonomy)
+        plan = self.interpret(query)
+        day = (query.certification_date or today or date.today()).toordinal() - EPOCH_ORDINAL
+        if not plan.terms and not plan.concepts and query.text.strip() and not self._has_structure(query):
+            # Only unknown words: nothing can match, say so rather than list everything.
+            return SearchResults(0, query.page, query.page_size, [], None, plan, _ms(started))
+        wanted = query.page * query.page_size
+        pool, total, facet_sets = [], 0, []
+        for number, (segment, tombstones) in enumerate(self.index.segments()):
+            candidates, scores, distances = self._score_segment(segment, tombstones, query, plan, day)
+            total += len(candidates)
+            if query.facets:
+                facet_sets.append((segment, candidates))
+            if len(candidates) > wanted:
+                top = np.argpartition(-scores, wanted - 1)[:wanted]
+            else:
+                top = np.arange(len(candidates))
+            for i in top:
+                pool.append((float(scores[i]), number, int(candidates[i]), float(distances[i])))
+        pool.sort(key=lambda item: (-item[0], item[1], item[2]))
+        page = pool[(query.page - 1) * query.page_size : wanted]
+        segments = self.index.segments()
+        explainer = Explainer(self.taxonomy, query, plan, day)
+        hits = []
+        for score, number, local, distance in page:
+            segment = segments[number][0]
+            distance_km = None if math.isnan(distance) else round(distance, 1)
+            text, details = explainer.explain(segment, local, distance_km)
+            hits.append(
+                SearchHit(
+                    segment.key(local), segment.name[local], round(score, 4), distance_km, text, details
+                )
+            )
+        facets = self._facets(facet_sets, day) if query.facets else None
+        return SearchResults(total, query.page, query.page_size, hits, facets, plan, _ms(started))
+
+    @staticmethod
+    def _has_structure(query: SearchQuery) -> bool:
+        return bool(
+            query.capabilities
+            or query.certifications
+            or query.equipment
+            or query.naf_codes
+            or query.networks
+            or query.departments
+            or query.headcount_min is not None
+            or query.headcount_max is not None
+            or (query.location is not None and query.location.radius_km is not None)
+        )
+
+    def _facets(self, sets, day: int) -> dict:
+        codes = self.taxonomy.codes
+        capability = np.zeros(len(codes), np.int64)
+        certification = np.zeros(len(codes), np.int64)
+        departments: dict[str, int] = {}
+        bands = np.zeros(len(HEADCOUNT_BANDS) + 1, np.int64)
+        for segment, candidates in sets:
+            if not len(candidates):
+                continue
+            entries = _gather(segment.fwd_indptr, candidates)
+            nodes = np.asarray(segment.fwd_node)[entries]
+            declared = np.asarray(segment.fwd_status)[entries] != 3
+            capability += np.bincount(nodes[declared].astype(np.int64), minlength=len(codes))
+            c_entries = _gather(segment.cfwd_indptr, candidates)
+            valid = (np.asarray(segment.cfwd_from)[c_entries] <= day) & (
+                np.asarray(segment.cfwd_until)[c_entries] >= day
+            )
+            c_nodes = np.asarray(segment.cfwd_node)[c_entries][valid].astype(np.int64)
+            certification += np.bincount(c_nodes, minlength=len(codes))
+            counts = np.bincount(np.asarray(segment.department)[candidates].astype(np.int64))
+            for index in np.flatnonzero(counts):
+                value = segment.department_values[index] or "?"
+                departments[value] = departments.get(value, 0) + int(counts[index])
+            hmin = np.asarray(segment.headcount_min)[candidates]
+            band = np.where(hmin < 0, len(HEADCOUNT_BANDS), np.searchsorted(BAND_EDGES, hmin, side="right"))
+            bands += np.bincount(band, minlength=len(HEADCOUNT_BANDS) + 1)
+        certification[[i for i, c in enumerate(codes) if not c.startswith("cert.")]] = 0
+        capability[[i for i, c in enumerate(codes) if c.startswith("cert.")]] = 0
+
+        def top(counts, limit=30):
+            order = np.argsort(-counts, kind="stable")[:limit]
+            return [
+                {"code": codes[i], "label": self.taxonomy.label(codes[i]), "count": int(counts[i])}
+                for i in order
+                if counts[i]
+            ]
+
+        band_labels = [label for _, label in HEADCOUNT_BANDS] + ["inconnu"]
+        return {
+            "capability": top(capability),
+            "certification": top(certification),
+            "department": [
+                {"code": k, "count": v}
+                for k, v in sorted(departments.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+            "headcount_band": [
+                {"code": band_labels[i], "count": int(bands[i])} for i in range(len(bands)) if bands[i]
+            ],
+        }
+
+
+def _gather(indptr, docs: np.ndarray) -> np.ndarray:
+    """Positions of every entry of the given rows of a CSR structure."""
+    starts = np.asarray(indptr)[docs]
+    lengths = np.asarray(indptr)[docs + 1] - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, np.int64)
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return offsets + np.arange(total)
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
+def search(index: EngineIndex, query: SearchQuery, **kwargs) -> SearchResults:
+    return Searcher(index).search(query, **kwargs)
+
+
+__all__ = ["DAY_MAX", "QueryError", "SearchHit", "SearchResults", "Searcher", "search"]
