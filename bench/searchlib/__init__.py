@@ -1,0 +1,1 @@
+"""Search benchmark: synthetic corpus with ground truth, the engine and its peers."""
