@@ -25,7 +25,10 @@ def _load(directory: Path, name: str, mmap: bool) -> np.ndarray:
     path = directory / f"{name}.npy"
     if not path.exists():
         raise IndexFormatError(f"{path} : fichier d'index manquant")
-    return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    array = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    # A plain ndarray view of the mapping: same shared pages, without np.memmap's slow
+    # Python-level __getitem__ on every slice.
+    return array.view(np.ndarray) if mmap else array
 
 
 class PostingTable:

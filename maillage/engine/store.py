@@ -117,6 +117,8 @@ class EngineIndex:
         self.typo_words = json.loads((typo_dir / "typo.words.json").read_text(encoding="utf-8"))
         self.typo_hash = np.load(typo_dir / "typo.hash.npy", mmap_mode="r" if self.mmap else None)
         self.typo_owner = np.load(typo_dir / "typo.owner.npy", mmap_mode="r" if self.mmap else None)
+        if self.mmap:
+            self.typo_hash, self.typo_owner = self.typo_hash.view(np.ndarray), self.typo_owner.view(np.ndarray)
         self._df_cache: dict[str, int] = {}
 
     def refresh(self, *, force: bool = False) -> bool:
