@@ -21,7 +21,7 @@ def _save(directory: Path, name: str, array: np.ndarray) -> None:
     np.save(directory / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
 
 
-def _load(directory: Path, name: str, mmap: bool) -> np.ndarray:
+def load_array(directory: Path, name: str, mmap: bool) -> np.ndarray:
     path = directory / f"{name}.npy"
     if not path.exists():
         raise IndexFormatError(f"{path} : fichier d'index manquant")
@@ -99,9 +99,9 @@ class PostingTable:
         keys = json.loads(keys_path.read_text(encoding="utf-8"))
         return cls(
             keys,
-            _load(directory, f"{name}.indptr", mmap),
-            _load(directory, f"{name}.docs", mmap),
-            {col: _load(directory, f"{name}.{col}", mmap) for col in cols},
+            load_array(directory, f"{name}.indptr", mmap),
+            load_array(directory, f"{name}.docs", mmap),
+            {col: load_array(directory, f"{name}.{col}", mmap) for col in cols},
         )
 
 
@@ -219,11 +219,13 @@ class Segment:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT_VERSION:
             raise IndexFormatError(f"{meta_path} : format {meta.get('format')} (attendu {FORMAT_VERSION})")
-        arrays = {name: _load(directory, name, mmap) for name in cls.ARRAYS}
+        arrays = {name: load_array(directory, name, mmap) for name in cls.ARRAYS}
         tables = {name: PostingTable.load(directory, name, cols, mmap) for name, cols in cls.TABLES.items()}
         return cls(
             n=meta["n"],
-            name=StringColumn(_load(directory, "name.blob", mmap), _load(directory, "name.offsets", mmap)),
+            name=StringColumn(
+                load_array(directory, "name.blob", mmap), load_array(directory, "name.offsets", mmap)
+            ),
             naf_values=meta["naf_values"],
             department_values=meta["department_values"],
             commune_values=meta["commune_values"],

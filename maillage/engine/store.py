@@ -27,7 +27,7 @@ from maillage.engine.build import SegmentBuilder, typo_arrays
 from maillage.engine.documents import EngineDocument
 from maillage.engine.errors import IndexFormatError
 from maillage.engine.merge import merge_segments
-from maillage.engine.segment import FORMAT_VERSION, Segment
+from maillage.engine.segment import FORMAT_VERSION, Segment, load_array
 from maillage.engine.taxonomy import EngineTaxonomy
 
 MERGE_AT = 50_000  # delta documents; the delta is rebuilt in full at every update
@@ -72,7 +72,7 @@ class EngineIndex:
         self._manifest_stat: tuple | None = None
         self._checked_at = 0.0
         self.taxonomy = EngineTaxonomy.load(self._file("taxonomy.json"))
-        self._load()
+        self._reload()
 
     def _file(self, name: str) -> Path:
         path = self.path / name
@@ -80,7 +80,7 @@ class EngineIndex:
             raise IndexFormatError(f"{path} : index absent ou incomplet (lancez la construction de l'index)")
         return path
 
-    def _load(self) -> None:
+    def _reload(self) -> None:
         manifest_path = self._file("manifest.json")
         for attempt in range(3):
             stat = manifest_path.stat()
@@ -115,10 +115,8 @@ class EngineIndex:
             self.tombstones = np.zeros(self.main.n, dtype=bool)
         typo_dir = self.path / manifest["main"]
         self.typo_words = json.loads((typo_dir / "typo.words.json").read_text(encoding="utf-8"))
-        self.typo_hash = np.load(typo_dir / "typo.hash.npy", mmap_mode="r" if self.mmap else None)
-        self.typo_owner = np.load(typo_dir / "typo.owner.npy", mmap_mode="r" if self.mmap else None)
-        if self.mmap:
-            self.typo_hash, self.typo_owner = self.typo_hash.view(np.ndarray), self.typo_owner.view(np.ndarray)
+        self.typo_hash = load_array(typo_dir, "typo.hash", self.mmap)
+        self.typo_owner = load_array(typo_dir, "typo.owner", self.mmap)
         self._df_cache: dict[str, int] = {}
 
     def refresh(self, *, force: bool = False) -> bool:
@@ -130,7 +128,7 @@ class EngineIndex:
         stat = (self.path / "manifest.json").stat()
         if (stat.st_mtime_ns, stat.st_size, stat.st_ino) == self._manifest_stat:
             return False
-        self._load()
+        self._reload()
         return True
 
     # -- reading helpers used by the searcher ----------------------------------------------
@@ -226,7 +224,7 @@ class EngineIndex:
                 manifest["tombstones"] = tomb_name
         _write_manifest(self.path, manifest)
         _collect(self.path, previous)
-        self._load()
+        self._reload()
 
     def merge(self) -> None:
         """Fold the delta and tombstones into a new main segment now."""
@@ -240,7 +238,7 @@ class EngineIndex:
         _save_main(self.path / name, merged, self.typo_words)
         _write_manifest(self.path, {"format": FORMAT_VERSION, "generation": generation, "main": name})
         _collect(self.path, previous)
-        self._load()
+        self._reload()
 
 
 def _save_main(directory: Path, segment: Segment, words: list) -> None:
