@@ -33,11 +33,31 @@ def _number(value: float) -> str:
 class Explainer:
     def __init__(self, taxonomy, query, plan, day: int):
         self.taxonomy, self.query, self.plan, self.day = taxonomy, query, plan, day
+        self._words: dict[tuple[int, int], list[tuple[str, int]]] = {}
         self.node_ids = taxonomy.node_id
         self._descendant_ids = {
             concept.code: {self.node_ids[c] for c in taxonomy.descendants(concept.code)}
             for concept in plan.concepts
         }
+
+    def prefetch(self, segment: Segment, locals_: list[int]) -> None:
+        """Which query words each result holds, one binary search per word for the page."""
+        if not locals_:
+            return
+        wanted = np.array(sorted(locals_), dtype=np.int64)
+        for term in self.plan.terms:
+            span = segment.text.span(term.stem)
+            if span is None:
+                continue
+            docs = segment.text.docs[span[0] : span[1]]
+            positions = np.searchsorted(docs, wanted)
+            inside = positions < len(docs)
+            hit = np.zeros(len(wanted), bool)
+            hit[inside] = docs[positions[inside]] == wanted[inside]
+            fields = segment.text.cols["fields"]
+            for local, position in zip(wanted[hit].tolist(), positions[hit].tolist(), strict=True):
+                key = (id(segment), local)
+                self._words.setdefault(key, []).append((term.surface, int(fields[span[0] + position])))
 
     def explain(self, segment: Segment, local: int, distance_km: float | None) -> tuple[str, list[dict]]:
         details: list[dict] = []
@@ -76,14 +96,17 @@ class Explainer:
             )
             parts.append(f"{asked} → {target} ({STATUS_FR[status]})")
         words = []
-        for term in self.plan.terms:
-            position = segment.text.find(term.stem, local)
-            if position is None:
-                continue
-            mask = int(segment.text.cols["fields"][position])
+        found = self._words.get((id(segment), local))
+        if found is None:  # explain() called without prefetch()
+            found = []
+            for term in self.plan.terms:
+                position = segment.text.find(term.stem, local)
+                if position is not None:
+                    found.append((term.surface, int(segment.text.cols["fields"][position])))
+        for surface, mask in found:
             fields = [FIELD_LABELS_FR[i] for i in range(len(FIELD_LABELS_FR)) if mask & (1 << i)]
-            details.append({"kind": "text", "word": term.surface, "fields": fields})
-            words.append(f"« {term.surface} » ({', '.join(fields)})")
+            details.append({"kind": "text", "word": surface, "fields": fields})
+            words.append(f"« {surface} » ({', '.join(fields)})")
         if words:
             parts.append("mots trouvés : " + ", ".join(words))
         parts += self._certifications(segment, local, details)

@@ -271,27 +271,23 @@ class Searcher:
             both(allowed)
         location = query.location
         if location is not None and location.radius_km is not None:
-            both(self._within(segment, location.lat, location.lon, location.radius_km))
+            # The grid cells around the circle; the exact distance is checked on candidates.
+            both(self._near_cells(segment, location.lat, location.lon, location.radius_km))
         if tombstones is not None:
             both(~np.asarray(tombstones))
         return mask
 
-    def _within(self, segment: Segment, lat: float, lon: float, radius_km: float) -> np.ndarray:
+    def _near_cells(self, segment: Segment, lat: float, lon: float, radius_km: float) -> np.ndarray:
         dlat = radius_km / 111.0
         dlon = radius_km / (111.0 * max(math.cos(math.radians(lat)), 0.01))
         cells = range(math.floor((lat - dlat) / GEO_CELL_DEG), math.floor((lat + dlat) / GEO_CELL_DEG) + 1)
         columns = range(math.floor((lon - dlon) / GEO_CELL_DEG), math.floor((lon + dlon) / GEO_CELL_DEG) + 1)
-        parts = []
+        mask = np.zeros(segment.n, bool)
         for i in cells:
             for j in columns:
                 span = segment.geo.span(f"{i},{j}")
                 if span is not None:
-                    parts.append(segment.geo.docs[span[0] : span[1]])
-        mask = np.zeros(segment.n, bool)
-        if parts:
-            docs = np.concatenate(parts)
-            near = haversine_km(lat, lon, segment.lat[docs], segment.lon[docs]) <= radius_km
-            mask[docs[near]] = True
+                    mask[segment.geo.docs[span[0] : span[1]]] = True
         return mask
 
     def _score_segment(self, segment, tombstones, query, plan: Interpretation, day: int):
@@ -340,6 +336,15 @@ class Searcher:
             candidates = np.flatnonzero(np.logical_or.reduce(requirements))
         else:
             candidates = np.arange(n)
+        distance = np.full(len(candidates), np.nan)
+        location = query.location
+        if location is not None and len(candidates):
+            distance = haversine_km(
+                location.lat, location.lon, segment.lat[candidates], segment.lon[candidates]
+            )
+            if location.radius_km is not None:
+                inside = distance <= location.radius_km
+                candidates, distance = candidates[inside], distance[inside]
         if not len(candidates):
             return candidates, np.zeros(0, np.float32), np.zeros(0)
         parts, weights = [], []
@@ -400,6 +405,8 @@ class Searcher:
         page = pool[(query.page - 1) * query.page_size : wanted]
         segments = self.index.segments()
         explainer = Explainer(self.taxonomy, query, plan, day)
+        for number, (segment, _tombstones) in enumerate(segments):
+            explainer.prefetch(segment, [local for _s, n, local, _d in page if n == number])
         hits = []
         for score, number, local, distance in page:
             segment = segments[number][0]
