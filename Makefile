@@ -29,7 +29,7 @@ $(UV):
 
 demo: install
 	$(BIN)/maillage migrate --no-input
-	$(BIN)/maillage demo
+	$(BIN)/maillage demo --url http://$(HOST):$(PORT)/
 	$(BIN)/maillage runserver $(HOST):$(PORT)
 
 test: install test-sqlite test-postgres

@@ -21,7 +21,7 @@ from maillage.demo.builder import DEFAULT_SEED, GENERATED_COUNT, demo_build
 from maillage.demo.territory import TerritoryError
 from maillage.referential.models import Commune, Epci, HeadcountBand, NafCode
 
-DEMO_URL = "http://127.0.0.1:8000/"
+DEFAULT_URL = "http://127.0.0.1:8000/"
 
 
 def referential_source() -> str:
@@ -42,8 +42,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--generated", type=int, default=GENERATED_COUNT, help="Nombre d'établissements fictifs."
         )
+        parser.add_argument(
+            "--url", default=DEFAULT_URL, help="Adresse où le site sera servi (affichée avec les comptes)."
+        )
 
-    def handle(self, *args, data_dir=None, seed, generated, verbosity=1, **options):
+    def handle(self, *args, data_dir=None, seed, generated, url, verbosity=1, **options):
         source = referential_source()
         if data_dir is None:
             if not source or source.startswith(("http://", "https://")):
@@ -59,6 +62,8 @@ class Command(BaseCommand):
             call_command("load_referential", wet_run=True, verbosity=verbosity, stdout=self.stdout)
             if self._referential_missing():
                 raise CommandError("Le référentiel est toujours vide après load-referential.")
+        # The capability vocabulary ships with the code: loading it is idempotent and cheap.
+        call_command("load_taxonomy", wet_run=True, verbosity=0, stdout=self.stdout)
         try:
             network, report, members = demo_build(data_dir=data_dir, seed=seed, generated=generated)
         except (real.DemoDataError, TerritoryError) as exc:
@@ -66,7 +71,7 @@ class Command(BaseCommand):
         if len(members) < 2:
             raise CommandError("Trop peu d'adhérents pour rattacher les comptes de démonstration.")
         logins, report.accounts_written = demo_accounts_ensure(network, members)
-        self._print(network, report, logins)
+        self._print(network, report, logins, url.rstrip("/") + "/")
 
     @staticmethod
     def _referential_missing() -> bool:
@@ -77,7 +82,7 @@ class Command(BaseCommand):
             and HeadcountBand.objects.exists()
         )
 
-    def _print(self, network, report, logins):
+    def _print(self, network, report, logins, url):
         def line(label, written):
             self.stdout.write(f"  {label:<52} {written.created:>5} créés, {written.unchanged:>5} déjà là")
 
@@ -99,9 +104,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"{report.changes} enregistrements écrits."))
         else:
             self.stdout.write(self.style.SUCCESS("Démo déjà en place : aucune modification."))
-        self.stdout.write(
-            f"\nOuvrez {DEMO_URL} — comptes de démonstration (mots de passe de démo uniquement) :"
-        )
+        self.stdout.write(f"\nOuvrez {url} — comptes de démonstration (mots de passe de démo uniquement) :")
         for login in logins:
             self.stdout.write(f"  {login.email:<32} {login.password:<18} {login.role}")
-        self.stdout.write(f"  Administration : {DEMO_URL}admin/")
+        self.stdout.write(f"  Administration : {url}admin/")
