@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "maillage.referential",
     "maillage.directory",
     "maillage.taxonomy",
+    "maillage.profiles",
     "maillage.imports",
     "maillage.www",
 ]
