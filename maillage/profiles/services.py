@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
 from maillage.directory.models import Establishment
-from maillage.profiles import snapshot_apply
+from maillage.profiles import rows, snapshot_apply
 from maillage.profiles.errors import ProfileValidationError
 from maillage.profiles.journal import Journal, ProfileDiff
 from maillage.profiles.models import (
@@ -25,7 +25,6 @@ from maillage.profiles.models import (
     Certification,
     ChangeSource,
     Equipment,
-    EquipmentSpec,
     Profile,
     ProfileCapability,
     ProfileReference,
@@ -173,31 +172,6 @@ def _capability_key(node: TaxonomyNode) -> str:
     return node.code
 
 
-def _capability_write(
-    profile: Profile, journal: Journal, node: TaxonomyNode, *, status: str, level: str | None, weight=None
-) -> ProfileCapability:
-    capability = ProfileCapability.objects.filter(profile=profile, node=node).first()
-    if capability is None:
-        capability = ProfileCapability.objects.create(
-            profile=profile,
-            node=node,
-            status=status,
-            level=level or CapabilityLevel.CORE,
-            inference_weight=weight,
-        )
-        journal.added("capability", node.code, {"status": capability.status, "level": capability.level})
-        return capability
-    changed = False
-    for name, value in (("status", status), ("level", level)):
-        if value is not None and getattr(capability, name) != value:
-            journal.log("capability", node.code, name, getattr(capability, name), value)
-            setattr(capability, name, value)
-            changed = True
-    if changed:
-        capability.save()
-    return capability
-
-
 def _check_level(level: str | None) -> None:
     if level is not None and level not in CapabilityLevel.values:
         raise ProfileValidationError(
@@ -233,7 +207,7 @@ def profile_capability_set(
     existing = ProfileCapability.objects.filter(profile=profile, node=node).first()
     if existing and existing.status == CapabilityStatus.CONFIRMED and status == CapabilityStatus.PROPOSED:
         return existing
-    capability = _capability_write(profile, journal, node, status=status, level=level)
+    capability = rows.capability_write(profile, journal, node, status=status, level=level)
     journal.save()
     return capability
 
@@ -259,7 +233,7 @@ def profile_capability_confirm(
     profile = profile_for(establishment)
     journal = Journal(profile, actor, source)
     capability = _existing_capability(profile, code)
-    capability = _capability_write(
+    capability = rows.capability_write(
         profile, journal, capability.node, status=CapabilityStatus.CONFIRMED, level=level
     )
     journal.save()
@@ -277,7 +251,7 @@ def profile_capability_reject(
     profile = profile_for(establishment)
     journal = Journal(profile, actor, source)
     node = resolve_node(code, CAPABILITY_TYPES, "code", allow_inactive=[(code or "").strip()])
-    capability = _capability_write(profile, journal, node, status=CapabilityStatus.REJECTED, level=None)
+    capability = rows.capability_write(profile, journal, node, status=CapabilityStatus.REJECTED, level=None)
     journal.save()
     return capability
 
@@ -360,19 +334,6 @@ def _check_quantity(quantity, field: str = "quantity") -> int:
     return quantity
 
 
-def _equipment_key(equipment: Equipment) -> str:
-    return f"{equipment.node.code} « {equipment.label} »" if equipment.label else equipment.node.code
-
-
-def _equipment_values(equipment: Equipment) -> dict:
-    return {
-        "code": equipment.node.code,
-        "label": equipment.label,
-        "quantity": equipment.quantity,
-        "specs": {spec.key: f"{spec.value:g} {spec.unit}" for spec in equipment.specs.all()},
-    }
-
-
 def _check_equipment_duplicate(
     profile: Profile, node: TaxonomyNode, label: str, field: str, exclude=None
 ) -> None:
@@ -385,43 +346,6 @@ def _check_equipment_duplicate(
             _("équipement en double : %(code)s « %(label)s » existe déjà (augmentez plutôt le nombre)")
             % {"code": node.code, "label": label},
         )
-
-
-def _write_specs(equipment: Equipment, measures: list[Measure]) -> None:
-    wanted = {measure.key: measure for measure in measures}
-    for spec in list(equipment.specs.all()):
-        measure = wanted.pop(spec.key, None)
-        if measure is None:
-            spec.delete()
-        elif (spec.value, spec.unit) != (measure.value, measure.unit):
-            spec.value, spec.unit, spec.entered = measure.value, measure.unit, measure.entered
-            spec.save()
-    EquipmentSpec.objects.bulk_create(
-        EquipmentSpec(equipment=equipment, key=m.key, value=m.value, unit=m.unit, entered=m.entered)
-        for m in wanted.values()
-    )
-
-
-def _equipment_create(
-    profile: Profile, journal: Journal, node: TaxonomyNode, label: str, quantity: int, measures: list[Measure]
-) -> Equipment:
-    equipment = Equipment.objects.create(profile=profile, node=node, label=label, quantity=quantity)
-    _write_specs(equipment, measures)
-    journal.added("equipment", _equipment_key(equipment), _equipment_values(equipment))
-    return equipment
-
-
-def _equipment_change(equipment: Equipment, journal: Journal, **values) -> None:
-    before = _equipment_values(equipment)
-    measures = values.pop("measures", None)
-    for name, value in values.items():
-        setattr(equipment, name, value)
-    equipment.save()
-    if measures is not None:
-        _write_specs(equipment, measures)
-    after = _equipment_values(equipment)
-    for name in ("label", "quantity", "specs"):
-        journal.log("equipment", _equipment_key(equipment), name, before[name], after[name])
 
 
 @transaction.atomic
@@ -443,7 +367,7 @@ def profile_equipment_add(
     quantity = _check_quantity(quantity)
     measures = _measures(node, specs or {}, "specs")
     _check_equipment_duplicate(profile, node, label, "label")
-    equipment = _equipment_create(profile, journal, node, label, quantity, measures)
+    equipment = rows.equipment_create(profile, journal, node, label, quantity, measures)
     journal.save()
     return equipment
 
@@ -470,7 +394,7 @@ def profile_equipment_update(
         values["quantity"] = _check_quantity(quantity)
     if specs is not _UNSET:
         values["measures"] = _measures(equipment.node, specs, "specs")
-    _equipment_change(equipment, journal, **values)
+    rows.equipment_change(equipment, journal, **values)
     journal.save()
     return equipment
 
@@ -478,30 +402,12 @@ def profile_equipment_update(
 @transaction.atomic
 def profile_equipment_remove(*, equipment: Equipment, actor: User | None, source: str) -> None:
     journal = Journal(equipment.profile, actor, source)
-    journal.removed("equipment", _equipment_key(equipment), _equipment_values(equipment))
+    journal.removed("equipment", rows.equipment_key(equipment), rows.equipment_values(equipment))
     equipment.delete()
     journal.save()
 
 
 # --- certifications -------------------------------------------------------------------------
-
-
-def _certification_key(certification: Certification) -> str:
-    return (
-        f"{certification.node.code} n° {certification.number}"
-        if certification.number
-        else certification.node.code
-    )
-
-
-def _certification_values(certification: Certification) -> dict:
-    return {
-        "code": certification.node.code,
-        "issuer": certification.issuer,
-        "number": certification.number,
-        "valid_from": certification.valid_from,
-        "valid_until": certification.valid_until,
-    }
 
 
 def _check_certification_duplicate(
@@ -545,19 +451,11 @@ def profile_certification_add(
         valid_from=valid_from,
         valid_until=valid_until,
     )
-    journal.added("certification", _certification_key(certification), _certification_values(certification))
+    journal.added(
+        "certification", rows.certification_key(certification), rows.certification_values(certification)
+    )
     journal.save()
     return certification
-
-
-def _certification_change(certification: Certification, journal: Journal, **values) -> None:
-    before = _certification_values(certification)
-    for name, value in values.items():
-        setattr(certification, name, value)
-    certification.save()
-    after = _certification_values(certification)
-    for name in ("issuer", "number", "valid_from", "valid_until"):
-        journal.log("certification", _certification_key(certification), name, before[name], after[name])
 
 
 @transaction.atomic
@@ -593,7 +491,7 @@ def profile_certification_update(
         values.get("valid_from", certification.valid_from),
         values.get("valid_until", certification.valid_until),
     )
-    _certification_change(certification, journal, **values)
+    rows.certification_change(certification, journal, **values)
     journal.save()
     return certification
 
@@ -601,7 +499,9 @@ def profile_certification_update(
 @transaction.atomic
 def profile_certification_remove(*, certification: Certification, actor: User | None, source: str) -> None:
     journal = Journal(certification.profile, actor, source)
-    journal.removed("certification", _certification_key(certification), _certification_values(certification))
+    journal.removed(
+        "certification", rows.certification_key(certification), rows.certification_values(certification)
+    )
     certification.delete()
     journal.save()
 
@@ -632,14 +532,6 @@ def profile_sector_remove(*, sector: ProfileSector, actor: User | None, source: 
     journal.save()
 
 
-def _reference_key(reference: ProfileReference) -> str:
-    return str(reference)
-
-
-def _reference_values(reference: ProfileReference) -> dict:
-    return {"client": reference.client, "project": reference.project, "visibility": reference.visibility}
-
-
 @transaction.atomic
 def profile_reference_add(
     *,
@@ -661,7 +553,7 @@ def profile_reference_add(
     reference = ProfileReference.objects.create(
         profile=profile, client=client, project=project, visibility=visibility
     )
-    journal.added("reference", _reference_key(reference), _reference_values(reference))
+    journal.added("reference", rows.reference_key(reference), rows.reference_values(reference))
     journal.save()
     return reference
 
@@ -672,7 +564,7 @@ def profile_reference_update(
 ) -> ProfileReference:
     journal = Journal(reference.profile, actor, source)
     clean_reference(reference.client, reference.project, visibility)
-    journal.log("reference", _reference_key(reference), "visibility", reference.visibility, visibility)
+    journal.log("reference", rows.reference_key(reference), "visibility", reference.visibility, visibility)
     reference.visibility = visibility
     reference.save()
     journal.save()
@@ -682,7 +574,7 @@ def profile_reference_update(
 @transaction.atomic
 def profile_reference_remove(*, reference: ProfileReference, actor: User | None, source: str) -> None:
     journal = Journal(reference.profile, actor, source)
-    journal.removed("reference", _reference_key(reference), _reference_values(reference))
+    journal.removed("reference", rows.reference_key(reference), rows.reference_values(reference))
     reference.delete()
     journal.save()
 
@@ -716,108 +608,13 @@ def profile_apply_snapshot(
             profile.description_fr = plan.description
             profile.save(update_fields=["description_fr", "updated_at"])
     if plan.capabilities is not None:
-        _apply_capabilities(profile, journal, plan.capabilities)
+        snapshot_apply.apply_capabilities(profile, journal, plan.capabilities)
     if plan.certifications is not None:
-        _apply_certifications(profile, journal, plan.certifications)
+        snapshot_apply.apply_certifications(profile, journal, plan.certifications)
     if plan.equipment is not None:
-        _apply_equipment(profile, journal, plan.equipment)
+        snapshot_apply.apply_equipment(profile, journal, plan.equipment)
     if plan.sectors is not None:
-        _apply_sectors(profile, journal, plan.sectors)
+        snapshot_apply.apply_sectors(profile, journal, plan.sectors)
     if plan.references is not None:
-        _apply_references(profile, journal, plan.references)
+        snapshot_apply.apply_references(profile, journal, plan.references)
     return journal.save()
-
-
-def _apply_capabilities(profile: Profile, journal: Journal, nodes: list[TaxonomyNode]) -> None:
-    wanted = {node.pk for node in nodes}
-    for capability in profile.capabilities.declared().select_related("node"):
-        if capability.node_id not in wanted:
-            _capability_write(profile, journal, capability.node, status=CapabilityStatus.REJECTED, level=None)
-    for node in nodes:
-        _capability_write(profile, journal, node, status=CapabilityStatus.CONFIRMED, level=None)
-
-
-def _apply_certifications(
-    profile: Profile, journal: Journal, entries: list[snapshot_apply.PlannedCertification]
-) -> None:
-    existing = {(c.node_id, c.number): c for c in profile.certifications.select_related("node")}
-    for entry in entries:
-        certification = existing.pop((entry.node.pk, entry.number), None)
-        if certification is None:
-            certification = Certification.objects.create(
-                profile=profile,
-                node=entry.node,
-                issuer=entry.issuer,
-                number=entry.number,
-                valid_from=entry.valid_from,
-                valid_until=entry.valid_until,
-            )
-            journal.added(
-                "certification", _certification_key(certification), _certification_values(certification)
-            )
-            continue
-        values = {"issuer": entry.issuer, "valid_from": entry.valid_from, "valid_until": entry.valid_until}
-        if any(getattr(certification, name) != value for name, value in values.items()):
-            _certification_change(certification, journal, **values)
-    for certification in existing.values():
-        journal.removed(
-            "certification", _certification_key(certification), _certification_values(certification)
-        )
-        certification.delete()
-
-
-def _apply_equipment(
-    profile: Profile, journal: Journal, entries: list[snapshot_apply.PlannedEquipment]
-) -> None:
-    existing = list(profile.equipment.select_related("node").prefetch_related("specs"))
-    pending = []
-    for entry in entries:  # identical machines first: they stay as they are
-        match = next((e for e in existing if snapshot_apply.equipment_signature(e) == entry.signature), None)
-        if match is not None:
-            existing.remove(match)
-        else:
-            pending.append(entry)
-    creations = []
-    for entry in pending:  # same type and label: the same machine, changed
-        match = next((e for e in existing if (e.node_id, e.label) == (entry.node.pk, entry.label)), None)
-        if match is None:
-            creations.append(entry)
-            continue
-        existing.remove(match)
-        _equipment_change(match, journal, quantity=entry.quantity, measures=entry.measures)
-    for equipment in existing:
-        journal.removed("equipment", _equipment_key(equipment), _equipment_values(equipment))
-        equipment.delete()
-    for entry in creations:
-        _equipment_create(profile, journal, entry.node, entry.label, entry.quantity, entry.measures)
-
-
-def _apply_sectors(profile: Profile, journal: Journal, nodes: list[TaxonomyNode]) -> None:
-    wanted = {node.pk: node for node in nodes}
-    for sector in profile.sectors.select_related("node"):
-        if wanted.pop(sector.node_id, None) is None:
-            journal.removed("sector", sector.node.code, {"code": sector.node.code})
-            sector.delete()
-    for node in wanted.values():
-        ProfileSector.objects.create(profile=profile, node=node)
-        journal.added("sector", node.code, {"code": node.code})
-
-
-def _apply_references(profile: Profile, journal: Journal, entries: list[tuple[str, str, str]]) -> None:
-    existing = {(r.client, r.project): r for r in profile.references.all()}
-    for client, project, visibility in entries:
-        reference = existing.pop((client, project), None)
-        if reference is None:
-            reference = ProfileReference.objects.create(
-                profile=profile, client=client, project=project, visibility=visibility
-            )
-            journal.added("reference", _reference_key(reference), _reference_values(reference))
-        elif reference.visibility != visibility:
-            journal.log(
-                "reference", _reference_key(reference), "visibility", reference.visibility, visibility
-            )
-            reference.visibility = visibility
-            reference.save()
-    for reference in existing.values():
-        journal.removed("reference", _reference_key(reference), _reference_values(reference))
-        reference.delete()

@@ -1,4 +1,4 @@
-"""Validation of a ``ProfileSnapshot`` before ``profile_apply_snapshot`` writes anything.
+"""Applying a ``ProfileSnapshot``: validate all of it first (``validate``), then write (``apply_*``).
 
 Fields are named after the snapshot, with the position of the entry: ``equipment[2].specs.force``,
 ``certifications[0].valid_until``, so that an import can point at the cell.
@@ -12,8 +12,17 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from maillage.profiles import rows
 from maillage.profiles.errors import ProfileValidationError
-from maillage.profiles.models import CapabilityStatus, Equipment, Profile
+from maillage.profiles.journal import Journal
+from maillage.profiles.models import (
+    CapabilityStatus,
+    Certification,
+    Equipment,
+    Profile,
+    ProfileReference,
+    ProfileSector,
+)
 from maillage.profiles.snapshot import ProfileSnapshot
 from maillage.profiles.validation import (
     CAPABILITY_TYPES,
@@ -179,3 +188,98 @@ def _references(snapshot: ProfileSnapshot) -> list[tuple[str, str, str]]:
         seen.add((client, project))
         planned.append((client, project, visibility))
     return planned
+
+
+def apply_capabilities(profile: Profile, journal: Journal, nodes: list[TaxonomyNode]) -> None:
+    wanted = {node.pk for node in nodes}
+    for capability in profile.capabilities.declared().select_related("node"):
+        if capability.node_id not in wanted:
+            rows.capability_write(
+                profile, journal, capability.node, status=CapabilityStatus.REJECTED, level=None
+            )
+    for node in nodes:
+        rows.capability_write(profile, journal, node, status=CapabilityStatus.CONFIRMED, level=None)
+
+
+def apply_certifications(profile: Profile, journal: Journal, entries: list[PlannedCertification]) -> None:
+    existing = {(c.node_id, c.number): c for c in profile.certifications.select_related("node")}
+    for entry in entries:
+        certification = existing.pop((entry.node.pk, entry.number), None)
+        if certification is None:
+            certification = Certification.objects.create(
+                profile=profile,
+                node=entry.node,
+                issuer=entry.issuer,
+                number=entry.number,
+                valid_from=entry.valid_from,
+                valid_until=entry.valid_until,
+            )
+            journal.added(
+                "certification",
+                rows.certification_key(certification),
+                rows.certification_values(certification),
+            )
+            continue
+        values = {"issuer": entry.issuer, "valid_from": entry.valid_from, "valid_until": entry.valid_until}
+        if any(getattr(certification, name) != value for name, value in values.items()):
+            rows.certification_change(certification, journal, **values)
+    for certification in existing.values():
+        journal.removed(
+            "certification", rows.certification_key(certification), rows.certification_values(certification)
+        )
+        certification.delete()
+
+
+def apply_equipment(profile: Profile, journal: Journal, entries: list[PlannedEquipment]) -> None:
+    existing = list(profile.equipment.select_related("node").prefetch_related("specs"))
+    pending = []
+    for entry in entries:  # identical machines first: they stay as they are
+        match = next((e for e in existing if equipment_signature(e) == entry.signature), None)
+        if match is not None:
+            existing.remove(match)
+        else:
+            pending.append(entry)
+    creations = []
+    for entry in pending:  # same type and label: the same machine, changed
+        match = next((e for e in existing if (e.node_id, e.label) == (entry.node.pk, entry.label)), None)
+        if match is None:
+            creations.append(entry)
+            continue
+        existing.remove(match)
+        rows.equipment_change(match, journal, quantity=entry.quantity, measures=entry.measures)
+    for equipment in existing:
+        journal.removed("equipment", rows.equipment_key(equipment), rows.equipment_values(equipment))
+        equipment.delete()
+    for entry in creations:
+        rows.equipment_create(profile, journal, entry.node, entry.label, entry.quantity, entry.measures)
+
+
+def apply_sectors(profile: Profile, journal: Journal, nodes: list[TaxonomyNode]) -> None:
+    wanted = {node.pk: node for node in nodes}
+    for sector in profile.sectors.select_related("node"):
+        if wanted.pop(sector.node_id, None) is None:
+            journal.removed("sector", sector.node.code, {"code": sector.node.code})
+            sector.delete()
+    for node in wanted.values():
+        ProfileSector.objects.create(profile=profile, node=node)
+        journal.added("sector", node.code, {"code": node.code})
+
+
+def apply_references(profile: Profile, journal: Journal, entries: list[tuple[str, str, str]]) -> None:
+    existing = {(r.client, r.project): r for r in profile.references.all()}
+    for client, project, visibility in entries:
+        reference = existing.pop((client, project), None)
+        if reference is None:
+            reference = ProfileReference.objects.create(
+                profile=profile, client=client, project=project, visibility=visibility
+            )
+            journal.added("reference", rows.reference_key(reference), rows.reference_values(reference))
+        elif reference.visibility != visibility:
+            journal.log(
+                "reference", rows.reference_key(reference), "visibility", reference.visibility, visibility
+            )
+            reference.visibility = visibility
+            reference.save()
+    for reference in existing.values():
+        journal.removed("reference", rows.reference_key(reference), rows.reference_values(reference))
+        reference.delete()
