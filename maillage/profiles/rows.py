@@ -70,6 +70,8 @@ def write_specs(equipment: Equipment, measures: list[Measure]) -> None:
         EquipmentSpec(equipment=equipment, key=m.key, value=m.value, unit=m.unit, entered=m.entered)
         for m in wanted.values()
     )
+    # The caller may have prefetched the specs: the journal must read them as written.
+    getattr(equipment, "_prefetched_objects_cache", {}).pop("specs", None)
 
 
 def equipment_create(
