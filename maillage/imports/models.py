@@ -1,5 +1,6 @@
-"""Import runs: what was imported, with which options, and how far it got."""
+"""Import runs, and the review of spreadsheet values that could not be mapped with confidence."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ class ImportRun(models.Model):
 
     class Kind(models.TextChoices):
         SIRENE = "sirene", _("SIRENE (établissements)")
+        PROFILES = "profiles", _("Tableur des profils")
 
     class Status(models.TextChoices):
         RUNNING = "running", _("En cours")
@@ -45,3 +47,135 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.file_path} ({self.get_status_display()})"
+
+
+class MappingColumn(models.TextChoices):
+    """The spreadsheet columns whose free text is mapped to the taxonomy."""
+
+    CAPABILITIES = "capabilities", _("Savoir-faire, matières et services")
+    CERTIFICATIONS = "certifications", _("Certifications")
+    SECTORS = "sectors", _("Secteurs servis")
+    EQUIPMENT = "equipment", _("Équipements")
+
+
+class MappingNodeType(models.TextChoices):
+    """The group of node types a column maps to (``maillage.taxonomy.mapping.COLUMN_KIND``)."""
+
+    CAPABILITY = "capability", _("Procédé, matière ou service")
+    CERTIFICATION = "certification", _("Certification")
+    SECTOR = "sector", _("Secteur servi")
+    EQUIPMENT = "equipment", _("Type d'équipement")
+
+
+class MappingReview(models.Model):
+    """A spreadsheet value the mapper would not apply on its own: an animator decides.
+
+    One pending review per text, node type and establishment, so that importing the same file
+    again does not pile up duplicates.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("À traiter")
+        MAPPED = "mapped", _("Rattaché à un nœud")
+        DISMISSED = "dismissed", _("Sans correspondance")
+
+    column = models.CharField(_("colonne"), max_length=16, choices=MappingColumn.choices)
+    node_type = models.CharField(_("type de nœud"), max_length=16, choices=MappingNodeType.choices)
+    raw_text = models.CharField(_("texte saisi"), max_length=500)
+    item = models.TextField(_("élément complet de la cellule"), blank=True)
+    normalised_text = models.CharField(_("texte normalisé"), max_length=500, db_index=True)
+    # [{"code": "proc.machining.milling", "score": 0.72}, ...], best first.
+    proposals = models.JSONField(_("propositions"), default=list, blank=True)
+    confidence = models.FloatField(_("confiance"), default=0.0)
+    establishment = models.ForeignKey(
+        "directory.Establishment",
+        verbose_name=_("établissement"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    import_run = models.ForeignKey(
+        ImportRun,
+        verbose_name=_("import"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    file_name = models.CharField(_("fichier"), max_length=255, blank=True)
+    line = models.PositiveIntegerField(_("ligne"), null=True, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    decided_node = models.ForeignKey(
+        "taxonomy.TaxonomyNode",
+        verbose_name=_("nœud retenu"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rattachement à valider")
+        verbose_name_plural = _("rattachements à valider")
+        ordering = ["status", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["node_type", "normalised_text", "establishment"],
+                condition=models.Q(status="pending"),
+                name="unique_pending_mapping_review",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.raw_text} ({self.get_column_display()})"
+
+
+class MappingDecision(models.Model):
+    """An animator's decision, applied automatically to the same text in later imports.
+
+    ``node`` empty means "this text names nothing of the taxonomy": it is then ignored.
+    """
+
+    node_type = models.CharField(_("type de nœud"), max_length=16, choices=MappingNodeType.choices)
+    normalised_text = models.CharField(_("texte normalisé"), max_length=500)
+    example = models.CharField(_("exemple de saisie"), max_length=500, blank=True)
+    node = models.ForeignKey(
+        "taxonomy.TaxonomyNode",
+        verbose_name=_("nœud"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("décidé le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("rattachement mémorisé")
+        verbose_name_plural = _("rattachements mémorisés")
+        constraints = [
+            models.UniqueConstraint(fields=["normalised_text", "node_type"], name="unique_mapping_decision")
+        ]
+
+    def __str__(self):
+        return f"{self.normalised_text} → {self.node.code if self.node_id else '∅'}"

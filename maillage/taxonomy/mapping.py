@@ -57,7 +57,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-CODE_RE = re.compile(r"^[a-z]+(\.[a-z0-9][a-z0-9_]*)+$")
+CODE_RE = re.compile(r"^(proc|mat|cert|sector|equip|svc)(\.[a-z0-9][a-z0-9_]*)+$")
 # Words members add around a capability that name none ("pièces", "séries", "tous types").
 FILLER_WORDS = _words(
     """
@@ -121,9 +121,20 @@ def spec_spans(text: str) -> list[re.Match]:
     return spans
 
 
+def leading_quantity(text: str) -> tuple[int, str]:
+    """ "3 × tour CN", "2 presses" → (3, "tour CN"), (2, "presses"); "300 t presse" is a measure."""
+    match = QUANTITY_RE.match(text)
+    if match is None:
+        return 1, text
+    spans = spec_spans(text)
+    if spans and spans[0].start() == match.start("quantity") and spans[0]["unit"]:
+        return 1, text
+    return int(match["quantity"]), text[match.end() :]
+
+
 def strip_specs(text: str) -> str:
     """The equipment's name without its leading quantity and its measures."""
-    text = QUANTITY_RE.sub("", text, count=1)
+    _quantity, text = leading_quantity(text)
     for match in reversed(spec_spans(text)):
         text = text[: match.start()] + " " + text[match.end() :]
     return " ".join(text.split())

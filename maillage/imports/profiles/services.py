@@ -1,0 +1,110 @@
+"""Writes of the mapping review: values waiting for an animator, and the decisions taken.
+
+A decision is remembered (``MappingDecision``, keyed by normalised text and node type) and
+used by every later import; it is also applied at once to the profiles whose values were
+waiting for it, through ``profile_apply_snapshot``.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from maillage.imports.models import ImportRun, MappingDecision, MappingReview
+from maillage.profiles.selectors import profile_snapshot
+from maillage.profiles.services import profile_apply_snapshot
+from maillage.taxonomy.mapping import COLUMN_KIND, COLUMN_TYPES, TaxonomyMapper, normalise
+from maillage.taxonomy.models import TaxonomyNode
+
+
+@transaction.atomic
+def mapping_review_submit(*, item, establishment, import_run: ImportRun | None, file_name: str, line: int):
+    """Queue a value the mapper did not accept; the same pending value is not queued twice."""
+    result = item.result
+    node_type = COLUMN_KIND[item.column]
+    review, created = MappingReview.objects.get_or_create(
+        node_type=node_type,
+        normalised_text=result.normalised[:500],
+        establishment=establishment,
+        status=MappingReview.Status.PENDING,
+        defaults={
+            "column": item.column,
+            "raw_text": result.text[:500],
+            "item": item.item,
+            "proposals": [{"code": c.code, "score": c.score} for c in result.candidates],
+            "confidence": result.confidence,
+            "import_run": import_run,
+            "file_name": file_name,
+            "line": line,
+        },
+    )
+    return review
+
+
+@transaction.atomic
+def mapping_review_decide(*, review: MappingReview, code: str | None, actor) -> MappingDecision:
+    """Record the animator's choice (``code`` None: the text names nothing) and apply it.
+
+    Every pending review of the same text and node type is settled with it, and the value is
+    added to the profiles that were waiting for it.
+    """
+    node = None
+    if code:
+        node = TaxonomyNode.objects.active().filter(code=code).first()
+        if node is None:
+            raise ValueError(f"code inconnu « {code} »")
+        if node.type not in COLUMN_TYPES[review.column]:
+            raise ValueError(
+                f"« {code} » est de type {node.type}, la colonne {review.column} ne l'accepte pas"
+            )
+    decision, _created = MappingDecision.objects.update_or_create(
+        normalised_text=review.normalised_text,
+        node_type=review.node_type,
+        defaults={"node": node, "decided_by": actor, "example": review.raw_text},
+    )
+    pending = list(
+        MappingReview.objects.select_for_update()
+        .filter(
+            node_type=review.node_type,
+            normalised_text=review.normalised_text,
+            status=MappingReview.Status.PENDING,
+        )
+        .select_related("establishment")
+    )
+    now = timezone.now()
+    mapper = TaxonomyMapper.from_database() if node is not None else None
+    for waiting in pending:
+        waiting.status = MappingReview.Status.MAPPED if node else MappingReview.Status.DISMISSED
+        waiting.decided_node, waiting.decided_by, waiting.decided_at = node, actor, now
+        waiting.save(update_fields=["status", "decided_node", "decided_by", "decided_at"])
+        if node is not None and waiting.establishment_id:
+            _apply(waiting, mapper, actor)
+    return decision
+
+
+def _apply(review: MappingReview, mapper: TaxonomyMapper, actor) -> None:
+    from dataclasses import replace
+
+    from maillage.imports.profiles.cells import CellReader
+
+    cells = CellReader(mapper)
+    column = review.column
+    if column == "certifications":
+        added = [entry for item in cells.certifications(review.item) for entry in (item.entry or [])]
+    elif column == "equipment":
+        added = [item.entry for item in cells.equipment(review.item) if item.entry is not None]
+    else:
+        added = [code for item in cells.codes(review.item, column) for code in (item.entry or ())]
+    snapshot = profile_snapshot(review.establishment)
+    current = getattr(snapshot, column)
+    profile_apply_snapshot(
+        establishment=review.establishment,
+        snapshot=replace(snapshot, **{column: (*current, *added)}),
+        actor=actor,
+        source="animator",
+        parts=[column],
+    )
+
+
+def decision_key(text: str, column: str) -> tuple[str, str]:
+    return normalise(text), COLUMN_KIND[column]
