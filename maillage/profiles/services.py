@@ -35,11 +35,9 @@ from maillage.profiles.snapshot import ProfileSnapshot
 from maillage.profiles.validation import (
     CAPABILITY_TYPES,
     Measure,
-    check_not_future,
     check_validity,
-    clean_languages,
+    clean_profile_values,
     clean_reference,
-    clean_text_list,
     measure_spec,
     resolve_node,
     spec_for,
@@ -67,20 +65,6 @@ def profile_for(establishment: Establishment) -> Profile:
 # --- profile fields -------------------------------------------------------------------------
 
 _CAPACITY_FIELDS = ("capacity_text", "capacity_percent", "capacity_hours_per_week")
-_ENVELOPE_FIELDS = ("max_part_length_mm", "max_part_width_mm", "max_part_height_mm", "max_part_mass_kg")
-
-
-def _positive_or_none(value, field: str, *, maximum: float | None = None) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ProfileValidationError(field, _("nombre attendu"))
-    if value <= 0 or (maximum is not None and value > maximum):
-        bound = f" ≤ {maximum:g}" if maximum is not None else ""
-        raise ProfileValidationError(
-            field, _("valeur attendue > 0%(bound)s, reçu %(value)s") % {"bound": bound, "value": value}
-        )
-    return value
 
 
 @transaction.atomic
@@ -110,48 +94,7 @@ def profile_update(
         given.pop(name)
     profile = profile_for(establishment)
     journal = Journal(profile, actor, source)
-    cleaned = {}
-    for name, value in given.items():
-        if name in ("description_fr", "description_en", "capacity_text"):
-            cleaned[name] = (value or "").strip()
-        elif name == "products":
-            cleaned[name] = clean_text_list(value)
-        elif name == "languages":
-            cleaned[name] = clean_languages(value)
-        elif name == "capacity_percent":
-            if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100
-            ):
-                raise ProfileValidationError(
-                    name, _("pourcentage entier de 0 à 100 attendu, reçu %(value)s") % {"value": value}
-                )
-            cleaned[name] = value
-        elif name == "capacity_hours_per_week":
-            # 0 h/week is a meaningful answer ("full"): only negative and impossible values are refused.
-            if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 168
-            ):
-                raise ProfileValidationError(
-                    name, _("nombre d'heures de 0 à 168 attendu, reçu %(value)s") % {"value": value}
-                )
-            cleaned[name] = value
-        elif name == "capacity_stated_on":
-            check_not_future(value, name)
-            cleaned[name] = value
-        elif name in _ENVELOPE_FIELDS:
-            cleaned[name] = _positive_or_none(value, name)
-        elif name in ("batch_min", "batch_max"):
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                raise ProfileValidationError(name, _("nombre entier attendu"))
-            cleaned[name] = _positive_or_none(value, name)
-    batch_min_value = cleaned.get("batch_min", profile.batch_min)
-    batch_max_value = cleaned.get("batch_max", profile.batch_max)
-    if batch_min_value is not None and batch_max_value is not None and batch_max_value < batch_min_value:
-        raise ProfileValidationError(
-            "batch_max",
-            _("la série maximale (%(max)s) est inférieure à la série minimale (%(min)s)")
-            % {"max": batch_max_value, "min": batch_min_value},
-        )
+    cleaned = clean_profile_values(given, current=profile)
     capacity_changed = any(
         name in cleaned and cleaned[name] != getattr(profile, name) for name in _CAPACITY_FIELDS
     )
