@@ -129,6 +129,8 @@ def run_one(name, taxonomy, corpus, texts, queries, pipe) -> None:
             ranking = system.search(query.text, query.lat, query.lon, query.radius_km)
             latencies.append((time.perf_counter() - began) * 1000)
             rankings.append(ranking)
+        if hasattr(system, "close"):
+            system.close()
         pipe.send(
             {
                 "build_s": build_s,

@@ -223,8 +223,10 @@ class PostgresFts:
         self.conn = psycopg.connect(self.url, autocommit=True)
         run = self.conn.execute
         run("CREATE EXTENSION IF NOT EXISTS unaccent")
-        run("DROP TABLE IF EXISTS bench_docs")
-        run("DROP TEXT SEARCH CONFIGURATION IF EXISTS fr_unaccent")
+        # A schema of its own, dropped by close(): the database may be a developer's.
+        run("DROP SCHEMA IF EXISTS bench_search CASCADE")
+        run("CREATE SCHEMA bench_search")
+        run("SET search_path = bench_search, public")
         run("CREATE TEXT SEARCH CONFIGURATION fr_unaccent (COPY = french)")
         run(
             "ALTER TEXT SEARCH CONFIGURATION fr_unaccent ALTER MAPPING FOR hword, hword_part, word "
@@ -267,3 +269,7 @@ class PostgresFts:
             f"ORDER BY ts_rank(tsv, q.q, 1) DESC LIMIT %s"
         )
         return [row[0] for row in self.conn.execute(sql, [*params, k])]
+
+    def close(self) -> None:
+        self.conn.execute("DROP SCHEMA IF EXISTS bench_search CASCADE")
+        self.conn.close()
