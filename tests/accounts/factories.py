@@ -14,3 +14,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Camille"
     last_name = factory.Sequence(lambda n: f"Test{n}")
     password = factory.django.Password(DEFAULT_PASSWORD)
+
+
+class EstablishmentUserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "directory.EstablishmentUser"
+
+    user = factory.SubFactory(UserFactory)
+    establishment = factory.SubFactory("tests.www.factories.EstablishmentFactory")
