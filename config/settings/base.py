@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.leaflet as _leaflet
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_htmx",
     "maillage.accounts",
     "maillage.referential",
     "maillage.directory",
@@ -73,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -139,7 +142,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "maillage" / "static"]
+STATICFILES_DIRS = [BASE_DIR / "maillage" / "static", ("leaflet", _leaflet.BASE_DIR)]
+
+# Map tiles: any XYZ server; empty MAILLAGE_TILE_URL shows markers on a blank map (offline).
+MAILLAGE_TILE_URL = os.environ.get("MAILLAGE_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAILLAGE_TILE_ATTRIBUTION = os.environ.get(
+    "MAILLAGE_TILE_ATTRIBUTION", "© les contributeurs d’OpenStreetMap (ODbL)"
+)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Maillage <noreply@localhost>")
