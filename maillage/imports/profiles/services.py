@@ -63,7 +63,7 @@ def mapping_review_decide(*, review: MappingReview, code: str | None, actor) -> 
         defaults={"node": node, "decided_by": actor, "example": review.raw_text},
     )
     pending = list(
-        MappingReview.objects.select_for_update()
+        MappingReview.objects.select_for_update(of=("self",))
         .filter(
             node_type=review.node_type,
             normalised_text=review.normalised_text,
