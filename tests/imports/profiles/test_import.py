@@ -252,3 +252,16 @@ def test_certification_entry_values_survive_the_cell_grammar(setting, tmp_path):
     import_profiles(write_csv(tmp_path / "a.csv", [GOOD]), "--wet-run")
     (certification,) = profile_snapshot(Establishment.objects.get(siret=SIRET_A)).certifications
     assert isinstance(certification, CertificationEntry) and certification.issuer == "Bureau Veritas"
+
+
+def test_the_human_report_names_file_line_and_column(setting, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    path = write_csv(tmp_path / "a.csv", [GOOD, row(siret=SIRET_B, name="B", naf="99.99Z")])
+    out = io.StringIO()
+    call_command("import_profiles", str(path), "--rejects", str(tmp_path / "r.csv"), stdout=out)
+    text = out.getvalue()
+    assert "ESSAI À BLANC" in text and "code NAF inconnu (unknown_naf) : 1" in text
+    assert "a.csv, ligne 3, colonne naf : « 99.99Z »" in text
