@@ -5,4 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("maillage.www.home.urls")),
+    path("", include("maillage.www.establishments.urls")),
+    path("", include("maillage.www.profile_edit.urls")),
 ]

@@ -1,0 +1,133 @@
+"""The contact form of an establishment page: anti-spam, rate limit, and the email itself.
+
+Visitors never see the addresses: the message goes to the establishment's users by email,
+with the visitor's address as Reply-To. Bots are kept out by a honeypot field, a signed
+"form shown at" time (a human takes a few seconds to write), and a per-IP and per-session
+rate limit kept in the cache.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_SALT = "maillage.www.establishments.contact"
+MIN_FILL_SECONDS = 3
+MAX_FORM_AGE_SECONDS = 24 * 3600
+RATE_WINDOW_SECONDS = 3600
+RATE_LIMIT_PER_IP = 5
+RATE_LIMIT_PER_SESSION = 3
+
+
+def issue_token(now: float | None = None) -> str:
+    return signing.dumps(int(now if now is not None else time.time()), salt=TOKEN_SALT)
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Votre nom"), max_length=120)
+    company = forms.CharField(label=_("Votre entreprise ou organisme"), max_length=200, required=False)
+    email = forms.EmailField(
+        label=_("Votre adresse e-mail"), help_text=_("Pour que l’entreprise vous réponde.")
+    )
+    message = forms.CharField(
+        label=_("Votre message"), max_length=5000, min_length=20, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    # Honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
+    website = forms.CharField(label=_("Ne pas remplir ce champ"), required=False)
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["started"] = issue_token()
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["company"].widget.attrs["autocomplete"] = "organization"
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def clean_started(self):
+        try:
+            started = signing.loads(
+                self.cleaned_data["started"], salt=TOKEN_SALT, max_age=MAX_FORM_AGE_SECONDS
+            )
+        except signing.BadSignature as error:
+            raise forms.ValidationError(
+                _("Le formulaire a expiré ; rechargez la page et réessayez."), code="expired"
+            ) from error
+        if time.time() - started < MIN_FILL_SECONDS:
+            raise forms.ValidationError(
+                _("Message envoyé trop vite ; relisez-le et renvoyez-le."), code="too_fast"
+            )
+        return started
+
+
+def client_ip(request) -> str:
+    # Behind a proxy, SecurityMiddleware settings do not rewrite REMOTE_ADDR: the deployment
+    # must (e.g. a trusted proxy setting) for the per-IP limit to be per visitor.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _keys(request) -> list[tuple[str, int]]:
+    if not request.session.session_key:
+        request.session.save()
+    return [
+        (f"contact:ip:{client_ip(request)}", RATE_LIMIT_PER_IP),
+        (f"contact:session:{request.session.session_key}", RATE_LIMIT_PER_SESSION),
+    ]
+
+
+def rate_limited(request) -> bool:
+    return any(cache.get(key, 0) >= limit for key, limit in _keys(request))
+
+
+def count_attempt(request) -> None:
+    for key, _limit in _keys(request):
+        if cache.add(key, 1, RATE_WINDOW_SECONDS):
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, RATE_WINDOW_SECONDS)
+
+
+def contact_recipients(establishment) -> list[str]:
+    return sorted(
+        {
+            link.user.email
+            for link in establishment.user_links.select_related("user")
+            if link.user.is_active and link.user.email
+        }
+    )
+
+
+def send_contact_email(*, establishment, data: dict, recipients: list[str], page_url: str) -> None:
+    context = {"establishment": establishment, "data": data, "page_url": page_url}
+    # The companies read French; the visitor's interface language does not matter here.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = str(
+            _("[Maillage] Message de %(name)s pour %(establishment)s")
+            % {"name": data["name"], "establishment": establishment.display_name}
+        )
+        text = render_to_string("establishments/email/contact.txt", context)
+        html = render_to_string("establishments/email/contact.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=recipients,
+        reply_to=[data["email"]],
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()

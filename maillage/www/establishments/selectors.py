@@ -1,0 +1,213 @@
+"""Reads behind the establishment and organisation pages: the profile as shown, similar companies.
+
+They live with the pages because they shape data for display (labels of specifications,
+members-only filtering); the domain selectors stay in ``maillage.profiles``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch
+
+from maillage.directory.models import Establishment
+from maillage.profiles.models import (
+    CapabilityStatus,
+    Certification,
+    Equipment,
+    Profile,
+    ProfileCapability,
+    ProfileReference,
+    ReferenceVisibility,
+)
+from maillage.taxonomy.models import TaxonomyNode
+
+EARTH_RADIUS_KM = 6371.0
+NEARBY_RADIUS_KM = 30.0
+NEARBY_LIMIT = 6
+
+
+@dataclass(frozen=True)
+class SpecShown:
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class EquipmentShown:
+    equipment: Equipment
+    specs: list[SpecShown]
+
+
+@dataclass
+class ProfileShown:
+    """What the establishment page shows of a profile, already filtered for the reader."""
+
+    profile: Profile | None = None
+    confirmed: list[ProfileCapability] = field(default_factory=list)
+    suggested: list[ProfileCapability] = field(default_factory=list)  # inferred or proposed
+    equipment: list[EquipmentShown] = field(default_factory=list)
+    certifications: list[Certification] = field(default_factory=list)
+    sectors: list[TaxonomyNode] = field(default_factory=list)
+    references: list[ProfileReference] = field(default_factory=list)
+    hidden_references: int = 0
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            (self.profile and (self.profile.description_fr or self.profile.products))
+            or self.confirmed
+            or self.suggested
+            or self.equipment
+            or self.certifications
+            or self.sectors
+            or self.references
+        )
+
+
+def establishment_for_page(siret: str) -> Establishment | None:
+    return (
+        Establishment.objects.select_related(
+            "organisation", "organisation__legal_category", "naf", "headcount_band", "commune"
+        )
+        .filter(siret=siret)
+        .first()
+    )
+
+
+def spec_definitions(nodes: list[TaxonomyNode]) -> dict[int, dict[str, dict]]:
+    """Effective specifications of each equipment node, read in one query for all of them.
+
+    ``TaxonomyNode.effective_specs`` reads the ancestors of one node; a page with ten machines
+    would pay ten queries.
+    """
+    ancestor_ids = {pk for node in nodes for pk in node.ancestor_ids(include_self=True)}
+    ancestors = {n.pk: n for n in TaxonomyNode.objects.filter(pk__in=ancestor_ids).only("pk", "specs")}
+    result = {}
+    for node in nodes:
+        merged: dict[str, dict] = {}
+        for pk in node.ancestor_ids(include_self=True):
+            for spec in ancestors[pk].specs if pk in ancestors else []:
+                merged[spec["key"]] = spec
+        result[node.pk] = merged
+    return result
+
+
+def profile_shown(establishment: Establishment, *, members_only: bool) -> ProfileShown:
+    """The profile for the page; members-only references only when ``members_only``."""
+    profile = (
+        Profile.objects.filter(establishment=establishment)
+        .prefetch_related(
+            Prefetch(
+                "capabilities",
+                queryset=ProfileCapability.objects.shown()
+                .select_related("node")
+                .order_by("level", "node__label_fr"),
+            ),
+            Prefetch(
+                "equipment", queryset=Equipment.objects.select_related("node").prefetch_related("specs")
+            ),
+            Prefetch("certifications", queryset=Certification.objects.select_related("node")),
+            "sectors__node",
+            "references",
+        )
+        .first()
+    )
+    if profile is None:
+        return ProfileShown()
+    capabilities = list(profile.capabilities.all())
+    machines = list(profile.equipment.all())
+    definitions = spec_definitions([machine.node for machine in machines])
+    references = list(profile.references.all())
+    visible = [r for r in references if members_only or r.visibility == ReferenceVisibility.PUBLIC]
+    return ProfileShown(
+        profile=profile,
+        confirmed=[c for c in capabilities if c.status == CapabilityStatus.CONFIRMED],
+        suggested=[c for c in capabilities if c.status != CapabilityStatus.CONFIRMED],
+        equipment=[
+            EquipmentShown(
+                equipment=machine,
+                specs=[
+                    SpecShown(
+                        label=definitions[machine.node_id].get(spec.key, {}).get("label_fr", spec.key),
+                        text=spec.entered or spec.canonical_text(),
+                    )
+                    for spec in machine.specs.all()
+                ],
+            )
+            for machine in machines
+        ],
+        certifications=list(profile.certifications.all()),
+        sectors=[sector.node for sector in profile.sectors.all()],
+        references=visible,
+        hidden_references=len(references) - len(visible),
+    )
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine): precise enough for a 30 km neighbourhood."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    establishment: Establishment
+    distance_km: float
+    shared: int
+
+
+def similar_nearby(
+    establishment: Establishment, *, radius_km: float = NEARBY_RADIUS_KM, limit: int = NEARBY_LIMIT
+) -> list[Neighbour]:
+    """Active establishments within ``radius_km`` sharing capabilities, most shared first.
+
+    A bounding box narrows the candidates in SQL (latitude/longitude are plain floats, no
+    GIS); the exact distance is computed on those few in Python.
+    """
+    if establishment.latitude is None or establishment.longitude is None:
+        return []
+    node_ids = list(
+        ProfileCapability.objects.shown()
+        .filter(profile__establishment=establishment)
+        .values_list("node_id", flat=True)
+    )
+    if not node_ids:
+        return []
+    lat, lon = establishment.latitude, establishment.longitude
+    dlat = radius_km / 111.2
+    dlon = radius_km / (111.2 * max(math.cos(math.radians(lat)), 0.01))
+    shared = dict(
+        ProfileCapability.objects.shown()
+        .filter(
+            node_id__in=node_ids,
+            profile__establishment__is_active=True,
+            profile__establishment__latitude__range=(lat - dlat, lat + dlat),
+            profile__establishment__longitude__range=(lon - dlon, lon + dlon),
+        )
+        .exclude(profile__establishment=establishment)
+        .values("profile__establishment_id")
+        .annotate(shared=Count("node_id", distinct=True))
+        .order_by("-shared", "profile__establishment_id")
+        .values_list("profile__establishment_id", "shared")[:500]
+    )
+    candidates = Establishment.objects.filter(pk__in=shared).select_related("organisation", "commune")
+    neighbours = []
+    for candidate in candidates:
+        distance = distance_km(lat, lon, candidate.latitude, candidate.longitude)
+        if distance <= radius_km:
+            neighbours.append(Neighbour(candidate, distance, shared[candidate.pk]))
+    neighbours.sort(key=lambda n: (-n.shared, n.distance_km, n.establishment.siret))
+    return neighbours[:limit]
+
+
+def organisation_establishments(organisation):
+    """Its establishments, open ones first, for the organisation page."""
+    return (
+        Establishment.objects.filter(organisation=organisation)
+        .select_related("organisation", "commune", "naf", "headcount_band")
+        .order_by("-is_active", "-is_head_office", "siret")
+    )

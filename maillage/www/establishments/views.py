@@ -1,0 +1,110 @@
+"""Public pages of an establishment (SIRET) and of an organisation (SIREN)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from stdnum.fr import siren as stdnum_siren
+from stdnum.fr import siret as stdnum_siret
+
+from maillage.accounts.permissions import can_edit_establishment, can_view_members_only
+from maillage.directory.models import Membership, Organisation
+from maillage.www.establishments import contact
+from maillage.www.establishments.selectors import (
+    establishment_for_page,
+    organisation_establishments,
+    profile_shown,
+    similar_nearby,
+)
+
+ESTABLISHMENTS_PER_PAGE = 50
+
+
+def _establishment_or_404(siret: str):
+    establishment = establishment_for_page(siret)
+    if establishment is None:
+        raise Http404(_("Aucun établissement avec ce SIRET."))
+    return establishment
+
+
+def _establishment_page(request, establishment, *, form=None, status=200, contact_error=""):
+    members_only = can_view_members_only(request.user, establishment)
+    recipients = contact.contact_recipients(establishment)
+    context = {
+        "establishment": establishment,
+        "organisation": establishment.organisation,
+        "siret_formatted": stdnum_siret.format(establishment.siret),
+        "siren_formatted": stdnum_siren.format(establishment.organisation.siren),
+        "shown": profile_shown(establishment, members_only=members_only),
+        "members_only": members_only,
+        "can_edit": can_edit_establishment(request.user, establishment),
+        "networks": [
+            membership.network
+            for membership in establishment.memberships.filter(
+                status=Membership.Status.MEMBER
+            ).select_related("network")
+        ],
+        "neighbours": similar_nearby(establishment),
+        "can_contact": bool(recipients) and establishment.is_active,
+        "contact_form": form or contact.ContactForm(),
+        "contact_error": contact_error,
+        "tile_url": settings.MAILLAGE_TILE_URL,
+        "tile_attribution": settings.MAILLAGE_TILE_ATTRIBUTION,
+    }
+    return render(request, "establishments/establishment_detail.html", context, status=status)
+
+
+def establishment_detail(request, siret):
+    return _establishment_page(request, _establishment_or_404(siret))
+
+
+@require_POST
+def establishment_contact(request, siret):
+    establishment = _establishment_or_404(siret)
+    recipients = contact.contact_recipients(establishment)
+    if not recipients or not establishment.is_active:
+        raise Http404(_("Cet établissement ne peut pas être contacté ici."))
+    if contact.rate_limited(request):
+        return _establishment_page(
+            request,
+            establishment,
+            form=contact.ContactForm(request.POST),
+            status=429,
+            contact_error=_("Trop de messages envoyés depuis votre connexion. Réessayez dans une heure."),
+        )
+    contact.count_attempt(request)
+    form = contact.ContactForm(request.POST)
+    page_url = reverse("establishments:detail", args=[establishment.siret])
+    if form.is_spam:
+        # Answered as a success so that a bot learns nothing; nothing is sent.
+        messages.success(request, _("Votre message a été envoyé."))
+        return redirect(page_url + "#contact")
+    if not form.is_valid():
+        return _establishment_page(request, establishment, form=form)
+    contact.send_contact_email(
+        establishment=establishment,
+        data=form.cleaned_data,
+        recipients=recipients,
+        page_url=request.build_absolute_uri(page_url),
+    )
+    messages.success(request, _("Votre message a été envoyé à l’entreprise. Elle vous répondra par e-mail."))
+    return redirect(page_url + "#contact")
+
+
+def organisation_detail(request, siren):
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("legal_category", "naf", "headcount_band"), siren=siren
+    )
+    page = Paginator(organisation_establishments(organisation), ESTABLISHMENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "organisation": organisation,
+        "siren_formatted": stdnum_siren.format(organisation.siren),
+        "page": page,
+    }
+    return render(request, "establishments/organisation_detail.html", context)

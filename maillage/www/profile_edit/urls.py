@@ -1,0 +1,15 @@
+from django.urls import path
+
+import maillage.www.establishments.urls  # noqa: F401  (registers the siret converter)
+from maillage.www.profile_edit import views
+
+app_name = "profile_edit"
+urlpatterns = [
+    path("mon-entreprise/<siret:siret>/profil/", views.profile_edit, name="edit"),
+    path(
+        "mon-entreprise/<siret:siret>/profil/caracteristiques/",
+        views.equipment_spec_fields,
+        name="spec_fields",
+    ),
+    path("mon-entreprise/taxonomie/", views.taxonomy_suggest, name="taxonomy_suggest"),
+]
