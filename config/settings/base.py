@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "maillage.directory",
     "maillage.taxonomy",
     "maillage.profiles",
+    "maillage.matching",
+    "maillage.api",
     "maillage.imports",
     "maillage.www",
 ]

@@ -26,6 +26,7 @@ from django.db.models import Q
 
 from maillage.demo import real
 from maillage.demo.names import company_name
+from maillage.demo.profiles import ProfilesWritten, demo_profiles_ensure
 from maillage.demo.services import (
     EstablishmentSpec,
     MembershipSpec,
@@ -67,6 +68,7 @@ class DemoReport:
     generated_organisations: Written = field(default_factory=Written)
     generated_establishments: Written = field(default_factory=Written)
     memberships: Written = field(default_factory=Written)
+    profiles: ProfilesWritten = field(default_factory=ProfilesWritten)
     accounts_written: int = 0
     rejections: list[real.Rejection] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
@@ -76,6 +78,7 @@ class DemoReport:
         return (
             self.network_written
             + self.accounts_written
+            + self.profiles.changes
             + sum(
                 w.created
                 for w in (
@@ -392,4 +395,5 @@ def demo_build(
     inside = real_sites_bring(territory, data_dir, report)
     fictitious = generated_bring(territory, data_dir, report, seed=seed, count=generated)
     members = memberships_bring(network, placed + inside + fictitious, report, seed=seed)
+    report.profiles = demo_profiles_ensure(sirets=placed + inside + fictitious, seed=seed)
     return network, report, members

@@ -84,4 +84,10 @@ class Journal:
 
     def save(self) -> ProfileDiff:
         ProfileChange.objects.bulk_create(self.rows)
+        if self.rows:
+            # Search follows profile edits after commit (docs/search.md); imported late because
+            # matching reads profiles, not the other way round.
+            from maillage.matching.services import index_refresh_on_commit
+
+            index_refresh_on_commit(establishment_id=self.profile.establishment_id)
         return ProfileDiff(changes=list(self.rows))

@@ -1,0 +1,93 @@
+"""``GET /api/v1/search``: the same search as ``maillage search``, public fields only."""
+
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema
+
+from maillage.matching.search import DEFAULT_LIMIT, MAX_LIMIT, SearchRequest, results_public, search_run
+
+router = Router(tags=["recherche"])
+
+
+class SearchHitOut(Schema):
+    siret: str = Field(description=str(_("SIRET de l'établissement (14 chiffres).")))
+    name: str = Field(description=str(_("Nom de l'établissement (enseigne ou dénomination).")))
+    score: float = Field(description=str(_("Pertinence, de 0 à 1 : plus haut est meilleur.")))
+    distance_km: float | None = Field(
+        description=str(_("Distance au lieu demandé, en kilomètres (absente sans lieu)."))
+    )
+    explanation: str = Field(
+        description=str(_("Pourquoi ce résultat : ce qui correspond à la demande, et à quelle distance."))
+    )
+
+
+class SearchOut(Schema):
+    total: int = Field(description=str(_("Nombre total d'établissements qui répondent.")))
+    results: list[SearchHitOut] = Field(
+        description=str(_("Les meilleurs résultats, du plus pertinent au moins pertinent."))
+    )
+
+
+class SearchParams(Schema):
+    q: str = Field(
+        "",
+        description=str(
+            _(
+                "Le besoin, en français ou en anglais (« anodisation dure près de Haguenau »). "
+                "1 000 caractères au plus."
+            )
+        ),
+    )
+    near: str | None = Field(
+        None,
+        description=str(
+            _("Lieu : code INSEE (67180), code postal (67500), nom de commune (Haguenau) ou « LAT,LON ».")
+        ),
+    )
+    radius_km: float | None = Field(
+        None,
+        description=str(
+            _(
+                "Rayon en kilomètres autour du lieu (0 exclu, 1 500 au plus). "
+                "Sans rayon, les plus proches sont favorisés."
+            )
+        ),
+    )
+    capability: list[str] = Field(
+        [], description=str(_("Code de savoir-faire exigé, répétable (ex. proc.surface.anodising.hard)."))
+    )
+    certification: list[str] = Field(
+        [],
+        description=str(
+            _("Code de certification exigée et valide aujourd'hui, répétable (ex. cert.en9100).")
+        ),
+    )
+    limit: int = Field(
+        DEFAULT_LIMIT, description=str(_("Nombre de résultats, de 1 à %(max)d.") % {"max": MAX_LIMIT})
+    )
+
+
+@router.get(
+    "/search",
+    response=SearchOut,
+    summary=str(_("Chercher des établissements")),
+    description=str(
+        _(
+            "Cherche les établissements capables de répondre à un besoin : texte libre, savoir-faire et "
+            "certifications exigés, lieu et rayon. Chaque résultat dit pourquoi il est proposé. "
+            "Une demande invalide reçoit une réponse 422 qui nomme le paramètre en cause. "
+            "Seules les informations publiques des fiches sont renvoyées."
+        )
+    ),
+)
+def search(request, params: Query[SearchParams]):
+    results = search_run(
+        SearchRequest(
+            q=params.q,
+            near=params.near,
+            radius_km=params.radius_km,
+            capability=params.capability,
+            certification=params.certification,
+            limit=params.limit,
+        )
+    )
+    return results_public(results)

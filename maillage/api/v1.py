@@ -1,0 +1,42 @@
+"""``/api/v1/``: the public, read-only API (django-ninja; schema at ``/api/v1/openapi.json``).
+
+Errors name the parameter at fault: a value of the wrong type is refused by ninja (422, its
+own ``detail`` list), a value the search refuses (unknown place or code, absurd radius, empty
+request) gets the same shape, ``{"detail": [{"loc": ["query", "near"], "msg": "…"}]}``.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+
+from maillage.api.search import router as search_router
+from maillage.engine import QueryError
+from maillage.matching.index import IndexMissingError
+
+api = NinjaAPI(
+    title="Maillage",
+    version="1",
+    description=str(
+        _(
+            "API publique de Maillage : recherche des établissements industriels capables de "
+            "répondre à un besoin (savoir-faire, certifications, équipements, proximité)."
+        )
+    ),
+    urls_namespace="api-v1",
+)
+api.add_router("/", search_router)
+
+
+@api.exception_handler(QueryError)
+def query_error(request, error: QueryError):
+    return api.create_response(
+        request,
+        {"detail": [{"loc": ["query", error.field], "msg": error.message, "type": "value_error"}]},
+        status=422,
+    )
+
+
+@api.exception_handler(IndexMissingError)
+def index_missing(request, error: IndexMissingError):
+    return api.create_response(
+        request, {"detail": str(_("L'index de recherche n'est pas encore construit."))}, status=503
+    )

@@ -1,0 +1,80 @@
+"""Search suppliers from the command line (docs/search.md).
+
+    maillage search "QUERY" [--near PLACE] [--radius-km N] [--capability CODE]...
+                    [--certification CODE]... [--limit N] [--json]
+
+PLACE is a commune INSEE code, a postal code, a commune name or ``LAT,LON``. ``--json`` prints
+one object ``{"total": n, "results": [{"siret", "name", "score", "distance_km",
+"explanation"}, ...]}``. Bad input prints a French message naming the parameter on stderr and
+exits with status 2.
+"""
+
+import json as jsonlib
+
+from django.core.management.base import BaseCommand
+
+from maillage.engine import QueryError
+from maillage.matching.index import IndexMissingError
+from maillage.matching.search import DEFAULT_LIMIT, SearchRequest, results_public, search_run
+
+EXIT_BAD_INPUT = 2
+
+
+class Command(BaseCommand):
+    help = "Cherche les établissements capables de répondre à un besoin."
+
+    def add_arguments(self, parser):
+        parser.add_argument("query", nargs="?", default="", help="Le besoin, en français ou en anglais.")
+        parser.add_argument("--near", help="Lieu : code INSEE, code postal, nom de commune ou LAT,LON.")
+        # Read as text and checked here, so that a bad value gets a French message (argparse's is English).
+        parser.add_argument("--radius-km", dest="radius_km", help="Rayon en kilomètres autour du lieu.")
+        parser.add_argument(
+            "--capability", action="append", default=[], help="Code de savoir-faire exigé (répétable)."
+        )
+        parser.add_argument(
+            "--certification", action="append", default=[], help="Code de certification exigé (répétable)."
+        )
+        parser.add_argument("--limit", default=str(DEFAULT_LIMIT), help="Nombre de résultats (1 à 100).")
+        parser.add_argument("--json", action="store_true", help="Sortie JSON.")
+
+    def _fail(self, message: str):
+        self.stderr.write(message)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+    def handle(self, *args, query, near, radius_km, capability, certification, limit, json: bool, **options):
+        try:
+            radius = float(radius_km.replace(",", ".")) if radius_km is not None else None
+        except ValueError:
+            self._fail(f"Erreur : --radius-km : nombre de kilomètres attendu (reçu « {radius_km} »).")
+        try:
+            count = int(limit)
+        except ValueError:
+            self._fail(f"Erreur : --limit : nombre entier attendu (reçu « {limit} »).")
+        request = SearchRequest(
+            q=query,
+            near=near,
+            radius_km=radius,
+            capability=capability,
+            certification=certification,
+            limit=count,
+        )
+        try:
+            results = search_run(request)
+        except QueryError as error:
+            option = "QUERY" if error.field == "q" else "--" + error.field.replace("_", "-")
+            self._fail(f"Erreur : {option} : {error.message}")
+        except IndexMissingError:
+            self._fail("Erreur : index de recherche absent : lancez « maillage build-index ».")
+        payload = results_public(results)
+        if json:
+            self.stdout.write(_dumps(payload))
+            return
+        self.stdout.write(f"{payload['total']} résultat(s).")
+        for rank, hit in enumerate(payload["results"], 1):
+            distance = f" — {hit['distance_km']} km" if hit["distance_km"] is not None else ""
+            self.stdout.write(f"{rank:>3}. {hit['name']} ({hit['siret']}){distance} — score {hit['score']}")
+            self.stdout.write(f"     {hit['explanation']}")
+
+
+def _dumps(payload) -> str:
+    return jsonlib.dumps(payload, ensure_ascii=False)
