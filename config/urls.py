@@ -1,12 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from maillage.accounts.forms import AdminLoginForm
 from maillage.api.v1 import api
+
+# The admin's login is throttled like the site's own.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("compte/", include("maillage.www.accounts.urls")),
+    path("animation/", include("maillage.www.backoffice.urls")),
+    path("revendiquer/", include("maillage.www.claims.urls")),
     path("", include("maillage.www.home.urls")),
     path("", include("maillage.www.establishments.urls")),
     path("", include("maillage.www.profile_edit.urls")),

@@ -1,5 +1,11 @@
-from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from maillage.accounts import throttling
 from maillage.accounts.models import User
 
 
@@ -13,3 +19,77 @@ class EmailUserChangeForm(UserChangeForm):
     class Meta:
         model = User
         fields = ["email", "first_name", "last_name"]
+
+
+class ThrottledLoginMixin:
+    """Refuse to even check the password once too many attempts failed recently."""
+
+    def clean(self):
+        email = self.cleaned_data.get("username") or ""
+        ip = throttling.client_ip(self.request)
+        wait = throttling.retry_after(email, ip)
+        if wait:
+            minutes = max(1, (wait + 59) // 60)
+            raise forms.ValidationError(
+                ngettext(
+                    "Trop de tentatives de connexion ont échoué. Réessayez dans %(minutes)d minute.",
+                    "Trop de tentatives de connexion ont échoué. Réessayez dans %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="throttled",
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttling.register_failure(email, ip)
+            raise
+        throttling.reset(email)
+        return cleaned
+
+
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Adresse e-mail"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Adresse e-mail ou mot de passe incorrect."),
+    }
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The Django admin's login form, throttled like ours so it is no back door."""
+
+
+class InvitationAcceptForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("Les deux mots de passe diffèrent."))
+        elif p1:
+            probe = User(email=self.email, first_name=cleaned.get("first_name", ""))
+            try:
+                password_validation.validate_password(p1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

@@ -32,3 +32,107 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         self.username = self.email
         super().save(*args, **kwargs)
+
+
+class Claim(models.Model):
+    """A user asks to act for an establishment; an animator of the network decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        APPROVED = "approved", _("Acceptée")
+        REJECTED = "rejected", _("Refusée")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="claims", verbose_name=_("demandeur")
+    )
+    establishment = models.ForeignKey(
+        "directory.Establishment",
+        on_delete=models.CASCADE,
+        related_name="claims",
+        verbose_name=_("établissement"),
+    )
+    network = models.ForeignKey(
+        "directory.Network", on_delete=models.CASCADE, related_name="claims", verbose_name=_("réseau")
+    )
+    status = models.CharField(_("statut"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    message = models.TextField(_("message"), blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decision_note = models.TextField(_("motif"), blank=True)
+    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("revendication")
+        verbose_name_plural = _("revendications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "establishment"],
+                condition=models.Q(status="pending"),
+                name="unique_pending_claim",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.establishment} ({self.get_status_display()})"
+
+
+class Invitation(models.Model):
+    """An e-mail invited by an animator, as a member user of an establishment or as co-animator.
+
+    The link carries a signed, timestamped id: expiry comes from the signature, single use
+    from ``accepted_at``.
+    """
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Utilisateur d'un établissement adhérent")
+        ANIMATOR = "animator", _("Co-animateur du réseau")
+
+    email = models.EmailField(_("adresse e-mail"))
+    network = models.ForeignKey(
+        "directory.Network", on_delete=models.CASCADE, related_name="invitations", verbose_name=_("réseau")
+    )
+    establishment = models.ForeignKey(
+        "directory.Establishment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("établissement"),
+    )
+    role = models.CharField(_("rôle"), max_length=8, choices=Role.choices, default=Role.MEMBER)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invitée par")
+    )
+    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acceptée par"),
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="animator") | models.Q(establishment__isnull=False),
+                name="member_invitation_has_establishment",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.network}"

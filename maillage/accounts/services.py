@@ -1,0 +1,209 @@
+"""Writes of the accounts app: establishment links, claims, invitations.
+
+Who may call each service is checked by the views with ``permissions``; the services check
+the state (a claim is decided once, an invitation is accepted once and before it expires).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.accounts.emails import send_templated_email
+from maillage.accounts.models import Claim, Invitation, User
+from maillage.directory.models import Establishment, EstablishmentUser, Membership, Network
+from maillage.directory.validators import validate_siret
+
+INVITATION_VALIDITY = timedelta(days=7)
+_INVITATION_SALT = "maillage.accounts.invitation"
+
+
+@transaction.atomic
+def establishment_user_link(*, user: User, establishment: Establishment) -> EstablishmentUser:
+    """Let ``user`` act for ``establishment``; linking twice is harmless."""
+    link, _created = EstablishmentUser.objects.get_or_create(user=user, establishment=establishment)
+    return link
+
+
+def claim_network_for(establishment: Establishment) -> Network | None:
+    """The network whose animators decide: one where it is a member, then any membership,
+    then a network whose territory contains its commune."""
+    memberships = Membership.objects.filter(establishment=establishment).select_related("network")
+    for status in (Membership.Status.MEMBER, None):
+        found = memberships.filter(status=status) if status else memberships
+        membership = found.order_by("network__name").first()
+        if membership:
+            return membership.network
+    if establishment.commune_id is None:
+        return None
+    commune = establishment.commune
+    return (
+        Network.objects.filter(
+            Q(communes=commune) | Q(epcis=commune.epci_id) | Q(departments=commune.department_id)
+        )
+        .distinct()
+        .order_by("name")
+        .first()
+    )
+
+
+@transaction.atomic
+def claim_create(*, user: User, siret: str, message: str = "", site_url: str = "") -> Claim:
+    """Ask to act for the establishment ``siret``; the network's animators are told by e-mail."""
+    siret = "".join(siret.split())
+    validate_siret(siret)
+    establishment = Establishment.objects.filter(siret=siret).select_related("commune").first()
+    if establishment is None:
+        raise ValidationError({"siret": _("Aucun établissement de l'annuaire ne porte ce SIRET.")})
+    if EstablishmentUser.objects.filter(user=user, establishment=establishment).exists():
+        raise ValidationError({"siret": _("Vous agissez déjà pour cet établissement.")})
+    if Claim.objects.filter(user=user, establishment=establishment, status=Claim.Status.PENDING).exists():
+        raise ValidationError({"siret": _("Une demande est déjà en attente pour cet établissement.")})
+    network = claim_network_for(establishment)
+    if network is None:
+        raise ValidationError(
+            {"siret": _("Aucun réseau ne couvre cet établissement : personne ne peut valider la demande.")}
+        )
+    claim = Claim.objects.create(user=user, establishment=establishment, network=network, message=message)
+    recipients = list(network.animators.filter(is_active=True).values_list("email", flat=True))
+    if recipients:
+        send_templated_email(
+            to=recipients, template="claim_received", context={"claim": claim, "site_url": site_url}
+        )
+    return claim
+
+
+def _decide(claim: Claim, *, by: User, status: str, note: str) -> Claim:
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.status != Claim.Status.PENDING:
+        raise ValidationError(_("Cette demande a déjà été traitée."))
+    claim.status = status
+    claim.decided_by = by
+    claim.decided_at = timezone.now()
+    claim.decision_note = note
+    claim.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return claim
+
+
+@transaction.atomic
+def claim_approve(*, claim: Claim, by: User, site_url: str = "") -> Claim:
+    """Grant the claimant the right to act for the establishment and tell them."""
+    claim = _decide(claim, by=by, status=Claim.Status.APPROVED, note="")
+    establishment_user_link(user=claim.user, establishment=claim.establishment)
+    send_templated_email(
+        to=[claim.user.email], template="claim_approved", context={"claim": claim, "site_url": site_url}
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_reject(*, claim: Claim, by: User, note: str = "", site_url: str = "") -> Claim:
+    claim = _decide(claim, by=by, status=Claim.Status.REJECTED, note=note)
+    send_templated_email(
+        to=[claim.user.email], template="claim_rejected", context={"claim": claim, "site_url": site_url}
+    )
+    return claim
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=_INVITATION_SALT, compress=True)
+
+
+class InvitationError(Exception):
+    """An invitation link that cannot be used; ``reason`` is ``invalid``, ``expired`` or ``used``."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation a link designates, or ``InvitationError`` saying why it cannot be used."""
+    try:
+        pk = signing.loads(token, salt=_INVITATION_SALT, max_age=INVITATION_VALIDITY)
+    except signing.SignatureExpired as exc:
+        raise InvitationError("expired") from exc
+    except signing.BadSignature as exc:
+        raise InvitationError("invalid") from exc
+    invitation = Invitation.objects.filter(pk=pk).select_related("network", "establishment").first()
+    if invitation is None:
+        raise InvitationError("invalid")
+    if invitation.accepted_at is not None:
+        raise InvitationError("used")
+    if invitation.expires_at <= timezone.now():
+        raise InvitationError("expired")
+    return invitation
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    network: Network,
+    email: str,
+    invited_by: User,
+    role: str = Invitation.Role.MEMBER,
+    establishment: Establishment | None = None,
+    site_url: str = "",
+) -> Invitation:
+    """Invite ``email`` and send the link; a member invitation needs an establishment of ``network``."""
+    email = User.objects.normalize_email(email.strip())
+    if role == Invitation.Role.MEMBER:
+        if establishment is None:
+            raise ValidationError({"establishment": _("Choisissez l'établissement de la personne invitée.")})
+        if not Membership.objects.filter(network=network, establishment=establishment).exists():
+            raise ValidationError({"establishment": _("Cet établissement n'appartient pas au réseau.")})
+    else:
+        establishment = None
+    invitation = Invitation(
+        email=email,
+        network=network,
+        establishment=establishment,
+        role=role,
+        invited_by=invited_by,
+        expires_at=timezone.now() + INVITATION_VALIDITY,
+    )
+    invitation.full_clean()
+    invitation.save()
+    accept_url = f"{site_url.rstrip('/')}/compte/invitation/{invitation_token(invitation)}/"
+    send_templated_email(
+        to=[email],
+        template="invitation",
+        context={"invitation": invitation, "accept_url": accept_url, "site_url": site_url},
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, password: str | None = None, first_name: str = "", last_name: str = ""
+) -> User:
+    """Use the invitation once: create the account (or reuse the one with this e-mail) and grant the role.
+
+    ``password`` is required when no account exists for the e-mail yet.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationError("used")
+    if invitation.expires_at <= timezone.now():
+        raise InvitationError("expired")
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is None:
+        if not password:
+            raise ValidationError({"password": _("Choisissez un mot de passe.")})
+        user = User.objects.create_user(
+            email=invitation.email, password=password, first_name=first_name, last_name=last_name
+        )
+    if invitation.role == Invitation.Role.ANIMATOR:
+        invitation.network.animators.add(user)
+    else:
+        establishment_user_link(user=user, establishment=invitation.establishment)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user

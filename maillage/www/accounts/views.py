@@ -1,0 +1,65 @@
+"""Login, logout and invitation acceptance; password reset uses Django's views with our templates."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from maillage.accounts.forms import InvitationAcceptForm, LoginForm
+from maillage.accounts.models import User
+from maillage.accounts.services import InvitationError, invitation_from_token
+from maillage.accounts.services import invitation_accept as accept
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's own rule): a link or an image cannot log anyone out."""
+
+
+def invitation_accept(request, token):
+    try:
+        invitation = invitation_from_token(token)
+    except InvitationError as error:
+        return _unusable(request, error.reason)
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    form = None
+    if request.method == "POST":
+        form = None if existing else InvitationAcceptForm(request.POST, email=invitation.email)
+        if existing or form.is_valid():
+            try:
+                user = accept(
+                    invitation=invitation,
+                    password=None if existing else form.cleaned_data["password1"],
+                    first_name="" if existing else form.cleaned_data["first_name"],
+                    last_name="" if existing else form.cleaned_data["last_name"],
+                )
+            except InvitationError as error:
+                return render(
+                    request, "accounts/invitation_unusable.html", {"reason": error.reason}, status=410
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if existing:
+                    messages.success(request, _("Invitation acceptée : connectez-vous pour continuer."))
+                    return redirect(reverse("accounts:login"))
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, _("Bienvenue ! Votre compte est créé."))
+                return redirect(reverse("home:home"))
+    elif not existing:
+        form = InvitationAcceptForm(email=invitation.email)
+    context = {"invitation": invitation, "form": form, "existing": existing is not None}
+    return render(request, "accounts/invitation_accept.html", context)
+
+
+def _unusable(request, reason):
+    # 410 Gone: the link existed but will never work again (expired, used or altered).
+    return render(request, "accounts/invitation_unusable.html", {"reason": reason}, status=410)

@@ -1,0 +1,148 @@
+"""The animator back-office: members, invitations and claims of the networks one animates.
+
+Every page is scoped by the network in its URL and refuses (403) anyone who does not animate
+it; objects of another network are not found (404) even by their id.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillage.accounts import permissions
+from maillage.accounts.models import Claim
+from maillage.accounts.selectors import (
+    network_claims,
+    network_invitations,
+    network_memberships,
+    network_status_counts,
+)
+from maillage.accounts.services import claim_approve as approve
+from maillage.accounts.services import claim_reject as reject
+from maillage.accounts.services import invitation_create
+from maillage.directory.models import Membership, Network
+from maillage.www.backoffice.forms import ClaimRejectForm, InvitationForm, MemberFilterForm
+
+PER_PAGE = 50
+
+
+def _network(request, slug) -> Network:
+    network = get_object_or_404(Network, slug=slug)
+    permissions.require(
+        permissions.is_animator_of(request.user, network) or permissions.is_platform_admin(request.user)
+    )
+    return network
+
+
+def _context(network, section, **extra):
+    pending = network_claims(network).filter(status=Claim.Status.PENDING).count()
+    return {"network": network, "section": section, "pending_claims": pending, **extra}
+
+
+@login_required
+def index(request):
+    networks = list(permissions.animated_networks(request.user))
+    permissions.require(bool(networks))
+    if len(networks) == 1:
+        return redirect("backoffice:members", slug=networks[0].slug)
+    return render(request, "backoffice/index.html", {"networks": networks})
+
+
+@login_required
+def members(request, slug):
+    network = _network(request, slug)
+    form = MemberFilterForm(request.GET or None)
+    status = query = ""
+    if form.is_valid():
+        status, query = form.cleaned_data["statut"], form.cleaned_data["q"]
+    page = Paginator(network_memberships(network, status=status, query=query), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    by_status = network_status_counts(network)
+    counts = [(label, by_status[value]) for value, label in Membership.Status.choices]
+    context = _context(network, "members", form=form, page=page, counts=counts)
+    return render(request, "backoffice/members.html", context)
+
+
+@login_required
+def invitations(request, slug):
+    network = _network(request, slug)
+    form = InvitationForm(request.POST or None, network=network)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = invitation_create(
+                network=network,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                establishment=form.cleaned_data["establishment"],
+                invited_by=request.user,
+                site_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": invitation.email})
+            return redirect("backoffice:invitations", slug=network.slug)
+    page = Paginator(network_invitations(network), PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "backoffice/invitations.html",
+        _context(network, "invitations", form=form, page=page, now=timezone.now()),
+    )
+
+
+@login_required
+def claims(request, slug):
+    network = _network(request, slug)
+    all_claims = network_claims(network)
+    context = _context(
+        network,
+        "claims",
+        pending=all_claims.filter(status=Claim.Status.PENDING).order_by("created_at"),
+        decided=all_claims.exclude(status=Claim.Status.PENDING).order_by("-decided_at")[:50],
+        reject_form=ClaimRejectForm(),
+    )
+    return render(request, "backoffice/claims.html", context)
+
+
+def _claim(request, slug, pk) -> Claim:
+    network = _network(request, slug)
+    return get_object_or_404(
+        Claim.objects.select_related("user", "establishment", "network"), pk=pk, network=network
+    )
+
+
+@require_POST
+@login_required
+def claim_approve(request, slug, pk):
+    claim = _claim(request, slug, pk)
+    try:
+        approve(claim=claim, by=request.user, site_url=request.build_absolute_uri("/"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(user)s peut désormais agir pour %(establishment)s.")
+            % {"user": claim.user.email, "establishment": claim.establishment.display_name},
+        )
+    return redirect("backoffice:claims", slug=slug)
+
+
+@require_POST
+@login_required
+def claim_reject(request, slug, pk):
+    claim = _claim(request, slug, pk)
+    form = ClaimRejectForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        reject(claim=claim, by=request.user, note=note, site_url=request.build_absolute_uri("/"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Demande de %(user)s refusée.") % {"user": claim.user.email})
+    return redirect("backoffice:claims", slug=slug)
