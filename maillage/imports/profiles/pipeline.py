@@ -30,6 +30,7 @@ from maillage.imports.models import ImportRun
 from maillage.imports.profiles import services as review_services
 from maillage.imports.profiles.cells import CellError, CellReader, ParsedItem
 from maillage.imports.profiles.reader import Row, read_sheet
+from maillage.imports.services import import_run_resume_or_start
 from maillage.imports.sirene.geo import BOUNDS
 from maillage.imports.sirene.reader import fingerprint
 from maillage.profiles.errors import ProfileValidationError
@@ -381,27 +382,13 @@ def run_import(options: ProfileImportOptions) -> ProfileImportReport:
 
     run, resume_after = None, 1
     if options.wet_run:
-        run = (
-            ImportRun.objects.filter(kind=ImportRun.Kind.PROFILES, options_key=key)
-            .exclude(status=ImportRun.Status.SUCCEEDED)
-            .order_by("-started_at")
-            .first()
+        run, resumed = import_run_resume_or_start(
+            kind=ImportRun.Kind.PROFILES, path=options.path, described=described, key=key
         )
-        if run is not None and run.batches_committed:
+        if resumed:
             resume_after = run.last_committed_line
             report.resumed_from_line = resume_after + 1
             report.add(run.counts)
-            run.resumed_count += 1
-            run.status = ImportRun.Status.RUNNING
-            run.save(update_fields=["resumed_count", "status", "updated_at"])
-        elif run is None:
-            run = ImportRun.objects.create(
-                kind=ImportRun.Kind.PROFILES,
-                file_path=str(options.path),
-                file_fingerprint=described["file"],
-                options=described,
-                options_key=key,
-            )
         report.run_id = run.pk
         if options.rejects_path is None:
             options.rejects_path = settings.DATA_DIR / "imports" / f"profiles-{run.pk}-rejets.csv"

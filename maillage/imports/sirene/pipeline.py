@@ -27,6 +27,7 @@ from django.utils import timezone
 from maillage.directory import bulk, services
 from maillage.directory.models import Establishment
 from maillage.imports.models import ImportRun
+from maillage.imports.services import import_run_resume_or_start
 from maillage.imports.sirene import reader
 from maillage.imports.sirene.parse import (
     REJECT_SCHEMA,
@@ -270,27 +271,13 @@ def run_import(options: ImportOptions, *, progress: bool = False) -> ImportRepor
     run: ImportRun | None = None
     start_line, start_offset = 2, None
     if options.wet_run:
-        run = (
-            ImportRun.objects.filter(kind=ImportRun.Kind.SIRENE, options_key=key)
-            .exclude(status=ImportRun.Status.SUCCEEDED)
-            .order_by("-started_at")
-            .first()
+        run, resumed = import_run_resume_or_start(
+            kind=ImportRun.Kind.SIRENE, path=options.path, described=described, key=key
         )
-        if run is not None and run.batches_committed:
+        if resumed:
             start_line, start_offset = run.last_committed_line + 1, run.last_committed_offset
             report.resumed_from_line = start_line
             report.add(run.counts)
-            run.resumed_count += 1
-            run.status = ImportRun.Status.RUNNING
-            run.save(update_fields=["resumed_count", "status", "updated_at"])
-        elif run is None:
-            run = ImportRun.objects.create(
-                kind=ImportRun.Kind.SIRENE,
-                file_path=str(options.path),
-                file_fingerprint=described["file"],
-                options=described,
-                options_key=key,
-            )
         report.run_id = run.pk
         if options.rejects_path is None:
             options.rejects_path = settings.DATA_DIR / "imports" / f"sirene-{run.pk}-rejets.csv"
