@@ -188,3 +188,12 @@ def test_establishment_page_queries_do_not_grow_with_the_profile(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url(kieffer))
     assert "Presse 7" in response.content.decode()
+
+
+def test_page_in_english(client, kieffer):
+    client.cookies["django_language"] = "en"
+    html = client.get(url(kieffer)).content.decode()
+    assert '<html lang="en">' in html
+    assert "Similar companies nearby" in html and "Capabilities confirmed by the company" in html
+    assert "1 other reference is reserved for the network's members." in html
+    assert "Entreprises similaires" not in html
