@@ -1,0 +1,231 @@
+"""Every role × every page and action of ``maillage/www/**/urls.py``: expected status codes.
+
+Roles: visitor, member user of ``own`` (a member of network A), animator of A, animator of B,
+platform administrator. Objects: ``own``, ``peer`` (another member of A), ``elsewhere`` (a
+member of B). "login" means a redirect to the login page. A URL added under ``maillage/www``
+without a row here fails ``test_every_www_url_is_in_the_matrix``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.urls import URLPattern, URLResolver
+
+import maillage.www
+from maillage.accounts.models import Claim
+from maillage.accounts.services import claim_create
+from maillage.profiles.models import Profile
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["visitor", "member", "animator_a", "animator_b", "admin"]
+PUBLIC = dict.fromkeys(ROLES, 200)
+
+
+def _by_role(visitor, member, animator_a, animator_b, admin):
+    return dict(zip(ROLES, [visitor, member, animator_a, animator_b, admin], strict=True))
+
+
+@dataclass
+class Case:
+    name: str  # "namespace:url_name"
+    method: str
+    path: str  # formatted with the world: {own}, {peer}, {elsewhere}, {own_siren}, {claim_a}, {claim_b}
+    expected: dict[str, int | str]
+    data: dict = field(default_factory=dict)
+    label: str = ""
+
+    @property
+    def id(self):
+        return f"{self.method} {self.name}{' ' + self.label if self.label else ''}"
+
+
+EDIT = {
+    "own": _by_role("login", 200, 200, 403, 200),
+    "peer": _by_role("login", 403, 200, 403, 200),
+    "elsewhere": _by_role("login", 403, 403, 200, 200),
+}
+EDIT_POST = {target: {r: 302 if c == 200 else c for r, c in codes.items()} for target, codes in EDIT.items()}
+NETWORK_A = _by_role("login", 403, 200, 403, 200)
+NETWORK_B = _by_role("login", 403, 403, 200, 200)
+DECIDE_A = _by_role("login", 403, 302, 403, 302)
+LOGGED_IN = _by_role("login", 200, 200, 200, 200)
+DESCRIPTION = {"action": "description", "description-description_fr": "Tôlerie fine et pliage de précision."}
+
+CASES = [
+    Case("home:home", "GET", "/", PUBLIC),
+    Case("home:network_detail", "GET", "/reseaux/reseau-a/", PUBLIC),
+    Case("establishments:organisation", "GET", "/entreprises/{own_siren}/", PUBLIC),
+    *[
+        Case("establishments:detail", "GET", f"/etablissements/{{{t}}}/", PUBLIC, label=t)
+        for t in ("own", "peer", "elsewhere")
+    ],
+    # An empty message is refused with the page shown again: the contact form is open to all.
+    Case("establishments:contact", "POST", "/etablissements/{own}/contact/", PUBLIC),
+    *[
+        Case("profile_edit:edit", "GET", f"/mon-entreprise/{{{t}}}/profil/", EDIT[t], label=t)
+        for t in ("own", "peer", "elsewhere")
+    ],
+    *[
+        Case("profile_edit:edit", "POST", f"/mon-entreprise/{{{t}}}/profil/", EDIT_POST[t], DESCRIPTION, t)
+        for t in ("own", "peer", "elsewhere")
+    ],
+    *[
+        Case(
+            "profile_edit:spec_fields",
+            "GET",
+            f"/mon-entreprise/{{{t}}}/profil/caracteristiques/",
+            EDIT[t],
+            label=t,
+        )
+        for t in ("own", "peer", "elsewhere")
+    ],
+    Case("profile_edit:taxonomy_suggest", "GET", "/mon-entreprise/taxonomie/?kind=capability&q=tol", PUBLIC),
+    Case("accounts:login", "GET", "/compte/connexion/", _by_role(200, 302, 302, 302, 302)),
+    Case("accounts:logout", "POST", "/compte/deconnexion/", dict.fromkeys(ROLES, 302)),
+    Case("accounts:password_reset", "GET", "/compte/mot-de-passe/oubli/", PUBLIC),
+    Case("accounts:password_reset_done", "GET", "/compte/mot-de-passe/oubli/envoye/", PUBLIC),
+    Case("accounts:password_reset_confirm", "GET", "/compte/mot-de-passe/nouveau/MQ/abc-def/", PUBLIC),
+    Case("accounts:password_reset_complete", "GET", "/compte/mot-de-passe/nouveau/termine/", PUBLIC),
+    Case("accounts:invitation_accept", "GET", "/compte/invitation/pas-un-jeton/", dict.fromkeys(ROLES, 410)),
+    Case("claims:create", "GET", "/revendiquer/", LOGGED_IN),
+    Case("claims:create", "POST", "/revendiquer/", LOGGED_IN, {"siret": "123"}, "invalid"),
+    Case("backoffice:index", "GET", "/animation/", _by_role("login", 403, 302, 302, 200)),
+    *[
+        Case(f"backoffice:{name}", "GET", f"/animation/reseau-{n}/{part}/", codes, label=n)
+        for name, part in (
+            ("members", "membres"),
+            ("invitations", "invitations"),
+            ("claims", "revendications"),
+        )
+        for n, codes in (("a", NETWORK_A), ("b", NETWORK_B))
+    ],
+    Case(
+        "backoffice:invitations",
+        "POST",
+        "/animation/reseau-a/invitations/",
+        {r: 302 if c == 200 else c for r, c in NETWORK_A.items()},
+        {"email": "x@example.org", "role": "member", "siret": "{peer}"},
+        "a",
+    ),  # fmt: skip
+    Case(
+        "backoffice:claim_approve", "POST", "/animation/reseau-a/revendications/{claim_a}/accepter/", DECIDE_A
+    ),
+    Case(
+        "backoffice:claim_reject", "POST", "/animation/reseau-a/revendications/{claim_a}/refuser/", DECIDE_A
+    ),
+    # Another network's claim through one's own network URL: not found, whoever asks.
+    Case(
+        "backoffice:claim_approve",
+        "POST",
+        "/animation/reseau-b/revendications/{claim_a}/accepter/",
+        _by_role("login", 403, 403, 404, 404),
+        label="cross-network",
+    ),  # fmt: skip
+    Case(
+        "backoffice:claim_reject",
+        "POST",
+        "/animation/reseau-b/revendications/{claim_a}/refuser/",
+        _by_role("login", 403, 403, 404, 404),
+        label="cross-network",
+    ),  # fmt: skip
+]
+
+
+def _format(value, values):
+    return value.format(**values) if isinstance(value, str) else value
+
+
+@pytest.fixture
+def values(world):
+    claim_a = claim_create(user=UserFactory(), siret=world["peer"].siret)
+    claim_b = claim_create(user=UserFactory(), siret=world["elsewhere"].siret)
+    return {
+        "own": world["own"].siret, "peer": world["peer"].siret, "elsewhere": world["elsewhere"].siret,
+        "own_siren": world["own"].organisation.siren, "claim_a": claim_a.pk, "claim_b": claim_b.pk,
+    }  # fmt: skip
+
+
+def _user(world, role):
+    return None if role == "visitor" else world[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_permission_matrix(client, world, values, case, role):
+    user = _user(world, role)
+    if user is not None:
+        client.force_login(user)
+    path = _format(case.path, values)
+    data = {key: _format(value, values) for key, value in case.data.items()}
+    response = client.get(path) if case.method == "GET" else client.post(path, data)
+    expected = case.expected[role]
+    if expected == "login":
+        assert response.status_code == 302, f"{case.id} as {role}: {response.status_code}"
+        assert response["Location"].startswith("/compte/connexion/?next="), response["Location"]
+    else:
+        assert response.status_code == expected, f"{case.id} as {role}: {response.status_code}"
+        if response.status_code == 302:
+            assert not response["Location"].startswith("/compte/connexion/")
+
+
+MEMBERS_ONLY = {
+    "own": _by_role(False, True, True, False, True),
+    "peer": _by_role(False, True, True, False, True),
+    "elsewhere": _by_role(False, False, False, True, True),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("target", list(MEMBERS_ONLY))
+def test_members_only_fields_follow_the_role(client, world, role, target):
+    user = _user(world, role)
+    if user is not None:
+        client.force_login(user)
+    response = client.get(f"/etablissements/{world[target].siret}/")
+    assert response.context["members_only"] is MEMBERS_ONLY[target][role]
+    assert response.context["can_edit"] is (EDIT[target][role] == 200)
+
+
+@pytest.mark.parametrize("role", ["member", "animator_b"])
+def test_refused_claim_decisions_change_nothing(client, world, values, role):
+    client.force_login(world[role])
+    client.post(f"/animation/reseau-a/revendications/{values['claim_a']}/accepter/")
+    client.post(f"/animation/reseau-b/revendications/{values['claim_a']}/refuser/")
+    assert Claim.objects.get(pk=values["claim_a"]).status == Claim.Status.PENDING
+
+
+def test_refused_profile_edit_writes_nothing(client, world):
+    client.force_login(world["member"])
+    text = DESCRIPTION["description-description_fr"]
+    for target in ("peer", "elsewhere", "own"):
+        client.post(f"/mon-entreprise/{world[target].siret}/profil/", DESCRIPTION)
+    written = set(Profile.objects.filter(description_fr=text).values_list("establishment__siret", flat=True))
+    assert written == {world["own"].siret}
+
+
+def _www_url_names() -> set[str]:
+    names = set()
+    for urls in sorted(Path(maillage.www.__file__).parent.glob("**/urls.py")):
+        module = importlib.import_module(
+            ".".join(urls.relative_to(Path(maillage.www.__file__).parent.parent.parent).with_suffix("").parts)
+        )
+        namespace = getattr(module, "app_name", "")
+        stack = list(module.urlpatterns)
+        while stack:
+            pattern = stack.pop()
+            if isinstance(pattern, URLResolver):
+                stack.extend(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def test_every_www_url_is_in_the_matrix():
+    missing = _www_url_names() - {case.name for case in CASES}
+    assert not missing, f"add these URLs to CASES in {Path(__file__).name}: {sorted(missing)}"
