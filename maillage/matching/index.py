@@ -23,6 +23,7 @@ import os
 import shutil
 import threading
 import time
+import uuid
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -100,7 +101,7 @@ def index_build(*, chunk_size: int | None = None, progress=None) -> BuildReport:
     journal_head = _journal_head()  # read first: later edits are re-applied after the swap
     builds = _builds_dir()
     builds.mkdir(parents=True, exist_ok=True)
-    target = builds / time.strftime(f"%Y%m%dT%H%M%S-{os.getpid()}")
+    target = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     mapper = DocumentMapper(engine_taxonomy())
     count = 0
 
