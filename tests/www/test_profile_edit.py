@@ -274,17 +274,3 @@ def test_taxonomy_suggestions_are_accent_insensitive(client, taxonomy):
     equipment = client.get(url, {"kind": "equipment", "q": "presse hydrau"}).content.decode()
     assert 'value="Presse hydraulique"' in equipment
     assert client.get(url, {"kind": "nope", "q": "x"}).status_code == 404
-
-
-def test_my_establishments_goes_straight_to_the_only_one(client, establishment, owner):
-    response = client.get(reverse("profile_edit:index"))
-    assert response.status_code == 302 and response["Location"] == edit_url(establishment)
-
-
-def test_my_establishments_lists_several_and_says_when_there_is_none(client, establishment, owner):
-    second = EstablishmentFactory(name="Atelier Weber")
-    EstablishmentUser.objects.create(user=owner, establishment=second)
-    html = client.get(reverse("profile_edit:index")).content.decode()
-    assert edit_url(establishment) in html and edit_url(second) in html
-    client.force_login(UserFactory())
-    assert "aucun établissement" in client.get(reverse("profile_edit:index")).content.decode()

@@ -5,7 +5,6 @@ from maillage.www.profile_edit import views
 
 app_name = "profile_edit"
 urlpatterns = [
-    path("mon-entreprise/", views.my_establishments, name="index"),
     path("mon-entreprise/<siret:siret>/profil/", views.profile_edit, name="edit"),
     path(
         "mon-entreprise/<siret:siret>/profil/caracteristiques/",

@@ -251,19 +251,6 @@ ACTIONS = {
 
 
 @login_required
-def my_establishments(request):
-    """The establishments the user acts for; straight to the profile when there is only one."""
-    establishments = list(
-        Establishment.objects.filter(user_links__user=request.user)
-        .select_related("organisation", "commune")
-        .order_by("name", "siret")
-    )
-    if len(establishments) == 1:
-        return redirect("profile_edit:edit", siret=establishments[0].siret)
-    return render(request, "profile_edit/index.html", {"establishments": establishments})
-
-
-@login_required
 def profile_edit(request, siret):
     establishment = _editable(request, siret)
     bound = {}
