@@ -137,9 +137,12 @@ def judge(request: dict, holdings: dict[str, Holdings]) -> dict[str, int]:
     radius = request.get("radius_km")
     grades = {}
     for siret, held in holdings.items():
-        if place is not None and radius is not None:
-            if held.lat is None or _km(place.lat, place.lon, held.lat, held.lon) > radius:
-                continue
+        if (
+            place is not None
+            and radius is not None
+            and (held.lat is None or _km(place.lat, place.lon, held.lat, held.lon) > radius)
+        ):
+            continue
         grade = max((rule["grade"] for rule in request["rules"] if _satisfies(rule, held)), default=0)
         if grade:
             grades[siret] = grade
