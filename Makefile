@@ -10,12 +10,20 @@ PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install messages demo test test-sqlite test-postgres quality format bench clean
+.PHONY: install messages browser-assets demo test test-sqlite test-postgres quality format bench clean
 
 # Idempotent: creates .venv once, then syncs it to uv.lock exactly (uv is in the lock too).
 install: $(UV)
 	@$(UV) sync --frozen --quiet
 	@$(MAKE) --no-print-directory messages
+	@$(MAKE) --no-print-directory browser-assets
+
+# axe-core (accessibility checks of the browser tests) from its npm package, never committed.
+AXE := var/node/node_modules/axe-core/axe.min.js
+browser-assets:
+	@if [ -f $(AXE) ]; then :; elif command -v npm >/dev/null; then \
+	  npm install --silent --no-audit --no-fund --prefix var/node axe-core@4; \
+	else echo "npm not found (apt-get install npm): the browser accessibility tests will fail."; fi
 
 # Translations: the .po files are committed, the .mo files are built here (gettext's msgfmt).
 messages:

@@ -62,6 +62,7 @@ def test_accepting_sets_the_password_creates_the_link_and_logs_in(client, world)
         },
     )
     assert response.status_code == 302
+    assert response["Location"] == f"/mon-entreprise/{world['peer'].siret}/profil/"
     user = User.objects.get(email="nouvelle@example.org")
     assert user.check_password("un-secret-solide-7") and user.first_name == "Léa"
     assert EstablishmentUser.objects.filter(user=user, establishment=world["peer"]).exists()

@@ -53,7 +53,7 @@ def invitation_accept(request, token):
                     return redirect(reverse("accounts:login"))
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, _("Bienvenue ! Votre compte est créé."))
-                return redirect(reverse("home:home"))
+                return redirect(_landing(invitation))
     elif not existing:
         form = InvitationAcceptForm(email=invitation.email)
     context = {"invitation": invitation, "form": form, "existing": existing is not None}
@@ -63,3 +63,10 @@ def invitation_accept(request, token):
 def _unusable(request, reason):
     # 410 Gone: the link existed but will never work again (expired, used or altered).
     return render(request, "accounts/invitation_unusable.html", {"reason": reason}, status=410)
+
+
+def _landing(invitation) -> str:
+    """Where a new account starts: the profile it may now edit, or the network's back-office."""
+    if invitation.establishment_id:
+        return reverse("profile_edit:edit", args=[invitation.establishment.siret])
+    return reverse("backoffice:members", args=[invitation.network.slug])
