@@ -136,3 +136,11 @@ def test_password_reset_does_not_reveal_unknown_addresses(client):
     response = client.post("/compte/mot-de-passe/oubli/", {"email": "personne@example.org"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_login_and_claim_pages_exist_in_english(client):
+    client.cookies["django_language"] = "en"
+    html = client.get("/compte/connexion/").content.decode()
+    assert "Email address" in html and "Forgot your password?" in html
+    client.force_login(UserFactory())
+    assert "Claim your company" in client.get("/revendiquer/").content.decode()
