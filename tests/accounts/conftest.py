@@ -19,15 +19,21 @@ def world(db):
     """Two networks, each with an animator; network A has members, a prospect and a member user."""
     network_a = NetworkFactory(slug="reseau-a", name="Réseau A")
     network_b = NetworkFactory(slug="reseau-b", name="Réseau B")
-    own = MembershipFactory(network=network_a, establishment__name="Tôlerie Kieffer").establishment
-    peer = MembershipFactory(network=network_a, establishment__name="Fonderie Roth").establishment
-    prospect = MembershipFactory(
-        network=network_a, status=Membership.Status.PROSPECT, establishment__name="Prospect Lutz"
-    ).establishment
-    elsewhere = MembershipFactory(network=network_b, establishment__name="Usinage Vogel").establishment
-    commune = CommuneFactory(name="Bischwiller")
-    network_a.epcis.add(commune.epci)
-    unclaimed = EstablishmentFactory(name="Plasturgie Weber", commune=commune)
+    # Fixed INSEE codes: the factory's sequence would pass 5 characters over a long session.
+    commune_a = CommuneFactory(insee_code="67046", name="Bischwiller")
+    commune_b = CommuneFactory(insee_code="67482", name="Strasbourg")
+    network_a.epcis.add(commune_a.epci)
+    network_b.epcis.add(commune_b.epci)
+
+    def member(network, name, commune, **kwargs):
+        establishment = EstablishmentFactory(name=name, commune=commune)
+        return MembershipFactory(network=network, establishment=establishment, **kwargs).establishment
+
+    own = member(network_a, "Tôlerie Kieffer", commune_a)
+    peer = member(network_a, "Fonderie Roth", commune_a)
+    prospect = member(network_a, "Prospect Lutz", commune_a, status=Membership.Status.PROSPECT)
+    elsewhere = member(network_b, "Usinage Vogel", commune_b)
+    unclaimed = EstablishmentFactory(name="Plasturgie Weber", commune=commune_a)
     member = EstablishmentUserFactory(establishment=own, user__email="membre@example.org").user
     other_member = EstablishmentUserFactory(establishment=elsewhere, user__email="membre-b@example.org").user
     animator_a = UserFactory(email="animatrice-a@example.org")

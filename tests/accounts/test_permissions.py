@@ -5,29 +5,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from maillage.accounts import permissions as perms
-from maillage.directory.models import Membership
-from tests.accounts.factories import EstablishmentUserFactory, UserFactory
-from tests.www.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
+from tests.accounts.factories import EstablishmentUserFactory
+from tests.www.factories import EstablishmentFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    network_a, network_b = NetworkFactory(), NetworkFactory()
-    own = MembershipFactory(network=network_a).establishment
-    peer = MembershipFactory(network=network_a).establishment
-    prospect = MembershipFactory(network=network_a, status=Membership.Status.PROSPECT).establishment
-    elsewhere = MembershipFactory(network=network_b).establishment
-    member = EstablishmentUserFactory(establishment=own).user
-    animator_a, animator_b = UserFactory(), UserFactory()
-    network_a.animators.add(animator_a)
-    network_b.animators.add(animator_b)
-    return {
-        "a": network_a, "b": network_b, "own": own, "peer": peer, "prospect": prospect,
-        "elsewhere": elsewhere, "member": member, "animator_a": animator_a, "animator_b": animator_b,
-        "admin": UserFactory(is_superuser=True, is_staff=True),
-    }  # fmt: skip
 
 
 def test_visitor_has_no_rights(world):
@@ -76,7 +57,7 @@ def test_platform_admin_sees_and_edits_everything(world):
     assert perms.is_platform_admin(admin)
     assert set(perms.animated_networks(admin)) == {world["a"], world["b"]}
     assert perms.can_view_members_only(admin, world["elsewhere"])
-    assert perms.can_edit_establishment(admin, EstablishmentFactory())
+    assert perms.can_edit_establishment(admin, EstablishmentFactory(commune=world["own"].commune))
 
 
 def test_inactive_accounts_lose_every_right(world):

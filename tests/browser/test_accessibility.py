@@ -4,7 +4,7 @@ import pytest
 
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.browser.conftest import login
-from tests.www.factories import MembershipFactory, NetworkFactory
+from tests.www.factories import CommuneFactory, MembershipFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -12,7 +12,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def network():
     network = NetworkFactory(slug="industries-nord", name="Industries du Nord")
-    MembershipFactory(network=network, establishment__name="Fonderie Roth")
+    MembershipFactory(
+        network=network,
+        establishment__name="Fonderie Roth",
+        establishment__commune=CommuneFactory(insee_code="67180"),
+    )
     network.animators.add(UserFactory(email="animatrice@example.org"))
     return network
 

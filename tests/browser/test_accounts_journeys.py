@@ -7,7 +7,7 @@ from maillage.accounts.services import claim_create
 from maillage.directory.models import EstablishmentUser
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.browser.conftest import login
-from tests.www.factories import MembershipFactory, NetworkFactory
+from tests.www.factories import CommuneFactory, MembershipFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,7 +20,11 @@ def network():
 
 
 def test_animator_approves_a_claim_then_the_new_member_edits_the_profile(page, network):
-    establishment = MembershipFactory(network=network, establishment__name="Fonderie Roth").establishment
+    establishment = MembershipFactory(
+        network=network,
+        establishment__name="Fonderie Roth",
+        establishment__commune=CommuneFactory(insee_code="67180"),
+    ).establishment
     claimant = UserFactory(email="directeur@example.org")
     claim_create(user=claimant, siret=establishment.siret, message="Je dirige la fonderie.")
 
