@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.forms import EmailUserChangeForm, EmailUserCreationForm
-from maillage.accounts.models import User
+from maillage.accounts.models import Claim, Invitation, User
 from maillage.directory.models import EstablishmentUser
 
 
@@ -31,3 +31,33 @@ class EmailUserAdmin(UserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    """Read-only here: decisions go through the back-office, which e-mails and links."""
+
+    list_display = ["establishment", "user", "network", "status", "created_at", "decided_by", "decided_at"]
+    list_filter = ["status", "network"]
+    search_fields = ["user__email", "establishment__siret", "establishment__name"]
+    list_select_related = ["establishment", "user", "network", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "network", "role", "establishment", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role", "network"]
+    search_fields = ["email"]
+    list_select_related = ["network", "establishment"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -126,3 +126,14 @@ def test_invitations_list_shows_only_this_network(client, world):
     )
     client.force_login(world["animator_a"])
     assert "b@example.org" not in client.get("/animation/reseau-a/invitations/").content.decode()
+
+
+def test_claims_and_invitations_are_listed_read_only_in_the_admin(client, world):
+    claim_create(user=UserFactory(), siret=world["peer"].siret)
+    invitation_create(
+        network=world["a"], email="x@example.org", invited_by=world["animator_a"], role="animator"
+    )
+    client.force_login(world["admin"])
+    assert "Fonderie Roth" in client.get("/admin/accounts/claim/").content.decode()
+    assert "x@example.org" in client.get("/admin/accounts/invitation/").content.decode()
+    assert client.get("/admin/accounts/claim/add/").status_code == 403
