@@ -80,3 +80,24 @@ def test_keyboard_only_login(page):
     page.keyboard.type(DEFAULT_PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+
+
+def test_member_cannot_open_another_company_edit_page(page, network):
+    commune = CommuneFactory(insee_code="67180")
+    own = MembershipFactory(
+        network=network, establishment__name="Tôlerie Kieffer", establishment__commune=commune
+    )
+    other = MembershipFactory(
+        network=network, establishment__name="Fonderie Roth", establishment__commune=commune
+    )
+    EstablishmentUser.objects.create(
+        user=UserFactory(email="membre@example.org"), establishment=own.establishment
+    )
+    login(page, "membre@example.org", DEFAULT_PASSWORD)
+    assert page.goto(f"/mon-entreprise/{own.establishment.siret}/profil/").status == 200
+    assert page.goto(f"/mon-entreprise/{other.establishment.siret}/profil/").status == 403
+    page.goto("/")
+    page.get_by_role("button", name="Se déconnecter").click()
+    assert page.goto(f"/mon-entreprise/{own.establishment.siret}/profil/").url.endswith(
+        f"/compte/connexion/?next=/mon-entreprise/{own.establishment.siret}/profil/"
+    )
