@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 
@@ -144,3 +145,9 @@ def test_login_and_claim_pages_exist_in_english(client):
     assert "Email address" in html and "Forgot your password?" in html
     client.force_login(UserFactory())
     assert "Claim your company" in client.get("/revendiquer/").content.decode()
+
+
+def test_csrf_failure_page_is_in_french(db):
+    response = Client(enforce_csrf_checks=True).post("/compte/connexion/", {"username": "a@example.org"})
+    assert response.status_code == 403
+    assert "Formulaire expiré" in response.content.decode()
