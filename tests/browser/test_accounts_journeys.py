@@ -67,7 +67,7 @@ def test_keyboard_only_login(page):
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
     # Tab through the header to the login link, then log in without the mouse.
-    for _ in range(20):
+    for _ in range(40):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.textContent.trim()") == "Connexion":
             break
