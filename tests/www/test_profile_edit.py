@@ -274,3 +274,24 @@ def test_taxonomy_suggestions_are_accent_insensitive(client, taxonomy):
     equipment = client.get(url, {"kind": "equipment", "q": "presse hydrau"}).content.decode()
     assert 'value="Presse hydraulique"' in equipment
     assert client.get(url, {"kind": "nope", "q": "x"}).status_code == 404
+
+
+def test_certification_renewal_updates_dates_and_refuses_end_before_start(client, establishment, owner):
+    certification = services.profile_certification_add(
+        establishment=establishment, code="cert.iso9001", number="A1", valid_until=date(2021, 1, 1),
+        actor=None, source=ChangeSource.SPREADSHEET,
+    )  # fmt: skip
+    prefix = f"certification-{certification.pk}"
+    refused = post(
+        client, establishment, "certification-dates",
+        {"pk": certification.pk, f"{prefix}-valid_from": "2025-01-01", f"{prefix}-valid_until": "2024-01-01"},
+    )  # fmt: skip
+    assert refused.status_code == 200
+    assert f'id="id_{prefix}-valid_until_error"' in refused.content.decode()
+    renewed = post(
+        client, establishment, "certification-dates",
+        {"pk": certification.pk, f"{prefix}-valid_from": "2024-01-01", f"{prefix}-valid_until": "2030-01-01"},
+    )  # fmt: skip
+    assert renewed.status_code == 302
+    certification.refresh_from_db()
+    assert (certification.valid_from, certification.valid_until) == (date(2024, 1, 1), date(2030, 1, 1))

@@ -151,7 +151,7 @@ class CertificationForm(forms.Form):
     valid_until = forms.DateField(label=_("Valide jusqu’au"), required=False, widget=DateInput())
 
 
-class CertificationDatesForm(RowForm):
+class CertificationDatesForm(forms.Form):
     valid_from = forms.DateField(label=_("Valide à partir du"), required=False, widget=DateInput())
     valid_until = forms.DateField(label=_("Valide jusqu’au"), required=False, widget=DateInput())
 

@@ -171,6 +171,22 @@ def _certification_add(request, establishment, source):
     return form, write
 
 
+def _certification_dates(request, establishment, source):
+    pk = request.POST.get("pk", "")
+    certification = get_object_or_404(
+        Certification, pk=pk if pk.isdigit() else 0, profile__establishment=establishment
+    )
+    form = forms.CertificationDatesForm(request.POST, prefix=f"certification-{certification.pk}")
+    form.row_pk = certification.pk
+    return form, lambda: services.profile_certification_update(
+        certification=certification,
+        valid_from=form.cleaned_data["valid_from"],
+        valid_until=form.cleaned_data["valid_until"],
+        actor=request.user,
+        source=source,
+    )
+
+
 def _sector_add(request, establishment, source):
     form = forms.SectorForm(request.POST, prefix="sector")
     return form, lambda: services.profile_sector_add(
@@ -220,6 +236,12 @@ ACTIONS = {
         "certification",
         "certifications",
         gettext_lazy("Certification ajoutée."),
+    ),  # fmt: skip
+    "certification-dates": (
+        _certification_dates,
+        "certification_row",
+        "certifications",
+        gettext_lazy("Dates de validité modifiées."),
     ),  # fmt: skip
     "certification-remove": (
         _remover(Certification, services.profile_certification_remove, "certification"),
@@ -282,6 +304,7 @@ def _context(request, establishment, bound: dict) -> dict:
     machines = list(profile.equipment.select_related("node").prefetch_related("specs")) if profile else []
     definitions = spec_definitions([machine.node for machine in machines])
     row_form = bound.get("equipment_row")
+    certification_row = bound.get("certification_row")
     equipment_rows = []
     for machine in machines:
         if row_form is not None and getattr(row_form, "row_pk", None) == machine.pk:
@@ -315,7 +338,21 @@ def _context(request, establishment, bound: dict) -> dict:
         ],
         "rejected": [c for c in capabilities if c.status == CapabilityStatus.REJECTED],
         "equipment_rows": equipment_rows,
-        "certifications": list(profile.certifications.select_related("node")) if profile else [],
+        "certification_rows": [
+            (
+                certification,
+                certification_row
+                if certification_row is not None and certification_row.row_pk == certification.pk
+                else forms.CertificationDatesForm(
+                    prefix=f"certification-{certification.pk}",
+                    initial={
+                        "valid_from": certification.valid_from,
+                        "valid_until": certification.valid_until,
+                    },
+                ),
+            )
+            for certification in (profile.certifications.select_related("node") if profile else [])
+        ],
         "sectors": list(profile.sectors.select_related("node")) if profile else [],
         "references": list(profile.references.all()) if profile else [],
         "visibility_choices": forms.ReferenceVisibilityForm.base_fields["visibility"].choices,
