@@ -122,3 +122,14 @@ def test_establishment_without_users_offers_no_form(client, db):
     html = client.get(reverse("establishments:detail", args=[lonely.siret])).content.decode()
     assert 'name="message"' not in html and "pas encore de compte" in html
     assert post(client, lonely).status_code == 404
+
+
+def test_email_is_in_french_whatever_the_visitor_language(client, establishment):
+    client.cookies["django_language"] = "en"
+    assert (
+        "Contact the company"
+        in client.get(reverse("establishments:detail", args=[establishment.siret])).content.decode()
+    )
+    post(client, establishment)
+    assert "Un visiteur de Maillage" in mail.outbox[0].body
+    assert mail.outbox[0].subject.startswith("[Maillage] Message de")
