@@ -1,7 +1,12 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordResetForm,
+    UserChangeForm,
+)
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -93,3 +98,19 @@ class InvitationAcceptForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Sends at most ``throttling.RESET_REQUESTS`` e-mails per address (and per client) an hour.
+
+    A refused request looks exactly like an accepted one: the page must not tell whether an
+    account exists, nor that a limit was reached.
+    """
+
+    def save(self, *args, request=None, **kwargs):
+        email = self.cleaned_data["email"]
+        ip = throttling.client_ip(request)
+        if throttling.retry_after(email, ip, scope="reset"):
+            return
+        throttling.register_failure(email, ip, scope="reset")
+        super().save(*args, request=request, **kwargs)

@@ -151,3 +151,11 @@ def test_csrf_failure_page_is_in_french(db):
     response = Client(enforce_csrf_checks=True).post("/compte/connexion/", {"username": "a@example.org"})
     assert response.status_code == 403
     assert "Formulaire expiré" in response.content.decode()
+
+
+def test_password_reset_emails_are_capped_per_address_without_saying_so(client):
+    UserFactory(email="claire@example.org")
+    for _ in range(5):
+        response = client.post("/compte/mot-de-passe/oubli/", {"email": "claire@example.org"})
+        assert response.status_code == 302 and response["Location"] == "/compte/mot-de-passe/oubli/envoye/"
+    assert len(mail.outbox) == 3
