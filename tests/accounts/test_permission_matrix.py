@@ -18,6 +18,8 @@ from django.urls import URLPattern, URLResolver
 import maillage.www
 from maillage.accounts.models import Claim
 from maillage.accounts.services import claim_create
+from maillage.api.v1 import api
+from maillage.matching.index import index_build, reader
 from maillage.profiles.models import Profile
 from tests.accounts.factories import UserFactory
 
@@ -229,3 +231,53 @@ def _www_url_names() -> set[str]:
 def test_every_www_url_is_in_the_matrix():
     missing = _www_url_names() - {case.name for case in CASES}
     assert not missing, f"add these URLs to CASES in {Path(__file__).name}: {sorted(missing)}"
+
+
+API_ROUTES = {
+    "api-root": "/api/v1/",
+    "openapi-json": "/api/v1/openapi.json",
+    "openapi-view": "/api/v1/docs",
+    "search": "/api/v1/search?q=fonderie",
+}
+
+
+def _api_route_names() -> set[str]:
+    names, stack = set(), list(api.urls[0])
+    while stack:
+        pattern = stack.pop()
+        if isinstance(pattern, URLResolver):
+            stack.extend(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(pattern.name)
+    return names
+
+
+def test_every_api_route_is_in_the_matrix():
+    missing = _api_route_names() - set(API_ROUTES)
+    assert not missing, f"add these API routes to API_ROUTES in {Path(__file__).name}: {sorted(missing)}"
+
+
+@pytest.fixture
+def search_index(world, settings, tmp_path):
+    # An index of this world, so that the search route answers with results, not 503.
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+    reader.reset()
+    index_build()
+    yield
+    reader.reset()
+
+
+@pytest.mark.parametrize("route", sorted(API_ROUTES))
+def test_api_answers_the_same_whoever_asks(client, world, search_index, route):
+    """The API serves public fields only: who asks must not change the answer."""
+    if route == "search":
+        response = client.get(API_ROUTES[route])
+        assert response.status_code == 200 and "Fonderie Roth" in response.content.decode()
+    answers = set()
+    for role in ROLES:
+        client.logout()
+        if _user(world, role) is not None:
+            client.force_login(_user(world, role))
+        response = client.get(API_ROUTES[route])
+        answers.add((response.status_code, response.content))
+    assert len(answers) == 1, f"{route}: the answer depends on the role"
