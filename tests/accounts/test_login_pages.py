@@ -159,3 +159,9 @@ def test_password_reset_emails_are_capped_per_address_without_saying_so(client):
         response = client.post("/compte/mot-de-passe/oubli/", {"email": "claire@example.org"})
         assert response.status_code == 302 and response["Location"] == "/compte/mot-de-passe/oubli/envoye/"
     assert len(mail.outbox) == 3
+
+
+def test_login_link_on_account_pages_does_not_point_back_to_itself(client):
+    html = client.get("/compte/connexion/").content.decode()
+    assert 'href="/compte/connexion/"' in html and "next=/compte/connexion/" not in html
+    assert 'href="/compte/connexion/?next=/"' in client.get("/").content.decode()
