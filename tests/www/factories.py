@@ -45,7 +45,8 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Commune
 
-    insee_code = factory.Sequence(lambda n: f"67{n:03d}")
+    # Five characters whatever the session length: the sequence wraps (each test starts empty).
+    insee_code = factory.Sequence(lambda n: f"67{n % 1000:03d}")
     name = factory.Sequence(lambda n: f"Commune {n}")
     department = factory.SubFactory(DepartmentFactory)
     epci = factory.SubFactory(EpciFactory)
