@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("maillage.www.home.urls")),
     path("", include("maillage.www.establishments.urls")),
     path("", include("maillage.www.profile_edit.urls")),
+    path("", include("maillage.www.search.urls")),
 ]

@@ -136,6 +136,15 @@ CASES = [
         _by_role("login", 403, 403, 404, 404),
         label="cross-network",
     ),  # fmt: skip
+    Case("search:search", "GET", "/recherche/", PUBLIC),
+    # Export: members, animators and admins only (an empty search is refused before the index).
+    Case(
+        "search:search",
+        "GET",
+        "/recherche/?format=csv",
+        _by_role("login", 400, 400, 400, 400),
+        label="export",
+    ),
 ]
 
 

@@ -1,0 +1,277 @@
+"""``/recherche/``: the search page (list + map), its htmx partial, and the members' export.
+
+The page asks the same engine as ``GET /api/v1/search`` through ``maillage.matching.search``;
+results carry public fields only (the index holds no members-only data, and the rows read
+here for the map are the establishment's public identity).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from maillage.accounts.permissions import is_animator, is_member_user, is_platform_admin
+from maillage.directory.models import Establishment
+from maillage.engine import QueryError
+from maillage.engine.query import MAX_PAGE, MAX_PAGE_SIZE
+from maillage.matching.index import IndexMissingError, searcher
+from maillage.matching.search import PARAMETER_OF, SearchRequest, search_query
+from maillage.referential.selectors import commune_resolve
+from maillage.www.search.forms import (
+    DISTANCE_DEFAULT_KM,
+    DISTANCE_MAX_KM,
+    DISTANCE_MIN_KM,
+    SearchForm,
+    headcount_bounds,
+)
+
+PAGE_SIZE = 20
+EXPORT_FORMATS = ("csv", "xlsx")
+# The engine's / matching's parameter → this form's field, to show the message next to it.
+FIELD_OF = {
+    "q": "q",
+    "near": "pres",
+    "radius_km": "distance",
+    "capability": "savoir_faire",
+    "certification": "certification",
+    "headcount_min": "effectif",
+    "headcount_max": "effectif",
+    "page": "page",
+    "limit": "page",
+}
+EXPORT_COLUMNS = ("siret", "nom", "commune", "code_postal", "distance_km", "score", "explication")
+
+
+@dataclass
+class Row:
+    siret: str
+    name: str
+    commune: str
+    postal_code: str
+    latitude: float | None
+    longitude: float | None
+    distance_km: float | None
+    score: float
+    explanation: str
+
+
+def can_export(user) -> bool:
+    return is_member_user(user) or is_animator(user) or is_platform_admin(user)
+
+
+def _ambiguous_candidates(place: str) -> list[dict]:
+    """Candidates of an ambiguous place, each with a query string that picks it."""
+    resolution = commune_resolve(place)
+    if resolution.commune is not None or not resolution.is_ambiguous:
+        return []
+    return [
+        {
+            "label": f"{c.name} ({c.department_id})",
+            "insee": c.insee_code,
+            "place": f"{c.name} ({c.department_id})",
+        }
+        for c in resolution.candidates
+        if c.department_id
+    ]
+
+
+def _run(form: SearchForm, *, page: int, page_size: int):
+    data = form.cleaned_data
+    capabilities = [code for code in (data["savoir_faire"], data["secteur"]) if code]
+    request = SearchRequest(
+        q=data["q"],
+        near=data["pres"] or None,
+        radius_km=float(data["distance"]) if data["pres"] else None,
+        capability=capabilities,
+        certification=[data["certification"]] if data["certification"] else [],
+        limit=min(page_size, 100),
+    )
+    query = search_query(request)
+    query.page, query.page_size, query.facets = page, page_size, True
+    if data["effectif"]:
+        query.headcount_min, query.headcount_max = headcount_bounds(data["effectif"])
+    try:
+        return searcher().search(query)
+    except QueryError as error:
+        raise QueryError(PARAMETER_OF.get(error.field, error.field), error.message) from error
+
+
+def _rows(results) -> list[Row]:
+    sirets = [hit.doc_key for hit in results.hits]
+    # Public identity only: name, commune, position (the establishment page shows them to all).
+    found = {
+        e.siret: e
+        for e in Establishment.objects.filter(siret__in=sirets)
+        .select_related("commune")
+        .only("siret", "name", "trade_name", "postal_code", "city", "latitude", "longitude", "commune__name")
+    }
+    rows = []
+    for hit in results.hits:
+        establishment = found.get(hit.doc_key)
+        rows.append(
+            Row(
+                siret=hit.doc_key,
+                name=hit.name,
+                commune=(establishment.commune.name if establishment and establishment.commune else "")
+                or (establishment.city if establishment else ""),
+                postal_code=establishment.postal_code if establishment else "",
+                latitude=establishment.latitude if establishment else None,
+                longitude=establishment.longitude if establishment else None,
+                distance_km=None if hit.distance_km is None else round(float(hit.distance_km), 1),
+                score=round(float(hit.score), 4),
+                explanation=hit.explanation,
+            )
+        )
+    return rows
+
+
+def _filters(form: SearchForm, facets: dict | None, chosen: dict) -> list[dict]:
+    """Filter selects fed by the engine's facet counts; a chosen value stays even at zero."""
+    facets = facets or {}
+    capability = facets.get("capability", [])
+    entries = {
+        "savoir_faire": [f for f in capability if not f["code"].startswith("sector.")],
+        "secteur": [f for f in capability if f["code"].startswith("sector.")],
+        "certification": facets.get("certification", []),
+        "effectif": [
+            {**f, "label": f["code"]} for f in facets.get("headcount_band", []) if f["code"] != "inconnu"
+        ],
+    }
+    filters = []
+    for name, options in entries.items():
+        value = chosen.get(name, "")
+        if value and value not in {option["code"] for option in options}:
+            options = [{"code": value, "label": value, "count": None}, *options]
+        filters.append(
+            {
+                "field": form[name],
+                "options": [{**option, "selected": option["code"] == value} for option in options],
+            }
+        )
+    return filters
+
+
+def _replaced(request, **changes) -> str:
+    """The current query string with some parameters replaced (``None`` removes one)."""
+    params = [(key, value) for key, values in request.GET.lists() if key not in changes for value in values]
+    params += [(key, str(value)) for key, value in changes.items() if value is not None]
+    return urlencode(params)
+
+
+def _export(rows: list[Row], fmt: str) -> HttpResponse:
+    values = [
+        [r.siret, r.name, r.commune, r.postal_code, r.distance_km, r.score, r.explanation] for r in rows
+    ]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(EXPORT_COLUMNS)
+        writer.writerows(values)
+        # The BOM lets spreadsheet software read the accents as UTF-8.
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("Résultats"))
+        sheet.append(list(EXPORT_COLUMNS))
+        for row in values:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="maillage-recherche.{fmt}"'
+    return response
+
+
+def search_page(request):
+    fmt = request.GET.get("format", "")
+    exporting = fmt in EXPORT_FORMATS
+    if exporting:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not can_export(request.user):
+            raise PermissionDenied
+    form = SearchForm(request.GET or None)
+    context = {
+        "form": form,
+        "rows": [],
+        "results": None,
+        "candidates": [],
+        "index_missing": False,
+        "can_export": can_export(request.user),
+        "tile_url": settings.MAILLAGE_TILE_URL,
+        "tile_attribution": settings.MAILLAGE_TILE_ATTRIBUTION,
+        "asked": False,
+        "distance_min": DISTANCE_MIN_KM,
+        "distance_max": DISTANCE_MAX_KM,
+        "distance_default": DISTANCE_DEFAULT_KM,
+    }
+    status = 200
+    if form.is_bound and form.is_valid() and not form.is_blank():
+        context["asked"] = True
+        data = form.cleaned_data
+        if data["pres"]:
+            context["candidates"] = [
+                {**c, "query": _replaced(request, pres=c["place"], page=None)}
+                for c in _ambiguous_candidates(data["pres"])
+            ]
+        try:
+            page, size = (1, MAX_PAGE_SIZE) if exporting else (data["page"], PAGE_SIZE)
+            results = _run(form, page=page, page_size=size)
+        except QueryError as error:
+            form.add_error(FIELD_OF.get(error.field), error.message)
+            status = 400
+        except IndexMissingError:
+            context["index_missing"] = True
+            status = 503
+        else:
+            rows = _rows(results)
+            if exporting:
+                return _export(rows, fmt)
+            pages = min(MAX_PAGE, max(1, -(-int(results.total) // PAGE_SIZE)))
+            context.update(
+                results=results,
+                rows=rows,
+                page=data["page"],
+                pages=pages,
+                first_rank=(data["page"] - 1) * PAGE_SIZE + 1,
+                previous_url="?" + _replaced(request, page=data["page"] - 1, format=None)
+                if data["page"] > 1
+                else "",
+                next_url="?" + _replaced(request, page=data["page"] + 1, format=None)
+                if data["page"] < pages
+                else "",
+                export_csv="?" + _replaced(request, page=None, format="csv"),
+                export_xlsx="?" + _replaced(request, page=None, format="xlsx"),
+            )
+    elif form.is_bound and (form.errors or exporting):
+        # Invalid input, or an export of an empty search.
+        status = 400
+    if exporting and status != 200:
+        return HttpResponse(
+            _("Export impossible : la recherche est invalide ou vide."),
+            status=status,
+            content_type="text/plain",
+        )
+    chosen = {
+        name: request.GET.get(name, "") for name in ("savoir_faire", "secteur", "certification", "effectif")
+    }
+    context["filters"] = _filters(form, context["results"].facets if context["results"] else None, chosen)
+    if request.htmx:
+        # htmx does not swap error responses: the partial carries the message instead.
+        return render(request, "search/results.html", context)
+    template = "search/search.html"
+    return render(request, template, context, status=status)

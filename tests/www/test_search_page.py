@@ -1,0 +1,204 @@
+"""``/recherche/``: list + map of the engine's results, htmx partial, facets, export, bad input."""
+
+import csv
+import io
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from openpyxl import load_workbook
+
+from maillage.directory.models import Establishment
+from maillage.matching.index import index_build, reader
+from maillage.profiles.models import ChangeSource
+from maillage.profiles.services import profile_reference_add
+from tests.accounts.factories import EstablishmentUserFactory, UserFactory
+from tests.matching.buyer_judge import load_holdings
+from tests.www.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/recherche/"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+# A members-only reference added to one demo establishment before the index is built.
+SECRET = "Quetzal Marine"
+
+
+@pytest.fixture(scope="module")
+def demo_index(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo territory and its index (in a temporary directory), built once for the module."""
+    settings_override = override_settings(SEARCH_INDEX_DIR=tmp_path_factory.mktemp("search") / "index")
+    settings_override.enable()
+    reader.reset()
+    with django_db_blocker.unblock():
+        call_command("demo", stdout=StringIO())
+        establishment = Establishment.objects.filter(source="demo").order_by("siret").first()
+        profile_reference_add(
+            establishment=establishment,
+            client=SECRET,
+            project="coques en titane",
+            actor=None,
+            source=ChangeSource.MEMBER,
+            visibility="members",
+        )
+        index_build()
+        yield establishment
+        call_command("flush", interactive=False, verbosity=0)
+    reader.reset()
+    settings_override.disable()
+
+
+@pytest.fixture
+def member(demo_index):
+    establishment = Establishment.objects.filter(source="demo").order_by("-siret").first()
+    MembershipFactory(establishment=establishment)
+    return EstablishmentUserFactory(establishment=establishment).user
+
+
+def test_query_and_place_render_results_with_explanation(client, demo_index):
+    response = client.get(URL, {"q": "usinage 5 axes", "pres": "Haguenau", "distance": 30})
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert rows and len(rows) <= 20
+    body = response.content.decode()
+    assert "<html" in body and 'id="search-map"' in body and "search.js" in body  # the full page
+    for row in rows:
+        assert row.distance_km <= 30
+        assert f'href="/etablissements/{row.siret}/"' in body
+        assert row.explanation and row.explanation in body.replace("&#x27;", "'").replace("&quot;", '"')
+    # The map's markers come from the same list items: every located result carries its position.
+    assert body.count("data-lat=") == sum(row.latitude is not None for row in rows) > 0
+
+
+def test_htmx_request_returns_only_the_results_partial(client, demo_index):
+    response = client.get(URL, {"q": "usinage", "pres": "Haguenau"}, **HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body and "<form" not in body and 'id="search-map"' not in body
+    assert 'class="search-result"' in body
+
+
+def test_page_without_javascript_is_the_full_form(client, demo_index):
+    body = client.get(URL).content.decode()
+    assert 'method="get"' in body and 'name="q"' in body and 'name="pres"' in body
+    assert 'type="range"' in body and 'min="5"' in body and 'max="200"' in body and 'value="50"' in body
+    assert 'hx-get="/recherche/"' in body and 'hx-push-url="true"' in body
+    assert 'class="search-result"' not in body
+
+
+def test_facets_feed_the_filters_and_filter_the_results(client, demo_index):
+    response = client.get(URL, {"q": "usinage"})
+    filters = {f["field"].html_name: f["options"] for f in response.context["filters"]}
+    assert filters["savoir_faire"] and all(o["count"] > 0 for o in filters["savoir_faire"])
+    assert all(o["code"].startswith("cert.") for o in filters["certification"])
+    assert all(o["code"].startswith("sector.") for o in filters["secteur"])
+    assert filters["effectif"]
+    certification = filters["certification"][0]
+    filtered = client.get(URL, {"q": "usinage", "certification": certification["code"]})
+    assert filtered.status_code == 200
+    total = filtered.context["results"].total
+    assert total > 0
+    holdings = load_holdings()  # the ground truth, read from the profile rows
+    assert all(
+        certification["code"] in holdings[row.siret].certifications for row in filtered.context["rows"]
+    )
+    chosen = {f["field"].html_name: f["options"] for f in filtered.context["filters"]}["certification"]
+    assert [o["code"] for o in chosen if o["selected"]] == [certification["code"]]
+    band = filters["effectif"][0]
+    by_band = client.get(URL, {"q": "usinage", "effectif": band["code"]})
+    bands = by_band.context["results"].facets["headcount_band"]
+    assert [b["code"] for b in bands] == [band["code"]] and bands[0]["count"] == by_band.context[
+        "results"
+    ].total
+
+
+def test_pagination_keeps_the_query_and_moves_on(client, demo_index):
+    first = client.get(URL, {"q": "usinage"})
+    assert first.context["pages"] > 1 and first.context["next_url"]
+    assert "q=usinage" in first.context["next_url"] and "page=2" in first.context["next_url"]
+    second = client.get(URL + first.context["next_url"])
+    assert second.context["page"] == 2 and second.context["previous_url"]
+    first_sirets = {row.siret for row in first.context["rows"]}
+    assert first_sirets.isdisjoint(row.siret for row in second.context["rows"])
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "words"),
+    [
+        ({"q": "x" * 10_240}, "q", "trop longue"),
+        ({"q": "usinage", "pres": "Trifouillis-les-Oies"}, "pres", "lieu inconnu"),
+        ({"q": "usinage", "pres": "Haguenau", "distance": 100000}, "distance", "entre 5 et 200"),
+        ({"q": "usinage", "pres": "Haguenau", "distance": "loin"}, "distance", "Distance"),
+        ({"q": "usinage", "savoir_faire": "proc.nope"}, "savoir_faire", ""),
+        ({"q": "usinage", "effectif": "beaucoup"}, "effectif", "inconnue"),
+        ({"q": "usinage", "page": 0}, "page", "page"),
+    ],
+)
+def test_bad_input_is_a_message_next_to_the_field(client, demo_index, params, field, words):
+    response = client.get(URL, params)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert field in errors and words in " ".join(errors[field])
+    body = response.content.decode()
+    assert 'class="field-error"' in body
+    partial = client.get(URL, params, **HTMX)
+    assert partial.status_code == 200 and 'role="alert"' in partial.content.decode()
+
+
+def test_ambiguous_place_lists_the_candidates_as_links(client, demo_index):
+    response = client.get(URL, {"q": "usinage", "pres": "Saint-Denis"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "INSEE 93066" in body
+    assert "pres=Saint-Denis+%2893%29" in body
+
+
+def test_missing_index_is_a_clear_message(client, demo_index, settings, tmp_path):
+    settings.SEARCH_INDEX_DIR = tmp_path / "nothing"
+    reader.reset()
+    response = client.get(URL, {"q": "usinage"})
+    reader.reset()
+    assert response.status_code == 503
+    assert "index de recherche" in response.content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_member_exports_the_current_results(client, demo_index, member, fmt):
+    client.force_login(member)
+    page = client.get(URL, {"q": "usinage", "pres": "Haguenau"})
+    assert page.context["can_export"] and f"format={fmt}" in page.content.decode()
+    response = client.get(URL, {"q": "usinage", "pres": "Haguenau", "format": fmt})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="maillage-recherche.{fmt}"'
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    else:
+        rows = [
+            list(r) for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+        ]
+    assert rows[0] == ["siret", "nom", "commune", "code_postal", "distance_km", "score", "explication"]
+    assert len(rows) - 1 == min(page.context["results"].total, 200)
+    assert rows[1][0] == page.context["rows"][0].siret
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_is_refused_to_visitors_and_non_members(client, demo_index, fmt):
+    response = client.get(URL, {"q": "usinage", "format": fmt})
+    assert response.status_code == 302 and response["Location"].startswith("/compte/connexion/?next=")
+    client.force_login(UserFactory())
+    assert client.get(URL, {"q": "usinage", "format": fmt}).status_code == 403
+    assert not client.get(URL, {"q": "usinage"}).context["can_export"]
+
+
+def test_results_carry_no_members_only_field(client, demo_index, member):
+    for user in (None, member):
+        if user is not None:
+            client.force_login(user)
+        body = client.get(URL, {"q": SECRET}).content.decode()
+        assert SECRET not in body.replace(f'value="{SECRET}"', "")
+        by_name = client.get(URL, {"q": demo_index.name})
+        assert demo_index.siret in {row.siret for row in by_name.context["rows"]}
+        assert SECRET not in by_name.content.decode()
+        exported = client.get(URL, {"q": demo_index.name, "format": "csv"})
+        if user is not None:
+            assert demo_index.siret in exported.content.decode() and SECRET not in exported.content.decode()
