@@ -76,6 +76,8 @@ def test_htmx_request_returns_only_the_results_partial(client, demo_index):
     assert response.status_code == 200
     assert "<html" not in body and "<form" not in body and 'id="search-map"' not in body
     assert 'class="search-result"' in body
+    # The filters (facet counts of this search) come along, swapped out of band.
+    assert 'id="search-filters" hx-swap-oob="true"' in body
 
 
 def test_page_without_javascript_is_the_full_form(client, demo_index):
