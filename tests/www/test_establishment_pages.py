@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from maillage.directory.models import EstablishmentUser
 from maillage.profiles import services
+from maillage.profiles.display import distance_km, similar_nearby
 from maillage.profiles.models import ChangeSource, ReferenceVisibility
-from maillage.www.establishments.selectors import distance_km, similar_nearby
 from tests.accounts.factories import UserFactory
 from tests.profiles import conftest as profiles_conftest
 from tests.www.factories import EstablishmentFactory, MembershipFactory, NetworkFactory

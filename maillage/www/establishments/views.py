@@ -13,13 +13,13 @@ from stdnum.fr import siret as stdnum_siret
 
 from maillage.accounts.permissions import can_edit_establishment, can_view_members_only
 from maillage.directory.models import Membership, Organisation
-from maillage.www.establishments import contact
-from maillage.www.establishments.selectors import (
+from maillage.profiles.display import (
     establishment_for_page,
     organisation_establishments,
     profile_shown,
     similar_nearby,
 )
+from maillage.www.establishments import contact
 
 ESTABLISHMENTS_PER_PAGE = 50
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillage.profiles.models import CapabilityLevel, ReferenceVisibility
-from maillage.www.profile_edit.selectors import KINDS, resolve_typed_node
+from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
 
 
 class DateInput(forms.DateInput):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from maillage.accounts.permissions import can_edit_establishment, is_establishment_user, require
 from maillage.directory.models import Establishment
 from maillage.profiles import services
+from maillage.profiles.display import spec_definitions
 from maillage.profiles.errors import ProfileValidationError
 from maillage.profiles.models import (
     CapabilityStatus,
@@ -30,9 +31,8 @@ from maillage.profiles.models import (
 )
 from maillage.profiles.selectors import profile_completeness
 from maillage.taxonomy.models import TaxonomyNode
-from maillage.www.establishments.selectors import spec_definitions
+from maillage.taxonomy.suggestions import KINDS, resolve_typed_node, taxonomy_suggestions
 from maillage.www.profile_edit import forms
-from maillage.www.profile_edit.selectors import KINDS, resolve_typed_node, taxonomy_suggestions
 
 PROFILE_FIELDS = ("description_fr", "description_en", "products", "languages")
 DETAIL_FIELDS = tuple(forms.DetailsForm.base_fields)

@@ -1,7 +1,7 @@
 """Reads behind the establishment and organisation pages: the profile as shown, similar companies.
 
-They live with the pages because they shape data for display (labels of specifications,
-members-only filtering); the domain selectors stay in ``maillage.profiles``.
+Cross-model selectors (directory, profiles, taxonomy) shaped for display: specification
+labels, members-only filtering. Views call them; they never write.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch
 
 from maillage.directory.models import Establishment
+from maillage.engine.search import haversine_km
 from maillage.profiles.models import (
     CapabilityStatus,
     Certification,
@@ -23,7 +24,6 @@ from maillage.profiles.models import (
 )
 from maillage.taxonomy.models import TaxonomyNode
 
-EARTH_RADIUS_KM = 6371.0
 NEARBY_RADIUS_KM = 30.0
 NEARBY_LIMIT = 6
 
@@ -146,11 +146,8 @@ def profile_shown(establishment: Establishment, *, members_only: bool) -> Profil
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine): precise enough for a 30 km neighbourhood."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+    """Great-circle distance, the engine's own formula so that page and search agree."""
+    return float(haversine_km(lat1, lon1, lat2, lon2))
 
 
 @dataclass(frozen=True)
