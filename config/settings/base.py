@@ -142,6 +142,31 @@ LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "5"))
 LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", "900"))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link lives one day
 
+# Rate limits (login, password reset, contact form) count in the cache: it must be shared by
+# every worker process, or each would keep its own counters. Redis when REDIS_URL is set,
+# else a table of the database (created after each migrate, see maillage.accounts.apps).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_TABLE = "maillage_cache"
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "maillage",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "KEY_PREFIX": "maillage",
+            # Culling deletes live entries at random once full: keep it far above the number
+            # of counters a flood of attempts could create, so one cannot evict the others.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "maillage" / "locale"]

@@ -71,3 +71,14 @@ def reset(email: str) -> None:
 
 def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+
+
+def create_cache_tables(*, using: str = "default", verbosity: int = 1, **kwargs) -> None:
+    """``post_migrate`` receiver: the database cache's table exists as soon as the schema does.
+
+    ``createcachetable`` does nothing for other backends (Redis, memory) and for a table that
+    already exists, so running it after every migrate is cheap and idempotent.
+    """
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=max(verbosity - 1, 0))
