@@ -42,11 +42,13 @@ def mapping_review_submit(*, item, establishment, import_run: ImportRun | None, 
 
 
 @transaction.atomic
-def mapping_review_decide(*, review: MappingReview, code: str | None, actor) -> MappingDecision:
+def mapping_review_decide(*, review: MappingReview, code: str | None, actor, network=None) -> MappingDecision:
     """Record the animator's choice (``code`` None: the text names nothing) and apply it.
 
     Every pending review of the same text and node type is settled with it, and the value is
-    added to the profiles that were waiting for it.
+    added to the profiles that were waiting for it. With ``network`` (the back-office), only
+    the reviews of that network's establishments are settled: an animator never writes into
+    another network's profiles; the remembered decision still serves every later import.
     """
     node = None
     if code:
@@ -62,15 +64,17 @@ def mapping_review_decide(*, review: MappingReview, code: str | None, actor) -> 
         node_type=review.node_type,
         defaults={"node": node, "decided_by": actor, "example": review.raw_text},
     )
-    pending = list(
-        MappingReview.objects.select_for_update(of=("self",))
-        .filter(
-            node_type=review.node_type,
-            normalised_text=review.normalised_text,
-            status=MappingReview.Status.PENDING,
-        )
-        .select_related("establishment")
+    pending = MappingReview.objects.select_for_update(of=("self",)).filter(
+        node_type=review.node_type,
+        normalised_text=review.normalised_text,
+        status=MappingReview.Status.PENDING,
     )
+    if network is not None:
+        from maillage.directory.models import Membership
+
+        members = Membership.objects.filter(network=network).values("establishment_id")
+        pending = pending.filter(establishment_id__in=members)
+    pending = list(pending.select_related("establishment"))
     now = timezone.now()
     mapper = TaxonomyMapper.from_database() if node is not None else None
     for waiting in pending:

@@ -25,6 +25,8 @@ from maillage.accounts.services import claim_approve as approve
 from maillage.accounts.services import claim_reject as reject
 from maillage.accounts.services import invitation_create
 from maillage.directory.models import Membership, Network
+from maillage.imports.models import MappingReview
+from maillage.imports.selectors import network_mapping_reviews
 from maillage.www.backoffice.forms import ClaimRejectForm, InvitationForm, MemberFilterForm
 
 PER_PAGE = 50
@@ -40,7 +42,14 @@ def _network(request, slug) -> Network:
 
 def _context(network, section, **extra):
     pending = network_claims(network).filter(status=Claim.Status.PENDING).count()
-    return {"network": network, "section": section, "pending_claims": pending, **extra}
+    reviews = network_mapping_reviews(network, status=MappingReview.Status.PENDING).count()
+    return {
+        "network": network,
+        "section": section,
+        "pending_claims": pending,
+        "pending_reviews": reviews,
+        **extra,
+    }
 
 
 @login_required
