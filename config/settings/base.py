@@ -66,7 +66,9 @@ INSTALLED_APPS = [
     "maillage.matching",
     "maillage.api",
     "maillage.imports",
+    "maillage.needs",
     "maillage.www",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +188,34 @@ MAILLAGE_TILE_ATTRIBUTION = os.environ.get(
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Maillage <noreply@localhost>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# Absolute links in e-mails (sent by the task queue, which has no request to build them from).
+MAILLAGE_SITE_URL = os.environ.get("MAILLAGE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Uploaded files (need attachments); served only through views that check permissions.
+MEDIA_ROOT = Path(os.environ.get("MAILLAGE_MEDIA_DIR", DATA_DIR / "media")).resolve()
+MEDIA_URL = "media/"
+NEEDS_ATTACHMENT_MAX_MB = int(os.environ.get("NEEDS_ATTACHMENT_MAX_MB", "10"))
+
+# Task queue (batched sending of needs, reminders, outcome requests): Huey. Embedded on a
+# SQLite file beside the database for a laptop (`maillage run_huey` consumes it), Redis when
+# REDIS_URL is set. HUEY_IMMEDIATE=true runs each task inline (tests, a demo without consumer).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY = {
+    "name": "maillage",
+    "immediate": env_bool("HUEY_IMMEDIATE", False),
+    "utc": True,
+    "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "2")), "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+else:
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")}
 
 # Security headers; the HTTPS-only ones switch on with DEBUG off.
 SESSION_COOKIE_HTTPONLY = True

@@ -6,6 +6,8 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Tasks run inline (in-memory queue); tests/needs runs one real consumer on a SQLite file.
+os.environ.setdefault("HUEY_IMMEDIATE", "true")
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES
