@@ -1,0 +1,478 @@
+"""Parsers of French public procurement data (DECP, 2019 regulatory format) and its graph.
+
+Two published shapes are read:
+- the JSON files ``{"marches": [...]}``, one object per market (or concession, ``_type``
+  "Contrat de concession", whose buyer is ``autoriteConcedante`` and holders
+  ``concessionnaires``);
+- the flattened CSV, one row per (market, holder), read with polars.
+
+Both yield ``DecpMarket`` records and collect ``DecpReject``s, each naming the file, the
+record (``marches[12]`` or ``ligne 14``) and the field. A market is rejected whole when its
+buyer, CPV code, amount, duration, date or every holder is unusable; a single bad holder of
+a market that has others is dropped and reported. Quirks of the data handled here:
+- CPV codes come as ``79100000``, ``50700000-2``, ``031210005`` (key glued on) or
+  ``3111000`` (leading zero lost): the digits before the key are kept, a 7-digit code is
+  left-padded, and the result must have 8 digits (and be in the nomenclature when given);
+- ``montant`` 0 is published when the amount is unknown: it becomes None;
+- dates may carry a time-zone suffix (``2018-12-17+01:00``): the date part is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+from stdnum.eu import vat
+from stdnum.fr import siret
+
+from maillage.engine.graph.model import PUBLIC, GraphEdge, GraphNode, SupplyGraph
+
+CONCESSION = "Contrat de concession"
+
+
+class Reason:
+    """Codes of rejection (the Django side maps them to translated labels)."""
+
+    MISSING = "missing"
+    BAD_SIRET = "bad_siret"
+    BAD_VAT = "bad_vat"
+    BAD_CPV = "bad_cpv"
+    UNKNOWN_CPV = "unknown_cpv"
+    BAD_AMOUNT = "bad_amount"
+    BAD_DURATION = "bad_duration"
+    BAD_DATE = "bad_date"
+    NO_HOLDER = "no_holder"
+    BAD_RECORD = "bad_record"
+
+
+class DecpFileError(ValueError):
+    """The file itself cannot be read (not JSON, no ``marches``, missing CSV column…)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DecpHolder:
+    """A holder (titulaire) of a market. ``key`` is the SIRET, or ``TYPE:identifier`` otherwise."""
+
+    id_type: str
+    identifier: str
+    name: str
+
+    @property
+    def key(self) -> str:
+        return self.identifier if self.id_type == "SIRET" else f"{self.id_type}:{self.identifier}"
+
+
+@dataclass(frozen=True, slots=True)
+class DecpMarket:
+    source: str  # file name
+    position: str  # "marches[12]" (JSON) or "ligne 14" (CSV)
+    market_id: str
+    kind: str  # "Marché" or "Contrat de concession"
+    nature: str
+    subject: str
+    procedure: str
+    buyer_siret: str
+    buyer_name: str
+    cpv: str  # 8 digits, no check key
+    place_code: str
+    place_type: str
+    place_name: str
+    duration_months: int | None
+    amount: float | None  # euros excl. tax over the whole duration; None when unknown (0 published)
+    notified_on: date | None
+    price_form: str
+    holders: tuple[DecpHolder, ...]
+    holder_count: int  # holders of the whole market (a CSV row carries one of them)
+
+    def annual_amount(self) -> float | None:
+        """Amount per year: spread over the duration when it passes a year, else the whole amount."""
+        if self.amount is None:
+            return None
+        months = self.duration_months or 12
+        return self.amount * 12 / max(months, 12)
+
+
+@dataclass(frozen=True, slots=True)
+class DecpReject:
+    source: str
+    position: str
+    market_id: str
+    field: str
+    value: str
+    reason: str
+    detail: str
+    whole_record: bool  # False: only this holder was dropped, the market was kept
+
+    @property
+    def message(self) -> str:
+        ident = f" (id {self.market_id})" if self.market_id else ""
+        return f"{self.source}, {self.position}{ident}, champ {self.field} : {self.detail} « {self.value} »"
+
+
+@dataclass
+class DecpParse:
+    markets: list[DecpMarket] = field(default_factory=list)
+    rejects: list[DecpReject] = field(default_factory=list)
+
+    @property
+    def rejected_records(self) -> int:
+        return len({r.position for r in self.rejects if r.whole_record})
+
+
+class _Invalid(Exception):
+    def __init__(self, field: str, value: object, reason: str, detail: str):
+        super().__init__(detail)
+        self.field, self.value, self.reason, self.detail = (
+            field,
+            "" if value is None else str(value),
+            reason,
+            detail,
+        )
+
+
+@lru_cache(maxsize=1 << 16)
+def _siret_ok(value: str) -> bool:
+    return siret.is_valid(value)
+
+
+CPV_RE = re.compile(r"^(\d{7,9})(?:-\d)?$")
+
+
+def normalise_cpv(raw: object, known: Collection[str] | None = None) -> str:
+    """CPV code on its first 8 digits; raises _Invalid naming codeCPV otherwise."""
+    text = "" if raw is None else str(raw).strip()
+    match = CPV_RE.match(text)
+    if not match:
+        raise _Invalid("codeCPV", raw, Reason.BAD_CPV, "code CPV mal formé")
+    digits = match.group(1)
+    code = digits.zfill(8) if len(digits) == 7 else digits[:8]
+    if known is not None and code not in known:
+        raise _Invalid("codeCPV", raw, Reason.UNKNOWN_CPV, "code CPV absent de la nomenclature 2008")
+    return code
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _amount(value: object, name: str) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        amount = float(value)
+    except (TypeError, ValueError):
+        raise _Invalid(name, value, Reason.BAD_AMOUNT, "montant illisible") from None
+    if amount != amount or amount < 0 or amount == float("inf"):
+        raise _Invalid(name, value, Reason.BAD_AMOUNT, "montant négatif ou non fini")
+    return amount or None
+
+
+def _duration(value: object) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        months = float(value)
+    except (TypeError, ValueError):
+        raise _Invalid("dureeMois", value, Reason.BAD_DURATION, "durée illisible") from None
+    if months != int(months) or months < 0:
+        raise _Invalid("dureeMois", value, Reason.BAD_DURATION, "durée en mois entière positive attendue")
+    return int(months) or None
+
+
+def _date(value: object, name: str) -> date | None:
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise _Invalid(name, value, Reason.BAD_DATE, "date AAAA-MM-JJ attendue") from None
+
+
+def _buyer_siret(value: object, name: str) -> str:
+    text = _text(value)
+    if not text:
+        raise _Invalid(name, value, Reason.MISSING, "SIRET de l'acheteur absent")
+    if not _siret_ok(text):
+        raise _Invalid(name, value, Reason.BAD_SIRET, "SIRET invalide (format ou clé de contrôle)")
+    return text
+
+
+def _holder(id_type: object, identifier: object, name: object, prefix: str) -> DecpHolder:
+    kind, ident = _text(id_type).upper(), _text(identifier)
+    if not ident:
+        raise _Invalid(f"{prefix}id", identifier, Reason.MISSING, "identifiant du titulaire absent")
+    if kind == "SIRET":
+        if not _siret_ok(ident):
+            raise _Invalid(
+                f"{prefix}id", identifier, Reason.BAD_SIRET, "SIRET invalide (format ou clé de contrôle)"
+            )
+    elif kind == "TVA":
+        if not vat.is_valid(ident):
+            raise _Invalid(
+                f"{prefix}id", identifier, Reason.BAD_VAT, "numéro de TVA intracommunautaire invalide"
+            )
+        ident = vat.compact(ident)
+    elif not kind:
+        raise _Invalid(f"{prefix}typeIdentifiant", id_type, Reason.MISSING, "type d'identifiant absent")
+    return DecpHolder(kind, ident, _text(name))
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+
+def read_decp_json(path: Path, *, cpv_codes: Collection[str] | None = None) -> DecpParse:
+    """Parse a DECP JSON file (format 2019); see iter_decp_json for the rules."""
+    result = DecpParse()
+    result.markets.extend(iter_decp_json(path, result.rejects, cpv_codes=cpv_codes))
+    return result
+
+
+def iter_decp_json(
+    path: Path, rejects: list[DecpReject], *, cpv_codes: Collection[str] | None = None
+) -> Iterator[DecpMarket]:
+    """Yield the valid markets of ``path``; append every problem to ``rejects``."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DecpFileError(f"{path.name} : JSON illisible ({error})") from None
+    records = data.get("marches") if isinstance(data, dict) else None
+    if not isinstance(records, list):
+        raise DecpFileError(f"{path.name} : liste « marches » absente")
+    for index, record in enumerate(records):
+        market = _json_market(path.name, index, record, rejects, cpv_codes)
+        if market is not None:
+            yield market
+
+
+def _json_market(source, index, record, rejects, cpv_codes) -> DecpMarket | None:
+    position = f"marches[{index}]"
+    if not isinstance(record, dict):
+        rejects.append(
+            DecpReject(source, position, "", "", str(record)[:80], Reason.BAD_RECORD, "objet attendu", True)
+        )
+        return None
+    market_id = _text(record.get("id"))
+    concession = record.get("_type") == CONCESSION
+    buyer_field, holders_field = (
+        ("autoriteConcedante", "concessionnaires") if concession else ("acheteur", "titulaires")
+    )
+    try:
+        buyer = record.get(buyer_field) or {}
+        if not isinstance(buyer, dict):
+            raise _Invalid(buyer_field, buyer, Reason.BAD_RECORD, "objet attendu")
+        buyer_siret = _buyer_siret(buyer.get("id"), f"{buyer_field}.id")
+        cpv = normalise_cpv(record.get("codeCPV"), cpv_codes)
+        amount_field = "valeurGlobale" if concession else "montant"
+        amount = _amount(record.get(amount_field), amount_field)
+        duration = _duration(record.get("dureeMois"))
+        date_field = "dateSignature" if concession else "dateNotification"
+        notified = _date(record.get(date_field), date_field)
+        raw_holders = record.get(holders_field)
+        if not isinstance(raw_holders, list) or not raw_holders:
+            raise _Invalid(holders_field, raw_holders, Reason.NO_HOLDER, "aucun titulaire")
+    except _Invalid as bad:
+        rejects.append(
+            DecpReject(source, position, market_id, bad.field, bad.value, bad.reason, bad.detail, True)
+        )
+        return None
+    holders, problems = [], []
+    for i, raw in enumerate(raw_holders):
+        prefix = f"{holders_field}[{i}]."
+        try:
+            if not isinstance(raw, dict):
+                raise _Invalid(prefix.rstrip("."), raw, Reason.BAD_RECORD, "objet attendu")
+            holders.append(
+                _holder(raw.get("typeIdentifiant"), raw.get("id"), raw.get("denominationSociale"), prefix)
+            )
+        except _Invalid as bad:
+            problems.append(bad)
+    whole = not holders
+    for bad in problems:
+        rejects.append(
+            DecpReject(source, position, market_id, bad.field, bad.value, bad.reason, bad.detail, whole)
+        )
+    if whole:
+        return None
+    place = record.get("lieuExecution") or {}
+    return DecpMarket(
+        source=source,
+        position=position,
+        market_id=market_id,
+        kind=_text(record.get("_type")) or "Marché",
+        nature=_text(record.get("nature")),
+        subject=_text(record.get("objet")),
+        procedure=_text(record.get("procedure")),
+        buyer_siret=buyer_siret,
+        buyer_name=_text(buyer.get("nom")),
+        cpv=cpv,
+        place_code=_text(place.get("code")),
+        place_type=_text(place.get("typeCode")),
+        place_name=_text(place.get("nom")),
+        duration_months=duration,
+        amount=amount,
+        notified_on=notified,
+        price_form=_text(record.get("formePrix")),
+        holders=tuple(holders),
+        holder_count=len(raw_holders),
+    )
+
+
+# --- flattened CSV ----------------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "source_fichier",
+    "id",
+    "type",
+    "nature",
+    "acheteur_id",
+    "acheteur_nom",
+    "objet",
+    "codeCPV",
+    "procedure",
+    "lieu_code",
+    "lieu_typeCode",
+    "lieu_nom",
+    "dureeMois",
+    "montant",
+    "dateNotification",
+    "formePrix",
+    "titulaire_typeIdentifiant",
+    "titulaire_id",
+    "titulaire_denomination",
+)
+# Rows of one market share these values; their count is the market's number of holders.
+MARKET_KEY = ("source_fichier", "id", "acheteur_id", "codeCPV", "dateNotification", "montant")
+
+
+def read_decp_csv(path: Path, *, cpv_codes: Collection[str] | None = None) -> DecpParse:
+    """Parse the flattened CSV (one row per market and holder) into one-holder markets."""
+    result = DecpParse()
+    result.markets.extend(iter_decp_csv(path, result.rejects, cpv_codes=cpv_codes))
+    return result
+
+
+def iter_decp_csv(
+    path: Path, rejects: list[DecpReject], *, cpv_codes: Collection[str] | None = None
+) -> Iterator[DecpMarket]:
+    path = Path(path)
+    try:
+        frame = pl.read_csv(path, infer_schema_length=0, encoding="utf8")
+    except (OSError, pl.exceptions.PolarsError) as error:
+        raise DecpFileError(f"{path.name} : CSV illisible ({error})") from None
+    missing = [c for c in CSV_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DecpFileError(f"{path.name}, ligne 1 : colonne(s) absente(s) {', '.join(missing)}")
+    frame = frame.with_columns(
+        _holders=pl.len().over([pl.col(c).fill_null("") for c in MARKET_KEY]),
+        _line=_physical_lines(path, frame.height),
+    )
+    for row in frame.iter_rows(named=True):
+        market = _csv_market(path.name, row, rejects, cpv_codes)
+        if market is not None:
+            yield market
+
+
+def _physical_lines(path: Path, rows: int) -> pl.Series:
+    """Line number of each data row, exact even when quoted fields hold line breaks."""
+    with path.open("rb") as handle:
+        breaks = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    if breaks in (rows, rows + 1):  # no field spans lines: row i sits on line i + 2
+        return pl.Series(range(2, rows + 2))
+    import csv
+
+    starts = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        line = reader.line_num
+        for _ in reader:
+            starts.append(line + 1)
+            line = reader.line_num
+    return pl.Series(starts[:rows])
+
+
+def _csv_market(source, row, rejects, cpv_codes) -> DecpMarket | None:
+    position = f"ligne {row['_line']}"
+    market_id = _text(row["id"])
+    try:
+        buyer_siret = _buyer_siret(row["acheteur_id"], "acheteur_id")
+        cpv = normalise_cpv(row["codeCPV"], cpv_codes)
+        amount = _amount(row["montant"], "montant")
+        duration = _duration(row["dureeMois"])
+        notified = _date(row["dateNotification"], "dateNotification")
+        if not _text(row["titulaire_id"]) and not _text(row["titulaire_typeIdentifiant"]):
+            raise _Invalid("titulaire_id", "", Reason.NO_HOLDER, "aucun titulaire")
+        holder = _holder(
+            row["titulaire_typeIdentifiant"], row["titulaire_id"], row["titulaire_denomination"], "titulaire_"
+        )
+    except _Invalid as bad:
+        rejects.append(
+            DecpReject(source, position, market_id, bad.field, bad.value, bad.reason, bad.detail, True)
+        )
+        return None
+    return DecpMarket(
+        source=source,
+        position=position,
+        market_id=market_id,
+        kind=_text(row["type"]) or "Marché",
+        nature=_text(row["nature"]),
+        subject=_text(row["objet"]),
+        procedure=_text(row["procedure"]),
+        buyer_siret=buyer_siret,
+        buyer_name=_text(row["acheteur_nom"]),
+        cpv=cpv,
+        place_code=_text(row["lieu_code"]),
+        place_type=_text(row["lieu_typeCode"]),
+        place_name=_text(row["lieu_nom"]),
+        duration_months=duration,
+        amount=amount,
+        notified_on=notified,
+        price_form=_text(row["formePrix"]),
+        holders=(holder,),
+        holder_count=int(row["_holders"]),
+    )
+
+
+def read_cpv_codes(path: Path) -> frozenset[str]:
+    """The 8-digit codes of the CPV 2008 nomenclature file (``CODE`` column, e.g. 42600000-2)."""
+    frame = pl.read_csv(path, infer_schema_length=0, columns=["CODE"])
+    return frozenset(code[:8] for code in frame["CODE"].drop_nulls().to_list())
+
+
+# --- graph ------------------------------------------------------------------------------------
+
+
+def decp_graph(markets: Iterable[DecpMarket], *, key: str = "siret") -> SupplyGraph:
+    """Holders → buyers, one public relation per (market, holder), category = CPV code.
+
+    Volume = the market's annual amount split evenly among its holders (DECP does not say
+    who gets what); ``key="siren"`` merges establishments into their legal unit.
+    """
+    if key not in ("siret", "siren"):
+        raise ValueError(f"key : « {key} » (siret ou siren attendu)")
+
+    def node_key(identifier: str, id_type: str = "SIRET") -> str:
+        if key == "siren" and id_type == "SIRET":
+            return identifier[:9]
+        return identifier
+
+    nodes: dict[str, GraphNode] = {}
+    edges: list[GraphEdge] = []
+    for market in markets:
+        buyer = node_key(market.buyer_siret)
+        nodes.setdefault(buyer, GraphNode(buyer, market.buyer_name))
+        annual = market.annual_amount()
+        share = None if annual is None else annual / max(market.holder_count, 1)
+        for holder in market.holders:
+            supplier = node_key(holder.key, holder.id_type)
+            nodes.setdefault(supplier, GraphNode(supplier, holder.name))
+            edges.append(GraphEdge(supplier, buyer, market.cpv, share, share, PUBLIC))
+    return SupplyGraph.build(nodes.values(), edges)

@@ -1,0 +1,174 @@
+"""Structural risk on the undirected view: articulation points, cut edges, betweenness,
+and the links between SMEs and large groups (definitions and bounds in docs/graph.md)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from maillage.engine.graph.model import LARGE, SIZES, SME, SupplyGraph
+
+SME_CODE = SIZES.index(SME)
+LARGE_CODE = SIZES.index(LARGE)
+
+# Exact Brandes costs O(n·m); above this much work we sample sources (see betweenness()).
+EXACT_WORK = 2e8
+DEFAULT_SAMPLES = 256
+
+
+def articulation_points(graph: SupplyGraph) -> np.ndarray:
+    """Nodes whose removal disconnects part of the graph from the rest (sorted node indices)."""
+    return np.asarray(sorted(graph.igraph.articulation_points()), dtype=np.int64)
+
+
+def cut_edges(graph: SupplyGraph) -> np.ndarray:
+    """Undirected node pairs whose link is the only path between two parts: shape (k, 2)."""
+    ids = graph.igraph.bridges()
+    return graph.pairs[np.asarray(sorted(ids), dtype=np.int64)].reshape(-1, 2)
+
+
+@dataclass(frozen=True)
+class Betweenness:
+    """Normalised betweenness (networkx's ``normalized=True`` convention) per node.
+
+    When ``exact`` is false the values are a source-sampling estimate: with probability at
+    least 1 − ``delta``, every node's value is within ``epsilon`` of the exact one.
+    """
+
+    values: np.ndarray
+    exact: bool
+    samples: int
+    epsilon: float
+    delta: float
+
+
+def sampling_epsilon(n: int, samples: int, delta: float) -> float:
+    """Hoeffding bound (union over the n nodes) for ``samples`` sources drawn without replacement."""
+    if samples >= n or n < 3:
+        return 0.0
+    return n / (n - 1) * math.sqrt(math.log(2 * n / delta) / (2 * samples))
+
+
+def samples_for(n: int, epsilon: float, delta: float) -> int:
+    """Sources needed so that sampling_epsilon(n, samples, delta) <= epsilon."""
+    t = epsilon * (n - 1) / n
+    return min(n, math.ceil(math.log(2 * n / delta) / (2 * t * t)))
+
+
+def betweenness(
+    graph: SupplyGraph,
+    *,
+    exact_work: float = EXACT_WORK,
+    samples: int = DEFAULT_SAMPLES,
+    delta: float = 0.05,
+    seed: int = 0,
+) -> Betweenness:
+    """Betweenness on the undirected simple view: exact when n·m <= exact_work, else sampled.
+
+    The sampled estimate runs Brandes from ``samples`` sources drawn uniformly without
+    replacement and scales the sum of their dependencies by n / samples, which is unbiased.
+    """
+    g = graph.igraph
+    n, m = g.vcount(), g.ecount()
+    scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
+    if n * m <= exact_work or samples >= n:
+        raw = np.asarray(g.betweenness(directed=False), dtype=np.float64)
+        return Betweenness(raw * scale, True, n, 0.0, delta)
+    sources = np.random.default_rng(seed).choice(n, size=samples, replace=False)
+    raw = np.asarray(g.betweenness(directed=False, sources=sources.tolist()), dtype=np.float64)
+    return Betweenness(
+        raw * (n / samples) * scale, False, samples, sampling_epsilon(n, samples, delta), delta
+    )
+
+
+@dataclass(frozen=True)
+class SmeLargeBridges:
+    """Links between SMEs and large groups, and each SME component's access to large groups.
+
+    Component arrays are aligned on the component id held in ``component_of``.
+    """
+
+    links: np.ndarray  # (k, 2) undirected pairs (sme node, large node)
+    cut_links: np.ndarray  # those links that are also cut edges of the whole graph
+    sme_nodes: np.ndarray  # SME node indices
+    component_of: np.ndarray  # component id of each entry of sme_nodes
+    size: np.ndarray  # SME members per component
+    gateways: np.ndarray  # members with a direct link to a large group
+    large_partners: np.ndarray  # distinct large groups directly linked to a member
+    n_links: np.ndarray  # links leaving the component
+    distance: np.ndarray  # hops from the component to the nearest large group (inf: none)
+
+    @property
+    def fragile(self) -> np.ndarray:
+        """Components whose access to large groups hangs on exactly one link."""
+        return self.n_links == 1
+
+    def members(self, component: int) -> np.ndarray:
+        return self.sme_nodes[self.component_of == component]
+
+
+def sme_large_bridges(graph: SupplyGraph) -> SmeLargeBridges:
+    """Relations between SMEs and large groups, and how each SME cluster reaches large groups.
+
+    - a *link* is a relation pair with one SME end and one large-group end (either direction);
+    - an *SME component* is a connected component of the subgraph induced by the SME nodes;
+    - its *distance* is the fewest hops, over any nodes, from one of its members to a large
+      group; it is 1 when a member has a link, inf when no large group can be reached;
+    - it is *fragile* when it has exactly one link.
+    """
+    import igraph
+
+    pairs = graph.pairs
+    size = graph.node_size
+    a, b = pairs[:, 0], pairs[:, 1]
+    sa, sb = size[a], size[b]
+    is_link = ((sa == SME_CODE) & (sb == LARGE_CODE)) | ((sa == LARGE_CODE) & (sb == SME_CODE))
+    sme_end = np.where(sa == SME_CODE, a, b)[is_link]
+    large_end = np.where(sa == SME_CODE, b, a)[is_link]
+    links = np.stack([sme_end, large_end], axis=1)
+
+    cut = cut_edges(graph)
+    n = graph.n_nodes
+    cut_keys = np.minimum(cut[:, 0], cut[:, 1]) * n + np.maximum(cut[:, 0], cut[:, 1])
+    link_keys = np.minimum(sme_end, large_end) * n + np.maximum(sme_end, large_end)
+    cut_links = links[np.isin(link_keys, cut_keys)]
+
+    sme = np.flatnonzero(size == SME_CODE)
+    local = np.full(n, -1, dtype=np.int64)
+    local[sme] = np.arange(sme.shape[0])
+    both_sme = (sa == SME_CODE) & (sb == SME_CODE)
+    sme_graph = igraph.Graph(n=sme.shape[0], edges=local[pairs[both_sme]], directed=False)
+    membership = np.asarray(sme_graph.connected_components().membership, dtype=np.int64)
+    n_comp = int(membership.max()) + 1 if membership.shape[0] else 0
+    link_component = membership[local[sme_end]]
+    gateway_pairs = np.unique(link_component * n + sme_end)
+    partner_pairs = np.unique(link_component * n + large_end)
+    distance = np.full(n_comp, np.inf)
+    np.minimum.at(distance, membership, _distance_to_large(graph)[sme])
+    return SmeLargeBridges(
+        links=links,
+        cut_links=cut_links,
+        sme_nodes=sme,
+        component_of=membership,
+        size=np.bincount(membership, minlength=n_comp),
+        gateways=np.bincount(gateway_pairs // n, minlength=n_comp),
+        large_partners=np.bincount(partner_pairs // n, minlength=n_comp),
+        n_links=np.bincount(link_component, minlength=n_comp),
+        distance=distance,
+    )
+
+
+def _distance_to_large(graph: SupplyGraph) -> np.ndarray:
+    """Hops from every node to its nearest large-group node (inf when none is reachable)."""
+    import igraph
+
+    n = graph.n_nodes
+    large = np.flatnonzero(graph.node_size == LARGE_CODE)
+    if large.shape[0] == 0:
+        return np.full(n, np.inf)
+    # One breadth-first search from a virtual node tied to every large group.
+    hub = np.stack([np.full(large.shape[0], n), large], axis=1)
+    g = igraph.Graph(n=n + 1, edges=np.concatenate([graph.pairs, hub]), directed=False)
+    return np.asarray(g.distances(source=[n])[0][:n], dtype=np.float64) - 1
