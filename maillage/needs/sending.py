@@ -161,19 +161,7 @@ def needs_tick(*, now=None) -> dict[str, int]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     counts = {"batches": 0, "reminders": 0, "outcomes": 0}
-    for need_id, due in (
-        Need.objects.open()
-        .filter(sending_done=False, next_batch_at__lte=now)
-        .values_list("pk", "next_batch_at")
-    ):
-        with transaction.atomic():
-            if not Need.objects.filter(pk=need_id, next_batch_at=due).update(next_batch_at=None):
-                continue  # another tick claimed it
-            batch = (
-                NeedRecipient.objects.filter(need_id=need_id).aggregate(last=Max("batch"))["last"] or 0
-            ) + 1
-            transaction.on_commit(lambda n=need_id, b=batch: tasks.need_send_batch_task(n, b))
-        counts["batches"] += 1
+    # Reminders first: a company reached by this tick's batch is not reminded at once.
     horizon = today + timedelta(days=366)
     for need in Need.objects.open().filter(
         reminder_sent_at__isnull=True, deadline__gte=today, deadline__lte=horizon
@@ -187,6 +175,19 @@ def needs_tick(*, now=None) -> dict[str, int]:
                 continue
             transaction.on_commit(lambda n=need.pk: tasks.need_remind_task(n))
         counts["reminders"] += 1
+    for need_id, due in (
+        Need.objects.open()
+        .filter(sending_done=False, next_batch_at__lte=now)
+        .values_list("pk", "next_batch_at")
+    ):
+        with transaction.atomic():
+            if not Need.objects.filter(pk=need_id, next_batch_at=due).update(next_batch_at=None):
+                continue  # another tick claimed it
+            batch = (
+                NeedRecipient.objects.filter(need_id=need_id).aggregate(last=Max("batch"))["last"] or 0
+            ) + 1
+            transaction.on_commit(lambda n=need_id, b=batch: tasks.need_send_batch_task(n, b))
+        counts["batches"] += 1
     due_outcomes = (
         Need.objects.filter(status__in=[NeedStatus.OPEN, NeedStatus.CLOSED], deadline__lt=today)
         .exclude(closing=NeedClosing.CANCELLED)

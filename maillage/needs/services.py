@@ -264,6 +264,7 @@ def need_update(
     chosen_establishments: Sequence[Establishment] = (),
 ) -> Need:
     """Replace a draft's or an open need's content (the companies already reached keep it)."""
+    need = Need.objects.select_for_update().get(pk=need.pk)
     if not permissions.can_edit_need(actor, need):
         raise PermissionDenied
     fields = _validated_fields(
@@ -284,6 +285,7 @@ def need_update(
 @transaction.atomic
 def need_attachment_add(*, need: Need, actor: User, name: str, content) -> NeedAttachment:
     """Attach an uploaded file (a Django ``UploadedFile`` or any binary file object)."""
+    need = Need.objects.select_related("network").get(pk=need.pk)
     if not permissions.can_edit_need(actor, need):
         raise PermissionDenied
     name = (name or "").strip().replace("/", "_").replace("\\", "_")[:200] or "fichier"

@@ -1,0 +1,63 @@
+"""Need factories; directory ones come from tests.www.factories, users from tests.accounts."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from maillage.directory.models import EstablishmentUser
+from maillage.needs.models import Need, NeedKind, NeedRecipient, NeedVisibility
+from maillage.taxonomy.models import NodeSource, NodeType, TaxonomyNode
+from tests.accounts.factories import UserFactory
+from tests.www.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    """A draft written directly (tests of behaviour create needs through ``need_create``)."""
+
+    class Meta:
+        model = Need
+
+    network = factory.SubFactory(NetworkFactory)
+    author = factory.SubFactory(UserFactory)
+    kind = NeedKind.PART
+    title = factory.Sequence(lambda n: f"Besoin n° {n}")
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=21))
+    visibility = NeedVisibility.MEMBERS
+
+
+class NeedRecipientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NeedRecipient
+
+    need = factory.SubFactory(NeedFactory)
+    establishment = factory.SubFactory(EstablishmentFactory)
+    batch = 1
+    rank = factory.Sequence(lambda n: n + 1)
+
+
+def capability_node(code: str = "proc.test.milling", kind: str = NodeType.PROCESS) -> TaxonomyNode:
+    node, _ = TaxonomyNode.objects.get_or_create(
+        code=code,
+        defaults={
+            "type": kind,
+            "label_fr": f"Libellé {code}",
+            "label_en": code,
+            "source": NodeSource.ANIMATOR,
+        },
+    )
+    return node
+
+
+def member(network, *, email: str | None = None):
+    """A user acting for an establishment that is a member of ``network``: (user, establishment)."""
+    membership = MembershipFactory(network=network)
+    user = UserFactory(**({"email": email} if email else {}))
+    EstablishmentUser.objects.create(user=user, establishment=membership.establishment)
+    return user, membership.establishment
+
+
+def animator(network):
+    user = UserFactory()
+    network.animators.add(user)
+    return user
