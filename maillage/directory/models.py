@@ -129,6 +129,12 @@ class Network(models.Model):
     slug = models.SlugField(_("identifiant"), unique=True)
     name = models.CharField(_("nom"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description en anglais"), blank=True)
+    contact_email = models.EmailField(
+        _("adresse de contact"),
+        blank=True,
+        help_text=_("Affichée sur la page publique du réseau ; laissez vide pour ne pas en afficher."),
+    )
     communes = models.ManyToManyField(
         Commune, blank=True, related_name="networks", verbose_name=_("communes")
     )
@@ -148,6 +154,10 @@ class Network(models.Model):
 
     def __str__(self):
         return self.name
+
+    def localised_description(self, language: str) -> str:
+        """The description in ``language`` when written, else the French one."""
+        return (self.description_en if language == "en" else "") or self.description
 
     def territory_communes(self):
         """Every commune of the territory, whether listed alone or through its EPCI or department."""

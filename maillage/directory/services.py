@@ -7,6 +7,8 @@ parser and are written by ``maillage.directory.bulk``.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,6 +19,9 @@ from django.utils import timezone
 
 from maillage.directory import bulk
 from maillage.directory.models import Establishment, Membership, Network, Organisation
+from maillage.referential.models import Commune, Department, Epci
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -165,3 +170,42 @@ def establishments_bulk_upsert(
     orgs += bulk.upsert_organisations(organisations.filter(~overwrite), overwrite=False, now=now)
     ests = bulk.upsert_establishments(establishments, now=now)
     return BulkUpsertResult(organisations_written=orgs, establishments_written=ests)
+
+
+@transaction.atomic
+def network_update(
+    *,
+    network: Network,
+    actor,
+    name: str,
+    description: str,
+    description_en: str,
+    contact_email: str,
+    epcis: Iterable[Epci],
+    departments: Iterable[Department],
+    communes: Iterable[Commune],
+) -> Network:
+    """Settings and territory of a network, from its back-office page, in one transaction.
+
+    The territory is the union of the communes listed alone, of those of the EPCIs and of
+    those of the departments (``Network.territory_communes``); it decides which network hears
+    of a claim for an establishment that is no member anywhere.
+    """
+    network.name = name.strip()
+    network.description = description.strip()
+    network.description_en = description_en.strip()
+    network.contact_email = contact_email.strip()
+    network.full_clean()
+    network.save()
+    network.epcis.set(list(epcis))
+    network.departments.set(list(departments))
+    network.communes.set(list(communes))
+    logger.info(
+        "network %s updated by %s: %d EPCI, %d departments, %d communes",
+        network.slug,
+        getattr(actor, "email", None),
+        network.epcis.count(),
+        network.departments.count(),
+        network.communes.count(),
+    )
+    return network

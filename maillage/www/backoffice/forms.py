@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.accounts.models import Invitation
 from maillage.directory.models import Membership
 from maillage.imports.models import MappingColumn, MappingReview
+from maillage.referential.models import Commune, Department, Epci
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
 
 
@@ -105,4 +106,120 @@ class ReviewDecisionForm(forms.Form):
                     + (" " + _("Voulez-vous dire : %(hint)s ?") % {"hint": hint} if hint else "")
                 )
             cleaned["code"] = node.code
+        return cleaned
+
+
+def _territory_lines(text: str) -> list[tuple[int, str]]:
+    return [(number, line.strip()) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+
+
+def _resolve(text: str, *, by_code, by_name, describe, field_label) -> tuple[list, list[str]]:
+    """Each line: a code (possibly followed by " — name", as the form shows them) or a name."""
+    found, errors = [], []
+    for number, line in _territory_lines(text):
+        token = line.split()[0]
+        matches = list(by_code(token))
+        if not matches:
+            name = line.split(" — ")[-1].strip()
+            matches = list(by_name(name)[:6])
+        if len(matches) == 1:
+            found.append(matches[0])
+        elif not matches:
+            errors.append(
+                _("%(field)s, ligne %(line)d : « %(text)s » ne correspond à rien du référentiel.")
+                % {"field": field_label, "line": number, "text": line}
+            )
+        else:
+            errors.append(
+                _("%(field)s, ligne %(line)d : « %(text)s » est ambigu (%(choices)s) ; indiquez le code.")
+                % {
+                    "field": field_label,
+                    "line": number,
+                    "text": line,
+                    "choices": ", ".join(describe(match) for match in matches[:5]),
+                }
+            )
+    return found, errors
+
+
+class NetworkSettingsForm(forms.Form):
+    TERRITORY_HELP = _("Une entrée par ligne : le code ou le nom exact.")
+
+    name = forms.CharField(label=_("Nom du réseau"), max_length=200)
+    description = forms.CharField(
+        label=_("Description (français)"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    description_en = forms.CharField(
+        label=_("Description (anglais)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Affichée aux visiteurs anglophones ; vide : la description française."),
+    )
+    contact_email = forms.EmailField(
+        label=_("Adresse de contact"),
+        required=False,
+        help_text=_("Affichée sur la page publique du réseau ; laissez vide pour ne pas en afficher."),
+    )
+    departments = forms.CharField(
+        label=_("Départements"),
+        strip=False,  # line numbers in messages count the blank lines too
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=TERRITORY_HELP,
+    )
+    epcis = forms.CharField(
+        label=_("Intercommunalités (EPCI, SIREN ou nom)"),
+        strip=False,  # line numbers in messages count the blank lines too
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=TERRITORY_HELP,
+    )
+    communes = forms.CharField(
+        label=_("Communes isolées (code INSEE ou nom)"),
+        strip=False,  # line numbers in messages count the blank lines too
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=TERRITORY_HELP,
+    )
+
+    @classmethod
+    def initial_for(cls, network) -> dict:
+        def lines(items, code):
+            return "\n".join(f"{getattr(item, code)} — {item.name}" for item in items)
+
+        return {
+            "name": network.name,
+            "description": network.description,
+            "description_en": network.description_en,
+            "contact_email": network.contact_email,
+            "departments": lines(network.departments.order_by("code"), "code"),
+            "epcis": lines(network.epcis.order_by("name"), "siren"),
+            "communes": lines(network.communes.order_by("name"), "insee_code"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        communes = Commune.objects.current().select_related("department")
+        resolvers = {
+            "departments": {
+                "by_code": lambda token: Department.objects.filter(code=token.upper()),
+                "by_name": lambda name: Department.objects.filter(name__iexact=name),
+                "describe": lambda d: f"{d.code} {d.name}",
+            },
+            "epcis": {
+                "by_code": lambda token: Epci.objects.filter(siren=token),
+                "by_name": lambda name: Epci.objects.filter(name__iexact=name),
+                "describe": lambda e: f"{e.siren} {e.name}",
+            },
+            "communes": {
+                "by_code": lambda token: communes.filter(insee_code=token.upper()),
+                "by_name": lambda name: communes.filter(name__iexact=name),
+                "describe": lambda c: f"{c.insee_code} {c.name} ({c.department_id or '?'})",
+            },
+        }
+        for field, resolver in resolvers.items():
+            found, errors = _resolve(cleaned.get(field, ""), field_label=self.fields[field].label, **resolver)
+            for error in errors:
+                self.add_error(field, error)
+            cleaned[f"{field}_objects"] = found
         return cleaned

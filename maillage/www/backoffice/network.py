@@ -1,0 +1,52 @@
+"""Network settings and territory, edited by its animators (``network_update``)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from maillage.directory.services import network_update
+from maillage.www.backoffice.forms import NetworkSettingsForm
+from maillage.www.backoffice.views import _context, _network
+
+PREVIEW = 30
+
+
+def territory_summary(network) -> dict:
+    communes = network.territory_communes()
+    totals = communes.aggregate(population=Sum("population"))
+    return {
+        "count": communes.count(),
+        "population": totals["population"] or 0,
+        "preview": list(communes.select_related("department").order_by("name", "insee_code")[:PREVIEW]),
+    }
+
+
+@login_required
+def settings(request, slug):
+    network = _network(request, slug)
+    form = NetworkSettingsForm(request.POST or None, initial=NetworkSettingsForm.initial_for(network))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        network_update(
+            network=network,
+            actor=request.user,
+            name=data["name"],
+            description=data["description"],
+            description_en=data["description_en"],
+            contact_email=data["contact_email"],
+            epcis=data["epcis_objects"],
+            departments=data["departments_objects"],
+            communes=data["communes_objects"],
+        )
+        summary = territory_summary(network)
+        messages.success(
+            request,
+            _("Réglages enregistrés. Le territoire compte %(count)d communes.") % {"count": summary["count"]},
+        )
+        return redirect("backoffice:settings", slug=network.slug)
+    context = _context(
+        network, "settings", form=form, territory=territory_summary(network), preview_size=PREVIEW
+    )
+    return render(request, "backoffice/settings.html", context)
