@@ -7,6 +7,7 @@ The core is an exact weighted set-cover solver (``setcover``): Lagrangian bounds
 and branch and bound, in numpy. See docs/consortium.md.
 """
 
+from maillage.engine.consortium.builder import build_consortium
 from maillage.engine.consortium.types import (
     CONSTRAINTS,
     FEASIBLE,
@@ -47,4 +48,5 @@ __all__ = [
     "Offer",
     "RequiredCapability",
     "UncoveredCapability",
+    "build_consortium",
 ]
