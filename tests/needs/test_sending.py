@@ -78,7 +78,7 @@ def test_the_next_batch_waits_for_the_delay(world, django_capture_on_commit_call
 def test_sending_stops_once_enough_companies_are_interested(world, django_capture_on_commit_callbacks):
     _open(world, django_capture_on_commit_callbacks)
     need = world["need"]
-    for user, establishment in world["suppliers"][:2]:
+    for user, _establishment in world["suppliers"][:2]:
         with django_capture_on_commit_callbacks(execute=True):
             need_answer(need=need, actor=user, answer=Answer.INTERESTED, message="Disponible en mai")
     need.refresh_from_db()
