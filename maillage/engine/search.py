@@ -238,7 +238,9 @@ class Searcher:
             mask = other if mask is None else (mask & other)
 
         if query.headcount_min is not None:
-            both(segment.headcount_max >= query.headcount_min)
+            # A band without an upper bound (« 10 000 salariés et plus ») has max -1, min known.
+            open_ended = (segment.headcount_max < 0) & (segment.headcount_min >= 0)
+            both((segment.headcount_max >= query.headcount_min) | open_ended)
         if query.headcount_max is not None:
             both((segment.headcount_min <= query.headcount_max) & (segment.headcount_min >= 0))
         if query.naf_codes:
@@ -307,6 +309,8 @@ class Searcher:
                 docs = segment.text.docs[span[0] : span[1]]
                 text[docs] += np.float32(term.weight) * segment.text.cols["impact"][span[0] : span[1]]
         concept = None
+        # Concepts read in the typed text; a structured requirement (a filter) narrows them.
+        typed = None
         if plan.concepts:
             concept = np.zeros(n, np.float32)
             for item in plan.concepts:
@@ -322,10 +326,16 @@ class Searcher:
                         docs, weights = docs[keep], weights[keep]
                     best[docs] = np.maximum(best[docs], weights)
                 concept += best
+                if not item.structured:
+                    typed = (best > 0) if typed is None else (typed | (best > 0))
         if text is not None or concept is not None:
+            # What the text matched decides the candidates; filters alone only when the text
+            # matched nothing the index knows (no words, or only unknown ones).
             signal = (text > 0) if text is not None else None
-            if concept is not None:
-                signal = (concept > 0) if signal is None else (signal | (concept > 0))
+            if typed is not None:
+                signal = typed if signal is None else (signal | typed)
+            if signal is None:
+                signal = concept > 0
             if not query.strict and requirements:
                 for requirement in requirements:
                     signal |= requirement
@@ -417,7 +427,7 @@ class Searcher:
                     segment.key(local), segment.name[local], round(score, 4), distance_km, text, details
                 )
             )
-        facets = self._facets(facet_sets, day) if query.facets else None
+        facets = self._facets(facet_sets, day, confirmed_only=query.confirmed_only) if query.facets else None
         return SearchResults(total, query.page, query.page_size, hits, facets, plan, _ms(started))
 
     @staticmethod
@@ -434,25 +444,43 @@ class Searcher:
             or (query.location is not None and query.location.radius_km is not None)
         )
 
-    def _facets(self, sets, day: int) -> dict:
+    def _closure(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each node id → itself and its ancestors' ids, as CSR arrays (cached per taxonomy)."""
+        cached = getattr(self.taxonomy, "_closure", None)
+        if cached is None:
+            ids, indptr, flat = self.taxonomy.node_id, [0], []
+            for code in self.taxonomy.codes:
+                flat += [ids[code]] + [ids[a] for a in self.taxonomy.ancestors(code) if a in ids]
+                indptr.append(len(flat))
+            cached = (np.asarray(indptr, np.int64), np.asarray(flat, np.int64))
+            self.taxonomy._closure = cached
+        return cached
+
+    def _facets(self, sets, day: int, *, confirmed_only: bool = False) -> dict:
         codes = self.taxonomy.codes
         capability = np.zeros(len(codes), np.int64)
         certification = np.zeros(len(codes), np.int64)
         departments: dict[str, int] = {}
         bands = np.zeros(len(HEADCOUNT_BANDS) + 1, np.int64)
+        closure = self._closure()
         for segment, candidates in sets:
             if not len(candidates):
                 continue
-            entries = _gather(segment.fwd_indptr, candidates)
-            nodes = np.asarray(segment.fwd_node)[entries]
-            declared = np.asarray(segment.fwd_status)[entries] != 3
-            capability += np.bincount(nodes[declared].astype(np.int64), minlength=len(codes))
-            c_entries = _gather(segment.cfwd_indptr, candidates)
+            # Counted as the filters select: a node counts each document holding it or one
+            # of its descendants once, in any status (mentions included), certifications
+            # only while valid. A facet's count is then exactly what its filter returns.
+            entries, owners = _gather(segment.fwd_indptr, candidates, owners=True)
+            keep = None
+            if confirmed_only:
+                keep = np.asarray(segment.fwd_status)[entries] == 0
+            capability += _subtree_counts(np.asarray(segment.fwd_node)[entries], owners, keep, closure)
+            c_entries, c_owners = _gather(segment.cfwd_indptr, candidates, owners=True)
             valid = (np.asarray(segment.cfwd_from)[c_entries] <= day) & (
                 np.asarray(segment.cfwd_until)[c_entries] >= day
             )
-            c_nodes = np.asarray(segment.cfwd_node)[c_entries][valid].astype(np.int64)
-            certification += np.bincount(c_nodes, minlength=len(codes))
+            certification += _subtree_counts(
+                np.asarray(segment.cfwd_node)[c_entries], c_owners, valid, closure
+            )
             counts = np.bincount(np.asarray(segment.department)[candidates].astype(np.int64))
             for index in np.flatnonzero(counts):
                 value = segment.department_values[index] or "?"
@@ -485,15 +513,36 @@ class Searcher:
         }
 
 
-def _gather(indptr, docs: np.ndarray) -> np.ndarray:
-    """Positions of every entry of the given rows of a CSR structure."""
+def _gather(indptr, docs: np.ndarray, *, owners: bool = False):
+    """Positions of every entry of the given rows of a CSR structure (and, with ``owners``,
+    the position in ``docs`` of the row each entry belongs to)."""
+    docs = np.asarray(docs, np.int64)
     starts = np.asarray(indptr)[docs]
     lengths = np.asarray(indptr)[docs + 1] - starts
     total = int(lengths.sum())
     if total == 0:
-        return np.zeros(0, np.int64)
-    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-    return offsets + np.arange(total)
+        positions = np.zeros(0, np.int64)
+    else:
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        positions = offsets + np.arange(total)
+    if not owners:
+        return positions
+    return positions, np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+
+
+def _subtree_counts(nodes, owners, keep, closure) -> np.ndarray:
+    """Per node id, how many distinct owners hold it or one of its descendants."""
+    indptr, flat = closure
+    size = len(indptr) - 1
+    nodes = np.asarray(nodes, np.int64)
+    if keep is not None:
+        nodes, owners = nodes[keep], owners[keep]
+    if not len(nodes):
+        return np.zeros(size, np.int64)
+    expanded, which = _gather(indptr, nodes, owners=True)
+    # One (owner, node) pair per document and node, however many descendants it holds.
+    pairs = np.unique(owners[which] * size + flat[expanded])
+    return np.bincount(pairs % size, minlength=size)
 
 
 def _ms(started: float) -> float:
