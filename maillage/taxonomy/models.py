@@ -288,3 +288,93 @@ class NodeCpvLink(models.Model):
 
     def __str__(self):
         return f"{self.node.code} ↔ {self.cpv_id}"
+
+
+class TaxonomyProposal(models.Model):
+    """An animator's proposal to teach the taxonomy its members' vocabulary.
+
+    A synonym for an existing node, or a new node under a parent. A platform administrator
+    accepts it (the synonym joins the node's ``animator_synonyms_*``, the node is created as
+    an animator node: neither is touched by ``load-taxonomy``) or rejects it with a note.
+    """
+
+    class Kind(models.TextChoices):
+        SYNONYM = "synonym", _("Synonyme d'un nœud existant")
+        NODE = "node", _("Nouveau nœud")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACCEPTED = "accepted", _("Acceptée")
+        REJECTED = "rejected", _("Refusée")
+
+    class Language(models.TextChoices):
+        FR = "fr", _("Français")
+        EN = "en", _("Anglais")
+
+    kind = models.CharField(_("nature"), max_length=8, choices=Kind.choices)
+    status = models.CharField(
+        _("statut"), max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    network = models.ForeignKey(
+        "directory.Network", verbose_name=_("réseau"), on_delete=models.CASCADE, related_name="+"
+    )
+    # Synonym: the node it names, the term and its language.
+    node = models.ForeignKey(
+        TaxonomyNode,
+        verbose_name=_("nœud"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    synonym = models.CharField(_("synonyme"), max_length=200, blank=True)
+    language = models.CharField(_("langue"), max_length=2, choices=Language.choices, default=Language.FR)
+    # New node: its place, type and labels.
+    parent = models.ForeignKey(
+        TaxonomyNode,
+        verbose_name=_("parent"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    node_type = models.CharField(_("type"), max_length=20, choices=NodeType.choices, blank=True)
+    label_fr = models.CharField(_("libellé français"), max_length=200, blank=True)
+    label_en = models.CharField(_("libellé anglais"), max_length=200, blank=True)
+    rationale = models.TextField(_("justification, exemples de saisie"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decision_note = models.CharField(_("motif"), max_length=1000, blank=True)
+    created_node = models.ForeignKey(
+        TaxonomyNode,
+        verbose_name=_("nœud créé"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("proposition d'ajout à la taxonomie")
+        verbose_name_plural = _("propositions d'ajout à la taxonomie")
+        ordering = ["status", "-created_at", "-pk"]
+
+    def __str__(self):
+        if self.kind == self.Kind.SYNONYM:
+            return f"« {self.synonym} » → {self.node.code if self.node_id else '?'}"
+        return f"{self.label_fr} ({self.parent.code if self.parent_id else self.node_type})"

@@ -1,20 +1,27 @@
-"""Writes to the taxonomy: loading the data files, and animator additions from the admin."""
+"""Writes to the taxonomy: loading the data files, animator additions from the admin, and the
+animators' proposals from the back-office (synonyms, new nodes) decided by an administrator."""
 
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.referential.models import CpvCode, NafCode, RomeCode
 from maillage.taxonomy.loader import NodeRecord, TaxonomyData
+from maillage.taxonomy.mapping import COLUMN_TYPES
 from maillage.taxonomy.models import (
+    CODE_PREFIXES,
     NafCapabilityHint,
     NodeCpvLink,
     NodeRomeLink,
     NodeSource,
+    NodeType,
     TaxonomyNode,
+    TaxonomyProposal,
     TaxonomyVersion,
+    normalise_term,
 )
 
 # What a load owns on a file node; animator synonyms, created_by... are never overwritten.
@@ -291,3 +298,142 @@ def taxonomy_node_save(*, node: TaxonomyNode, user) -> TaxonomyNode:
     taxonomy_refresh_tree_paths()
     node.refresh_from_db()
     return node
+
+
+# --- Animators' proposals (back-office), decided by a platform administrator --------------
+
+
+def _bearers(term: str, types) -> list[TaxonomyNode]:
+    """Active nodes of ``types`` that already have ``term`` as code, label or synonym."""
+    key = normalise_term(term)
+    candidates = TaxonomyNode.objects.active().filter(type__in=types, search_text__contains=key)
+    return [node for node in candidates if key in node.search_text.split("|")]
+
+
+def _column_types(node_type: str) -> tuple[str, ...]:
+    # The mapper compares a term with every node its column accepts: process, material and
+    # service share the capabilities column, so a term must be unique across the three.
+    for types in COLUMN_TYPES.values():
+        if node_type in types:
+            return types
+    return (node_type,)
+
+
+@transaction.atomic
+def taxonomy_proposal_create(
+    *,
+    network,
+    proposed_by,
+    kind: str,
+    node: TaxonomyNode | None = None,
+    synonym: str = "",
+    language: str = TaxonomyProposal.Language.FR,
+    parent: TaxonomyNode | None = None,
+    node_type: str = "",
+    label_fr: str = "",
+    label_en: str = "",
+    rationale: str = "",
+) -> TaxonomyProposal:
+    """Record a pending proposal; refuses terms the taxonomy already knows, naming the node."""
+    synonym, label_fr, label_en = synonym.strip(), label_fr.strip(), label_en.strip()
+    proposal = TaxonomyProposal(
+        network=network,
+        proposed_by=proposed_by,
+        kind=kind,
+        language=language,
+        rationale=rationale.strip(),
+    )
+    if kind == TaxonomyProposal.Kind.SYNONYM:
+        if node is None or not synonym:
+            raise ValidationError(_("Indiquez le nœud et le synonyme proposé."))
+        bearers = _bearers(synonym, _column_types(node.type))
+        if bearers:
+            raise ValidationError(
+                _("« %(term)s » désigne déjà %(node)s.") % {"term": synonym, "node": bearers[0]}
+            )
+        duplicate = TaxonomyProposal.objects.filter(
+            kind=kind, node=node, status=TaxonomyProposal.Status.PENDING, synonym__iexact=synonym
+        )
+        if duplicate.exists():
+            raise ValidationError(_("Ce synonyme est déjà proposé et attend une décision."))
+        proposal.node, proposal.synonym = node, synonym
+    elif kind == TaxonomyProposal.Kind.NODE:
+        node_type = parent.type if parent is not None else node_type
+        if not (label_fr and label_en and node_type):
+            raise ValidationError(_("Indiquez les libellés français et anglais, et le parent ou le type."))
+        if node_type not in NodeType.values:
+            raise ValidationError(_("Type de nœud inconnu."))
+        for label in (label_fr, label_en):
+            bearers = _bearers(label, _column_types(node_type))
+            if bearers:
+                raise ValidationError(
+                    _("« %(term)s » désigne déjà %(node)s : proposez plutôt un synonyme.")
+                    % {"term": label, "node": bearers[0]}
+                )
+        proposal.parent, proposal.node_type = parent, node_type
+        proposal.label_fr, proposal.label_en = label_fr, label_en
+    else:
+        raise ValidationError(_("Nature de proposition inconnue."))
+    proposal.save()
+    return proposal
+
+
+def _new_code(proposal: TaxonomyProposal) -> str:
+    stem = "_".join(normalise_term(proposal.label_fr).split())[:40].strip("_") or "node"
+    if not stem[0].isalnum():
+        stem = f"n{stem}"
+    prefix = proposal.parent.code if proposal.parent_id else CODE_PREFIXES[proposal.node_type]
+    code, n = f"{prefix}.{stem}", 1
+    while TaxonomyNode.objects.filter(code=code).exists():
+        n += 1
+        code = f"{prefix}.{stem}_{n}"
+    return code
+
+
+def _pending(proposal: TaxonomyProposal) -> TaxonomyProposal:
+    locked = TaxonomyProposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status != TaxonomyProposal.Status.PENDING:
+        raise ValidationError(_("Cette proposition a déjà été décidée."))
+    return locked
+
+
+@transaction.atomic
+def taxonomy_proposal_accept(*, proposal: TaxonomyProposal, by) -> TaxonomyProposal:
+    """Apply the proposal: the synonym joins the node's animator synonyms, or the node is created.
+
+    Both are animator data that ``taxonomy_load`` never overwrites; the import mapper reads
+    them at its next run (``TaxonomyMapper.from_database``), the search index at its next build.
+    """
+    proposal = _pending(proposal)
+    if proposal.kind == TaxonomyProposal.Kind.SYNONYM:
+        node = TaxonomyNode.objects.select_for_update().get(pk=proposal.node_id)
+        field = f"animator_synonyms_{proposal.language}"
+        terms = list(getattr(node, field))
+        if normalise_term(proposal.synonym) not in {normalise_term(term) for term in terms}:
+            setattr(node, field, [*terms, proposal.synonym])
+            node.save()
+    else:
+        node = taxonomy_node_save(
+            node=TaxonomyNode(
+                code=_new_code(proposal),
+                type=proposal.node_type,
+                label_fr=proposal.label_fr,
+                label_en=proposal.label_en,
+                parent=proposal.parent,
+            ),
+            user=by,
+        )
+        proposal.created_node = node
+    proposal.status = TaxonomyProposal.Status.ACCEPTED
+    proposal.decided_by, proposal.decided_at = by, timezone.now()
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "created_node"])
+    return proposal
+
+
+@transaction.atomic
+def taxonomy_proposal_reject(*, proposal: TaxonomyProposal, by, note: str = "") -> TaxonomyProposal:
+    proposal = _pending(proposal)
+    proposal.status = TaxonomyProposal.Status.REJECTED
+    proposal.decided_by, proposal.decided_at, proposal.decision_note = by, timezone.now(), note.strip()
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return proposal
