@@ -382,9 +382,12 @@ def iter_decp_csv(
 
 def _physical_lines(path: Path, rows: int) -> pl.Series:
     """Line number of each data row, exact even when quoted fields hold line breaks."""
+    breaks, last = 0, b""
     with path.open("rb") as handle:
-        breaks = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-    if breaks in (rows, rows + 1):  # no field spans lines: row i sits on line i + 2
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            breaks, last = breaks + chunk.count(b"\n"), chunk[-1:]
+    lines = breaks + (last != b"\n")  # a last line without its line break still counts
+    if lines == rows + 1:  # no field spans lines: row i sits on line i + 2
         return pl.Series(range(2, rows + 2))
     import csv
 
