@@ -19,8 +19,10 @@ import maillage.www
 from maillage.accounts.models import Claim
 from maillage.accounts.services import claim_create
 from maillage.api.v1 import api
+from maillage.imports.models import MappingReview
 from maillage.matching.index import index_build, reader
 from maillage.profiles.models import Profile
+from maillage.taxonomy.models import TaxonomyNode, TaxonomyProposal
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +59,7 @@ NETWORK_A = _by_role("login", 403, 200, 403, 200)
 NETWORK_B = _by_role("login", 403, 403, 200, 200)
 DECIDE_A = _by_role("login", 403, 302, 403, 302)
 LOGGED_IN = _by_role("login", 200, 200, 200, 200)
+PLATFORM_ADMIN = _by_role("login", 403, 403, 403, 200)
 DESCRIPTION = {"action": "description", "description-description_fr": "Tôlerie fine et pliage de précision."}
 
 CASES = [
@@ -136,6 +139,54 @@ CASES = [
         _by_role("login", 403, 403, 404, 404),
         label="cross-network",
     ),  # fmt: skip
+    # Back-office: import review queue, taxonomy additions, network settings (web-backoffice).
+    *[
+        Case(f"backoffice:{name}", "GET", f"/animation/reseau-{n}/{part}/", codes, label=n)
+        for name, part in (("reviews", "rattachements"), ("taxonomy", "taxonomie"), ("settings", "reglages"))
+        for n, codes in (("a", NETWORK_A), ("b", NETWORK_B))
+    ],
+    Case(
+        "backoffice:review_decide",
+        "POST",
+        "/animation/reseau-a/rattachements/{review_a}/decider/",
+        DECIDE_A,
+        {"action": "dismiss"},
+    ),
+    Case(
+        "backoffice:review_decide",
+        "POST",
+        "/animation/reseau-b/rattachements/{review_a}/decider/",
+        _by_role("login", 403, 403, 404, 404),
+        {"action": "dismiss"},
+        "cross-network",
+    ),
+    # An unknown node: the page is shown again with the message, to those allowed.
+    Case(
+        "backoffice:taxonomy",
+        "POST",
+        "/animation/reseau-a/taxonomie/",
+        NETWORK_A,
+        {"form": "synonym", "kind": "capability", "q": "inconnu", "synonym": "x", "language": "fr"},
+        "a",
+    ),
+    Case(
+        "backoffice:settings",
+        "POST",
+        "/animation/reseau-a/reglages/",
+        {r: 302 if c == 200 else c for r, c in NETWORK_A.items()},
+        {"name": "Réseau A", "epcis": "", "departments": "", "communes": ""},
+        "a",
+    ),
+    Case("backoffice:taxonomy_proposals", "GET", "/animation/propositions-taxonomie/", PLATFORM_ADMIN),
+    *[
+        Case(
+            f"backoffice:taxonomy_proposal_{name}",
+            "POST",
+            f"/animation/propositions-taxonomie/{{proposal}}/{part}/",
+            {r: 302 if c == 200 else c for r, c in PLATFORM_ADMIN.items()},
+        )
+        for name, part in (("accept", "accepter"), ("reject", "refuser"))
+    ],
     Case("search:search", "GET", "/recherche/", PUBLIC),
     # Export: members, animators and admins only (an empty search is refused before the index).
     Case(
@@ -152,6 +203,21 @@ def _format(value, values):
     return value.format(**values) if isinstance(value, str) else value
 
 
+def _backoffice_values(world) -> dict:
+    """A pending import review of network A's ``peer`` and a pending taxonomy proposal."""
+    node = TaxonomyNode.objects.create(
+        code="proc.matrix", type="process", label_fr="Matrice", label_en="Matrix"
+    )
+    review = MappingReview.objects.create(
+        column="capabilities", node_type="capability", raw_text="BE", normalised_text="be",
+        establishment=world["peer"], proposals=[{"code": "proc.matrix", "score": 0.7}],
+    )  # fmt: skip
+    proposal = TaxonomyProposal.objects.create(
+        kind="synonym", network=world["a"], node=node, synonym="matrice"
+    )
+    return {"review_a": review.pk, "proposal": proposal.pk}
+
+
 @pytest.fixture
 def values(world):
     claim_a = claim_create(user=UserFactory(), siret=world["peer"].siret)
@@ -159,6 +225,7 @@ def values(world):
     return {
         "own": world["own"].siret, "peer": world["peer"].siret, "elsewhere": world["elsewhere"].siret,
         "own_siren": world["own"].organisation.siren, "claim_a": claim_a.pk, "claim_b": claim_b.pk,
+        **_backoffice_values(world),
     }  # fmt: skip
 
 

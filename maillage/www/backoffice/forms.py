@@ -5,6 +5,7 @@ from maillage.accounts.models import Invitation
 from maillage.directory.models import Membership
 from maillage.imports.models import MappingColumn, MappingReview
 from maillage.referential.models import Commune, Department, Epci
+from maillage.taxonomy.models import NodeType, TaxonomyProposal
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
 
 
@@ -223,3 +224,80 @@ class NetworkSettingsForm(forms.Form):
                 self.add_error(field, error)
             cleaned[f"{field}_objects"] = found
         return cleaned
+
+
+FAMILIES = [
+    ("capability", _("Procédé, matière ou service")),
+    ("equipment", _("Type d'équipement")),
+    ("certification", _("Certification")),
+    ("sector", _("Secteur servi")),
+]
+
+
+class _TaxonomyProposalForm(forms.Form):
+    """Fields ``kind`` and ``q`` are named after what the taxonomy autocomplete reads."""
+
+    kind = forms.ChoiceField(label=_("Famille"), choices=FAMILIES, initial="capability")
+    rationale = forms.CharField(
+        label=_("Justification"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Par exemple les mots employés par vos adhérents dans leurs fiches."),
+    )
+
+    def _node(self, *, required: bool):
+        text = self.cleaned_data.get("q", "").strip()
+        if not text:
+            if required:
+                self.add_error("q", _("Indiquez un nœud de la taxonomie."))
+            return None
+        node, suggestions = resolve_typed_node(text, KINDS[self.cleaned_data.get("kind") or "capability"])
+        if node is None:
+            hint = ", ".join(f"{n.label_fr} ({n.code})" for n in suggestions[:5])
+            self.add_error(
+                "q",
+                _("Aucun nœud ne correspond exactement à « %(text)s ».") % {"text": text}
+                + (" " + _("Voulez-vous dire : %(hint)s ?") % {"hint": hint} if hint else ""),
+            )
+        return node
+
+
+class SynonymProposalForm(_TaxonomyProposalForm):
+    q = forms.CharField(label=_("Nœud de la taxonomie"), max_length=200)
+    synonym = forms.CharField(label=_("Synonyme proposé"), max_length=200)
+    language = forms.ChoiceField(label=_("Langue du synonyme"), choices=TaxonomyProposal.Language.choices)
+
+    field_order = ["kind", "q", "synonym", "language", "rationale"]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["node"] = self._node(required=True) if "q" in cleaned else None
+        return cleaned
+
+
+class NodeProposalForm(_TaxonomyProposalForm):
+    q = forms.CharField(
+        label=_("Parent"),
+        required=False,
+        max_length=200,
+        help_text=_("Vide : un nouveau nœud racine du type choisi ci-dessous."),
+    )
+    node_type = forms.ChoiceField(
+        label=_("Type (sans parent)"), required=False, choices=[("", "—"), *NodeType.choices]
+    )
+    label_fr = forms.CharField(label=_("Libellé français"), max_length=200)
+    label_en = forms.CharField(label=_("Libellé anglais"), max_length=200)
+
+    field_order = ["kind", "q", "node_type", "label_fr", "label_en", "rationale"]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["parent"] = self._node(required=False)
+        if not cleaned.get("q", "").strip() and not cleaned.get("node_type"):
+            self.add_error("node_type", _("Choisissez un parent ou un type."))
+        return cleaned
+
+
+class ProposalRejectForm(forms.Form):
+    note = forms.CharField(label=_("Motif (visible par l’animateur)"), required=False, max_length=1000)
