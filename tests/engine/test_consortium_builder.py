@@ -55,15 +55,22 @@ def brute_force(request, candidates):
         return out
 
     def quality_cost(group):
+        """Fractional shares: brute force over which members serve, the last one partially."""
         total = 0.0
         for cap in request.capabilities:
             need = cap.quantity or 1.0
             offers = contributions(group, cap)
             best = math.inf
-            for size in range(1, len(offers) + 1):
-                for sub in itertools.combinations(offers, size):
-                    if sum(a for a, _ in sub) >= need - 1e-9:
-                        best = min(best, sum(c for _, c in sub))
+            for order in itertools.permutations(offers):
+                left, cost = need, 0.0
+                for amount, full_cost in order:
+                    if left <= 1e-9:
+                        break
+                    take = min(amount, left)
+                    cost += full_cost * take / amount
+                    left -= take
+                if left <= 1e-9:
+                    best = min(best, cost)
             if best == math.inf:
                 return None
             total += best

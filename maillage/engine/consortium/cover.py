@@ -115,31 +115,27 @@ class CoverModel:
         return total
 
     def assign(self, columns) -> list[tuple[dict[int, float], float]]:
-        """Per row: the cheapest way the chosen columns meet its demand ({column: amount}, cost)."""
-        per_row: list[list[tuple[int, float, float]]] = [[] for _ in range(self.n_rows)]
+        """Per row: the cheapest way the chosen columns meet its demand ({column: amount}, cost).
+
+        Shares are continuous (y_ij in [0, 1]): a fractional knapsack, so the members with the
+        lowest cost per unit serve first and the last one serves only what is still missing.
+        """
+        per_row: list[list[tuple[float, int, float, float]]] = [[] for _ in range(self.n_rows)]
         for j in columns:
             s = self.column(j)
             for i, a, c in zip(self.nz_row[s], self.nz_amount[s], self.nz_cost[s], strict=True):
-                per_row[int(i)].append((int(j), float(a), float(c)))
+                per_row[int(i)].append((float(c) / float(a), int(j), float(a), float(c)))
         out = []
         for i, offers in enumerate(per_row):
-            best: tuple[float, tuple] | None = None
-            # Members are few (max_columns): enumerate the subsets meeting the demand.
-            for size in range(1, len(offers) + 1):
-                for subset in itertools.combinations(offers, size):
-                    if sum(o[1] for o in subset) >= self.demand[i] - EPS:
-                        cost = sum(o[2] for o in subset)
-                        if best is None or cost < best[0] - EPS:
-                            best = (cost, subset)
-                if best is not None:
-                    # A larger subset only adds cost once a smaller one meets the demand
-                    # at zero cost; otherwise keep looking (a pricier single may lose).
-                    if best[0] <= EPS:
-                        break
-            if best is None:
-                out.append(({}, float("inf")))
-            else:
-                out.append(({o[0]: o[1] for o in best[1]}, best[0]))
+            left, cost, share = float(self.demand[i]), 0.0, {}
+            for _unit, j, a, c in sorted(offers):
+                if left <= EPS:
+                    break
+                take = min(a, left)
+                share[j] = take
+                cost += c * take / a
+                left -= take
+            out.append((share, cost) if left <= EPS else ({}, float("inf")))
         return out
 
     def minimal(self, columns) -> bool:
@@ -219,6 +215,9 @@ class _Search:
         self.integral = integral
         self.found: dict[frozenset, float] = {}
         self.nodes = 0
+        self.near = self.covers = None
+        if model.pair_weight and model.n_cols > 1:
+            self.near, self.covers = _nearest_providers(model)
 
     # -- incumbents -------------------------------------------------------------------
     def threshold(self) -> float:
@@ -303,6 +302,11 @@ class _Search:
         a = np.minimum(m.nz_amount[sel], residual[r])
         q = m.nz_cost[sel]
         cost = m.col_cost + (node.pair if node.pair is not None else 0.0)
+        if self.near is not None:
+            # Pairs among the columns still to choose: a column j that misses a row i still to
+            # cover has a partner at least near[j, i] away; each pair is seen from both ends.
+            missing = rows[None, :] & ~self.covers
+            cost = cost + 0.5 * m.pair_weight * np.max(np.where(missing, self.near, 0.0), axis=1)
         base = float(m.col_cost[list(node.fixed)].sum()) if node.fixed else 0.0
         base += m.pair_cost(node.fixed)
         if np.any(m.nz_cost > 0):
@@ -411,7 +415,8 @@ class _Search:
                 if node2 is not None:
                     reduced = int(node2.allowed.sum()) + len(node2.fixed)
                     if reduced < 0.8 * self.m.n_cols:
-                        node2 = self.compact(node2)
+                        node2, position = self.compact(node2)
+                        branch = int(position[branch]) if branch is not None else None
             if node2 is None:
                 continue
             if branch is None:
@@ -451,10 +456,12 @@ class _Search:
         # through the original model, which ``offer`` checks.
         self.index = self.index[keep]
         self.m = sub
+        if self.near is not None:
+            self.near, self.covers = self.near[keep], self.covers[keep]
         fixed = tuple(int(position[j]) for j in node.fixed)
         allowed = node.allowed[keep]
         pair = None if node.pair is None else node.pair[keep]
-        return _Node(fixed, allowed, pair, node.u, node.bound)
+        return _Node(fixed, allowed, pair, node.u, node.bound), position
 
     def expand(self, node: _Node, is_root: bool):
         """Bound a node, fix columns by reduced cost; return (bound, node, branching column)."""
@@ -536,6 +543,35 @@ class _Search:
         sol = self.greedy(tuple(start2), node.allowed, base_cost)
         if sol is not None:
             self.offer(sol)
+
+
+def _nearest_providers(model: CoverModel) -> tuple[np.ndarray, np.ndarray]:
+    """near[j, i]: km from column j to the nearest other column covering row i; covers[j, i].
+
+    On the unit sphere the nearest point is the one with the largest dot product, so one
+    matrix product per row replaces the pairwise haversines.
+    """
+    lat, lon = np.radians(model.lat), np.radians(model.lon)
+    p = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1)
+    near = np.zeros((model.n_cols, model.n_rows))
+    covers = np.zeros((model.n_cols, model.n_rows), bool)
+    covers[model.nz_col, model.nz_row] = True
+    order = np.argsort(model.nz_row, kind="stable")
+    rows, cols = model.nz_row[order], model.nz_col[order]
+    bounds = np.searchsorted(rows, np.arange(model.n_rows + 1))
+    for i in range(model.n_rows):
+        providers = cols[bounds[i] : bounds[i + 1]]
+        if len(providers) == 0:
+            continue
+        dots = p @ p[providers].T
+        dots[providers, np.arange(len(providers))] = -2.0  # a column is not its own partner
+        best = np.clip(dots.max(axis=1), -1.0, 1.0)
+        chord = np.sqrt(np.maximum(0.0, 2.0 - 2.0 * best))
+        # Shave a hair off for rounding: the bound must stay below the true distance.
+        near[:, i] = np.maximum(
+            0.0, 2 * 6371.0088 * np.arcsin(np.minimum(1.0, chord / 2)) * (1 - 1e-9) - 1e-6
+        )
+    return near, covers
 
 
 def solve_cover(

@@ -1,0 +1,1 @@
+"""Consortium benchmark: OR-Library runner, realistic needs, the HiGHS baseline."""
