@@ -1,0 +1,399 @@
+"""Need pages: post and edit a need, its page, answers, outcome, consortium, inbox, notifications.
+
+Every view asks ``maillage.needs.permissions`` (403 otherwise; a visitor is sent to the login
+page) and writes only through ``maillage.needs.services``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from maillage.accounts.permissions import is_animator_of, is_platform_admin, require
+from maillage.directory.models import Network
+from maillage.matching.index import IndexMissingError
+from maillage.needs import permissions, services
+from maillage.needs.errors import NeedValidationError
+from maillage.needs.models import Need, NeedAttachment, NeedStatus, NeedVisibility, Notification
+from maillage.needs.selectors import need_candidates, needs_received, network_need_figures
+from maillage.www.needs import forms
+from maillage.www.needs.editing import need_form_page
+from maillage.www.needs.queries import need_consortium_propose, need_contacts
+
+PER_PAGE = 30
+CANDIDATES_SHOWN = 10
+
+
+def _need(request, pk: int, check) -> Need:
+    need = get_object_or_404(
+        Need.objects.select_related("network", "author", "author_establishment", "commune"), pk=pk
+    )
+    if not check(request.user, need):
+        if not request.user.is_authenticated:
+            raise _LoginRequired
+        raise PermissionDenied
+    return need
+
+
+class _LoginRequired(Exception):
+    pass
+
+
+def _login_first(view):
+    """A visitor refused by a need's rules goes to the login page rather than a 403."""
+
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _LoginRequired:
+            return redirect_to_login(request.get_full_path())
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@require_GET
+def need_list(request):
+    """The needs of the networks whose public part the user may see."""
+    rows = permissions.needs_visible(request.user).select_related("network", "commune")
+    status = request.GET.get("statut", "")
+    if status in NeedStatus.values:
+        rows = rows.filter(status=status)
+    query = (request.GET.get("q") or "").strip()
+    if query:
+        rows = rows.filter(
+            Q(title__icontains=query) | Q(capabilities__node__label_fr__icontains=query)
+        ).distinct()
+    page = Paginator(rows.order_by("-created_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "needs/list.html",
+        {"page": page, "status": status, "query": query, "statuses": NeedStatus.choices},
+    )
+
+
+@login_required
+def need_create(request):
+    return need_form_page(request, need=None)
+
+
+@login_required
+@_login_first
+def need_edit(request, pk):
+    need = _need(request, pk, permissions.can_edit_need)
+    return need_form_page(request, need=need)
+
+
+def _candidates(need: Need) -> tuple[list, bool]:
+    if need.status == NeedStatus.CLOSED:
+        return [], False
+    reached = set(need.recipients.values_list("establishment_id", flat=True))
+    try:
+        return need_candidates(need, limit=CANDIDATES_SHOWN, exclude_ids=reached), False
+    except IndexMissingError:
+        return [], True
+
+
+@_login_first
+def need_detail(request, pk):
+    need = _need(request, pk, permissions.can_view_need)
+    user = request.user
+    all_answers = permissions.can_view_all_answers(user, need)
+    answers = list(permissions.answers_visible(user, need))
+    context = {
+        "need": need,
+        "capabilities": need.capabilities.select_related("node"),
+        "details": permissions.can_view_need_details(user, need),
+        "all_answers": all_answers,
+        "answers": answers,
+        "can_edit": permissions.can_edit_need(user, need),
+        "can_change_status": permissions.can_change_need_status(user, need),
+        "can_answer": permissions.can_answer_need(user, need),
+        "answer_form": forms.AnswerForm(),
+        "close_form": forms.CloseForm(),
+        "outcome_form": forms.OutcomeForm(),
+    }
+    if context["details"]:
+        context["attachments"] = need.attachments.all()
+        context["equipment"] = need.equipment.select_related("node")
+        context["certifications"] = need.certifications.all()
+    if all_answers:
+        interested = [a for a in answers if a.answer == "interested"]
+        contacts = need_contacts(interested)
+        context["contacts"] = [(a, contacts.get(a.establishment_id, [])) for a in interested]
+        context["history"] = need.history.select_related("actor")
+        context["candidates"], context["index_missing"] = _candidates(need)
+        context["consortium_form"] = forms.ConsortiumForm(initial={"max_partners": 5, "alternatives": 3})
+    return render(request, "needs/detail.html", context)
+
+
+def _refused(request, need: Need, error: NeedValidationError):
+    messages.error(request, error.message)
+    return redirect("needs:detail", pk=need.pk)
+
+
+@login_required
+@require_POST
+@_login_first
+def need_open(request, pk):
+    need = _need(request, pk, permissions.can_change_need_status)
+    try:
+        services.need_open(need=need, actor=request.user)
+    except NeedValidationError as error:
+        return _refused(request, need, error)
+    messages.success(request, _("Le besoin est ouvert : les entreprises les plus pertinentes le reçoivent."))
+    return redirect("needs:detail", pk=need.pk)
+
+
+@login_required
+@require_POST
+@_login_first
+def need_close(request, pk):
+    need = _need(request, pk, permissions.can_change_need_status)
+    form = forms.CloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez l’issue du besoin."))
+        return redirect("needs:detail", pk=need.pk)
+    try:
+        services.need_close(
+            need=need,
+            actor=request.user,
+            closing=form.cleaned_data["closing"],
+            note=form.cleaned_data["note"],
+        )
+    except NeedValidationError as error:
+        return _refused(request, need, error)
+    messages.success(request, _("Le besoin est clos."))
+    return redirect("needs:detail", pk=need.pk)
+
+
+@login_required
+@require_POST
+@_login_first
+def need_outcome(request, pk):
+    need = _need(request, pk, permissions.can_change_need_status)
+    form = forms.OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Dites si le travail a été confié."))
+        return redirect("needs:detail", pk=need.pk)
+    try:
+        services.need_outcome_record(need=need, actor=request.user, **form.outcome())
+    except NeedValidationError as error:
+        return _refused(request, need, error)
+    messages.success(request, _("Merci : le bilan est enregistré."))
+    return redirect("needs:detail", pk=need.pk)
+
+
+@login_required
+@require_POST
+@_login_first
+def need_answer(request, pk):
+    need = _need(request, pk, permissions.can_answer_need)
+    form = forms.AnswerForm(request.POST)
+    target = "needs:inbox" if request.POST.get("from") == "inbox" else None
+    if not form.is_valid():
+        messages.error(request, _("Choisissez une réponse."))
+    else:
+        try:
+            services.need_answer(
+                need=need,
+                actor=request.user,
+                answer=form.cleaned_data["answer"],
+                reason=form.cleaned_data["reason"],
+                message=form.cleaned_data["message"],
+            )
+            messages.success(request, _("Votre réponse est transmise à l’auteur du besoin."))
+        except NeedValidationError as error:
+            messages.error(request, error.message)
+    return redirect(target) if target else redirect("needs:detail", pk=need.pk)
+
+
+@login_required
+@_login_first
+def need_attachment(request, pk, attachment_pk):
+    need = _need(request, pk, permissions.can_view_need_details)
+    attachment = get_object_or_404(NeedAttachment, pk=attachment_pk, need=need)
+    if not attachment.file.storage.exists(attachment.file.name):
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+@login_required
+@_login_first
+def need_consortium(request, pk):
+    """Groups of companies that together cover the need (author side and animators)."""
+    need = _need(request, pk, permissions.can_view_all_answers)
+    form = forms.ConsortiumForm(request.GET or None, initial={"max_partners": 5, "alternatives": 3})
+    proposal = None
+    if form.is_valid():
+        data = form.cleaned_data
+        proposal = need_consortium_propose(
+            need,
+            max_partners=data["max_partners"],
+            max_radius_km=data["max_radius_km"],
+            lead_siret=data["lead"],
+            excluded_sirets=data["excluded"],
+            k=data["alternatives"],
+        )
+    context = {
+        "need": need,
+        "form": form,
+        "proposal": proposal,
+        "groups": _groups(proposal) if proposal and proposal.result else [],
+        "uncovered": _uncovered(proposal) if proposal and proposal.result else [],
+        "can_invite": permissions.can_edit_need(request.user, need) and need.status == NeedStatus.DRAFT,
+    }
+    template = "needs/includes/consortium.html" if request.htmx else "needs/consortium.html"
+    return render(request, template, context)
+
+
+def _groups(proposal) -> list[dict]:
+    """The solver's groups, ready for the template: names, labels of what each member covers."""
+    labels = proposal.labels
+    return [
+        {
+            "rank": group.rank,
+            "cost": group.cost,
+            "proven": group.proven_optimal,
+            "gap": group.gap,
+            "lower_bound": group.lower_bound,
+            "breakdown": group.cost_breakdown,
+            "sirets": ",".join(member.establishment_id for member in group.members),
+            "members": [
+                {
+                    "siret": member.establishment_id,
+                    "name": member.name,
+                    "distance_km": member.distance_km,
+                    "is_sme": member.is_sme,
+                    "is_lead": member.is_lead,
+                    "covers": [labels.get(code, code) for code in member.covers],
+                }
+                for member in group.members
+            ],
+        }
+        for group in proposal.result.groups
+    ]
+
+
+def _uncovered(proposal) -> list[dict]:
+    infeasibility = proposal.result.infeasibility
+    if infeasibility is None:
+        return []
+    return [
+        {
+            "label": proposal.labels.get(row.code, row.code),
+            "available": row.available,
+            "nearest": row.nearest_beyond,
+        }
+        for row in infeasibility.uncovered
+    ]
+
+
+def _content(need: Need) -> dict:
+    """A need's current content as ``need_update`` takes it."""
+    return {
+        "kind": need.kind,
+        "title": need.title,
+        "description": need.description,
+        "capabilities": [
+            services.CapabilityInput(code=row.node.code, quantity=row.quantity, unit=row.unit)
+            for row in need.capabilities.select_related("node")
+        ],
+        "certifications": list(need.certifications.values_list("code", flat=True)),
+        "equipment": [
+            services.EquipmentInput(
+                code=row.node.code, spec=row.spec, minimum=row.minimum, maximum=row.maximum
+            )
+            for row in need.equipment.select_related("node")
+        ],
+        "commune": need.commune.insee_code if need.commune else None,
+        "max_distance_km": need.max_distance_km,
+        "deadline": need.deadline,
+        "budget_min": need.budget_min,
+        "budget_max": need.budget_max,
+    }
+
+
+@login_required
+@require_POST
+@_login_first
+def need_consortium_invite(request, pk):
+    """Send a draft need to one proposed group: it becomes a chosen-companies need, then opens.
+
+    The domain has no invitation service: the group is recorded as the need's chosen companies
+    (``need_update``) and ``need_open`` sends it to all of them at once.
+    """
+    need = _need(request, pk, permissions.can_edit_need)
+    if need.status != NeedStatus.DRAFT:
+        messages.error(request, _("Un groupement s’invite avant l’ouverture du besoin."))
+        return redirect("needs:detail", pk=need.pk)
+    form = forms.InviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Groupement invalide."))
+        return redirect("needs:consortium", pk=need.pk)
+    try:
+        services.need_update(
+            need=need,
+            actor=request.user,
+            visibility=NeedVisibility.CHOSEN,
+            chosen_establishments=form.cleaned_data["sirets"],
+            **_content(need),
+        )
+        services.need_open(need=need, actor=request.user, note=_("Groupement invité"))
+    except NeedValidationError as error:
+        return _refused(request, need, error)
+    messages.success(
+        request,
+        _("Le groupement est invité : ses %(n)d entreprises reçoivent le besoin.")
+        % {"n": len(form.cleaned_data["sirets"])},
+    )
+    return redirect("needs:detail", pk=need.pk)
+
+
+@login_required
+def inbox(request):
+    """The needs sent to the companies the user acts for, with the answer form."""
+    rows = needs_received(request.user)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "needs/inbox.html", {"page": page, "answer_form": forms.AnswerForm()})
+
+
+@login_required
+def notifications(request):
+    rows = (
+        Notification.objects.filter(user=request.user).select_related("need").order_by("-created_at", "-pk")
+    )
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    unread = rows.filter(read_at__isnull=True).count()
+    return render(request, "needs/notifications.html", {"page": page, "unread": unread})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    ids = [int(value) for value in request.POST.getlist("notification") if value.isdigit()]
+    if request.POST.get("all"):
+        count = services.notification_mark_read(user=request.user)
+    else:
+        count = services.notification_mark_read(user=request.user, notification_ids=ids) if ids else 0
+    messages.success(request, _("%(n)d notification(s) marquée(s) comme lue(s).") % {"n": count})
+    return redirect("needs:notifications")
+
+
+@login_required
+def figures(request, slug):
+    """The network's need figures: business kept local, needs answered, response time."""
+    network = get_object_or_404(Network, slug=slug)
+    require(is_animator_of(request.user, network) or is_platform_admin(request.user))
+    return render(
+        request, "needs/figures.html", {"network": network, "figures": network_need_figures(network)}
+    )
