@@ -1,7 +1,9 @@
 """Admin of the imports: runs (read-only) and the animators' mapping review queue.
 
 Deciding a review goes through ``mapping_review_decide``: the decision is remembered and
-applied to every profile waiting for the same text.
+applied to every profile waiting for the same text. Animators decide the same reviews, scoped
+to their network, on the back-office page ``/animation/<réseau>/rattachements/``
+(``maillage.www.backoffice.reviews``), through the same service.
 """
 
 from django import forms

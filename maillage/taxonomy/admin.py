@@ -12,6 +12,7 @@ from maillage.taxonomy.models import (
     NodeRomeLink,
     NodeSource,
     TaxonomyNode,
+    TaxonomyProposal,
     TaxonomyVersion,
     normalise_term,
 )
@@ -183,4 +184,20 @@ class TaxonomyVersionAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TaxonomyProposal)
+class TaxonomyProposalAdmin(admin.ModelAdmin):
+    """Read-only here: proposals are decided on /animation/propositions-taxonomie/ (the services)."""
+
+    list_display = ["__str__", "kind", "network", "status", "proposed_by", "created_at", "decided_by"]
+    list_filter = ["status", "kind", "network"]
+    search_fields = ["synonym", "label_fr", "label_en", "node__code"]
+    list_select_related = ["node", "parent", "network", "proposed_by", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
