@@ -218,3 +218,30 @@ def test_duplicate_node_and_unknown_size_are_refused():
         SupplyGraph.build([GraphNode("A"), GraphNode("A")], [])
     with pytest.raises(GraphInputError, match=r"nodes\[0\], champ size"):
         SupplyGraph.build([GraphNode("A", size="huge")], [])
+
+
+def test_time_budget_stops_sampling_after_the_first_batch_when_exhausted():
+    graph = build([(f"n{i}", f"n{i + 1}") for i in range(200)])
+    result = betweenness(graph, exact_work=0, samples=100, time_budget=1e-9)
+    assert not result.exact and result.samples == 8
+    assert result.epsilon == pytest.approx(sampling_epsilon(201, 8, 0.05))
+    generous = betweenness(graph, exact_work=0, samples=100, time_budget=60)
+    assert generous.samples == 100
+
+
+def test_from_arrays_matches_the_record_builder_and_checks_indices():
+    graph = market_graph()
+    bulk = SupplyGraph.from_arrays(
+        graph.keys,
+        graph.src,
+        graph.dst,
+        categories=graph.categories,
+        edge_category=graph.edge_category,
+        volume_min=graph.volume_min,
+        volume_max=graph.volume_max,
+    )
+    assert client_concentration(bulk).rows(bulk) == client_concentration(graph).rows(graph)
+    with pytest.raises(GraphInputError, match="from_arrays, champ dst"):
+        SupplyGraph.from_arrays(["a"], np.array([0]), np.array([1]))
+    with pytest.raises(GraphInputError, match="champ volume"):
+        SupplyGraph.from_arrays(["a", "b"], [0], [1], volume_min=[5], volume_max=[1])

@@ -44,6 +44,7 @@ def analyse(
     *,
     exact_work: float = EXACT_WORK,
     samples: int = DEFAULT_SAMPLES,
+    time_budget: float | None = None,
     delta: float = 0.05,
     seed: int = 0,
 ) -> GraphReport:
@@ -62,7 +63,14 @@ def analyse(
         single_source=timed("single_source", single_source_dependencies, graph),
         articulation_points=timed("articulation_points", articulation_points, graph),
         betweenness=timed(
-            "betweenness", betweenness, graph, exact_work=exact_work, samples=samples, delta=delta, seed=seed
+            "betweenness",
+            betweenness,
+            graph,
+            exact_work=exact_work,
+            samples=samples,
+            time_budget=time_budget,
+            delta=delta,
+            seed=seed,
         ),
         bridges=timed("sme_large_bridges", sme_large_bridges, graph),
     )

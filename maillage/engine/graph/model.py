@@ -127,6 +127,58 @@ class SupplyGraph:
             index=index,
         )
 
+    @classmethod
+    def from_arrays(
+        cls,
+        keys: list[str],
+        src: np.ndarray,
+        dst: np.ndarray,
+        *,
+        categories: list[str] | None = None,
+        edge_category: np.ndarray | None = None,
+        volume_min: np.ndarray | None = None,
+        volume_max: np.ndarray | None = None,
+        level: np.ndarray | None = None,
+        node_size: np.ndarray | None = None,
+        names: list[str] | None = None,
+        node_territory: list[str | None] | None = None,
+        node_category: list[str | None] | None = None,
+    ) -> SupplyGraph:
+        """Bulk constructor from columns (a database query, a generator); indices are checked."""
+        n, m = len(keys), int(np.asarray(src).shape[0])
+        src = np.asarray(src, dtype=np.int32)
+        dst = np.asarray(dst, dtype=np.int32)
+        for name, column in (("src", src), ("dst", dst)):
+            if column.shape != (m,) or (m and (column.min() < 0 or column.max() >= n)):
+                raise GraphInputError("from_arrays", name, f"indices hors de [0, {n}) ou longueur ≠ {m}")
+        categories = list(categories or [])
+        edge_category = (
+            np.full(m, -1, np.int32) if edge_category is None else np.asarray(edge_category, np.int32)
+        )
+        if m and (edge_category.min() < -1 or edge_category.max() >= len(categories)):
+            raise GraphInputError("from_arrays", "edge_category", "indice de catégorie hors limites")
+        nan = np.full(m, np.nan)
+        volume_min = nan if volume_min is None else np.asarray(volume_min, dtype=np.float64)
+        volume_max = volume_min.copy() if volume_max is None else np.asarray(volume_max, dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            if (volume_min < 0).any() or (volume_min > volume_max).any():
+                raise GraphInputError("from_arrays", "volume", "intervalle négatif ou inversé")
+        return cls(
+            keys=list(keys),
+            names=list(names) if names is not None else list(keys),
+            node_size=np.zeros(n, np.int8) if node_size is None else np.asarray(node_size, np.int8),
+            node_territory=list(node_territory) if node_territory is not None else [None] * n,
+            node_category=list(node_category) if node_category is not None else [None] * n,
+            src=src,
+            dst=dst,
+            edge_category=edge_category,
+            categories=categories,
+            volume_min=volume_min,
+            volume_max=volume_max,
+            level=np.zeros(m, np.int8) if level is None else np.asarray(level, np.int8),
+            index={key: i for i, key in enumerate(keys)},
+        )
+
     @property
     def n_nodes(self) -> int:
         return len(self.keys)

@@ -4,6 +4,7 @@ and the links between SMEs and large groups (definitions and bounds in docs/grap
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ LARGE_CODE = SIZES.index(LARGE)
 # Exact Brandes costs O(n·m); above this much work we sample sources (see betweenness()).
 EXACT_WORK = 2e8
 DEFAULT_SAMPLES = 256
+BUDGET_BATCH = 8  # sources per igraph call when sampling against a time budget
 
 
 def articulation_points(graph: SupplyGraph) -> np.ndarray:
@@ -62,13 +64,16 @@ def betweenness(
     *,
     exact_work: float = EXACT_WORK,
     samples: int = DEFAULT_SAMPLES,
+    time_budget: float | None = None,
     delta: float = 0.05,
     seed: int = 0,
 ) -> Betweenness:
     """Betweenness on the undirected simple view: exact when n·m <= exact_work, else sampled.
 
-    The sampled estimate runs Brandes from ``samples`` sources drawn uniformly without
-    replacement and scales the sum of their dependencies by n / samples, which is unbiased.
+    The sampled estimate runs Brandes from sources drawn uniformly without replacement and
+    scales the sum of their dependencies by n / k, which is unbiased. With ``time_budget``
+    (seconds), sources are processed in batches and sampling stops before the budget would
+    be exceeded (at least one batch runs): ``samples`` and ``epsilon`` report what was done.
     """
     g = graph.igraph
     n, m = g.vcount(), g.ecount()
@@ -76,11 +81,20 @@ def betweenness(
     if n * m <= exact_work or samples >= n:
         raw = np.asarray(g.betweenness(directed=False), dtype=np.float64)
         return Betweenness(raw * scale, True, n, 0.0, delta)
-    sources = np.random.default_rng(seed).choice(n, size=samples, replace=False)
-    raw = np.asarray(g.betweenness(directed=False, sources=sources.tolist()), dtype=np.float64)
-    return Betweenness(
-        raw * (n / samples) * scale, False, samples, sampling_epsilon(n, samples, delta), delta
-    )
+    sources = np.random.default_rng(seed).choice(n, size=samples, replace=False).tolist()
+    batch = samples if time_budget is None else BUDGET_BATCH
+    raw = np.zeros(n, dtype=np.float64)
+    start = time.perf_counter()
+    used = 0
+    while used < samples:
+        chunk = sources[used : used + batch]
+        raw += np.asarray(g.betweenness(directed=False, sources=chunk), dtype=np.float64)
+        used += len(chunk)
+        if time_budget is not None:
+            elapsed = time.perf_counter() - start
+            if elapsed * (used + batch) / used > time_budget:
+                break
+    return Betweenness(raw * (n / used) * scale, False, used, sampling_epsilon(n, used, delta), delta)
 
 
 @dataclass(frozen=True)
