@@ -49,7 +49,7 @@ def _send(*, need: Need, user: User, kind: DeliveryKind, stage: str, context: di
 @transaction.atomic
 def _choose_batch(need_id: int, batch: int) -> list[NeedRecipient]:
     """This batch's recipients: chosen once; a retry finds the rows the first run wrote."""
-    need = Need.objects.select_for_update().select_related("network", "commune").get(pk=need_id)
+    need = Need.objects.select_for_update(of=("self",)).select_related("network", "commune").get(pk=need_id)
     existing = list(need.recipients.filter(batch=batch))
     if existing or need.status != NeedStatus.OPEN or need.sending_done:
         return existing

@@ -35,7 +35,11 @@ STEP = (
     b"FILE_SCHEMA(('AUTOMOTIVE_DESIGN'));\nENDSEC;\nDATA;\n#1=CARTESIAN_POINT('',(0.,0.,0.));\nENDSEC;\n"
     b"END-ISO-10303-21;\n"
 )
-DXF = b"999\nbride\n  0\nSECTION\n  2\nHEADER\n  9\n$ACADVER\n  1\nAC1015\n  0\nENDSEC\n  0\nSECTION\n  2\nENTITIES\n  0\nLINE\n  8\n0\n 10\n0.0\n 20\n0.0\n 11\n10.0\n 21\n5.0\n  0\nENDSEC\n  0\nEOF\n"
+DXF = (
+    b"999\nbride\n  0\nSECTION\n  2\nHEADER\n  9\n$ACADVER\n  1\nAC1015\n  0\nENDSEC\n"
+    b"  0\nSECTION\n  2\nENTITIES\n  0\nLINE\n  8\n0\n 10\n0.0\n 20\n0.0\n 11\n10.0\n 21\n5.0\n"
+    b"  0\nENDSEC\n  0\nEOF\n"
+)
 DXF_BINARY = b"AutoCAD Binary DXF\r\n\x1a\x00" + b"\x00" * 40
 
 

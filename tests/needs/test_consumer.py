@@ -49,7 +49,8 @@ def test_consumer_retries_a_failed_batch_without_duplicate_emails(sqlite_queue, 
     fake_candidates([e for _u, e in suppliers])
     need = need_create(
         author=author, network=network, author_establishment=establishment, kind="tender",
-        title="Appel d'offres : 3 lots de chaudronnerie", capabilities=[CapabilityInput(capability_node().code)],
+        title="Appel d'offres : 3 lots de chaudronnerie",
+        capabilities=[CapabilityInput(capability_node().code)],
         deadline=timezone.localdate() + datetime.timedelta(days=30),
     )  # fmt: skip
     need.status = NeedStatus.OPEN

@@ -1,0 +1,142 @@
+"""Propose groups of companies for a need no single one covers (engine: ``maillage.engine.consortium``).
+
+The candidates are the engine's ranking for the need (not strict: partial coverers count);
+what each one offers for each required capability is read from the profiles:
+a confirmed capability (or one in its subtree) is a match of quality 1, a proposed one 0.7,
+one inferred from the NAF code its inference weight × 0.6; an establishment with no
+capability row at all gets its NAF hints the same way, as the search index does.
+
+Quantities: profiles declare no capacity in the need's units (« 500 pièces / mois »), so the
+group is built on coverage alone and the quantities are shown to the author, not enforced.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from maillage.directory.models import Establishment, Organisation
+from maillage.engine.consortium import (
+    Candidate,
+    ConsortiumRequest,
+    ConsortiumResult,
+    Offer,
+    RequiredCapability,
+    build_consortium,
+)
+from maillage.needs import permissions
+from maillage.needs.errors import NeedValidationError
+from maillage.needs.models import Need
+from maillage.needs.selectors import need_candidates
+from maillage.profiles.models import CapabilityStatus, ProfileCapability
+from maillage.taxonomy.models import NafCapabilityHint, TaxonomyNode
+
+CANDIDATE_POOL = 200
+QUALITY = {CapabilityStatus.CONFIRMED: 1.0, CapabilityStatus.PROPOSED: 0.7}
+INFERRED_FACTOR = 0.6
+
+
+def _requirement_of(required: list[TaxonomyNode]) -> dict[int, list[str]]:
+    """Node id → the required codes it satisfies (itself or an ancestor is required)."""
+    satisfies: dict[int, list[str]] = defaultdict(list)
+    for node in required:
+        for descendant in TaxonomyNode.objects.descendants_of(node).values_list("pk", flat=True):
+            satisfies[descendant].append(node.code)
+    return satisfies
+
+
+def _offers(establishments: list[Establishment], required: list[TaxonomyNode]) -> dict[int, dict[str, float]]:
+    satisfies = _requirement_of(required)
+    best: dict[int, dict[str, float]] = defaultdict(dict)
+    with_rows: set[int] = set()
+    ids = [e.pk for e in establishments]
+    for establishment_id, node_id, status, weight in ProfileCapability.objects.filter(
+        profile__establishment_id__in=ids
+    ).values_list("profile__establishment_id", "node_id", "status", "inference_weight"):
+        with_rows.add(establishment_id)
+        if status == CapabilityStatus.REJECTED:
+            continue
+        quality = QUALITY.get(status, (weight if weight is not None else 0.5) * INFERRED_FACTOR)
+        for code in satisfies.get(node_id, ()):
+            best[establishment_id][code] = max(quality, best[establishment_id].get(code, 0.0))
+    hints = defaultdict(list)
+    for naf, node_id, weight in NafCapabilityHint.objects.filter(node_id__in=list(satisfies)).values_list(
+        "naf_id", "node_id", "weight"
+    ):
+        hints[naf].append((node_id, weight))
+    for establishment in establishments:
+        if establishment.pk in with_rows:
+            continue
+        for node_id, weight in hints.get(establishment.naf_id, ()):
+            for code in satisfies[node_id]:
+                quality = weight * INFERRED_FACTOR
+                best[establishment.pk][code] = max(quality, best[establishment.pk].get(code, 0.0))
+    return best
+
+
+def _is_sme(establishment: Establishment) -> bool:
+    category = establishment.organisation.size_category
+    if category:
+        return category == Organisation.SizeCategory.PME
+    band = establishment.headcount_band
+    return band is None or band.max_employees is None or band.max_employees < 250
+
+
+def need_consortium_propose(
+    *,
+    need: Need,
+    actor,
+    k: int = 3,
+    max_partners: int = 5,
+    lead: Establishment | None = None,
+    excluded: Sequence[Establishment] = (),
+    time_limit_s: float = 1.0,
+) -> ConsortiumResult:
+    """The best group of companies covering the need, and up to k-1 distinct alternatives.
+
+    Reads only (nothing is written): inviting the group is the author's next step.
+    """
+    if not permissions.can_view_all_answers(actor, need):
+        raise PermissionDenied
+    required = [row.node for row in need.capabilities.select_related("node")]
+    if not required:
+        raise NeedValidationError("capabilities", _("un groupement demande au moins un savoir-faire"))
+    commune = need.commune
+    if commune is None or commune.latitude is None or commune.longitude is None:
+        raise NeedValidationError("commune", _("un groupement demande un lieu de réalisation"))
+    pool = need_candidates(need, limit=CANDIDATE_POOL)
+    ids = [c.establishment_id for c in pool]
+    if lead is not None and lead.pk not in ids:
+        ids.append(lead.pk)
+    establishments = list(
+        Establishment.objects.filter(
+            pk__in=ids, latitude__isnull=False, longitude__isnull=False
+        ).select_related("organisation", "headcount_band")
+    )
+    offers = _offers(establishments, required)
+    candidates = [
+        Candidate(
+            establishment_id=e.siret,
+            organisation_id=e.organisation.siren,
+            lat=e.latitude,
+            lon=e.longitude,
+            offers=tuple(Offer(code, quality=round(q, 3)) for code, q in sorted(offers[e.pk].items())),
+            is_sme=_is_sme(e),
+            name=e.display_name,
+        )
+        for e in establishments
+        if offers.get(e.pk) or (lead is not None and e.pk == lead.pk)
+    ]
+    request = ConsortiumRequest(
+        capabilities=tuple(RequiredCapability(node.code, None, node.label_fr) for node in required),
+        place_lat=commune.latitude,
+        place_lon=commune.longitude,
+        max_partners=max_partners,
+        max_radius_km=float(need.max_distance_km) if need.max_distance_km else None,
+        lead_id=lead.siret if lead is not None else None,
+        excluded_ids=frozenset(e.siret for e in excluded),
+    )
+    return build_consortium(request, candidates, k=k, time_limit_s=time_limit_s)
