@@ -38,7 +38,10 @@ $(UV):
 demo: install
 	$(BIN)/maillage migrate --no-input
 	$(BIN)/maillage demo --url http://$(HOST):$(PORT)/
-	$(BIN)/maillage runserver $(HOST):$(PORT)
+	@# The task queue's consumer (needs: batches, reminders, outcome requests) runs beside the
+	@# web server on the embedded SQLite queue and stops with it.
+	$(BIN)/maillage run_huey & HUEY_PID=$$!; trap 'kill $$HUEY_PID' EXIT; \
+	  $(BIN)/maillage runserver $(HOST):$(PORT)
 
 test: install test-sqlite test-postgres
 
