@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from maillage.directory.models import Establishment, Membership, Network
+from maillage.directory.models import Establishment, Membership, Network, Organisation
 from maillage.referential.models import Commune
 
 
@@ -86,3 +87,156 @@ def network_figures(network: Network) -> NetworkFigures:
         communes_covered=jobs["communes_covered"],
         territory_communes=network_territory_communes(network).count(),
     )
+
+
+def network_capability_count(network: Network) -> int:
+    """Distinct capabilities (processes, materials, services) that current members hold."""
+    from maillage.profiles.models import CapabilityStatus, ProfileCapability
+
+    return (
+        ProfileCapability.objects.filter(
+            profile__establishment__memberships__network=network,
+            profile__establishment__memberships__status=Membership.Status.MEMBER,
+        )
+        .exclude(status=CapabilityStatus.REJECTED)
+        .values("node_id")
+        .distinct()
+        .count()
+    )
+
+
+def network_latest_members(network: Network, *, limit: int = 6) -> list[Membership]:
+    """The most recent memberships (by joining date, then by record date)."""
+    return list(
+        network.memberships.filter(status=Membership.Status.MEMBER)
+        .select_related("establishment__organisation", "establishment__commune", "establishment__naf")
+        .order_by(F("joined_on").desc(nulls_last=True), "-created_at", "-pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class MemberPoint:
+    siret: str
+    name: str
+    commune: str
+    latitude: float
+    longitude: float
+
+
+def network_member_points(network: Network) -> list[MemberPoint]:
+    """Located current members, for the network's map (public identity only); a member
+    without its own coordinates stands at its commune's."""
+    rows = (
+        Establishment.objects.filter(
+            memberships__network=network, memberships__status=Membership.Status.MEMBER
+        )
+        .annotate(
+            point_lat=Coalesce("latitude", "commune__latitude"),
+            point_lon=Coalesce("longitude", "commune__longitude"),
+        )
+        .filter(point_lat__isnull=False, point_lon__isnull=False)
+        .order_by("siret")
+        .values_list(
+            "siret",
+            "trade_name",
+            "name",
+            "organisation__name",
+            "commune__name",
+            "city",
+            "point_lat",
+            "point_lon",
+        )
+    )
+    return [
+        MemberPoint(siret, trade or name or organisation or siret, commune or city, lat, lon)
+        for siret, trade, name, organisation, commune, city, lat, lon in rows
+    ]
+
+
+# -- suggestions while typing (the search box's autocomplete) ---------------------------------
+
+
+@dataclass(frozen=True)
+class CommuneSuggestion:
+    insee_code: str
+    name: str
+    department: str
+    postal_codes: tuple[str, ...]
+
+    @property
+    def place(self) -> str:
+        """What the place field receives: ``commune_resolve`` reads « Name (67) » unambiguously."""
+        return f"{self.name} ({self.department})" if self.department else self.insee_code
+
+
+def commune_suggestions(text: str, *, limit: int = 6) -> list[CommuneSuggestion]:
+    """Communes whose name starts with ``text`` (accents, case, « St » ignored), or whose postal
+    code starts with the digits typed; the most populated first."""
+    from maillage.referential.models import PostalCode
+    from maillage.referential.text import normalize_name
+
+    text = " ".join((text or "").split())
+    queryset = Commune.objects.exclude(kind__in=[Commune.Kind.DELEGATED, Commune.Kind.ASSOCIATED])
+    if text.isdigit():
+        if len(text) < 2:
+            return []
+        ids = PostalCode.objects.filter(code__startswith=text).values("commune_id")
+        queryset = queryset.filter(insee_code__in=ids)
+    else:
+        name = normalize_name(text)
+        if len(name) < 2:
+            return []
+        queryset = queryset.filter(search_name__startswith=name)
+        if connection.vendor == "sqlite":
+            # SQLite's LIKE ignores case, so it scans the table: a range uses the index.
+            # (Not on PostgreSQL: a locale collation ignores spaces and punctuation in
+            # comparisons; its LIKE 'x%' already uses the pattern index Django creates.)
+            queryset = queryset.filter(
+                search_name__gte=name, search_name__lt=name[:-1] + chr(ord(name[-1]) + 1)
+            )
+    rows = queryset.order_by(F("population").desc(nulls_last=True), "name").values_list(
+        "insee_code", "name", "department_id", "postal_codes"
+    )[:limit]
+    return [
+        CommuneSuggestion(insee, name, department or "", tuple(sorted(codes or ())))
+        for insee, name, department, codes in rows
+    ]
+
+
+@dataclass(frozen=True)
+class CompanySuggestion:
+    kind: str  # "establishment" or "organisation"
+    identifier: str  # SIRET or SIREN
+    name: str
+    place: str
+
+
+def company_suggestions(text: str, *, limit: int = 6) -> list[CompanySuggestion]:
+    """Active establishments whose name, trade name or company name contains ``text``, and the
+    companies of several establishments that bear it (each has its own page)."""
+    text = " ".join((text or "").split())
+    if len(text) < 3:
+        return []
+    establishments = (
+        Establishment.objects.active()
+        .filter(
+            Q(name__icontains=text) | Q(trade_name__icontains=text) | Q(organisation__name__icontains=text)
+        )
+        .order_by("name", "siret")
+        .values_list("siret", "trade_name", "name", "organisation__name", "commune__name", "city")[:limit]
+    )
+    found = [
+        CompanySuggestion("establishment", siret, trade or name or organisation, commune or city)
+        for siret, trade, name, organisation, commune, city in establishments
+    ]
+    organisations = (
+        Organisation.objects.filter(name__icontains=text, is_active=True)
+        .annotate(sites=Count("establishments", filter=Q(establishments__is_active=True)))
+        .filter(sites__gt=1)
+        .order_by("name")
+        .values_list("siren", "name", "sites")[:2]
+    )
+    found += [
+        CompanySuggestion("organisation", siren, name, str(sites)) for siren, name, sites in organisations
+    ]
+    return found

@@ -12,6 +12,13 @@ KINDS: dict[str, tuple[str, ...]] = {
     "certification": (NodeType.CERTIFICATION,),
     "sector": (NodeType.SECTOR,),
 }
+# What the search page's text box may suggest: everything a buyer may ask for by name.
+SEARCH_BOX_TYPES: tuple[str, ...] = (
+    *KINDS["capability"],
+    NodeType.EQUIPMENT,
+    NodeType.CERTIFICATION,
+    NodeType.SECTOR,
+)
 MIN_QUERY_LENGTH = 2
 
 
@@ -40,6 +47,21 @@ def taxonomy_suggestions(text: str, types: Sequence[str], *, limit: int = 12) ->
         return []
     candidates = TaxonomyNode.objects.active().filter(type__in=types, search_text__contains=query)[:300]
     return sorted(candidates, key=lambda node: _rank(node, query))[:limit]
+
+
+def matched_term(node: TaxonomyNode, text: str) -> str:
+    """The synonym or English label that ``text`` found ``node`` by, as written in the
+    taxonomy; ``""`` when its French label matched (nothing more to show)."""
+    query = normalise_term(text or "")
+    if not query or query in normalise_term(node.label_fr):
+        return ""
+    terms = [node.label_en, *node.all_synonyms()]
+    for prefix_only in (True, False):
+        for term in terms:
+            normalised = normalise_term(term)
+            if normalised.startswith(query) if prefix_only else query in normalised:
+                return term
+    return ""
 
 
 def resolve_typed_node(text: str, types: Sequence[str]) -> tuple[TaxonomyNode | None, list[TaxonomyNode]]:

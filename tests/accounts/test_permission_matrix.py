@@ -188,6 +188,8 @@ CASES = [
         for name, part in (("accept", "accepter"), ("reject", "refuser"))
     ],
     Case("search:search", "GET", "/recherche/", PUBLIC),
+    # Autocomplete (web-search): public taxonomy, communes and establishment names only.
+    Case("search:suggestions", "GET", "/recherche/suggestions/?champ=q&q=fonderie", PUBLIC),
     # Export: members, animators and admins only (an empty search is refused before the index).
     Case(
         "search:search",

@@ -1,9 +1,12 @@
 """The home page: a single network's page, or the list of networks."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from maillage.directory.models import Membership
+from tests.profiles import conftest as profiles_conftest
 from tests.www.factories import (
     CommuneFactory,
     EstablishmentFactory,
@@ -13,6 +16,8 @@ from tests.www.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+_shipped_taxonomy_loaded = profiles_conftest._shipped_taxonomy_loaded
+taxonomy = profiles_conftest.taxonomy
 
 
 @pytest.fixture
@@ -93,9 +98,10 @@ def test_no_network_yet_says_how_to_start(client):
 def test_member_list_is_paginated_with_bounded_queries(client, network, django_assert_max_num_queries):
     for i in range(60):
         MembershipFactory(network=network, establishment__name=f"Adhérent {i:02d}")
-    with django_assert_max_num_queries(7):
+    # Constant whatever the size: network, figures (4), capabilities, latest, map, page (2).
+    with django_assert_max_num_queries(10):
         first = client.get("/")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(10):
         third = client.get("/?page=3")
     assert len(first.context["page"].object_list) == 25
     assert first.context["page"].paginator.count == 62
@@ -110,3 +116,50 @@ def test_generated_establishments_are_marked(client, network):
     )  # fmt: skip
     html = client.get("/").content.decode()
     assert "fictif" in html
+
+
+def test_home_has_a_search_entry_with_autocomplete(client, network):
+    html = client.get("/").content.decode()
+    assert 'role="search"' in html and 'action="/recherche/"' in html and 'name="q"' in html
+    assert 'data-autocomplete="/recherche/suggestions/"' in html and "js/autocomplete.js" in html
+
+
+def test_home_map_holds_every_located_member_and_nobody_else(client, network):
+    response = client.get("/")
+    points = response.context["points"]
+    assert sorted(point["name"] for point in points) == ["Fonderie Roth", "Tôlerie Kieffer"]
+    assert all(point["latitude"] and point["longitude"] for point in points)
+    html = response.content.decode()
+    assert 'id="members-map"' in html and 'id="members-map-points"' in html and "leaflet.js" in html
+    assert "Prospect Lutz" not in html.split('id="members-map-points"')[1].split("</script>")[0]
+
+
+def test_latest_members_are_the_most_recent_memberships(client, network):
+    for day in range(1, 9):
+        MembershipFactory(network=network, establishment__name=f"Nouveau {day}", joined_on=date(2026, 3, day))
+    latest = client.get("/").context["latest"]
+    assert [m.establishment.name for m in latest] == [f"Nouveau {day}" for day in range(8, 2, -1)]
+    html = client.get("/").content.decode()
+    assert "Derniers adhérents" in html and f'href="/etablissements/{latest[0].establishment.siret}/"' in html
+
+
+def test_key_figures_count_the_capabilities_members_hold(client, network, taxonomy):
+    from maillage.profiles.models import CapabilityStatus, Profile, ProfileCapability
+
+    members = list(network.memberships.filter(status=Membership.Status.MEMBER))
+    for membership, codes in zip(
+        members, (["proc.machining", "proc.foundry"], ["proc.foundry"]), strict=True
+    ):
+        profile = Profile.objects.create(establishment=membership.establishment)
+        for code in codes:
+            ProfileCapability.objects.create(
+                profile=profile, node=taxonomy[code], status=CapabilityStatus.CONFIRMED
+            )
+    rejected = Profile.objects.create(establishment=EstablishmentFactory())
+    MembershipFactory(network=network, establishment=rejected.establishment)
+    ProfileCapability.objects.create(
+        profile=rejected, node=taxonomy["proc.sheet_metal"], status=CapabilityStatus.REJECTED
+    )
+    response = client.get("/")
+    assert response.context["capability_count"] == 2
+    assert "Savoir-faire représentés" in response.content.decode()

@@ -1,12 +1,24 @@
 """Public pages: the index of networks and each network's home."""
 
+from dataclasses import asdict
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from maillage.directory.models import Network
-from maillage.directory.selectors import network_figures, network_list, network_members
+from maillage.directory.selectors import (
+    network_capability_count,
+    network_figures,
+    network_latest_members,
+    network_list,
+    network_member_points,
+    network_members,
+)
+from maillage.www.search.forms import SearchForm
 
 MEMBERS_PER_PAGE = 25
+LATEST_MEMBERS = 6
 
 
 def home(request):
@@ -14,7 +26,9 @@ def home(request):
     networks = list(network_list()[:2])
     if len(networks) == 1:
         return _network_page(request, networks[0])
-    return render(request, "home/network_list.html", {"networks": network_list()})
+    return render(
+        request, "home/network_list.html", {"networks": network_list(), "search_form": SearchForm()}
+    )
 
 
 def network_detail(request, slug):
@@ -23,5 +37,15 @@ def network_detail(request, slug):
 
 def _network_page(request, network):
     page = Paginator(network_members(network), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"network": network, "figures": network_figures(network), "page": page}
+    context = {
+        "network": network,
+        "figures": network_figures(network),
+        "capability_count": network_capability_count(network),
+        "latest": network_latest_members(network, limit=LATEST_MEMBERS),
+        "points": [asdict(point) for point in network_member_points(network)],
+        "tile_url": settings.MAILLAGE_TILE_URL,
+        "tile_attribution": settings.MAILLAGE_TILE_ATTRIBUTION,
+        "search_form": SearchForm(),
+        "page": page,
+    }
     return render(request, "home/network_detail.html", context)

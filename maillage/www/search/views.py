@@ -17,15 +17,20 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage.accounts.permissions import is_animator, is_member_user, is_platform_admin
 from maillage.directory.models import Establishment
+from maillage.directory.selectors import commune_suggestions, company_suggestions
 from maillage.engine import QueryError
 from maillage.engine.query import MAX_PAGE, MAX_PAGE_SIZE
 from maillage.matching.index import IndexMissingError, searcher
 from maillage.matching.search import PARAMETER_OF, SearchRequest, search_query
 from maillage.referential.selectors import commune_resolve
+from maillage.taxonomy.models import NodeType
+from maillage.taxonomy.suggestions import SEARCH_BOX_TYPES, matched_term, taxonomy_suggestions
 from maillage.www.search.forms import (
     DISTANCE_DEFAULT_KM,
     DISTANCE_MAX_KM,
@@ -48,6 +53,12 @@ FIELD_OF = {
     "page": "page",
     "limit": "page",
 }
+# The autocomplete: which form field asks, how many suggestions of each kind, longest text read.
+SUGGESTION_FIELDS = ("q", "pres")
+SUGGESTIONS_PER_KIND = {"taxonomy": 6, "commune": 4, "company": 5}
+MAX_SUGGESTION_CHARS = 100
+# A taxonomy suggestion fills the text box, except certifications and sectors: their filter.
+FILTER_OF_TYPE = {NodeType.CERTIFICATION: "certification", NodeType.SECTOR: "secteur"}
 EXPORT_COLUMNS = ("siret", "nom", "commune", "code_postal", "distance_km", "score", "explication")
 
 
@@ -275,3 +286,66 @@ def search_page(request):
         return render(request, "search/results.html", context)
     template = "search/search.html"
     return render(request, template, context, status=status)
+
+
+def _suggestion_options(text: str, field: str) -> list[dict]:
+    """What the autocomplete lists for ``text`` typed in ``field``, each option saying what
+    choosing it does: fill a form field (``field``/``value``) or open a page (``href``)."""
+    options = []
+    if field == "q":
+        for node in taxonomy_suggestions(text, SEARCH_BOX_TYPES, limit=SUGGESTIONS_PER_KIND["taxonomy"]):
+            target = FILTER_OF_TYPE.get(node.type)
+            options.append(
+                {
+                    "kind": node.get_type_display(),
+                    "label": node.label_fr,
+                    "hint": matched_term(node, text),
+                    "field": target or "q",
+                    "value": node.code if target else node.label_fr,
+                }
+            )
+    limit = SUGGESTIONS_PER_KIND["commune"] * (2 if field == "pres" else 1)
+    for commune in commune_suggestions(text, limit=limit):
+        postal = commune.postal_codes[0] if commune.postal_codes else ""
+        department = f"({commune.department})" if commune.department else ""
+        options.append(
+            {
+                "kind": _("Commune"),
+                "label": commune.name,
+                "hint": " ".join(part for part in (postal, department) if part),
+                "field": "pres",
+                "value": commune.place,
+            }
+        )
+    if field == "q":
+        for company in company_suggestions(text, limit=SUGGESTIONS_PER_KIND["company"]):
+            establishment = company.kind == "establishment"
+            options.append(
+                {
+                    "kind": _("Établissement") if establishment else _("Entreprise"),
+                    "label": company.name,
+                    "hint": company.place
+                    if establishment
+                    else ngettext("%(n)s établissement", "%(n)s établissements", int(company.place))
+                    % {"n": company.place},
+                    "href": reverse("establishments:detail", args=[company.identifier])
+                    if establishment
+                    else reverse("establishments:organisation", args=[company.identifier]),
+                }
+            )
+    return options
+
+
+def search_suggestions(request):
+    """``/recherche/suggestions/?champ=q&q=fra``: the autocomplete's options, as an HTML
+    fragment of ``role="option"`` items (empty when there is nothing to suggest)."""
+    field = request.GET.get("champ", "q")
+    if field not in SUGGESTION_FIELDS:
+        field = "q"
+    text = request.GET.get(field, request.GET.get("q", ""))[:MAX_SUGGESTION_CHARS].strip()
+    options = _suggestion_options(text, field)
+    response = render(
+        request, "search/includes/suggestions.html", {"options": options, "field": field, "text": text}
+    )
+    response["Cache-Control"] = "max-age=60"
+    return response
