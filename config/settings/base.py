@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "maillage.api",
     "maillage.imports",
     "maillage.needs",
+    "maillage.relations",
     "maillage.www",
     "huey.contrib.djhuey",
 ]

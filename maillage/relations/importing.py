@@ -1,0 +1,176 @@
+"""The batch loop shared by the ledger and DECP imports, on the imports app's ImportRun.
+
+Dry by default: every batch runs in a transaction that is rolled back, so the counts are those a
+wet run would produce. A wet run commits one transaction per batch and records in its
+``ImportRun`` the ordinal of the last committed record; rerunning the same command on the same
+file with the same options resumes after it. Writes are keyed (``PurchaseLine.key``,
+``SupplyRelation.external_key``), so a rerun of a finished import changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from maillage.imports.models import ImportRun
+from maillage.imports.services import import_run_resume_or_start
+from maillage.imports.sirene.reader import fingerprint
+
+
+class Rejected(Exception):
+    def __init__(self, reason: str, field: str, detail: str, value: str = ""):
+        super().__init__(detail)
+        self.reason, self.field, self.detail, self.value = reason, field, detail, value
+
+
+@dataclass
+class Item:
+    """One record of the stream: ``seq`` orders it for resumption, ``line`` names it to people."""
+
+    seq: int
+    line: str
+    payload: object = None
+    rejection: Rejected | None = None
+
+
+@dataclass
+class RelationImportReport:
+    wet_run: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    rejected: dict[str, int] = field(default_factory=dict)
+    first_rejects: list[dict] = field(default_factory=list)
+    run_id: int | None = None
+    resumed_from_line: int | None = None
+    rejects_path: str | None = None
+    seconds: float = 0.0
+
+    def add(self, counts: dict) -> None:
+        for name in ("counts", "rejected"):
+            merged = Counter(getattr(self, name))
+            merged.update(counts.get(name, {}))
+            setattr(self, name, dict(sorted(merged.items())))
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+REJECT_COLUMNS = ("line", "field", "value", "reason", "detail")
+
+
+def options_key(kind: str, path: Path, extra: dict) -> tuple[str, dict]:
+    described = {"kind": kind, "file": fingerprint(path), **extra}
+    return hashlib.sha256(json.dumps(described, sort_keys=True, default=str).encode()).hexdigest(), described
+
+
+def run_batches(
+    *,
+    kind: str,
+    path: Path,
+    items: Iterable[Item],
+    write: Callable[[object, Counter, ImportRun | None], set],
+    finish_batch: Callable[[set], None],
+    extra_options: dict,
+    wet_run: bool,
+    batch_size: int,
+    rejects_path: Path | None,
+) -> RelationImportReport:
+    """``write(payload, counts, run)`` writes one record and returns the relations it touched;
+    ``finish_batch(touched)`` runs once per batch inside its transaction (amount refresh)."""
+    started = time.perf_counter()
+    report = RelationImportReport(wet_run=wet_run)
+    key, described = options_key(kind, path, extra_options)
+    run, resume_after = None, 0
+    if wet_run:
+        run, resumed = import_run_resume_or_start(kind=kind, path=path, described=described, key=key)
+        if resumed:
+            resume_after = run.last_committed_line
+            report.resumed_from_line = resume_after + 1
+            report.add(run.counts)
+        report.run_id = run.pk
+        if rejects_path is None:
+            rejects_path = settings.DATA_DIR / "imports" / f"{kind}-{run.pk}-rejets.csv"
+    report.rejects_path = str(rejects_path) if rejects_path else None
+    handle = writer = None
+    if rejects_path is not None:
+        rejects_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(rejects_path, "a" if report.resumed_from_line else "w", encoding="utf-8", newline="")  # noqa: SIM115
+        writer = csv.DictWriter(handle, REJECT_COLUMNS)
+        if not report.resumed_from_line:
+            writer.writeheader()
+    try:
+        batch: list[Item] = []
+        for item in items:
+            if item.seq <= resume_after:
+                continue
+            batch.append(item)
+            if len(batch) >= batch_size:
+                _batch(batch, write, finish_batch, report, run, writer, wet_run)
+                batch = []
+        if batch:
+            _batch(batch, write, finish_batch, report, run, writer, wet_run)
+    except Exception as exc:
+        if run is not None:
+            ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FAILED, error=str(exc)[:2000])
+        raise
+    finally:
+        if handle is not None:
+            handle.close()
+    if run is not None:
+        run.status = ImportRun.Status.SUCCEEDED
+        run.finished_at = timezone.now()
+        run.counts = {"counts": report.counts, "rejected": report.rejected}
+        run.save()
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _batch(batch, write, finish_batch, report, run, writer, wet_run) -> None:
+    counts: Counter = Counter()
+    rejected: list[dict] = []
+    touched: set = set()
+    try:
+        with transaction.atomic():
+            for item in batch:
+                try:
+                    if item.rejection is not None:
+                        raise item.rejection
+                    counts["read"] += 1
+                    with transaction.atomic():
+                        touched |= write(item.payload, counts, run)
+                except Rejected as exc:
+                    rejected.append(
+                        {
+                            "line": item.line,
+                            "field": exc.field,
+                            "value": exc.value,
+                            "reason": exc.reason,
+                            "detail": exc.detail,
+                        }
+                    )
+            finish_batch(touched)
+            report.add({"counts": dict(counts), "rejected": dict(Counter(r["reason"] for r in rejected))})
+            report.first_rejects += rejected[: max(0, 20 - len(report.first_rejects))]
+            if writer is not None:
+                writer.writerows(rejected)
+            if not wet_run:
+                raise _DryRunRollback
+            run.last_committed_line = batch[-1].seq
+            run.batches_committed += 1
+            run.counts = {"counts": report.counts, "rejected": report.rejected}
+            run.save()
+    except _DryRunRollback:
+        pass

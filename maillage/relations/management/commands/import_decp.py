@@ -1,0 +1,54 @@
+"""Import French public procurement data (DECP, JSON or flattened CSV) as buyer → supplier relations.
+
+    maillage import-decp /data/commande_publique/decp_2019_extrait_flat.csv            # dry run
+    maillage import-decp /data/commande_publique/marches-publics.info.json --wet-run   # writes
+
+Dry by default; a wet run commits batch by batch and resumes after a crash. The parsers are the
+graph engine's (maillage.engine.graph.decp). See docs/relations.md.
+"""
+
+from django.core.management.base import CommandError
+
+from maillage.engine.graph.decp import DecpFileError
+from maillage.imports.command import ImportCommand
+from maillage.relations.decp import LABELS, DecpOptions, run_decp_import
+
+COUNTS = (
+    ("read", "marchés lus"),
+    ("relations_created", "relations créées"),
+    ("lines_created", "lignes d'achat créées"),
+    ("lines_unchanged", "lignes d'achat déjà importées"),
+    ("lines_without_amount", "titulaires sans montant ni date"),
+    ("suppliers_in_directory", "titulaires dans l'annuaire"),
+    ("suppliers_outside", "titulaires hors annuaire"),
+)
+
+
+class Command(ImportCommand):
+    help = "Importe les données de la commande publique (DECP) (--wet-run pour écrire)."
+    file_help = "fichier DECP JSON ou CSV aplati"
+    rejects_columns = "line,field,value,reason,detail"
+
+    def handle(self, *args, **options):
+        self.check_batch_size(options)
+        try:
+            report = run_decp_import(
+                DecpOptions(
+                    path=options["file"],
+                    wet_run=options["wet_run"],
+                    batch_size=options["batch_size"],
+                    rejects_path=options["rejects"],
+                )
+            )
+        except DecpFileError as exc:
+            raise CommandError(str(exc)) from exc
+        self.write_report(
+            report,
+            as_json=options["json"],
+            path=options["file"],
+            counts=[(label, report.counts.get(name, 0)) for name, label in COUNTS],
+            labels=LABELS,
+            reject_line=lambda row: (
+                f", champ {row['field']} : {row['detail']}" + (f" « {row['value']} »" if row["value"] else "")
+            ),
+        )

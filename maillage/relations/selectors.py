@@ -1,0 +1,125 @@
+"""Who may see which relation, and its exact amount: the one place pages, exports and API ask.
+
+Audiences, by confidentiality level (a disputed relation is shown only to its parties, to the
+animators of their networks and to platform administrators, whatever its level):
+
+============  ========  ======================  ==========================  =========  =====
+level         visitor   member of a network     animator of a network of    a party's  admin
+                        of either party         either party                users
+============  ========  ======================  ==========================  =========  =====
+public        yes       yes                     yes                         yes        yes
+network       no        yes                     yes                         yes        yes
+animators     no        no                      yes                         yes        yes
+parties       no        no                      no                          yes        yes
+============  ========  ======================  ==========================  =========  =====
+
+"Member of a network of either party": the user acts for an establishment that is a current
+member of a network where the supplier or the client is a current member. "Animator of a
+network of either party": the party has any membership (prospect included) in a network the
+user animates, as for editing its profile.
+
+The exact amount (ledger or DECP spend) is narrower than the relation: its parties, the
+animators of their networks (except for a parties-only relation) and administrators see it;
+everyone who sees the relation sees it when it comes from public procurement data and is public.
+Others see the volume band only.
+"""
+
+from __future__ import annotations
+
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+
+from maillage.accounts.permissions import _is_active_user, member_networks
+from maillage.directory.models import EstablishmentUser, Membership, Network
+from maillage.relations.models import Confidentiality, RelationSource, RelationStatus, SupplyRelation
+
+
+def _either(establishments) -> Q:
+    return Q(supplier_id__in=establishments) | Q(client_id__in=establishments)
+
+
+def _scopes(user) -> tuple[Q, Q, Q]:
+    """(party, animator, member circle) conditions for an active, non-admin user."""
+    own = EstablishmentUser.objects.filter(user=user).values("establishment_id")
+    animated = Membership.objects.filter(network__in=Network.objects.filter(animators=user)).values(
+        "establishment_id"
+    )
+    circle = Membership.objects.filter(
+        network__in=member_networks(user), status=Membership.Status.MEMBER
+    ).values("establishment_id")
+    return _either(own), _either(animated), _either(circle)
+
+
+def visibility_q(user) -> Q | None:
+    """The condition of the relations ``user`` may see; None means every relation."""
+    not_disputed = ~Q(status=RelationStatus.DISPUTED)
+    public = Q(confidentiality=Confidentiality.PUBLIC)
+    if not _is_active_user(user):
+        return public & not_disputed
+    if user.is_superuser:
+        return None
+    party, animator, circle = _scopes(user)
+    return (
+        party
+        | (public & not_disputed)
+        | (Q(confidentiality=Confidentiality.NETWORK) & circle & not_disputed)
+        | (~Q(confidentiality=Confidentiality.PARTIES) & animator)
+    )
+
+
+def amount_visibility_q(user) -> Q | None:
+    public_data = Q(source=RelationSource.PUBLIC_PROCUREMENT, confidentiality=Confidentiality.PUBLIC)
+    if not _is_active_user(user):
+        return public_data
+    if user.is_superuser:
+        return None
+    party, animator, _circle = _scopes(user)
+    return party | public_data | (~Q(confidentiality=Confidentiality.PARTIES) & animator)
+
+
+def relations_visible(
+    user, *, queryset: QuerySet[SupplyRelation] | None = None, network: Network | None = None
+) -> QuerySet[SupplyRelation]:
+    """Relations ``user`` may see, annotated with ``amount_visible``; optionally those of a network.
+
+    Every page, export and API endpoint lists relations through this function and shows
+    ``amount`` only when ``amount_visible`` is true (``displayed_amount`` does it).
+    """
+    relations = SupplyRelation.objects.all() if queryset is None else queryset
+    condition = visibility_q(user)
+    if condition is not None:
+        relations = relations.filter(condition)
+    if network is not None:
+        relations = relations.filter(
+            _either(Membership.objects.filter(network=network).values("establishment_id"))
+        )
+    amount_condition = amount_visibility_q(user)
+    if amount_condition is None:
+        annotation = Value(True, output_field=BooleanField())
+    else:
+        annotation = Case(
+            When(amount_condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    return relations.annotate(amount_visible=annotation).select_related(
+        "supplier__organisation", "client__organisation", "category_node", "cpv", "supplier_commune"
+    )
+
+
+def displayed_amount(relation: SupplyRelation):
+    """The exact amount when the viewer may see it (relation from ``relations_visible``), else None."""
+    return relation.amount if getattr(relation, "amount_visible", False) else None
+
+
+def can_view_relation(user, relation: SupplyRelation) -> bool:
+    return relations_visible(user, queryset=SupplyRelation.objects.filter(pk=relation.pk)).exists()
+
+
+def is_party_user(user, relation: SupplyRelation) -> str | None:
+    """ "supplier" or "client" when ``user`` acts for that side of the relation, else None."""
+    if not _is_active_user(user):
+        return None
+    own = set(EstablishmentUser.objects.filter(user=user).values_list("establishment_id", flat=True))
+    if relation.supplier_id in own:
+        return "supplier"
+    if relation.client_id in own:
+        return "client"
+    return None

@@ -1,0 +1,181 @@
+"""Writes of supply relations: declare, confirm, dispute, change confidentiality — with history.
+
+Each service checks that its actor may act and raises ``PermissionDenied`` otherwise, so views,
+commands and the API share one set of rules:
+- a supplier's users declare relations as supplier, a client's users as client, the animators
+  of a network of either party (or a platform administrator) as animator;
+- the other side confirms or disputes; for a relation an animator declared, either party does;
+- a party narrows or widens the confidentiality of its relation; an animator may only narrow it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from maillage.accounts.permissions import _is_active_user, is_establishment_user
+from maillage.directory.models import Establishment, Network
+from maillage.engine.graph.model import LEVELS
+from maillage.relations.models import (
+    Confidentiality,
+    RelationEvent,
+    RelationSource,
+    RelationStatus,
+    SupplyRelation,
+    VolumeBand,
+    band_of,
+)
+from maillage.relations.selectors import is_party_user
+
+
+def _animates_either(user, *establishments: Establishment | None) -> bool:
+    if not _is_active_user(user):
+        return False
+    if user.is_superuser:
+        return True
+    ids = [e.pk for e in establishments if e is not None]
+    return Network.objects.filter(animators=user, memberships__establishment_id__in=ids).exists()
+
+
+@transaction.atomic
+def relation_declare(
+    *,
+    actor,
+    side: str,
+    supplier: Establishment | None,
+    client: Establishment | None = None,
+    client_siren: str = "",
+    client_name: str = "",
+    client_country: str = "FR",
+    category_node=None,
+    cpv=None,
+    category_text: str = "",
+    volume_band: str = VolumeBand.UNKNOWN,
+    since: int | None = None,
+    confidentiality: str = Confidentiality.PARTIES,
+    comment: str = "",
+) -> SupplyRelation:
+    """A relation declared by one side (``side`` = supplier, client or animator): pending until
+    the other side confirms it. ``client`` is an establishment, or an outside entity by SIREN,
+    name and country."""
+    if supplier is None:
+        raise ValidationError({"supplier": "fournisseur obligatoire"})
+    if client is None and not (client_siren or client_name):
+        raise ValidationError({"client": "client obligatoire (établissement, ou SIREN et nom)"})
+    if client is not None and client.pk == supplier.pk:
+        raise ValidationError({"client": "un établissement ne se fournit pas chez lui-même"})
+    if confidentiality not in LEVELS:
+        raise ValidationError({"confidentiality": f"niveau inconnu « {confidentiality} »"})
+    if volume_band not in VolumeBand.values:
+        raise ValidationError({"volume_band": f"tranche inconnue « {volume_band} »"})
+    if client_siren and not (len(client_siren) == 9 and client_siren.isdigit()):
+        raise ValidationError({"client_siren": "SIREN à 9 chiffres attendu"})
+    sources = {
+        "supplier": (RelationSource.SUPPLIER, is_establishment_user(actor, supplier)),
+        "client": (RelationSource.CLIENT, client is not None and is_establishment_user(actor, client)),
+        "animator": (RelationSource.ANIMATOR, _animates_either(actor, supplier, client)),
+    }
+    if side not in sources:
+        raise ValidationError({"side": f"côté inconnu « {side} »"})
+    source, allowed = sources[side]
+    if not allowed:
+        raise PermissionDenied("vous n'agissez pas pour ce côté de la relation")
+    relation = SupplyRelation.objects.create(
+        supplier=supplier,
+        client=client,
+        client_siren=client.organisation.siren if client is not None else client_siren,
+        client_siret=client.siret if client is not None else "",
+        client_name=client_name,
+        client_country=client_country or "FR",
+        category_node=category_node,
+        cpv=cpv,
+        category_text=category_text,
+        volume_band=volume_band,
+        since=since,
+        source=source,
+        confidentiality=confidentiality,
+        status=RelationStatus.PENDING,
+        declared_by=actor,
+    )
+    RelationEvent.objects.create(
+        relation=relation, kind=RelationEvent.Kind.DECLARED, actor=actor, comment=comment
+    )
+    return relation
+
+
+def _may_answer(actor, relation: SupplyRelation) -> bool:
+    """The other side answers: the client for a supplier's declaration, and so on."""
+    side = is_party_user(actor, relation)
+    if side is None:
+        return False
+    if relation.source == RelationSource.SUPPLIER:
+        return side == "client"
+    if relation.source == RelationSource.CLIENT:
+        return side == "supplier"
+    return True  # animator, ledger, public procurement: either party answers
+
+
+@transaction.atomic
+def relation_confirm(*, actor, relation: SupplyRelation, comment: str = "") -> SupplyRelation:
+    if not _may_answer(actor, relation):
+        raise PermissionDenied("seule l'autre partie confirme une relation")
+    relation.status = RelationStatus.CONFIRMED
+    relation.save(update_fields=["status", "updated_at"])
+    RelationEvent.objects.create(
+        relation=relation, kind=RelationEvent.Kind.CONFIRMED, actor=actor, comment=comment
+    )
+    return relation
+
+
+@transaction.atomic
+def relation_dispute(*, actor, relation: SupplyRelation, comment: str) -> SupplyRelation:
+    """The other side says the relation is wrong; the declaration is kept, with its history."""
+    if not _may_answer(actor, relation):
+        raise PermissionDenied("seule l'autre partie conteste une relation")
+    if not comment.strip():
+        raise ValidationError({"comment": "dites pourquoi la relation est contestée"})
+    relation.status = RelationStatus.DISPUTED
+    relation.save(update_fields=["status", "updated_at"])
+    RelationEvent.objects.create(
+        relation=relation, kind=RelationEvent.Kind.DISPUTED, actor=actor, comment=comment
+    )
+    return relation
+
+
+@transaction.atomic
+def relation_set_confidentiality(*, actor, relation: SupplyRelation, confidentiality: str) -> SupplyRelation:
+    if confidentiality not in LEVELS:
+        raise ValidationError({"confidentiality": f"niveau inconnu « {confidentiality} »"})
+    narrower = LEVELS.index(confidentiality) >= LEVELS.index(relation.confidentiality)
+    party = is_party_user(actor, relation) is not None
+    admin = _is_active_user(actor) and actor.is_superuser
+    if not (party or admin or (narrower and _animates_either(actor, relation.supplier, relation.client))):
+        raise PermissionDenied("les parties choisissent qui voit leur relation")
+    before = relation.confidentiality
+    if before == confidentiality:
+        return relation
+    relation.confidentiality = confidentiality
+    relation.save(update_fields=["confidentiality", "updated_at"])
+    RelationEvent.objects.create(
+        relation=relation,
+        kind=RelationEvent.Kind.CHANGED,
+        actor=actor,
+        changes={"confidentiality": [before, confidentiality]},
+    )
+    return relation
+
+
+def relation_refresh_amount(*, relation: SupplyRelation) -> None:
+    """Amount and band = the sum of the lines of the relation's latest year (imports call it)."""
+    years = list(relation.lines.values_list("year", flat=True).distinct())
+    if not years:
+        return
+    latest = max(years)
+    total = sum((line.amount for line in relation.lines.filter(year=latest)), Decimal(0))
+    first = min(years)
+    relation.amount, relation.amount_year = total, latest
+    relation.volume_band = band_of(total)
+    relation.since = min(first, relation.since or first)
+    relation.save(update_fields=["amount", "amount_year", "volume_band", "since", "updated_at"])
