@@ -140,7 +140,9 @@ def measure(graph: SupplyGraph, args, *, label: str, budget: float | None = None
     for _ in range(args.repeat):
         graph.__dict__.pop("igraph", None)  # rebuild the igraph view each time: it is part of the cost
         graph.__dict__.pop("pairs", None)
+        cpu = time.process_time()
         report = analyse(graph, samples=args.samples, time_budget=budget, seed=args.seed)
+        times["total_cpu"] = min(times.get("total_cpu", float("inf")), time.process_time() - cpu)
         for name, spent in report.seconds.items():
             times[name] = min(times.get(name, float("inf")), spent)
         spent, _ = best_of(1, lambda: cut_edges(graph))
@@ -234,6 +236,7 @@ def main() -> None:
             "nodes": largest["nodes"],
             "edges": largest["edges"],
             "total_s": largest["seconds"]["total"],
+            "total_cpu_s": largest["seconds"]["total_cpu"],
             "target_s": 1.0,
             "ok": largest["seconds"]["total"] <= 1.0,
         },

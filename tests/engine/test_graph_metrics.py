@@ -245,3 +245,40 @@ def test_from_arrays_matches_the_record_builder_and_checks_indices():
         SupplyGraph.from_arrays(["a"], np.array([0]), np.array([1]))
     with pytest.raises(GraphInputError, match="champ volume"):
         SupplyGraph.from_arrays(["a", "b"], [0], [1], volume_min=[5], volume_max=[1])
+
+
+def test_graph_engine_and_loaders_import_without_django():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import sys\n"
+        "from maillage.engine.graph import SupplyGraph, GraphNode, GraphEdge, analyse\n"
+        "import maillage.engine.graph.decp, maillage.engine.graph.willems\n"
+        "analyse(SupplyGraph.build([GraphNode('a'), GraphNode('b')], [GraphEdge('a', 'b')]))\n"
+        "loaded = [m for m in sys.modules if m == 'django' or m.startswith('django.')]\n"
+        "assert not loaded, loaded\n"
+        "print('pure')\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "pure"
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        SupplyGraph.build([], []),
+        SupplyGraph.build([GraphNode("a"), GraphNode("b")], [GraphEdge("a", "b")]),
+        SupplyGraph.build([GraphNode("a", size=SME), GraphNode("b")], []),
+    ],
+    ids=["empty", "no-category", "no-edge"],
+)
+def test_degenerate_graphs_run_every_analytic(graph):
+    report = analyse(graph)
+    assert report.single_source.client.shape == (0,)
+    assert report.betweenness.values.shape == (graph.n_nodes,)

@@ -159,7 +159,9 @@ def single_source_dependencies(graph: SupplyGraph) -> SingleSource:
     estimate = volume_estimates(graph)[has_category]
     need = client * n_cat + category
     triple, inverse = np.unique(need * n + supplier, return_inverse=True)
-    volume = np.bincount(inverse, weights=np.nan_to_num(estimate), minlength=triple.shape[0])
+    volume = np.bincount(inverse, weights=np.nan_to_num(estimate), minlength=triple.shape[0]).astype(
+        np.float64
+    )
     any_known = np.bincount(inverse, weights=np.isfinite(estimate), minlength=triple.shape[0]) > 0
     volume[~any_known] = np.nan
     triple_need = triple // n
