@@ -3,6 +3,7 @@
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 from django.views.defaults import server_error
 
 from tests.www.backoffice_world import world_fixture  # noqa: F401
@@ -46,8 +47,12 @@ def test_error_pages_are_english_for_an_english_speaking_visitor(client, world):
 
 
 def test_server_error_page_renders_without_context_nor_database():
-    # No django_db mark: any query would fail the test.
-    response = server_error(RequestFactory().get("/"))
+    # No django_db mark: any query would fail the test. The language is the one LocaleMiddleware
+    # activated for the request that failed.
+    with translation.override("fr"):
+        content = server_error(RequestFactory().get("/")).content.decode()
+    assert "Erreur du serveur" in content and 'href="/"' in content and 'lang="fr"' in content
+    with translation.override("en"):
+        response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
-    content = response.content.decode()
-    assert "Erreur du serveur" in content and 'href="/"' in content
+    assert "Server error" in response.content.decode()
