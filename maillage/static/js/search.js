@@ -38,6 +38,7 @@
         .bindTooltip(item.dataset.name || "")
         .on("click", function () { highlight(siret, true); });
       marker.addTo(layer);
+      marker.getElement().setAttribute("data-siret", siret);  // lets tests match markers to the list
       markers[siret] = marker;
       var locate = item.querySelector(".search-result__locate");
       if (locate) { locate.addEventListener("click", function () { highlight(siret, false); }); }
