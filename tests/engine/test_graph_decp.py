@@ -234,3 +234,18 @@ def test_co_holders_share_the_annual_amount(tmp_path, cpv):
     markets = read_decp_json(write_json(tmp_path, [{**GOOD, "titulaires": holders}]), cpv_codes=cpv).markets
     graph = decp_graph(markets)
     assert graph.volume_min.tolist() == [6000, 6000]
+
+
+def test_exact_betweenness_on_a_decp_graph_matches_networkx(cpv):
+    import numpy as np
+
+    from maillage.engine.graph import betweenness
+
+    graph = decp_graph(read_decp_json(DECP / "e-marchespublics.json", cpv_codes=cpv).markets)
+    view = nx.Graph()
+    view.add_nodes_from(range(graph.n_nodes))
+    view.add_edges_from(zip(graph.src.tolist(), graph.dst.tolist(), strict=True))
+    oracle = nx.betweenness_centrality(view)
+    ours = betweenness(graph)
+    assert ours.exact
+    np.testing.assert_allclose(ours.values, [oracle[i] for i in range(graph.n_nodes)], atol=1e-12)

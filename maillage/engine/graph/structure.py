@@ -79,8 +79,7 @@ def betweenness(
     n, m = g.vcount(), g.ecount()
     scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
     if n * m <= exact_work or samples >= n:
-        raw = np.asarray(g.betweenness(directed=False), dtype=np.float64)
-        return Betweenness(raw * scale, True, n, 0.0, delta)
+        return Betweenness(_exact_raw(graph) * scale, True, n, 0.0, delta)
     sources = np.random.default_rng(seed).choice(n, size=samples, replace=False).tolist()
     batch = samples if time_budget is None else BUDGET_BATCH
     raw = np.zeros(n, dtype=np.float64)
@@ -95,6 +94,38 @@ def betweenness(
             if elapsed * (used + batch) / used > time_budget:
                 break
     return Betweenness(raw * (n / used) * scale, False, used, sampling_epsilon(n, used, delta), delta)
+
+
+def _exact_raw(graph: SupplyGraph) -> np.ndarray:
+    """Exact unnormalised betweenness, with the sources' leaves folded into their neighbour.
+
+    A leaf ℓ (degree 1) hanging on v sees every other node through v, so its dependencies
+    equal v's except on v itself, which lies on all of ℓ's |component| − 2 paths. Running
+    Brandes from the non-leaf nodes only, each weighted by 1 + its leaves, and adding that
+    term gives the exact values (checked against networkx) at a fraction of the cost when
+    many relations are one-off (a third of the largest Willems chain, most DECP suppliers).
+    """
+    g = graph.igraph
+    n = graph.n_nodes
+    pairs = graph.pairs
+    degree = np.bincount(pairs.ravel(), minlength=n)
+    a, b = pairs[:, 0], pairs[:, 1]
+    leaf_a = (degree[a] == 1) & (degree[b] > 1)
+    leaf_b = (degree[b] == 1) & (degree[a] > 1)
+    leaves = np.concatenate([a[leaf_a], b[leaf_b]])
+    parents = np.concatenate([b[leaf_a], a[leaf_b]])
+    weight = np.ones(n, dtype=np.int64)
+    weight[degree <= 1] = 0  # leaves fold into their parent; isolated nodes and lone pairs weigh nothing
+    np.add.at(weight, parents, 1)
+    raw = np.zeros(n, dtype=np.float64)
+    for w in np.unique(weight[weight > 0]).tolist():
+        sources = np.flatnonzero(weight == w).tolist()
+        raw += w * np.asarray(g.betweenness(directed=False, sources=sources), dtype=np.float64)
+    if leaves.shape[0]:
+        membership = np.asarray(g.connected_components().membership, dtype=np.int64)
+        size = np.bincount(membership)
+        raw += 0.5 * np.bincount(parents, weights=size[membership[parents]] - 2.0, minlength=n)
+    return raw
 
 
 @dataclass(frozen=True)
