@@ -108,10 +108,10 @@ def need_form_page(request, *, need: Need | None):
         form.fields["network"].widget = forms.forms.HiddenInput()
         form.initial["network"] = networks.first().pk
     capability_set = capability_factory(
-        request.POST if bound else None, initial=capability_rows, prefix="capabilities"
+        request.POST if bound else None, initial=None if bound else capability_rows, prefix="capabilities"
     )
     equipment_set = equipment_factory(
-        request.POST if bound else None, initial=equipment_rows, prefix="equipment"
+        request.POST if bound else None, initial=None if bound else equipment_rows, prefix="equipment"
     )
     if bound and form.is_valid() and capability_set.is_valid() and equipment_set.is_valid():
         saved = _save(request, need, form, capability_set, equipment_set)

@@ -137,14 +137,21 @@ class NeedForm(forms.Form):
         return cleaned
 
 
+class OptionalTaxonomyField(TaxonomyField):
+    """An empty row is no row (an edited need's emptied line is removed)."""
+
+    def clean(self, value):
+        return super().clean(value) if (value or "").strip() else None
+
+
 class CapabilityRowForm(forms.Form):
-    node = TaxonomyField(kind="capability", label=_("Savoir-faire"), required=False)
+    node = OptionalTaxonomyField(kind="capability", label=_("Savoir-faire"), required=False)
     quantity = forms.DecimalField(label=_("Quantité ou capacité"), required=False, min_value=0)
     unit = forms.CharField(label=_("Unité"), required=False, max_length=30)
 
 
 class EquipmentRowForm(forms.Form):
-    node = TaxonomyField(kind="equipment", label=_("Équipement"), required=False)
+    node = OptionalTaxonomyField(kind="equipment", label=_("Équipement"), required=False)
     spec = forms.CharField(label=_("Caractéristique"), required=False, max_length=50)
     minimum = forms.FloatField(label=_("Minimum"), required=False)
     maximum = forms.FloatField(label=_("Maximum"), required=False)
