@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import json
 import os
@@ -201,6 +202,19 @@ def start_server(workdir: Path, port: int, workers: int, access_log: Path) -> su
     raise SystemExit("gunicorn did not start within 120 s")
 
 
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """User + system CPU time of the gunicorn workers so far (they are the master's children)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    total = 0
+    for pid in children:
+        with contextlib.suppress(FileNotFoundError):
+            # Fields after the command name (which may hold spaces): utime and stime are 14th and 15th.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def stop_server(server: subprocess.Popen) -> None:
     server.terminate()
     try:
@@ -325,13 +339,19 @@ def bench_scale(scale: str, args: argparse.Namespace, say) -> dict:
                     headers = {"x-bench": label}
                     if page == "search_partial":
                         headers["HX-Request"] = "true"
+                    cpu_before = server_cpu_seconds(server)
                     client = run_load(base, urls[page], headers, concurrency, args.duration, workdir)
+                    cpu = server_cpu_seconds(server) - cpu_before
                     machine["other_processes"] = other_processes(own) or machine["other_processes"]
                     times, statuses = server_times(access_log, label)
                     pages[page][str(concurrency)] = {
                         "requests": len(client["latencies_ms"]),
                         "requests_per_second": round(len(client["latencies_ms"]) / client["seconds"], 1),
                         "server_ms": percentiles(times),
+                        # CPU the workers spent per request: unlike times, barely moved by other
+                        # processes competing for the cores.
+                        "server_cpu_ms_per_request": round(1000 * cpu / max(1, len(times)), 1),
+                        "loadavg_1min": round(os.getloadavg()[0], 2),
                         "client_ms": percentiles(client["latencies_ms"]),
                         "errors": client["errors"],
                         "server_statuses": dict(statuses),
@@ -341,7 +361,9 @@ def bench_scale(scale: str, args: argparse.Namespace, say) -> dict:
                         f"{scale} {label:<20} {row['requests']:>5} req {row['requests_per_second']:>6} req/s"
                         f"  server p50 {row['server_ms']['p50']} p95 {row['server_ms']['p95']}"
                         f" p99 {row['server_ms']['p99']} max {row['server_ms']['max']} ms"
-                        f"  client p95 {row['client_ms']['p95']} ms  errors {sum(row['errors'].values())}"
+                        f"  cpu/req {row['server_cpu_ms_per_request']} ms"
+                        f"  client p95 {row['client_ms']['p95']} ms"
+                        f"  errors {sum(row['errors'].values())}  load {row['loadavg_1min']}"
                     )
         finally:
             stop_server(server)
