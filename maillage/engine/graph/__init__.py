@@ -14,6 +14,7 @@ from maillage.engine.graph.concentration import (
     volume_estimates,
 )
 from maillage.engine.graph.errors import ChainFileError, GraphInputError
+from maillage.engine.graph.export import critical_nodes, node_link_data, sme_component_rows
 from maillage.engine.graph.filters import category_matches, visible_subgraph
 from maillage.engine.graph.model import (
     ANIMATORS,
@@ -61,10 +62,13 @@ __all__ = [
     "betweenness",
     "category_matches",
     "client_concentration",
+    "critical_nodes",
     "cut_edges",
+    "node_link_data",
     "sampling_epsilon",
     "samples_for",
     "single_source_dependencies",
+    "sme_component_rows",
     "sme_large_bridges",
     "visible_subgraph",
     "volume_estimates",
