@@ -181,6 +181,7 @@ def run_needs(sizes: list[int], caps: list[int], repeats: int, time_limit: float
                                 "ms": round(highs["time_s"] * 1000, 1),
                                 "value": None if highs["value"] is None else round(highs["value"], 6),
                                 "proven": highs["proven"],
+                                "infeasible": highs["infeasible"],
                             }
                     results.append(entry)
                     say(
@@ -215,6 +216,11 @@ def run_needs(sizes: list[int], caps: list[int], repeats: int, time_limit: float
     pairs = [(r["linear_k1"], r["highs_linear_k1"]) for r in results if "highs_linear_k1" in r]
     summary["linear_median_time_ratio_ours_over_highs"] = median(
         [o["ms"] / max(h["ms"], 0.1) for o, h in pairs]
+    )
+    summary["linear_same_outcome_as_highs"] = sum(
+        (o["status"] == "infeasible" and h["infeasible"])
+        or (o["value"] is not None and h["value"] is not None and abs(o["value"] - h["value"]) < 1e-6)
+        for o, h in pairs
     )
     summary["linear_same_value_as_highs"] = (
         f"{sum(o['value'] is not None and h['value'] is not None and abs(o['value'] - h['value']) < 1e-6 for o, h in pairs)}"

@@ -73,7 +73,8 @@ def solve_highs(model: CoverModel, time_limit_s: float) -> dict:
     return {
         "value": value,
         "columns": None if x is None else [int(j) for j in np.flatnonzero(x > 0.5)],
-        "proven": res.status == 0,
+        "proven": res.status in (0, 2),
+        "infeasible": res.status == 2,
         "bound": None if bound is None else float(bound),
         "time_s": elapsed,
     }

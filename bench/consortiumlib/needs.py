@@ -9,7 +9,7 @@ one. SMEs: fewer than 250 employees.
 
 A need: a random place (an establishment's commune), the capabilities of a few establishments
 around it (so that a group exists), a radius of 150-400 km, up to 10 partners, a quantity on
-about a third of the capabilities (5-40% of the capacity the area holds).
+about a third of the capabilities (2-15% of the capacity the area holds).
 """
 
 from __future__ import annotations
@@ -79,9 +79,9 @@ def make_need(candidates: list[Candidate], n_caps: int, rng: np.random.Generator
             for o in candidates[int(j)].offers:
                 if o.code in total:
                     total[o.code] += o.capacity or 0.0
-        # A quantity on about a third of the capabilities, at most 40% of what the area holds.
+        # A quantity on about a third of the capabilities, 2-15% of what the area holds.
         caps = tuple(
-            RequiredCapability(code, float(max(1, round(total[code] * rng.uniform(0.05, 0.4)))))
+            RequiredCapability(code, float(max(1, round(total[code] * rng.uniform(0.02, 0.15)))))
             if rng.random() < 0.33 and total[code] > 0
             else RequiredCapability(code)
             for code in codes

@@ -67,12 +67,6 @@ def _validate(request: ConsortiumRequest, candidates: Sequence[Candidate], k: in
         if cand.establishment_id in seen:
             raise ValueError(f"candidates: establishment {cand.establishment_id!r} is listed twice")
         seen.add(cand.establishment_id)
-        for offer in cand.offers:
-            if not 0 <= offer.quality <= 1:
-                raise ValueError(
-                    f"candidates: establishment {cand.establishment_id!r}, offer {offer.code!r}: "
-                    "'quality' must be in [0, 1]"
-                )
     if request.lead_id is not None:
         if request.lead_id not in seen:
             raise ValueError(f"consortium request: lead {request.lead_id!r} is not among the candidates")
@@ -87,10 +81,29 @@ def _offers(cand: Candidate, rows: dict[str, int]) -> dict[int, tuple[float, flo
         i = rows.get(offer.code)
         if i is None:
             continue
+        if not 0 <= offer.quality <= 1:
+            # Checked here, on the offers the need uses, so that large candidate lists stay cheap.
+            raise ValueError(
+                f"candidates: establishment {cand.establishment_id!r}, offer {offer.code!r}: "
+                "'quality' must be in [0, 1]"
+            )
         old = out.get(i)
         if old is None or offer.quality > old[0]:
             out[i] = (offer.quality, offer.capacity)
     return out
+
+
+class _LazyOffers:
+    """Row -> offer maps, parsed on first use (most candidates lie outside the radius)."""
+
+    def __init__(self, candidates: Sequence[Candidate], rows: dict[str, int]):
+        self.candidates, self.rows, self.cache = candidates, rows, {}
+
+    def __getitem__(self, j: int) -> dict[int, tuple[float, float | None]]:
+        got = self.cache.get(j)
+        if got is None:
+            got = self.cache[j] = _offers(self.candidates[j], self.rows)
+        return got
 
 
 def build_consortium(
@@ -114,7 +127,7 @@ def build_consortium(
     lat = np.array([c.lat for c in candidates], dtype=float)
     lon = np.array([c.lon for c in candidates], dtype=float)
     dist = haversine_km(request.place_lat, request.place_lon, lat, lon) if len(candidates) else np.zeros(0)
-    offers = [_offers(c, rows) for c in candidates]
+    offers = _LazyOffers(candidates, rows)
 
     def usable(i: int, quality_capacity) -> float:
         """What a candidate's offer brings towards row i (0: nothing)."""
@@ -128,11 +141,14 @@ def build_consortium(
     if request.max_radius_km is not None:
         in_radius = dist <= request.max_radius_km
     keep = []
-    for j, cand in enumerate(candidates):
-        is_lead = cand.establishment_id == request.lead_id
+    for j in np.flatnonzero(in_radius).tolist() + [
+        j for j, c in enumerate(candidates) if c.establishment_id == request.lead_id and not in_radius[j]
+    ]:
+        cand = candidates[j]
         if cand.establishment_id in request.excluded_ids:
             continue
-        if is_lead or (in_radius[j] and any(usable(i, o) > 0 for i, o in offers[j].items())):
+        is_lead = cand.establishment_id == request.lead_id
+        if is_lead or any(usable(i, o) > 0 for i, o in offers[j].items()):
             keep.append(j)
     # Can each capability be met at all by the allowed candidates?
     available = np.zeros(len(caps))

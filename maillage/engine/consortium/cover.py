@@ -215,6 +215,17 @@ class _Search:
         self.integral = integral
         self.found: dict[frozenset, float] = {}
         self.nodes = 0
+        # Without k incumbents, prune on a cost no feasible cover can exceed (it lets the
+        # cardinality multiplier prove infeasibility).
+        self.cap = np.inf
+        if model.max_columns is not None:
+            per_unit = np.zeros(model.n_rows)
+            np.maximum.at(per_unit, model.nz_row, model.nz_cost / model.nz_amount)
+            self.cap = (
+                model.max_columns * float(model.col_cost.max(initial=0))
+                + model.pair_weight * model.max_columns * (model.max_columns - 1) / 2 * 20040.0
+                + float(per_unit @ model.demand)
+            ) * (1 + 1e-9) + 1e-6
         self.near = self.covers = None
         if model.pair_weight and model.n_cols > 1:
             self.near, self.covers = _nearest_providers(model)
@@ -223,7 +234,7 @@ class _Search:
     def threshold(self) -> float:
         """Nodes whose bound reaches this cannot improve the incumbent list."""
         if len(self.found) < self.k:
-            return np.inf
+            return self.cap
         worst = sorted(self.found.values())[self.k - 1]
         return worst - 1 + 1e-6 if self.integral else worst - 1e-7
 
@@ -231,7 +242,7 @@ class _Search:
         m = self.orig
         columns = tuple(sorted(set(int(self.index[j]) for j in columns)))
         key = frozenset(columns)
-        if key in self.found:
+        if key in self.found or not m.is_cover(columns):
             return
         if m.max_columns is not None and len(columns) > m.max_columns:
             return
@@ -252,9 +263,10 @@ class _Search:
     def greedy(self, fixed, allowed, cost) -> list[int] | None:
         """Chvatal's greedy from ``fixed``, then drop redundant columns (dearest first)."""
         m = self.m
-        chosen = list(fixed)
+        chosen = list(dict.fromkeys(fixed))
         residual = m.demand - m.coverage(chosen)
         allowed = allowed.copy()
+        allowed[chosen] = False
         for j in chosen:
             if m.group[j] >= 0:
                 allowed &= m.group != m.group[j]
@@ -323,21 +335,33 @@ class _Search:
                 best = np.where(np.isfinite(best), best, 0.0)
                 base += float(best[done].sum())
         res = np.where(rows, residual, 0.0)
-        return r, c, a, q, cost, base, res
+        slots = None if m.max_columns is None else float(m.max_columns - len(node.fixed))
+        return r, c, a, q, cost, base, res, slots
 
     def lagrange(self, arrays, allowed, u, iters, stop, f=1.0):
+        """Subgradient optimisation of L(u, lam); u[-1] is lam, the multiplier of the
+        cardinality constraint sum x <= slots (kept at 0 without ``max_columns``)."""
         m = self.m
-        r, c, a, q, cost, base, res = arrays
+        r, c, a, q, cost, base, res, slots = arrays
         simple = m.simple
+        card = slots is not None
         masked = np.where(allowed, cost, np.inf)
         best_l, best_u = -np.inf, u
         stall = 0
         target_ub = min(self.threshold(), 1e18)
-        for _ in range(iters):
-            t = -u[r] if simple else np.minimum(0.0, q - u[r] * a)
+
+        def evaluate(u):
+            ur = u[:-1]
+            t = -ur[r] if simple else np.minimum(0.0, q - ur[r] * a)
             rc = masked + np.bincount(c, weights=t, minlength=m.n_cols)
+            if card:
+                rc = rc + u[-1]
             neg = rc < 0
-            lval = base + float(u @ res) + float(rc[neg].sum())
+            lval = base + float(ur @ res) + float(rc[neg].sum()) - (u[-1] * slots if card else 0.0)
+            return lval, rc, neg, t
+
+        for _ in range(iters):
+            lval, rc, neg, t = evaluate(u)
             if lval > best_l + 1e-9:
                 best_l, best_u, stall = lval, u.copy(), 0
             else:
@@ -347,7 +371,11 @@ class _Search:
             if best_l >= stop or f < 2e-3:
                 break
             y = neg[c] if simple else neg[c] & (t < 0)
-            g = res - np.bincount(r, weights=a * y if not simple else y.astype(float), minlength=m.n_rows)
+            g = np.empty(m.n_rows + 1)
+            g[:-1] = res - np.bincount(
+                r, weights=a * y if not simple else y.astype(float), minlength=m.n_rows
+            )
+            g[-1] = float(neg.sum()) - slots if card else 0.0
             g[(u <= 0) & (g < 0)] = 0
             norm = float(g @ g)
             if norm < 1e-12:
@@ -355,9 +383,7 @@ class _Search:
             goal = target_ub if np.isfinite(target_ub) else abs(lval) * 1.05 + 1.0
             step = f * max(goal - lval, 0.01 * abs(lval) + 1e-3) / norm
             u = np.maximum(0.0, u + step * g)
-        t = -best_u[r] if simple else np.minimum(0.0, q - best_u[r] * a)
-        rc = masked + np.bincount(c, weights=t, minlength=m.n_cols)
-        lval = base + float(best_u @ res) + float(rc[rc < 0].sum())
+        lval, rc, _neg, _t = evaluate(best_u)
         return max(lval, best_l if best_l > -np.inf else lval), best_u, rc
 
     # -- search -----------------------------------------------------------------------
@@ -379,7 +405,7 @@ class _Search:
         # Columns that cover no row with a positive demand are useless.
         allowed &= np.bincount(m.nz_col, minlength=m.n_cols) > 0
         pair = np.zeros(m.n_cols) if m.pair_weight else None
-        root = _Node((), allowed, pair, np.zeros(m.n_rows), -np.inf)
+        root = _Node((), allowed, pair, np.zeros(m.n_rows + 1), -np.inf)
         for j in m.must:
             root = self.child_with(root, j, root.u)
         # Starting multipliers: each row's cheapest cost per unit of demand served.
@@ -389,7 +415,7 @@ class _Search:
         ) / m.nz_amount
         u0 = np.full(m.n_rows, np.inf)
         np.minimum.at(u0, m.nz_row, ratio)
-        root.u = np.where(np.isfinite(u0), u0, 0.0)
+        root.u = np.append(np.where(np.isfinite(u0), u0, 0.0), 0.0)
         first = self.greedy(
             root.fixed, root.allowed, m.col_cost + (root.pair if root.pair is not None else 0)
         )
@@ -514,11 +540,11 @@ class _Search:
             counts[counts == 0] = np.inf
             row = int(np.argmin(counts))
         elif mode == "1":
-            uu = np.where(np.bincount(r[live], minlength=m.n_rows) > 0, node.u, -1)
+            uu = np.where(np.bincount(r[live], minlength=m.n_rows) > 0, node.u[:-1], -1)
             row = int(np.argmax(uu))
         else:
             counts = np.bincount(r[live], minlength=m.n_rows).astype(float)
-            uu = np.where(counts > 0, node.u / np.maximum(counts, 1), -1)
+            uu = np.where(counts > 0, node.u[:-1] / np.maximum(counts, 1), -1)
             row = int(np.argmax(uu))
         cols = c[live & (r == row)]
         j = int(cols[np.argmin(rc[cols])])
