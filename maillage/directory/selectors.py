@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from maillage.directory.models import Establishment, Membership, Network, Organisation
+from maillage.directory.models import Establishment, Membership, Network
 from maillage.referential.models import Commune
 
 
@@ -212,31 +212,42 @@ class CompanySuggestion:
 
 
 def company_suggestions(text: str, *, limit: int = 6) -> list[CompanySuggestion]:
-    """Active establishments whose name, trade name or company name contains ``text``, and the
-    companies of several establishments that bear it (each has its own page)."""
+    """Active establishments whose name, trade name or company name contains ``text``, then
+    the companies bearing it with several of those establishments (each has its own page).
+
+    One query: the companies are grouped from the establishments read (a company whose name
+    matches brings all its active establishments), up to a few times ``limit`` rows.
+    """
     text = " ".join((text or "").split())
     if len(text) < 3:
         return []
-    establishments = (
+    rows = list(
         Establishment.objects.active()
         .filter(
             Q(name__icontains=text) | Q(trade_name__icontains=text) | Q(organisation__name__icontains=text)
         )
         .order_by("name", "siret")
-        .values_list("siret", "trade_name", "name", "organisation__name", "commune__name", "city")[:limit]
+        .values_list(
+            "siret",
+            "trade_name",
+            "name",
+            "organisation__siren",
+            "organisation__name",
+            "commune__name",
+            "city",
+        )[: limit * 5]
     )
     found = [
         CompanySuggestion("establishment", siret, trade or name or organisation, commune or city)
-        for siret, trade, name, organisation, commune, city in establishments
+        for siret, trade, name, _siren, organisation, commune, city in rows[:limit]
     ]
-    organisations = (
-        Organisation.objects.filter(name__icontains=text, is_active=True)
-        .annotate(sites=Count("establishments", filter=Q(establishments__is_active=True)))
-        .filter(sites__gt=1)
-        .order_by("name")
-        .values_list("siren", "name", "sites")[:2]
-    )
+    sites: dict[tuple[str, str], int] = {}
+    needle = text.casefold()
+    for _siret, _trade, _name, siren, organisation, _commune, _city in rows:
+        if needle in organisation.casefold():
+            sites[(siren, organisation)] = sites.get((siren, organisation), 0) + 1
+    companies = sorted((name, siren, count) for (siren, name), count in sites.items() if count > 1)
     found += [
-        CompanySuggestion("organisation", siren, name, str(sites)) for siren, name, sites in organisations
+        CompanySuggestion("organisation", siren, name, str(count)) for name, siren, count in companies[:2]
     ]
     return found
