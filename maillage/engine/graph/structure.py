@@ -70,62 +70,71 @@ def betweenness(
 ) -> Betweenness:
     """Betweenness on the undirected simple view: exact when n·m <= exact_work, else sampled.
 
-    The sampled estimate runs Brandes from sources drawn uniformly without replacement and
-    scales the sum of their dependencies by n / k, which is unbiased. With ``time_budget``
-    (seconds), sources are processed in batches and sampling stops before the budget would
-    be exceeded (at least one batch runs): ``samples`` and ``epsilon`` report what was done.
+    Leaves (degree-1 nodes) are folded into their neighbour first (``_leaf_folding``): their
+    share is then exact, and Brandes runs only from the other nodes. Sampled: sources are
+    drawn with replacement with probability proportional to their folded weight, and the
+    sum of their dependencies is scaled by total weight / draws, which is unbiased. With
+    ``time_budget`` (seconds), draws are processed by batches and sampling stops before the
+    budget would be exceeded (at least one batch runs); ``samples`` and ``epsilon`` report
+    the draws actually made.
     """
     g = graph.igraph
     n, m = g.vcount(), g.ecount()
     scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
-    if n * m <= exact_work or samples >= n:
-        return Betweenness(_exact_raw(graph) * scale, True, n, 0.0, delta)
-    sources = np.random.default_rng(seed).choice(n, size=samples, replace=False).tolist()
+    weight, raw = _leaf_folding(graph)
+    exact = n * m <= exact_work or samples >= n or not weight.any()
+    if exact:
+        for w in np.unique(weight[weight > 0]).tolist():
+            raw += w * _subset(g, np.flatnonzero(weight == w))
+        return Betweenness(raw * scale, True, n, 0.0, delta)
+    total = weight.sum()
+    draws = np.random.default_rng(seed).choice(n, size=samples, replace=True, p=weight / total)
     batch = samples if time_budget is None else BUDGET_BATCH
-    raw = np.zeros(n, dtype=np.float64)
+    sampled = np.zeros(n, dtype=np.float64)
     start = time.perf_counter()
     used = 0
     while used < samples:
-        chunk = sources[used : used + batch]
-        raw += np.asarray(g.betweenness(directed=False, sources=chunk), dtype=np.float64)
-        used += len(chunk)
-        if time_budget is not None:
-            elapsed = time.perf_counter() - start
-            if elapsed * (used + batch) / used > time_budget:
-                break
-    return Betweenness(raw * (n / used) * scale, False, used, sampling_epsilon(n, used, delta), delta)
+        sources, counts = np.unique(draws[used : used + batch], return_counts=True)
+        for c in np.unique(counts).tolist():
+            sampled += c * _subset(g, sources[counts == c])
+        used = min(used + batch, samples)
+        if time_budget is not None and (time.perf_counter() - start) * (used + batch) / used > time_budget:
+            break
+    raw += sampled * (total / used)
+    return Betweenness(raw * scale, False, used, sampling_epsilon(n, used, delta), delta)
 
 
-def _exact_raw(graph: SupplyGraph) -> np.ndarray:
-    """Exact unnormalised betweenness, with the sources' leaves folded into their neighbour.
+def _subset(g, sources: np.ndarray) -> np.ndarray:
+    """Half the summed dependencies of ``sources`` (igraph halves undirected subset betweenness)."""
+    return np.asarray(g.betweenness(directed=False, sources=sources.tolist()), dtype=np.float64)
+
+
+def _leaf_folding(graph: SupplyGraph) -> tuple[np.ndarray, np.ndarray]:
+    """Source weights and the exact share of leaves, for Brandes from non-leaf sources only.
 
     A leaf ℓ (degree 1) hanging on v sees every other node through v, so its dependencies
-    equal v's except on v itself, which lies on all of ℓ's |component| − 2 paths. Running
-    Brandes from the non-leaf nodes only, each weighted by 1 + its leaves, and adding that
-    term gives the exact values (checked against networkx) at a fraction of the cost when
-    many relations are one-off (a third of the largest Willems chain, most DECP suppliers).
+    equal v's except on v itself, which lies on all of ℓ's |component| − 2 paths. Hence
+    Σₛ δₛ = Σ_{v not a leaf} (1 + leaves of v)·δᵥ + Σ_ℓ (|component| − 2)·[on ℓ's neighbour].
+    Returns those weights (0 for leaves, isolated nodes and lone pairs, which depend on
+    nobody) and half the last term (undirected pairs are counted once). Most DECP suppliers
+    and a third of the largest Willems chain are leaves; results are checked against networkx.
     """
-    g = graph.igraph
     n = graph.n_nodes
     pairs = graph.pairs
     degree = np.bincount(pairs.ravel(), minlength=n)
     a, b = pairs[:, 0], pairs[:, 1]
     leaf_a = (degree[a] == 1) & (degree[b] > 1)
     leaf_b = (degree[b] == 1) & (degree[a] > 1)
-    leaves = np.concatenate([a[leaf_a], b[leaf_b]])
     parents = np.concatenate([b[leaf_a], a[leaf_b]])
     weight = np.ones(n, dtype=np.int64)
-    weight[degree <= 1] = 0  # leaves fold into their parent; isolated nodes and lone pairs weigh nothing
+    weight[degree <= 1] = 0
     np.add.at(weight, parents, 1)
-    raw = np.zeros(n, dtype=np.float64)
-    for w in np.unique(weight[weight > 0]).tolist():
-        sources = np.flatnonzero(weight == w).tolist()
-        raw += w * np.asarray(g.betweenness(directed=False, sources=sources), dtype=np.float64)
-    if leaves.shape[0]:
-        membership = np.asarray(g.connected_components().membership, dtype=np.int64)
+    leaf_share = np.zeros(n, dtype=np.float64)
+    if parents.shape[0]:
+        membership = np.asarray(graph.igraph.connected_components().membership, dtype=np.int64)
         size = np.bincount(membership)
-        raw += 0.5 * np.bincount(parents, weights=size[membership[parents]] - 2.0, minlength=n)
-    return raw
+        leaf_share = 0.5 * np.bincount(parents, weights=size[membership[parents]] - 2.0, minlength=n)
+    return weight, leaf_share
 
 
 @dataclass(frozen=True)
