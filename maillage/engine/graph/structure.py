@@ -47,7 +47,7 @@ class Betweenness:
 
 
 def sampling_epsilon(n: int, samples: int, delta: float) -> float:
-    """Hoeffding bound (union over the n nodes) for ``samples`` sources drawn without replacement."""
+    """Hoeffding bound (union over the n nodes) for ``samples`` i.i.d. source draws (docs/graph.md)."""
     if samples >= n or n < 3:
         return 0.0
     return n / (n - 1) * math.sqrt(math.log(2 * n / delta) / (2 * samples))
