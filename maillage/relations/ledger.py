@@ -289,7 +289,11 @@ class RowParser:
 class Match:
     establishment: Establishment | None
     confidence: float
-    review: SupplierMatchReview | None = None
+    review: SupplierMatchReview | None = None  # pending or decided: it keys the relation
+
+    @property
+    def pending(self) -> bool:
+        return self.review is not None and self.review.status == SupplierMatchReview.Status.PENDING
 
 
 class SupplierMatcher:
@@ -310,7 +314,7 @@ class SupplierMatcher:
         normalised, commune = key
         review = SupplierMatchReview.objects.filter(normalised_name=normalised, commune_code=commune).first()
         if review is not None and review.status != SupplierMatchReview.Status.PENDING:
-            return Match(review.establishment, 1.0)
+            return Match(review.establishment, 1.0, review)
         if review is not None:
             return Match(None, review.confidence, review)
         candidates = Establishment.objects.active().select_related("organisation")
@@ -425,14 +429,18 @@ def run_ledger_import(options: LedgerOptions):
         node, cpv, mapped = categories.map(parsed.category_text)
         counts["categories_mapped" if mapped else "categories_unmapped"] += bool(parsed.category_text)
         match = matcher.match(parsed, file_name)
-        if match.establishment is not None:
-            counts["suppliers_matched"] += 1
-            supplier_key = f"e{match.establishment.pk}"
-        elif match.review is not None:
+        if match.pending:
             counts["suppliers_to_review"] += 1
-            supplier_key = f"r{match.review.pk}"
+        elif match.establishment is not None:
+            counts["suppliers_matched"] += 1
         else:
             counts["suppliers_outside"] += 1
+        # Keyed by the review when there is one, so that its decision keeps the same relation.
+        if match.review is not None:
+            supplier_key = f"r{match.review.pk}"
+        elif match.establishment is not None:
+            supplier_key = f"e{match.establishment.pk}"
+        else:
             supplier_key = parsed.siret or f"n:{normalise_name(parsed.name)[:40]}|{parsed.commune or ''}"
         category_key = node or cpv or hashlib.sha256(fold(parsed.category_text).encode()).hexdigest()[:12]
         external_key = f"ledger:{options.buyer_siret}:{supplier_key}:{category_key}"[:120]
@@ -454,7 +462,7 @@ def run_ledger_import(options: LedgerOptions):
                 "confidentiality": options.confidentiality,
                 # The buyer's own books: the client side is sure; the supplier may dispute it.
                 "status": RelationStatus.PENDING,
-                "match_review": match.review,
+                "match_review": match.review if match.pending else None,
             },
         )
         if created:
@@ -464,6 +472,7 @@ def run_ledger_import(options: LedgerOptions):
                 kind=RelationEvent.Kind.IMPORTED,
                 comment=f"{file_name}, ligne {parsed.line}",
             )
+        previous = PurchaseLine.objects.filter(key=parsed.key).values_list("relation_id", flat=True).first()
         _, line_created = PurchaseLine.objects.update_or_create(
             key=parsed.key,
             defaults={
@@ -476,7 +485,7 @@ def run_ledger_import(options: LedgerOptions):
             },
         )
         counts["lines_created" if line_created else "lines_unchanged"] += 1
-        return {relation.pk}
+        return {relation.pk} | ({previous} if previous else set())
 
     def finish(touched: set) -> None:
         for relation in SupplyRelation.objects.filter(pk__in=touched):

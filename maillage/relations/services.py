@@ -170,7 +170,9 @@ def relation_set_confidentiality(*, actor, relation: SupplyRelation, confidentia
 def relation_refresh_amount(*, relation: SupplyRelation) -> None:
     """Amount and band = the sum of the lines of the relation's latest year (imports call it)."""
     years = list(relation.lines.values_list("year", flat=True).distinct())
-    if not years:
+    if not years:  # its lines moved to another relation (a supplier match was decided)
+        relation.amount = relation.amount_year = None
+        relation.save(update_fields=["amount", "amount_year", "updated_at"])
         return
     latest = max(years)
     total = sum((line.amount for line in relation.lines.filter(year=latest)), Decimal(0))
@@ -179,3 +181,40 @@ def relation_refresh_amount(*, relation: SupplyRelation) -> None:
     relation.volume_band = band_of(total)
     relation.since = min(first, relation.since or first)
     relation.save(update_fields=["amount", "amount_year", "volume_band", "since", "updated_at"])
+
+
+@transaction.atomic
+def supplier_match_decide(*, actor, review, establishment: Establishment | None) -> int:
+    """An animator settles a doubtful ledger match: the establishment, or none (outside supplier).
+
+    The decision is remembered (the review keeps it) and re-links the relations waiting on it;
+    returns how many relations changed.
+    """
+    from django.utils import timezone
+
+    from maillage.relations.models import SupplierMatchReview
+
+    admin = _is_active_user(actor) and actor.is_superuser
+    if not admin and not (review.network_id and review.network.animators.filter(pk=actor.pk).exists()):
+        raise PermissionDenied("seuls les animateurs du réseau de l'import décident")
+    review.status = (
+        SupplierMatchReview.Status.MATCHED if establishment else SupplierMatchReview.Status.NO_MATCH
+    )
+    review.establishment = establishment
+    review.decided_by = actor
+    review.decided_at = timezone.now()
+    review.save()
+    relations = SupplyRelation.objects.filter(match_review=review)
+    changed = 0
+    for relation in relations:
+        relation.supplier = establishment
+        relation.match_review = None
+        relation.save(update_fields=["supplier", "match_review", "updated_at"])
+        RelationEvent.objects.create(
+            relation=relation,
+            kind=RelationEvent.Kind.CHANGED,
+            actor=actor,
+            changes={"supplier": [None, establishment.siret if establishment else None]},
+        )
+        changed += 1
+    return changed

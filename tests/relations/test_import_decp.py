@@ -1,0 +1,136 @@
+"""DECP import on slices of the real published files (written to tmp_path, never to the repo)."""
+
+import csv
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from maillage.imports.models import ImportRun
+from maillage.relations.models import PurchaseLine, RelationSource, RelationStatus, SupplyRelation
+from tests.relations.conftest import DECP_DIR
+from tests.www.factories import EstablishmentFactory, OrganisationFactory
+
+JSON_FILE = DECP_DIR / "e-marchespublics.json"
+FLAT_FILE = DECP_DIR / "decp_2019_extrait_flat.csv"
+
+
+@pytest.fixture
+def decp_slice(tmp_path):
+    markets = json.loads(JSON_FILE.read_text(encoding="utf-8"))["marches"][:30]
+    json_path = tmp_path / "e-marchespublics-30.json"
+    json_path.write_text(json.dumps({"marches": markets}, ensure_ascii=False), encoding="utf-8")
+    # Market ids are only unique per buyer.
+    ids = {(m["id"], m["acheteur"]["id"]) for m in markets}
+    with open(FLAT_FILE, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = [
+            r for r in reader if r["source_fichier"] == JSON_FILE.name and (r["id"], r["acheteur_id"]) in ids
+        ]
+        fields = reader.fieldnames
+    csv_path = tmp_path / "flat-30.csv"
+    with open(csv_path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return json_path, csv_path, markets
+
+
+def run(path, *args):
+    out = []
+    call_command("import_decp", str(path), *args, "--json", stdout=_Sink(out))
+    return json.loads(out[0])
+
+
+class _Sink:
+    def __init__(self, out):
+        self.out = out
+
+    def write(self, text):
+        self.out.append(text)
+
+    def flush(self):
+        pass
+
+
+def test_dry_run_writes_nothing_and_counts_what_a_wet_run_would(taxonomy, decp_slice):
+    json_path, _, markets = decp_slice
+    report = run(json_path)
+    assert report["wet_run"] is False
+    assert SupplyRelation.objects.count() == 0 and PurchaseLine.objects.count() == 0
+    wet = run(json_path, "--wet-run")
+    assert wet["counts"]["relations_created"] == report["counts"]["relations_created"]
+    assert wet["counts"]["read"] == len(markets) and wet["rejected"] == {}
+    assert SupplyRelation.objects.count() == wet["counts"]["relations_created"]
+
+
+def test_relation_is_public_confirmed_with_cpv_and_annual_amount(taxonomy, decp_slice):
+    json_path, _, markets = decp_slice
+    buyer_org = OrganisationFactory(siren="288500010")
+    buyer = EstablishmentFactory(organisation=buyer_org, siret="28850001000013")
+    run(json_path, "--wet-run")
+    first = markets[0]
+    relation = SupplyRelation.objects.get(supplier_siret=first["titulaires"][0]["id"], client=buyer)
+    assert relation.source == RelationSource.PUBLIC_PROCUREMENT
+    assert relation.confidentiality == "public" and relation.status == RelationStatus.CONFIRMED
+    assert relation.cpv_id == "45314000"
+    assert relation.amount == Decimal("80000.00") and relation.amount_year == 2018
+    assert relation.volume_band == "50k-200k"
+
+
+def test_json_then_flat_csv_of_the_same_markets_adds_nothing(taxonomy, decp_slice):
+    json_path, csv_path, _ = decp_slice
+    run(json_path, "--wet-run")
+    relations, lines = SupplyRelation.objects.count(), PurchaseLine.objects.count()
+    report = run(csv_path, "--wet-run")
+    assert report["counts"].get("relations_created", 0) == 0
+    assert report["counts"].get("lines_created", 0) == 0
+    assert (SupplyRelation.objects.count(), PurchaseLine.objects.count()) == (relations, lines)
+
+
+def test_resume_after_a_committed_batch(taxonomy, decp_slice, monkeypatch):
+    json_path, _, _ = decp_slice
+    from maillage.relations import decp
+
+    original = decp.relation_refresh_amount
+    calls = {"n": 0}
+
+    def crash_in_third_batch(*, relation):
+        calls["n"] += 1
+        if calls["n"] == 25:
+            raise RuntimeError("panne")
+        original(relation=relation)
+
+    monkeypatch.setattr(decp, "relation_refresh_amount", crash_in_third_batch)
+    with pytest.raises(RuntimeError):
+        run(json_path, "--wet-run", "--batch-size", "10")
+    run_row = ImportRun.objects.get(kind="decp")
+    assert run_row.status == ImportRun.Status.FAILED and run_row.batches_committed == 2
+    monkeypatch.setattr(decp, "relation_refresh_amount", original)
+    report = run(json_path, "--wet-run", "--batch-size", "10")
+    assert report["resumed_from_line"] == 21
+    fresh_lines = PurchaseLine.objects.count()
+    PurchaseLine.objects.all().delete()
+    SupplyRelation.objects.all().delete()
+    ImportRun.objects.all().delete()
+    run(json_path, "--wet-run")
+    assert PurchaseLine.objects.count() == fresh_lines
+
+
+def test_bad_records_are_named_by_file_record_and_field(taxonomy, tmp_path):
+    path = tmp_path / "bad.json"
+    market = json.loads(JSON_FILE.read_text(encoding="utf-8"))["marches"][0]
+    bad = dict(market, codeCPV="99999999", id="X1")
+    path.write_text(json.dumps({"marches": [market, bad]}), encoding="utf-8")
+    report = run(path)
+    (reject,) = report["first_rejects"]
+    assert reject["line"] == "marches[1] (id X1)"
+    assert reject["field"] == "codeCPV" and reject["reason"] == "unknown_cpv"
+
+
+def test_unreadable_file_is_a_command_error(db, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CommandError, match="broken.json"):
+        call_command("import_decp", str(path))
