@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver
 
 import maillage.www
@@ -21,9 +22,11 @@ from maillage.accounts.services import claim_create
 from maillage.api.v1 import api
 from maillage.imports.models import MappingReview
 from maillage.matching.index import index_build, reader
+from maillage.needs.models import NeedAttachment, NeedStatus, NeedVisibility
 from maillage.profiles.models import Profile
 from maillage.taxonomy.models import TaxonomyNode, TaxonomyProposal
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import EstablishmentUserFactory, UserFactory
+from tests.needs.factories import NeedFactory, NeedRecipientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -198,6 +201,113 @@ CASES = [
         _by_role("login", 400, 400, 400, 400),
         label="export",
     ),
+    # Needs (issue 6): {need_own} is the member's draft, {need_peer} an open members-only need of
+    # network A sent to the member's company and to network B's, {need_private} an open
+    # chosen-companies need of network A (chosen: network B's company), with an attachment.
+    Case("needs:list", "GET", "/besoins/", PUBLIC),
+    Case("needs:create", "GET", "/besoins/nouveau/", LOGGED_IN),
+    Case("needs:create", "POST", "/besoins/nouveau/", LOGGED_IN, {"title": ""}, "invalid"),
+    Case("needs:inbox", "GET", "/besoins/recus/", LOGGED_IN),
+    Case("needs:notifications", "GET", "/besoins/notifications/", LOGGED_IN),
+    Case(
+        "needs:notifications_read",
+        "POST",
+        "/besoins/notifications/lues/",
+        _by_role("login", 302, 302, 302, 302),
+    ),
+    Case("needs:figures", "GET", "/besoins/reseau/reseau-a/chiffres/", NETWORK_A, label="a"),
+    Case("needs:figures", "GET", "/besoins/reseau/reseau-b/chiffres/", NETWORK_B, label="b"),
+    Case("needs:detail", "GET", "/besoins/{need_own}/", _by_role("login", 200, 200, 403, 200), label="draft"),
+    Case(
+        "needs:detail", "GET", "/besoins/{need_peer}/", _by_role("login", 200, 200, 403, 200), label="members"
+    ),
+    Case(
+        "needs:detail",
+        "GET",
+        "/besoins/{need_private}/",
+        _by_role("login", 403, 200, 403, 200),
+        label="private",
+    ),
+    Case(
+        "needs:edit",
+        "GET",
+        "/besoins/{need_own}/modifier/",
+        _by_role("login", 200, 403, 403, 403),
+        label="own",
+    ),
+    Case(
+        "needs:edit",
+        "GET",
+        "/besoins/{need_peer}/modifier/",
+        _by_role("login", 403, 403, 403, 403),
+        label="peer",
+    ),
+    Case("needs:open", "POST", "/besoins/{need_own}/ouvrir/", _by_role("login", 302, 302, 403, 302)),
+    Case(
+        "needs:open",
+        "POST",
+        "/besoins/{need_private}/ouvrir/",
+        _by_role("login", 403, 302, 403, 302),
+        label="private",
+    ),
+    Case(
+        "needs:close",
+        "POST",
+        "/besoins/{need_own}/clore/",
+        _by_role("login", 302, 302, 403, 302),
+        {"closing": "cancelled"},
+    ),  # fmt: skip
+    Case(
+        "needs:outcome",
+        "POST",
+        "/besoins/{need_peer}/bilan/",
+        _by_role("login", 403, 302, 403, 302),
+        {"awarded": "no"},
+    ),  # fmt: skip
+    Case(
+        "needs:answer",
+        "POST",
+        "/besoins/{need_peer}/repondre/",
+        _by_role("login", 302, 403, 403, 403),
+        {"answer": "interested"},
+    ),  # fmt: skip
+    Case(
+        "needs:answer",
+        "POST",
+        "/besoins/{need_private}/repondre/",
+        _by_role("login", 403, 403, 403, 403),
+        {"answer": "interested"},
+        "private",
+    ),  # fmt: skip
+    Case(
+        "needs:attachment",
+        "GET",
+        "/besoins/{need_private}/pieces/{need_attachment}/",
+        _by_role("login", 403, 200, 403, 200),
+    ),  # fmt: skip
+    # Another need's attachment through this need's URL: not found.
+    Case(
+        "needs:attachment",
+        "GET",
+        "/besoins/{need_peer}/pieces/{need_attachment}/",
+        _by_role("login", 404, 404, 403, 404),
+        label="cross-need",
+    ),  # fmt: skip
+    Case("needs:consortium", "GET", "/besoins/{need_own}/groupement/", _by_role("login", 200, 200, 403, 200)),
+    Case(
+        "needs:consortium",
+        "GET",
+        "/besoins/{need_private}/groupement/",
+        _by_role("login", 403, 200, 403, 200),
+        label="private",
+    ),  # fmt: skip
+    Case(
+        "needs:consortium_invite",
+        "POST",
+        "/besoins/{need_own}/groupement/inviter/",
+        _by_role("login", 302, 403, 403, 403),
+        {"sirets": "{peer}"},
+    ),  # fmt: skip
 ]
 
 
@@ -221,13 +331,43 @@ def _backoffice_values(world) -> dict:
 
 
 @pytest.fixture
-def values(world):
+def need_values(world, settings, tmp_path) -> dict:
+    """Three needs of network A (see the needs rows of CASES) and an attachment of the private one."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    peer_user = EstablishmentUserFactory(establishment=world["peer"]).user
+    own = NeedFactory(network=world["a"], author=world["member"], author_establishment=world["own"])
+    peer = NeedFactory(
+        network=world["a"], author=peer_user, author_establishment=world["peer"], status=NeedStatus.OPEN
+    )
+    private = NeedFactory(
+        network=world["a"], author=peer_user, author_establishment=world["peer"], status=NeedStatus.OPEN,
+        visibility=NeedVisibility.CHOSEN,
+    )  # fmt: skip
+    private.chosen_establishments.add(world["elsewhere"])
+    for establishment in (world["own"], world["elsewhere"]):
+        NeedRecipientFactory(need=peer, establishment=establishment)
+    NeedRecipientFactory(need=private, establishment=world["elsewhere"])
+    attachment = NeedAttachment(
+        need=private, name="plan.pdf", file_type="pdf", size=9, sha256="0" * 64, uploaded_by=peer_user
+    )
+    attachment.file.save("plan.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    attachment.save()
+    return {
+        "need_own": own.pk,
+        "need_peer": peer.pk,
+        "need_private": private.pk,
+        "need_attachment": attachment.pk,
+    }
+
+
+@pytest.fixture
+def values(world, need_values):
     claim_a = claim_create(user=UserFactory(), siret=world["peer"].siret)
     claim_b = claim_create(user=UserFactory(), siret=world["elsewhere"].siret)
     return {
         "own": world["own"].siret, "peer": world["peer"].siret, "elsewhere": world["elsewhere"].siret,
         "own_siren": world["own"].organisation.siren, "claim_a": claim_a.pk, "claim_b": claim_b.pk,
-        **_backoffice_values(world),
+        **_backoffice_values(world), **need_values,
     }  # fmt: skip
 
 

@@ -135,7 +135,8 @@ def test_attachment_is_checked_by_content_and_served_to_the_inner_circle(client,
     assert attachment.file_type == "pdf"
     url = reverse("needs:attachment", args=[need.pk, attachment.pk])
     response = client.get(url)
-    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert response.status_code == 200 and response.content == PDF
+    assert response["Content-Disposition"] == 'attachment; filename="plan.pdf"'
     client.force_login(needs_world["outsider"])
     assert client.get(url).status_code == 403
 

@@ -12,8 +12,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,6 +30,10 @@ from maillage.www.needs.editing import need_form_page
 from maillage.www.needs.queries import need_consortium_propose, need_contacts
 
 PER_PAGE = 30
+CONTENT_TYPES = {
+    "pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "step": "model/step",
+    "dxf": "image/vnd.dxf",
+}  # fmt: skip
 CANDIDATES_SHOWN = 10
 
 
@@ -224,7 +229,14 @@ def need_attachment(request, pk, attachment_pk):
     attachment = get_object_or_404(NeedAttachment, pk=attachment_pk, need=need)
     if not attachment.file.storage.exists(attachment.file.name):
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    # Read whole (attachments are a few MB at most) so that no file handle outlives the request.
+    with attachment.file.open("rb") as handle:
+        data = handle.read()
+    response = HttpResponse(
+        data, content_type=CONTENT_TYPES.get(attachment.file_type, "application/octet-stream")
+    )
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=attachment.name)
+    return response
 
 
 @login_required
