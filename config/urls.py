@@ -4,6 +4,9 @@ from django.urls import include, path
 from maillage.accounts.forms import AdminLoginForm
 from maillage.api.v1 import api
 
+# 403/404/500 are templates/403.html, 404.html, 500.html; API paths answer 404 in JSON.
+handler404 = "maillage.www.errors.not_found"
+
 # The admin's login is throttled like the site's own.
 admin.site.login_form = AdminLoginForm
 

@@ -9,6 +9,13 @@ from django.views.defaults import server_error
 from tests.www.backoffice_world import world_fixture  # noqa: F401
 
 
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    # The test client leaves the last request's language active in this thread.
+    yield
+    translation.deactivate()
+
+
 @pytest.mark.django_db
 def test_unknown_page_answers_404_in_french(client):
     response = client.get("/cette-page-n-existe-pas/")
@@ -17,6 +24,17 @@ def test_unknown_page_answers_404_in_french(client):
     assert "<h1>Page introuvable</h1>" in content
     assert 'lang="fr"' in content
     assert reverse("search:search") in content
+
+
+@pytest.mark.django_db
+def test_unknown_api_path_answers_404_in_json_whoever_asks(client, world):
+    answers = set()
+    for user in (None, world["member"], world["animator_a"]):
+        if user is not None:
+            client.force_login(user)
+        response = client.get("/api/v1/pas-une-route")
+        answers.add((response.status_code, response["Content-Type"], response.content))
+    assert answers == {(404, "application/json", b'{"detail": "Not Found"}')}
 
 
 @pytest.mark.django_db

@@ -76,6 +76,12 @@ def test_filters_by_column_and_status(client, queue):
     assert f'id="rattachement-{queue["mine"].pk}"' not in page
     page = client.get(url(queue["a"]), {"statut": "mapped"}).content.decode()
     assert "Aucun rattachement ne correspond." in page
+    queue["certification"].status = MappingReview.Status.DISMISSED
+    queue["certification"].save()
+    page = client.get(url(queue["a"]), {"page": "1"}).content.decode()  # pending by default
+    assert f'id="rattachement-{queue["certification"].pk}"' not in page
+    page = client.get(url(queue["a"]), {"statut": ""}).content.decode()  # "Tous"
+    assert f'id="rattachement-{queue["certification"].pk}"' in page
 
 
 def test_accepting_a_proposal_remembers_it_and_applies_it_within_the_network_only(client, queue):

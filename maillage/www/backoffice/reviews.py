@@ -27,7 +27,9 @@ PER_PAGE = 25
 @login_required
 def reviews(request, slug):
     network = _network(request, slug)
-    form = ReviewFilterForm(request.GET or {"statut": MappingReview.Status.PENDING})
+    data = request.GET.copy()
+    data.setdefault("statut", MappingReview.Status.PENDING)  # also on ?page=2 of the default list
+    form = ReviewFilterForm(data)
     column, status = "", MappingReview.Status.PENDING
     if form.is_valid():
         column, status = form.cleaned_data["colonne"], form.cleaned_data["statut"]
