@@ -205,8 +205,7 @@ NEEDS_ATTACHMENT_MAX_MB = int(os.environ.get("NEEDS_ATTACHMENT_MAX_MB", "10"))
 
 # Task queue (batched sending of needs, reminders, outcome requests): Huey. Embedded on a
 # SQLite file beside the database for a laptop (`maillage run_huey` consumes it), Redis when
-# REDIS_URL is set. HUEY_IMMEDIATE=true runs each task inline (tests, a demo without consumer).
-REDIS_URL = os.environ.get("REDIS_URL", "")
+# REDIS_URL (above) is set. HUEY_IMMEDIATE=true runs each task inline (tests, a demo without consumer).
 HUEY = {
     "name": "maillage",
     "immediate": env_bool("HUEY_IMMEDIATE", False),
