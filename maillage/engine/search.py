@@ -540,8 +540,17 @@ def _subtree_counts(nodes, owners, keep, closure) -> np.ndarray:
     if not len(nodes):
         return np.zeros(size, np.int64)
     expanded, which = _gather(indptr, nodes, owners=True)
+    nodes, owners = flat[expanded], owners[which]
     # One (owner, node) pair per document and node, however many descendants it holds.
-    pairs = np.unique(owners[which] * size + flat[expanded])
+    # Owners arrive in order; a stable sort by node (a radix sort on 16 bits, linear) keeps
+    # them in order within each node, so a repeated pair sits next to its twin.
+    if size < 1 << 16:
+        order = np.argsort(nodes.astype(np.uint16), kind="stable")
+        nodes, owners = nodes[order], owners[order]
+        first = np.ones(len(nodes), bool)
+        first[1:] = (nodes[1:] != nodes[:-1]) | (owners[1:] != owners[:-1])
+        return np.bincount(nodes[first], minlength=size)
+    pairs = np.unique(owners * size + nodes)
     return np.bincount(pairs % size, minlength=size)
 
 
