@@ -70,6 +70,8 @@ def test_json_and_csv_agree_on_a_market(cpv):
     assert from_json.notified_on == from_csv.notified_on == date(2018, 12, 3)
     assert from_json.holders == from_csv.holders
     assert from_json.holders[0].key == "82746233400018"
+    assert from_json.origin == from_csv.origin == "e-marchespublics.json"
+    assert from_csv.source == "decp_2019_extrait_flat.csv"
 
 
 def test_concessions_read_their_own_fields(cpv):

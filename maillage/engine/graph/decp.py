@@ -89,6 +89,7 @@ class DecpMarket:
     price_form: str
     holders: tuple[DecpHolder, ...]
     holder_count: int  # holders of the whole market (a CSV row carries one of them)
+    origin: str = ""  # publishing source: the JSON file, or the CSV's ``source_fichier`` column
 
     def annual_amount(self) -> float | None:
         """Amount per year: spread over the duration when it passes a year, else the whole amount."""
@@ -322,6 +323,7 @@ def _json_market(source, index, record, rejects, cpv_codes) -> DecpMarket | None
         price_form=_text(record.get("formePrix")),
         holders=tuple(holders),
         holder_count=len(raw_holders),
+        origin=source,
     )
 
 
@@ -441,6 +443,7 @@ def _csv_market(source, row, rejects, cpv_codes) -> DecpMarket | None:
         price_form=_text(row["formePrix"]),
         holders=(holder,),
         holder_count=int(row["_holders"]),
+        origin=_text(row["source_fichier"]),
     )
 
 
