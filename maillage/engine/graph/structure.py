@@ -172,7 +172,6 @@ def sme_large_bridges(graph: SupplyGraph) -> SmeLargeBridges:
       group; it is 1 when a member has a link, inf when no large group can be reached;
     - it is *fragile* when it has exactly one link.
     """
-
     pairs = graph.pairs
     size = graph.node_size
     a, b = pairs[:, 0], pairs[:, 1]
@@ -214,7 +213,6 @@ def sme_large_bridges(graph: SupplyGraph) -> SmeLargeBridges:
 
 def _distance_to_large(graph: SupplyGraph) -> np.ndarray:
     """Hops from every node to its nearest large-group node (inf when none is reachable)."""
-
     n = graph.n_nodes
     large = np.flatnonzero(graph.node_size == LARGE_CODE)
     if large.shape[0] == 0:
