@@ -182,6 +182,26 @@ def build_consortium(
             nz_col.append(col)
             nz_amount.append(1.0)
             nz_cost.append(0.0)
+    # Count rows: a quantity that the p largest offers cannot meet needs p + 1 partners. The
+    # row "at least p_i providers of i" is implied by the quantity (so groups and their
+    # minimality do not change) but the Lagrangian bound sees it, which it would not otherwise.
+    extra_demand = []
+    nz_row_a, nz_col_a, nz_amount_a = np.array(nz_row), np.array(nz_col), np.array(nz_amount)
+    for i, cap in enumerate(caps):
+        if cap.quantity is None:
+            continue
+        mine = nz_row_a == i
+        amounts = np.sort(nz_amount_a[mine])[::-1]
+        needed = int(np.searchsorted(np.cumsum(amounts), cap.quantity - 1e-9) + 1)
+        if needed >= 2:
+            row = n_rows + len(extra_demand)
+            extra_demand.append(float(needed))
+            cols = nz_col_a[mine]
+            nz_row.extend([row] * len(cols))
+            nz_col.extend(cols.tolist())
+            nz_amount.extend([1.0] * len(cols))
+            nz_cost.extend([0.0] * len(cols))
+    n_rows += len(extra_demand)
     organisations: dict[str, int] = {}
     group = np.array(
         [
@@ -200,7 +220,7 @@ def build_consortium(
         np.array(nz_row, dtype=np.int64),
         np.array(nz_col, dtype=np.int64),
         w.partner + w.km_to_place * dist[keep_arr],
-        demand=np.array(demand + ([1.0] if request.require_sme else [])),
+        demand=np.array(demand + ([1.0] if request.require_sme else []) + extra_demand),
         nz_amount=np.array(nz_amount),
         nz_cost=np.array(nz_cost),
         group=group,
