@@ -137,6 +137,9 @@ class _Invalid(Exception):
         )
 
 
+InvalidValue = _Invalid  # public name for callers that validate single values (normalise_cpv…)
+
+
 @lru_cache(maxsize=1 << 16)
 def _siret_ok(value: str) -> bool:
     return siret.is_valid(value)
