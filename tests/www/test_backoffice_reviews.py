@@ -67,6 +67,13 @@ def test_animator_sees_the_pending_reviews_of_their_members_with_proposals_and_c
     assert "Bureau d’études" in page and "72 %" in page and "41 %" in page
     assert "Tôlerie Kieffer" in page and "adherents.xlsx" in page and "ligne 7" in page
     assert reverse("profile_edit:taxonomy_suggest") + "?kind=capability" in page
+    assert f'name="q" list="options-{queue["mine"].pk}"' in page
+
+
+def test_the_autocomplete_answers_what_the_pick_field_sends(client, queue):
+    # The input is named ``q``: the suggestion endpoint reads that parameter.
+    response = client.get(reverse("profile_edit:taxonomy_suggest"), {"kind": "capability", "q": "usin"})
+    assert 'value="Usinage"' in response.content.decode()
 
 
 def test_filters_by_column_and_status(client, queue):
@@ -103,7 +110,7 @@ def test_accepting_a_proposal_remembers_it_and_applies_it_within_the_network_onl
 
 def test_picking_another_node_by_its_label(client, queue):
     client.force_login(queue["animator_a"])
-    client.post(url(queue["a"], queue["mine"].pk), {"action": "pick", "node": "usinage"})
+    client.post(url(queue["a"], queue["mine"].pk), {"action": "pick", "q": "usinage"})
     queue["mine"].refresh_from_db()
     assert queue["mine"].decided_node.code == "proc.machining"
     assert MappingDecision.objects.get().node.code == "proc.machining"
@@ -111,14 +118,14 @@ def test_picking_another_node_by_its_label(client, queue):
 
 def test_an_unknown_node_or_a_foreign_proposal_is_refused_with_a_message(client, queue):
     client.force_login(queue["animator_a"])
-    response = client.post(url(queue["a"], queue["mine"].pk), {"action": "pick", "node": "zzz"}, follow=True)
+    response = client.post(url(queue["a"], queue["mine"].pk), {"action": "pick", "q": "zzz"}, follow=True)
     assert "Aucun nœud ne correspond exactement à « zzz »" in response.content.decode()
     response = client.post(
         url(queue["a"], queue["mine"].pk), {"action": "accept", "proposal": "cert.iso9001"}, follow=True
     )
     assert "Choisissez l’une des propositions." in response.content.decode()
     response = client.post(
-        url(queue["a"], queue["mine"].pk), {"action": "pick", "node": "cert.iso9001"}, follow=True
+        url(queue["a"], queue["mine"].pk), {"action": "pick", "q": "cert.iso9001"}, follow=True
     )  # a certification cannot name a capability
     queue["mine"].refresh_from_db()
     assert queue["mine"].status == MappingReview.Status.PENDING

@@ -82,7 +82,8 @@ class ReviewDecisionForm(forms.Form):
         ]
     )
     proposal = forms.CharField(label=_("Proposition"), required=False, max_length=100)
-    node = forms.CharField(label=_("Nœud de la taxonomie"), required=False, max_length=200)
+    # Named ``q``: the taxonomy autocomplete (profile_edit:taxonomy_suggest) reads that parameter.
+    q = forms.CharField(label=_("Nœud de la taxonomie"), required=False, max_length=200)
 
     def __init__(self, *args, review: MappingReview, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,12 +99,11 @@ class ReviewDecisionForm(forms.Form):
                 raise forms.ValidationError(_("Choisissez l’une des propositions."))
             cleaned["code"] = cleaned["proposal"]
         elif action == self.PICK:
-            node, suggestions = resolve_typed_node(cleaned.get("node", ""), KINDS[self.review.node_type])
+            node, suggestions = resolve_typed_node(cleaned.get("q", ""), KINDS[self.review.node_type])
             if node is None:
                 hint = ", ".join(f"{n.label_fr} ({n.code})" for n in suggestions[:5])
                 raise forms.ValidationError(
-                    _("Aucun nœud ne correspond exactement à « %(text)s ».")
-                    % {"text": cleaned.get("node", "")}
+                    _("Aucun nœud ne correspond exactement à « %(text)s ».") % {"text": cleaned.get("q", "")}
                     + (" " + _("Voulez-vous dire : %(hint)s ?") % {"hint": hint} if hint else "")
                 )
             cleaned["code"] = node.code
