@@ -17,6 +17,7 @@ urlpatterns = [
     path("compte/", include("maillage.www.accounts.urls")),
     path("animation/", include("maillage.www.backoffice.urls")),
     path("revendiquer/", include("maillage.www.claims.urls")),
+    path("relations/", include("maillage.www.relations.urls")),
     path("besoins/", include("maillage.www.needs.urls")),
     path("", include("maillage.www.home.urls")),
     path("", include("maillage.www.establishments.urls")),

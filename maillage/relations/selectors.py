@@ -123,3 +123,15 @@ def is_party_user(user, relation: SupplyRelation) -> str | None:
     if relation.client_id in own:
         return "client"
     return None
+
+
+def can_answer(user, relation: SupplyRelation) -> bool:
+    """The other side confirms or disputes: the client for a supplier's declaration, and so on."""
+    side = is_party_user(user, relation)
+    if side is None:
+        return False
+    if relation.source == RelationSource.SUPPLIER:
+        return side == "client"
+    if relation.source == RelationSource.CLIENT:
+        return side == "supplier"
+    return True  # animator, ledger, public procurement: either party answers

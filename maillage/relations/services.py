@@ -27,7 +27,7 @@ from maillage.relations.models import (
     VolumeBand,
     band_of,
 )
-from maillage.relations.selectors import is_party_user
+from maillage.relations.selectors import can_answer, is_party_user
 
 
 def _animates_either(user, *establishments: Establishment | None) -> bool:
@@ -105,21 +105,9 @@ def relation_declare(
     return relation
 
 
-def _may_answer(actor, relation: SupplyRelation) -> bool:
-    """The other side answers: the client for a supplier's declaration, and so on."""
-    side = is_party_user(actor, relation)
-    if side is None:
-        return False
-    if relation.source == RelationSource.SUPPLIER:
-        return side == "client"
-    if relation.source == RelationSource.CLIENT:
-        return side == "supplier"
-    return True  # animator, ledger, public procurement: either party answers
-
-
 @transaction.atomic
 def relation_confirm(*, actor, relation: SupplyRelation, comment: str = "") -> SupplyRelation:
-    if not _may_answer(actor, relation):
+    if not can_answer(actor, relation):
         raise PermissionDenied("seule l'autre partie confirme une relation")
     relation.status = RelationStatus.CONFIRMED
     relation.save(update_fields=["status", "updated_at"])
@@ -132,7 +120,7 @@ def relation_confirm(*, actor, relation: SupplyRelation, comment: str = "") -> S
 @transaction.atomic
 def relation_dispute(*, actor, relation: SupplyRelation, comment: str) -> SupplyRelation:
     """The other side says the relation is wrong; the declaration is kept, with its history."""
-    if not _may_answer(actor, relation):
+    if not can_answer(actor, relation):
         raise PermissionDenied("seule l'autre partie conteste une relation")
     if not comment.strip():
         raise ValidationError({"comment": "dites pourquoi la relation est contestée"})

@@ -1,0 +1,209 @@
+"""Pages of supply relations and purchase leakage.
+
+Every list, page and download reads relations through ``relations_visible`` and shows an exact
+amount only through ``displayed_amount``; a relation the viewer may not see is not found (404),
+so that its existence does not leak either. The leakage page and its reports belong to the
+animators of the network (and platform administrators).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillage.accounts import permissions
+from maillage.directory.models import Establishment, Network
+from maillage.relations import reports
+from maillage.relations.charts import euros, leakage_bars
+from maillage.relations.leakage import Territory, leakage_for
+from maillage.relations.models import RelationStatus, SupplierMatchReview, SupplyRelation
+from maillage.relations.selectors import can_answer, displayed_amount, is_party_user, relations_visible
+from maillage.relations.services import relation_confirm as confirm
+from maillage.relations.services import relation_dispute as dispute
+from maillage.relations.services import supplier_match_decide
+from maillage.www.relations.forms import DisputeForm, LeakageForm, RelationFilterForm
+
+PER_PAGE = 50
+
+
+def _visible(request, pk) -> SupplyRelation:
+    relation = relations_visible(request.user, queryset=SupplyRelation.objects.filter(pk=pk)).first()
+    if relation is None:
+        raise Http404
+    return relation
+
+
+def relation_list(request):
+    form = RelationFilterForm(request.GET or None)
+    relations = relations_visible(request.user)
+    if form.is_valid():
+        text = form.cleaned_data["q"].strip()
+        if text:
+            relations = relations.filter(
+                Q(supplier__name__icontains=text)
+                | Q(supplier_name__icontains=text)
+                | Q(client__name__icontains=text)
+                | Q(client_name__icontains=text)
+                | Q(category_text__icontains=text)
+                | Q(category_node__label_fr__icontains=text)
+            )
+        if form.cleaned_data["confidentialite"]:
+            relations = relations.filter(confidentiality=form.cleaned_data["confidentialite"])
+        if form.cleaned_data["statut"]:
+            relations = relations.filter(status=form.cleaned_data["statut"])
+    relations = relations.order_by("-updated_at", "pk")
+    export = request.GET.get("format")
+    if export == "csv":
+        response = HttpResponse(reports.relations_csv(relations), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="relations.csv"'
+        return response
+    if export == "xlsx":
+        response = HttpResponse(
+            reports.relations_xlsx(relations),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="relations.xlsx"'
+        return response
+    page = Paginator(relations, PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(relation, displayed_amount(relation)) for relation in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return render(
+        request, "relations/list.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    )
+
+
+def relation_detail(request, pk):
+    relation = _visible(request, pk)
+    side = is_party_user(request.user, relation)
+    return render(
+        request,
+        "relations/detail.html",
+        {
+            "relation": relation,
+            "amount": displayed_amount(relation),
+            "events": relation.events.select_related("actor"),
+            "side": side,
+            "can_answer": can_answer(request.user, relation) and relation.status != RelationStatus.CONFIRMED,
+            "dispute_form": DisputeForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def relation_confirm(request, pk):
+    relation = _visible(request, pk)
+    confirm(actor=request.user, relation=relation)
+    messages.success(request, _("Relation confirmée."))
+    return redirect("relations:detail", pk=relation.pk)
+
+
+@login_required
+@require_POST
+def relation_dispute(request, pk):
+    relation = _visible(request, pk)
+    form = DisputeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Dites pourquoi vous contestez cette relation."))
+        return redirect("relations:detail", pk=relation.pk)
+    try:
+        dispute(actor=request.user, relation=relation, comment=form.cleaned_data["comment"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Relation contestée : l'autre partie et les animateurs le verront."))
+    return redirect("relations:detail", pk=relation.pk)
+
+
+def _animated_network(request, slug) -> Network:
+    network = get_object_or_404(Network, slug=slug)
+    permissions.require(
+        permissions.is_animator_of(request.user, network) or permissions.is_platform_admin(request.user)
+    )
+    return network
+
+
+@login_required
+def leakage(request, slug):
+    network = _animated_network(request, slug)
+    form = LeakageForm(request.GET if "annee" in request.GET else None)
+    options = {"year": None, "buyers": None, "min_local": 3, "radius_km": 50.0, "require_capacity": True}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        options.update(
+            year=data["annee"],
+            buyers=data["acheteurs"],
+            min_local=data["min_local"] or 3,
+            radius_km=float(data["rayon"] or 50),
+            require_capacity=data["capacite"],
+        )
+    territory = Territory.of_network(network)
+    result = leakage_for(request.user, territory=territory, **options) if not form.errors else None
+    export = request.GET.get("format")
+    if result is not None and export in ("xlsx", "pdf"):
+        name = f"fuite-achats-{network.slug}-{result.year or 'na'}.{export}"
+        if export == "xlsx":
+            body = reports.leakage_xlsx(result, territory)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            body, content_type = reports.leakage_pdf(result, territory), "application/pdf"
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "relations/leakage.html",
+        {
+            "network": network,
+            "form": form,
+            "result": result,
+            "chart": leakage_bars(result.categories) if result else "",
+            "rows": [
+                (c, euros(c.inside), euros(c.outside), euros(c.addressable))
+                for c in (result.categories if result else [])
+            ],
+            "totals": (euros(result.inside), euros(result.outside), euros(result.addressable))
+            if result
+            else None,
+            "query": query.urlencode(),
+            "territory_size": len(territory.communes),
+        },
+    )
+
+
+@login_required
+def match_reviews(request, slug):
+    network = _animated_network(request, slug)
+    reviews = SupplierMatchReview.objects.filter(network=network).select_related(
+        "establishment", "decided_by"
+    )
+    page = Paginator(reviews.order_by("status", "-created_at", "pk"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "relations/match_reviews.html", {"network": network, "page": page})
+
+
+@login_required
+@require_POST
+def match_decide(request, slug, pk):
+    network = _animated_network(request, slug)
+    review = get_object_or_404(SupplierMatchReview, pk=pk, network=network)
+    establishment = None
+    chosen = request.POST.get("establishment", "")
+    if chosen:
+        allowed = {str(c["establishment"]) for c in review.candidates}
+        if chosen not in allowed:
+            raise PermissionDenied
+        establishment = get_object_or_404(Establishment, pk=chosen)
+    changed = supplier_match_decide(actor=request.user, review=review, establishment=establishment)
+    messages.success(request, _("Décision enregistrée (%(n)s relation(s) mise(s) à jour).") % {"n": changed})
+    return redirect("relations:match_reviews", slug=network.slug)

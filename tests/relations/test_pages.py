@@ -1,0 +1,124 @@
+"""Pages and downloads: every role × every confidentiality level, through HTTP."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from maillage.relations.models import RelationStatus, SupplierMatchReview
+from tests.relations.factories import SupplyRelationFactory
+from tests.relations.test_visibility import LEVELS, ROLES, SEES, SEES_AMOUNT, world  # noqa: F401
+
+
+def login(client, world, role):  # noqa: F811
+    user = world["users"][role]
+    if role not in ("visitor",):
+        client.force_login(user)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("level", LEVELS)
+def test_detail_page_matrix(client, world, role, level):  # noqa: F811
+    login(client, world, role)
+    relation = world["relations"][level]
+    response = client.get(f"/relations/{relation.pk}/")
+    assert response.status_code == (200 if level in SEES[role] else 404)
+    if response.status_code == 200:
+        assert (response.context["amount"] is not None) == (level in SEES_AMOUNT[role])
+        assert ("€ HT" in response.content.decode()) == (level in SEES_AMOUNT[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_list_and_downloads_matrix(client, world, role):  # noqa: F811
+    login(client, world, role)
+    page = client.get("/relations/")
+    assert page.status_code == 200
+    shown = {relation.pk for relation, _amount in page.context["rows"]}
+    amounts = {relation.pk for relation, amount in page.context["rows"] if amount is not None}
+    rows = list(csv.reader(io.StringIO(client.get("/relations/?format=csv").content.decode()), delimiter=";"))
+    book = load_workbook(io.BytesIO(client.get("/relations/?format=xlsx").content))
+    xlsx_rows = list(book.active.iter_rows(min_row=2, values_only=True))
+    for level, relation in world["relations"].items():
+        label = str(relation.get_confidentiality_display())
+        assert (relation.pk in shown) == (level in SEES[role]), level
+        assert (relation.pk in amounts) == (level in SEES_AMOUNT[role]), level
+        csv_row = next((r for r in rows[1:] if r[11] == label), None)
+        xlsx_row = next((r for r in xlsx_rows if r[11] == label), None)
+        assert (csv_row is not None) == (xlsx_row is not None) == (level in SEES[role]), level
+        if csv_row is not None:
+            assert (csv_row[7] != "") == (xlsx_row[7] not in ("", None)) == (level in SEES_AMOUNT[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_confirm_is_for_the_other_party_only(client, world, role):  # noqa: F811
+    relation = world["relations"]["network"]  # declared by the supplier: the client confirms
+    relation.status = RelationStatus.PENDING
+    relation.source = "supplier"
+    relation.save()
+    login(client, world, role)
+    response = client.post(f"/relations/{relation.pk}/confirmer/")
+    expected = {"visitor": 302, "client_user": 302}.get(role, 404 if "network" not in SEES[role] else 403)
+    assert response.status_code == expected
+    relation.refresh_from_db()
+    assert (relation.status == RelationStatus.CONFIRMED) == (role == "client_user")
+
+
+def test_client_disputes_through_the_page(client, world):  # noqa: F811
+    relation = world["relations"]["parties"]
+    relation.source = "supplier"
+    relation.status = RelationStatus.PENDING
+    relation.save()
+    client.force_login(world["users"]["client_user"])
+    response = client.post(f"/relations/{relation.pk}/contester/", {"comment": "Pas notre fournisseur"})
+    assert response.status_code == 302
+    relation.refresh_from_db()
+    assert relation.status == RelationStatus.DISPUTED
+    page = client.get(f"/relations/{relation.pk}/")
+    assert "Pas notre fournisseur" in page.content.decode()
+
+
+LEAKAGE = {"visitor": 302, "animator_a": 200, "admin": 200}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("fmt", ["", "pdf", "xlsx"])
+def test_leakage_page_and_reports_are_for_the_network_animators(client, world, role, fmt):  # noqa: F811
+    login(client, world, role)
+    slug = world["network_a"].slug
+    response = client.get(f"/relations/fuite/{slug}/" + (f"?format={fmt}" if fmt else ""))
+    assert response.status_code == LEAKAGE.get(role, 403)
+    if response.status_code == 302:
+        assert response["Location"].startswith("/compte/connexion/")
+    if response.status_code == 200 and fmt == "pdf":
+        assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    if response.status_code == 200 and fmt == "xlsx":
+        load_workbook(io.BytesIO(response.content))
+
+
+def test_leakage_form_errors_are_shown(client, world):  # noqa: F811
+    client.force_login(world["users"]["animator_a"])
+    response = client.get(f"/relations/fuite/{world['network_a'].slug}/?annee=2025&acheteurs=12")
+    assert response.status_code == 200
+    assert "SIREN à 9 chiffres" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_match_review_queue_is_for_the_network_animators(client, world, role):  # noqa: F811
+    supplier = world["supplier"]
+    review = SupplierMatchReview.objects.create(
+        normalised_name="x",
+        raw_name="X",
+        network=world["network_a"],
+        candidates=[{"establishment": supplier.pk, "siret": supplier.siret, "name": "S", "score": 0.8}],
+    )
+    waiting = SupplyRelationFactory(supplier=None, supplier_name="X", match_review=review)
+    login(client, world, role)
+    slug = world["network_a"].slug
+    assert client.get(f"/relations/rapprochements/{slug}/").status_code == LEAKAGE.get(role, 403)
+    response = client.post(
+        f"/relations/rapprochements/{slug}/{review.pk}/decider/", {"establishment": supplier.pk}
+    )
+    assert response.status_code == {"visitor": 302, "animator_a": 302, "admin": 302}.get(role, 403)
+    waiting.refresh_from_db()
+    assert (waiting.supplier == supplier) == (role in ("animator_a", "admin"))
