@@ -7,8 +7,9 @@ For each scale, builds a throwaway ``MAILLAGE_DATA_DIR`` (SQLite), serves the ap
 gunicorn and loads it from a separate process:
 
 - ``demo``: ``maillage demo`` (the « Industries Alsace du Nord » territory) + ``build-index``;
-- ``1200k``: ``maillage generate-sirene --rows 1200000`` + ``import-sirene --wet-run`` (with
-  StockUniteLegale) + ``build-index``, the same synthetic SIRENE as bench/import_sirene.py.
+- ``1200k``: the referential and the taxonomy, ``maillage generate-sirene --rows 1200000`` +
+  ``import-sirene --wet-run`` (with StockUniteLegale) + ``build-index``, the same synthetic
+  SIRENE as bench/import_sirene.py.
 
 Pages, each loaded for ``--duration`` seconds by 1, 8 then 32 concurrent clients:
 ``search_text`` (``/recherche/?q=…``), ``search_place`` (+ ``pres`` and ``distance``),
@@ -106,8 +107,10 @@ def prepare(scale: str, workdir: Path, rows: int, say) -> dict:
         steps["migrate"] = timed(maillage("migrate", "--no-input", "-v", "0"), env)
         steps["demo"] = timed(maillage("demo", "--data-dir", str(DATA), "-v", "0"), env)
     else:
-        say(f"{scale}: migrate + referential, generate-sirene {rows:,} rows")
+        say(f"{scale}: migrate + referential + taxonomy, generate-sirene {rows:,} rows")
         prepare_database(env)
+        # Without the taxonomy the index has no concepts and capability filters are refused.
+        steps["taxonomy"] = timed(maillage("load-taxonomy", "--wet-run"), env)
         etab, ul = workdir / "StockEtablissement_bench.csv", workdir / "StockUniteLegale_bench.csv"
         steps["generate"] = timed(
             maillage(
