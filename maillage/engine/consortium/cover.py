@@ -428,7 +428,8 @@ class _Search:
         reduced = m.n_cols
         open_bound = np.inf
         while stack:
-            if time.perf_counter() > self.deadline:
+            # The root is always bounded, so that even a tiny time limit returns a bound.
+            if self.nodes and time.perf_counter() > self.deadline:
                 open_bound = min(n.bound for n in stack)
                 break
             node = stack.pop()
@@ -458,7 +459,7 @@ class _Search:
             )
         best = sorted(self.found.items(), key=lambda kv: kv[1])[: self.k]
         solutions = [CoverSolution(tuple(sorted(key)), value) for key, value in best]
-        proven = not np.isfinite(open_bound)
+        proven = open_bound == np.inf
         if solutions:
             lower = solutions[0].value if proven else min(solutions[0].value, open_bound)
         else:
