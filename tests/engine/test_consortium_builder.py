@@ -2,6 +2,9 @@
 
 import itertools
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,6 +26,7 @@ from maillage.engine.consortium import (
 from maillage.engine.search import haversine_km
 
 PLACE = (45.75, 4.85)  # Lyon
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def km(a, b):
@@ -295,3 +299,18 @@ def test_bad_input_is_named():
         build_consortium(ConsortiumRequest(caps, *PLACE), [cand])
     with pytest.raises(ValueError, match="lead"):
         build_consortium(ConsortiumRequest(caps, *PLACE, lead_id="nope"), [])
+
+
+def test_builder_needs_neither_django_nor_scipy():
+    script = (
+        "import sys\n"
+        "from maillage.engine.consortium import Candidate, ConsortiumRequest, Offer, RequiredCapability,"
+        " build_consortium\n"
+        "caps = (RequiredCapability('cap.0'),)\n"
+        "cand = Candidate('00000000000001', '000000001', 45.0, 4.0, (Offer('cap.0'),))\n"
+        "assert build_consortium(ConsortiumRequest(caps, 45.0, 4.0), [cand]).groups\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('django', 'scipy')]\n"
+        "assert not bad, bad\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
