@@ -230,9 +230,6 @@ class OutcomeForm(forms.Form):
 
 class ConsortiumForm(forms.Form):
     max_partners = forms.IntegerField(label=_("Partenaires au plus"), min_value=1, max_value=10, initial=5)
-    max_radius_km = forms.IntegerField(
-        label=_("Rayon maximal (km)"), min_value=1, max_value=1500, required=False
-    )
     lead = forms.CharField(label=_("Entreprise pilote (SIRET)"), required=False, max_length=20)
     excluded = forms.CharField(
         label=_("Entreprises exclues (SIRET)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),

@@ -19,15 +19,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from maillage.accounts.permissions import is_animator_of, is_platform_admin, require
-from maillage.directory.models import Network
+from maillage.directory.models import Establishment, Network
 from maillage.matching.index import IndexMissingError
 from maillage.needs import permissions, services
+from maillage.needs.consortium import need_consortium_propose
 from maillage.needs.errors import NeedValidationError
 from maillage.needs.models import Need, NeedAttachment, NeedStatus, NeedVisibility, Notification
 from maillage.needs.selectors import need_candidates, needs_received, network_need_figures
 from maillage.www.needs import forms
 from maillage.www.needs.editing import need_form_page
-from maillage.www.needs.queries import need_consortium_propose, need_contacts
+from maillage.www.needs.queries import ConsortiumProposal, need_contacts
 
 PER_PAGE = 30
 CONTENT_TYPES = {
@@ -245,17 +246,7 @@ def need_consortium(request, pk):
     """Groups of companies that together cover the need (author side and animators)."""
     need = _need(request, pk, permissions.can_view_all_answers)
     form = forms.ConsortiumForm(request.GET or None, initial={"max_partners": 5, "alternatives": 3})
-    proposal = None
-    if form.is_valid():
-        data = form.cleaned_data
-        proposal = need_consortium_propose(
-            need,
-            max_partners=data["max_partners"],
-            max_radius_km=data["max_radius_km"],
-            lead_siret=data["lead"],
-            excluded_sirets=data["excluded"],
-            k=data["alternatives"],
-        )
+    proposal = _propose(request, need, form.cleaned_data) if form.is_valid() else None
     context = {
         "need": need,
         "form": form,
@@ -266,6 +257,29 @@ def need_consortium(request, pk):
     }
     template = "needs/includes/consortium.html" if request.htmx else "needs/consortium.html"
     return render(request, template, context)
+
+
+def _propose(request, need: Need, data: dict) -> ConsortiumProposal:
+    labels = {row.node.code: row.node.label_fr for row in need.capabilities.select_related("node")}
+    lead = Establishment.objects.filter(siret=data["lead"]).first() if data["lead"] else None
+    if data["lead"] and lead is None:
+        return ConsortiumProposal(
+            None, labels, _("Entreprise pilote inconnue : %(siret)s.") % {"siret": data["lead"]}
+        )
+    try:
+        result = need_consortium_propose(
+            need=need,
+            actor=request.user,
+            k=data["alternatives"],
+            max_partners=data["max_partners"],
+            lead=lead,
+            excluded=list(Establishment.objects.filter(siret__in=data["excluded"])),
+        )
+    except NeedValidationError as error:
+        return ConsortiumProposal(None, labels, error.message)
+    except IndexMissingError:
+        return ConsortiumProposal(None, labels, _("L’index de recherche n’est pas encore construit."))
+    return ConsortiumProposal(result, labels)
 
 
 def _groups(proposal) -> list[dict]:
