@@ -308,6 +308,54 @@ CASES = [
         _by_role("login", 302, 403, 403, 403),
         {"sirets": "{peer}"},
     ),  # fmt: skip
+    # Supply relations (issue 7): {relation_<level>} links network A's peer to an establishment in no
+    # network, one per confidentiality level; not visible means not found. {relation_answer} was
+    # declared by the peer as supplier of the member's company, which alone confirms or disputes.
+    Case("relations:list", "GET", "/relations/", PUBLIC),
+    *[
+        Case("relations:list", "GET", f"/relations/?format={fmt}", PUBLIC, label=fmt)
+        for fmt in ("csv", "xlsx")
+    ],
+    *[
+        Case("relations:detail", "GET", f"/relations/{{relation_{level}}}/", codes, label=level)
+        for level, codes in (
+            ("public", PUBLIC),
+            ("network", _by_role(404, 200, 200, 404, 200)),
+            ("animators", _by_role(404, 404, 200, 404, 200)),
+            ("parties", _by_role(404, 404, 404, 404, 200)),
+        )
+    ],
+    Case(
+        "relations:confirm",
+        "POST",
+        "/relations/{relation_answer}/confirmer/",
+        _by_role("login", 302, 403, 404, 403),
+    ),
+    Case(
+        "relations:dispute",
+        "POST",
+        "/relations/{relation_answer}/contester/",
+        _by_role("login", 302, 403, 404, 403),
+        {"comment": "Pas notre fournisseur"},
+    ),  # fmt: skip
+    *[
+        Case(f"relations:{name}", "GET", f"/relations/{part}/reseau-{n}/{query}", codes, label=f"{n}{query}")
+        for name, part, query in (
+            ("leakage", "fuite", ""),
+            ("leakage", "fuite", "?format=pdf"),
+            ("leakage", "fuite", "?format=xlsx"),
+            ("match_reviews", "rapprochements", ""),
+        )
+        for n, codes in (("a", NETWORK_A), ("b", NETWORK_B))
+    ],
+    Case("relations:match_decide", "POST", "/relations/rapprochements/reseau-a/{match_a}/decider/", DECIDE_A),
+    Case(
+        "relations:match_decide",
+        "POST",
+        "/relations/rapprochements/reseau-b/{match_a}/decider/",
+        _by_role("login", 403, 403, 404, 404),
+        label="cross-network",
+    ),  # fmt: skip
 ]
 
 
@@ -360,6 +408,24 @@ def need_values(world, settings, tmp_path) -> dict:
     }
 
 
+def _relation_values(world) -> dict:
+    """Relations of network A's peer, one per confidentiality level; a review of network A."""
+    from maillage.relations.models import SupplierMatchReview, SupplyRelation
+
+    relations = {
+        f"relation_{level}": SupplyRelation.objects.create(
+            supplier=world["peer"], client=world["unclaimed"], source="ledger", confidentiality=level,
+            amount=1000, status="confirmed",
+        ).pk
+        for level in ("public", "network", "animators", "parties")
+    }  # fmt: skip
+    answer = SupplyRelation.objects.create(
+        supplier=world["peer"], client=world["own"], source="supplier", confidentiality="network"
+    )
+    review = SupplierMatchReview.objects.create(normalised_name="x", raw_name="X", network=world["a"])
+    return {**relations, "relation_answer": answer.pk, "match_a": review.pk}
+
+
 @pytest.fixture
 def values(world, need_values):
     claim_a = claim_create(user=UserFactory(), siret=world["peer"].siret)
@@ -367,7 +433,7 @@ def values(world, need_values):
     return {
         "own": world["own"].siret, "peer": world["peer"].siret, "elsewhere": world["elsewhere"].siret,
         "own_siren": world["own"].organisation.siren, "claim_a": claim_a.pk, "claim_b": claim_b.pk,
-        **_backoffice_values(world), **need_values,
+        **_backoffice_values(world), **need_values, **_relation_values(world),
     }  # fmt: skip
 
 
