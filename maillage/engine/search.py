@@ -444,15 +444,18 @@ class Searcher:
             or (query.location is not None and query.location.radius_km is not None)
         )
 
-    def _closure(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each node id → itself and its ancestors' ids, as CSR arrays (cached per taxonomy)."""
+    def _closure(self) -> list[tuple[int, int]]:
+        """(child id, parent id) pairs, deepest children first: OR-ing each child's row into
+        its parent's in this order gives every node its whole subtree (cached per taxonomy)."""
         cached = getattr(self.taxonomy, "_closure", None)
         if cached is None:
-            ids, indptr, flat = self.taxonomy.node_id, [0], []
-            for code in self.taxonomy.codes:
-                flat += [ids[code]] + [ids[a] for a in self.taxonomy.ancestors(code) if a in ids]
-                indptr.append(len(flat))
-            cached = (np.asarray(indptr, np.int64), np.asarray(flat, np.int64))
+            taxonomy, ids = self.taxonomy, self.taxonomy.node_id
+            pairs = [
+                (len(taxonomy.ancestors(code)), ids[code], ids[node.parent])
+                for code, node in taxonomy.nodes.items()
+                if node.parent in ids
+            ]
+            cached = [(child, parent) for _depth, child, parent in sorted(pairs, reverse=True)]
             self.taxonomy._closure = cached
         return cached
 
@@ -473,13 +476,20 @@ class Searcher:
             keep = None
             if confirmed_only:
                 keep = np.asarray(segment.fwd_status)[entries] == 0
-            capability += _subtree_counts(np.asarray(segment.fwd_node)[entries], owners, keep, closure)
+            capability += _subtree_counts(
+                np.asarray(segment.fwd_node)[entries], owners, keep, closure, len(candidates), len(codes)
+            )
             c_entries, c_owners = _gather(segment.cfwd_indptr, candidates, owners=True)
             valid = (np.asarray(segment.cfwd_from)[c_entries] <= day) & (
                 np.asarray(segment.cfwd_until)[c_entries] >= day
             )
             certification += _subtree_counts(
-                np.asarray(segment.cfwd_node)[c_entries], c_owners, valid, closure
+                np.asarray(segment.cfwd_node)[c_entries],
+                c_owners,
+                valid,
+                closure,
+                len(candidates),
+                len(codes),
             )
             counts = np.bincount(np.asarray(segment.department)[candidates].astype(np.int64))
             for index in np.flatnonzero(counts):
@@ -530,28 +540,43 @@ def _gather(indptr, docs: np.ndarray, *, owners: bool = False):
     return positions, np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
 
 
-def _subtree_counts(nodes, owners, keep, closure) -> np.ndarray:
-    """Per node id, how many distinct owners hold it or one of its descendants."""
-    indptr, flat = closure
-    size = len(indptr) - 1
+OWNERS_PER_BLOCK = 1 << 14
+
+
+def _subtree_counts(nodes, owners, keep, closure, n_owners: int, size: int) -> np.ndarray:
+    """Per node id, how many distinct owners hold it or one of its descendants.
+
+    A boolean block, one row per node concerned (held, or ancestor of a held one) and one
+    column per owner (16,384 at most, a few MB), marks what each owner holds; each child's row
+    is OR-ed into its parent's, deepest first, and the rows are summed: linear in the owners,
+    no sort, and an owner holding a node twice (a renewed certificate) or several nodes of one
+    subtree counts once.
+    """
+    counts = np.zeros(size, np.int64)
     nodes = np.asarray(nodes, np.int64)
     if keep is not None:
         nodes, owners = nodes[keep], owners[keep]
     if not len(nodes):
-        return np.zeros(size, np.int64)
-    expanded, which = _gather(indptr, nodes, owners=True)
-    nodes, owners = flat[expanded], owners[which]
-    # One (owner, node) pair per document and node, however many descendants it holds.
-    # Owners arrive in order; a stable sort by node (a radix sort on 16 bits, linear) keeps
-    # them in order within each node, so a repeated pair sits next to its twin.
-    if size < 1 << 16:
-        order = np.argsort(nodes.astype(np.uint16), kind="stable")
-        nodes, owners = nodes[order], owners[order]
-        first = np.ones(len(nodes), bool)
-        first[1:] = (nodes[1:] != nodes[:-1]) | (owners[1:] != owners[:-1])
-        return np.bincount(nodes[first], minlength=size)
-    pairs = np.unique(owners * size + nodes)
-    return np.bincount(pairs % size, minlength=size)
+        return counts
+    row = np.full(size, -1, np.int64)
+    row[np.flatnonzero(np.bincount(nodes, minlength=size))] = 0
+    for child, parent in closure:  # deepest first: a held node marks its whole chain
+        if row[child] >= 0:
+            row[parent] = 0
+    concerned = np.flatnonzero(row >= 0)
+    row[concerned] = np.arange(len(concerned))
+    pairs = [(row[child], row[parent]) for child, parent in closure if row[child] >= 0]
+    bounds = np.searchsorted(owners, np.arange(0, n_owners + OWNERS_PER_BLOCK, OWNERS_PER_BLOCK))
+    held = np.zeros((len(concerned), min(n_owners, OWNERS_PER_BLOCK)), bool)
+    for number, (start, end) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        if start == end:
+            continue
+        held[:] = False
+        held[row[nodes[start:end]], owners[start:end] - number * OWNERS_PER_BLOCK] = True
+        for child, parent in pairs:
+            np.logical_or(held[parent], held[child], out=held[parent])
+        counts[concerned] += np.add.reduce(held.view(np.uint8), axis=1, dtype=np.int32)
+    return counts
 
 
 def _ms(started: float) -> float:
