@@ -315,8 +315,14 @@ class _Search:
         if self.near is not None:
             # Pairs among the columns still to choose: a column j that misses a row i still to
             # cover has a partner at least near[j, i] away; each pair is seen from both ends.
+            # The partners of j must together serve every row it misses; a partner k serves at
+            # most r of them and lies at least near[j, i] away for each row i it serves, so
+            # the sum of near[j, :] over the missed rows, divided by r, is a bound too.
             missing = rows[None, :] & ~self.covers
-            cost = cost + 0.5 * m.pair_weight * np.max(np.where(missing, self.near, 0.0), axis=1)
+            far = np.where(missing, self.near, 0.0)
+            r_max = max(1, int((self.covers[node.allowed][:, rows]).sum(axis=1).max(initial=1)))
+            pairs = np.maximum(far.max(axis=1), far.sum(axis=1) / r_max)
+            cost = cost + 0.5 * m.pair_weight * pairs
         base = float(m.col_cost[list(node.fixed)].sum()) if node.fixed else 0.0
         base += m.pair_cost(node.fixed)
         if np.any(m.nz_cost > 0):
