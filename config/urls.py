@@ -19,6 +19,7 @@ urlpatterns = [
     path("revendiquer/", include("maillage.www.claims.urls")),
     path("relations/", include("maillage.www.relations.urls")),
     path("besoins/", include("maillage.www.needs.urls")),
+    path("qui-travaille-pour-qui/", include("maillage.www.supply_graph.urls")),
     path("", include("maillage.www.home.urls")),
     path("", include("maillage.www.establishments.urls")),
     path("", include("maillage.www.profile_edit.urls")),
