@@ -356,6 +356,25 @@ CASES = [
         _by_role("login", 403, 403, 404, 404),
         label="cross-network",
     ),  # fmt: skip
+    # Supply graph (issue 7): open to all, each role gets the relations it may see; asking for a
+    # level the role sees none of is a 400 (the filter only offers the levels it sees).
+    Case("supply_graph:graph", "GET", "/qui-travaille-pour-qui/", PUBLIC),
+    Case("supply_graph:data", "GET", "/qui-travaille-pour-qui/donnees.json", PUBLIC),
+    *[
+        Case(
+            "supply_graph:data",
+            "GET",
+            f"/qui-travaille-pour-qui/donnees.json?confidentialite={level}",
+            codes,
+            label=level,
+        )
+        for level, codes in (
+            ("public", PUBLIC),
+            ("network", _by_role(400, 200, 200, 400, 200)),
+            ("animators", _by_role(400, 400, 200, 400, 200)),
+            ("parties", _by_role(400, 400, 400, 400, 200)),
+        )
+    ],
 ]
 
 
