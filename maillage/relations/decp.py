@@ -38,7 +38,7 @@ from maillage.relations.models import (
     RelationStatus,
     SupplyRelation,
 )
-from maillage.relations.services import relation_refresh_amount
+from maillage.relations.services import relations_refresh_amounts
 
 LABELS = {
     "missing": "valeur absente",
@@ -160,8 +160,7 @@ def run_decp_import(options: DecpOptions):
         return touched
 
     def finish(touched: set) -> None:
-        for relation in SupplyRelation.objects.filter(pk__in=touched):
-            relation_refresh_amount(relation=relation)
+        relations_refresh_amounts(relation_ids=touched)
 
     return run_batches(
         kind="decp",

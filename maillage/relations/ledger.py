@@ -46,7 +46,7 @@ from maillage.relations.models import (
     SupplierMatchReview,
     SupplyRelation,
 )
-from maillage.relations.services import relation_refresh_amount
+from maillage.relations.services import relations_refresh_amounts
 from maillage.taxonomy.mapping import TaxonomyMapper
 
 AUTO_MATCH = 0.92
@@ -488,8 +488,7 @@ def run_ledger_import(options: LedgerOptions):
         return {relation.pk} | ({previous} if previous else set())
 
     def finish(touched: set) -> None:
-        for relation in SupplyRelation.objects.filter(pk__in=touched):
-            relation_refresh_amount(relation=relation)
+        relations_refresh_amounts(relation_ids=touched)
 
     return run_batches(
         kind="ledger",

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from maillage.accounts.permissions import _is_active_user, is_establishment_user
 from maillage.directory.models import Establishment, Network
@@ -178,8 +179,6 @@ def supplier_match_decide(*, actor, review, establishment: Establishment | None)
     The decision is remembered (the review keeps it) and re-links the relations waiting on it;
     returns how many relations changed.
     """
-    from django.utils import timezone
-
     from maillage.relations.models import SupplierMatchReview
 
     admin = _is_active_user(actor) and actor.is_superuser
@@ -206,3 +205,37 @@ def supplier_match_decide(*, actor, review, establishment: Establishment | None)
         )
         changed += 1
     return changed
+
+
+def relations_refresh_amounts(*, relation_ids) -> None:
+    """``relation_refresh_amount`` for many relations in three queries (import batches)."""
+    from django.db.models import Sum
+
+    from maillage.relations.models import PurchaseLine
+
+    ids = set(relation_ids)
+    if not ids:
+        return
+    sums: dict[int, dict[int, Decimal]] = {}
+    rows = (
+        PurchaseLine.objects.filter(relation_id__in=ids)
+        .values("relation_id", "year")
+        .annotate(total=Sum("amount"))
+    )
+    for row in rows.order_by():
+        sums.setdefault(row["relation_id"], {})[row["year"]] = row["total"]
+    relations = list(SupplyRelation.objects.filter(pk__in=ids))
+    now = timezone.now()
+    for relation in relations:
+        relation.updated_at = now  # bulk_update skips auto_now
+        years = sums.get(relation.pk)
+        if not years:
+            relation.amount = relation.amount_year = None
+            continue
+        latest, first = max(years), min(years)
+        relation.amount, relation.amount_year = years[latest], latest
+        relation.volume_band = band_of(years[latest])
+        relation.since = min(first, relation.since or first)
+    SupplyRelation.objects.bulk_update(
+        relations, ["amount", "amount_year", "volume_band", "since", "updated_at"]
+    )

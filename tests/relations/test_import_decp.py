@@ -93,21 +93,21 @@ def test_resume_after_a_committed_batch(taxonomy, decp_slice, monkeypatch):
     json_path, _, _ = decp_slice
     from maillage.relations import decp
 
-    original = decp.relation_refresh_amount
+    original = decp.relations_refresh_amounts
     calls = {"n": 0}
 
-    def crash_in_third_batch(*, relation):
+    def crash_in_third_batch(*, relation_ids):
         calls["n"] += 1
-        if calls["n"] == 25:
+        if calls["n"] == 3:
             raise RuntimeError("panne")
-        original(relation=relation)
+        original(relation_ids=relation_ids)
 
-    monkeypatch.setattr(decp, "relation_refresh_amount", crash_in_third_batch)
+    monkeypatch.setattr(decp, "relations_refresh_amounts", crash_in_third_batch)
     with pytest.raises(RuntimeError):
         run(json_path, "--wet-run", "--batch-size", "10")
     run_row = ImportRun.objects.get(kind="decp")
     assert run_row.status == ImportRun.Status.FAILED and run_row.batches_committed == 2
-    monkeypatch.setattr(decp, "relation_refresh_amount", original)
+    monkeypatch.setattr(decp, "relations_refresh_amounts", original)
     report = run(json_path, "--wet-run", "--batch-size", "10")
     assert report["resumed_from_line"] == 21
     fresh_lines = PurchaseLine.objects.count()
