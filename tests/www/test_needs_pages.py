@@ -273,6 +273,8 @@ def test_editing_keeps_rows_and_changes_content(client, needs_world):
     client.force_login(needs_world["author"])
     page = client.get(reverse("needs:edit", args=[need.pk]))
     assert page.status_code == 200
+    html = page.content.decode()
+    assert 'value="Découpe laser"' in html and 'value="Soudage TIG"' in html and 'value="67482"' in html
     data = form_data(needs_world, title="Châssis soudés (révisé)", **{"capabilities-2-node": ""})
     response = client.post(reverse("needs:edit", args=[need.pk]), data)
     assert response.status_code == 302, (
