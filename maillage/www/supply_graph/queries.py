@@ -10,8 +10,10 @@ may see it (``amount_visible``), else the range of its declared band, else unkno
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass, field
 
+import igraph
 import numpy as np
 from django.db.models import Q
 
@@ -241,8 +243,9 @@ def analysed(seen: VisibleGraph) -> VisibleGraph:
     return seen
 
 
-def drawn_nodes(graph: SupplyGraph, limit: int = MAX_DRAWN) -> np.ndarray:
-    """Indices of the nodes to draw: all, or the ``limit`` with the most partners."""
+def drawn_nodes(graph: SupplyGraph, limit: int | None = None) -> np.ndarray:
+    """Indices of the nodes to draw: all, or the ``limit`` (MAX_DRAWN) with the most partners."""
+    limit = MAX_DRAWN if limit is None else limit
     if graph.n_nodes <= limit:
         return np.arange(graph.n_nodes)
     degree = np.bincount(graph.pairs.ravel(), minlength=graph.n_nodes)
@@ -264,7 +267,12 @@ def layout(graph: SupplyGraph, keep: np.ndarray) -> np.ndarray:
     if n == 1:
         points = np.zeros((1, 2))
     else:
-        points = np.asarray(sub.layout_fruchterman_reingold(seed=start.tolist(), niter=300).coords)
+        # igraph's layout still draws random numbers: a seeded generator for the call only.
+        igraph.set_random_number_generator(random.Random(0))
+        try:
+            points = np.asarray(sub.layout_fruchterman_reingold(seed=start.tolist(), niter=300).coords)
+        finally:
+            igraph.set_random_number_generator(random)
     low, high = points.min(axis=0), points.max(axis=0)
     span = np.where(high - low > 0, high - low, 1.0)
     box = np.array([WIDTH - 2 * MARGIN, HEIGHT - 2 * MARGIN])
