@@ -8,4 +8,12 @@ def roles(request):
     def can_animate():
         return permissions.is_platform_admin(user) or permissions.is_animator(user)
 
-    return {"nav_can_animate": can_animate}
+    def unread_notifications():
+        if not (user and user.is_authenticated):
+            return 0
+        # Imported here: accounts must not depend on needs at import time.
+        from maillage.needs.selectors import notifications_unread
+
+        return notifications_unread(user).count()
+
+    return {"nav_can_animate": can_animate, "nav_unread_notifications": unread_notifications}

@@ -18,6 +18,7 @@ def test_animator_sees_the_members_of_their_network_with_statuses(client, world)
     assert "Tôlerie Kieffer" in html and "Fonderie Roth" in html and "Prospect Lutz" in html
     assert "Usinage Vogel" not in html
     assert "Adhérent : 2" in html and "Prospect : 1" in html
+    assert "Affaires gardées dans le territoire" in html  # the needs' activity figures
 
 
 def test_member_filters_by_status_and_search(client, world):

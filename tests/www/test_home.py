@@ -163,3 +163,24 @@ def test_key_figures_count_the_capabilities_members_hold(client, network, taxono
     response = client.get("/")
     assert response.context["capability_count"] == 2
     assert "Savoir-faire représentés" in response.content.decode()
+
+
+def test_home_shows_the_description_in_the_visitors_language_and_the_contact(client, network):
+    network.description_en = "The manufacturers of the North."
+    network.contact_email = "contact@reseau.example"
+    network.save()
+
+    french = client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Les industriels du Nord." in french and "The manufacturers" not in french
+    assert "The manufacturers of the North." in english and "Les industriels du Nord." not in english
+    assert 'href="mailto:contact@reseau.example"' in french
+
+
+def test_network_list_shows_each_description_in_the_visitors_language(client, network):
+    NetworkFactory(name="Plasturgie Est", description="Plasturgistes.", description_en="Plastics makers.")
+
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Plastics makers." in english and "Plasturgistes." not in english

@@ -292,8 +292,10 @@ def test_notifications_are_listed_and_marked_read(client, needs_world, django_ca
     client.force_login(user)
     page = client.get(reverse("needs:notifications"))
     assert need.title in page.content.decode() and page.context["unread"] == 1
+    assert "1 non lue" in client.get("/").content.decode()  # the site header counts them
     client.post(reverse("needs:notifications_read"), {"all": "1"})
     assert not Notification.objects.filter(user=user, read_at__isnull=True).exists()
+    assert "non lue" not in client.get("/").content.decode()
 
 
 def test_list_shows_what_each_user_may_see(client, needs_world):

@@ -27,6 +27,7 @@ from maillage.accounts.services import invitation_create
 from maillage.directory.models import Membership, Network
 from maillage.imports.models import MappingReview
 from maillage.imports.selectors import network_mapping_reviews
+from maillage.needs.selectors import network_need_figures
 from maillage.www.backoffice.forms import ClaimRejectForm, InvitationForm, MemberFilterForm
 
 PER_PAGE = 50
@@ -73,7 +74,9 @@ def members(request, slug):
     )
     by_status = network_status_counts(network)
     counts = [(label, by_status[value]) for value, label in Membership.Status.choices]
-    context = _context(network, "members", form=form, page=page, counts=counts)
+    context = _context(
+        network, "members", form=form, page=page, counts=counts, need_figures=network_need_figures(network)
+    )
     return render(request, "backoffice/members.html", context)
 
 

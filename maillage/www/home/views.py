@@ -5,6 +5,7 @@ from dataclasses import asdict
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 
 from maillage.directory.models import Network
 from maillage.directory.selectors import (
@@ -26,9 +27,11 @@ def home(request):
     networks = list(network_list()[:2])
     if len(networks) == 1:
         return _network_page(request, networks[0])
-    return render(
-        request, "home/network_list.html", {"networks": network_list(), "search_form": SearchForm()}
-    )
+    language = get_language()
+    networks = list(network_list())
+    for network in networks:
+        network.description_shown = network.localised_description(language)
+    return render(request, "home/network_list.html", {"networks": networks, "search_form": SearchForm()})
 
 
 def network_detail(request, slug):
@@ -39,6 +42,7 @@ def _network_page(request, network):
     page = Paginator(network_members(network), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "network": network,
+        "description": network.localised_description(get_language()),
         "figures": network_figures(network),
         "capability_count": network_capability_count(network),
         "latest": network_latest_members(network, limit=LATEST_MEMBERS),
