@@ -143,3 +143,13 @@ def test_large_graph_draws_the_most_connected_nodes_and_says_so(client, world, m
     assert 'data-nodes="5"' in html
     data = client.get(DATA).json()
     assert data["truncated"] and sum(node["x"] is not None for node in data["nodes"]) == 2
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_queries_do_not_grow_with_relations(client, world, extra, django_assert_max_num_queries):
+    buyer = world["c1"]
+    for n in range(extra):
+        _relation(_company(f"Atelier {n}", "PME"), buyer, None, 10 + n)
+    # Session-less visitor: the choices' query and the graph's query, whatever the size.
+    with django_assert_max_num_queries(4):
+        assert client.get(PAGE).status_code == 200
