@@ -16,12 +16,13 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
 from maillage.accounts.permissions import is_animator_of, is_establishment_user, member_networks
-from maillage.directory.models import Establishment, Network
+from maillage.directory.models import Establishment, Membership, Network
 from maillage.needs import permissions
 from maillage.needs.attachments import HEAD_BYTES, attachment_type
 from maillage.needs.errors import NeedTransitionError, NeedValidationError
@@ -362,6 +363,62 @@ def need_open(*, need: Need, actor: User, note: str = "") -> Need:
     need_id = need.pk
     transaction.on_commit(lambda: need_send_batch_task(need_id, 1))
     return need
+
+
+@transaction.atomic
+def need_group_invite(
+    *, need: Need, actor: User, establishments: Sequence[Establishment], note: str = ""
+) -> list[NeedRecipient]:
+    """Send an open need to a proposed group at once, as one more batch; those already reached
+    are not asked twice. A members-only need reaches only the network's members; a need for
+    chosen companies adds the group to its list."""
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if not permissions.can_change_need_status(actor, need):
+        raise PermissionDenied
+    if need.status != NeedStatus.OPEN:
+        raise NeedValidationError("status", _("seul un besoin ouvert peut être envoyé à un groupement"))
+    if need.visibility == NeedVisibility.MEMBERS:
+        members = set(
+            Membership.objects.filter(
+                network=need.network, status=Membership.Status.MEMBER, establishment__in=establishments
+            ).values_list("establishment_id", flat=True)
+        )
+        outsiders = [e.display_name for e in establishments if e.pk not in members]
+        if outsiders:
+            raise NeedValidationError(
+                "establishments",
+                _("besoin réservé aux adhérents : %(names)s n'en sont pas") % {"names": ", ".join(outsiders)},
+            )
+    if need.visibility == NeedVisibility.CHOSEN:
+        need.chosen_establishments.add(*establishments)
+    reached = set(need.recipients.values_list("establishment_id", flat=True))
+    new = [e for e in dict.fromkeys(establishments) if e.pk not in reached]
+    if not new:
+        return []
+    last = need.recipients.aggregate(batch=Max("batch"), rank=Max("rank"))
+    batch = (last["batch"] or 0) + 1
+    rows = NeedRecipient.objects.bulk_create(
+        NeedRecipient(
+            need=need,
+            establishment=establishment,
+            batch=batch,
+            rank=(last["rank"] or 0) + position,
+            explanation=_("Membre du groupement proposé"),
+        )
+        for position, establishment in enumerate(new, 1)
+    )
+    NeedStatusChange.objects.create(
+        need=need,
+        actor=actor,
+        from_status=need.status,
+        to_status=need.status,
+        note=(note or _("Groupement invité : %(n)d entreprises") % {"n": len(rows)}).strip(),
+    )
+    from maillage.needs.tasks import need_send_batch_task
+
+    # The batch's rows already exist: the task sends to them, and a retry to nobody twice.
+    transaction.on_commit(lambda: need_send_batch_task(need.pk, batch))
+    return rows
 
 
 @transaction.atomic

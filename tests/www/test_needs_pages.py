@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.needs import services
-from maillage.needs.models import Answer, Need, NeedStatus, NeedVisibility, Notification
+from maillage.needs.errors import NeedValidationError
+from maillage.needs.models import Answer, Need, NeedStatus, NeedVisibility, NetworkNeedSettings, Notification
 from maillage.needs.selectors import network_need_figures
 from tests.profiles import conftest as profiles_conftest
 from tests.www import needs_world as world_module
@@ -197,6 +198,44 @@ def test_inviting_a_group_sends_the_need_to_its_members_only(
     assert set(need.recipients.values_list("establishment_id", flat=True)) == {e.pk for e in group}
     assert need.capabilities.count() == 3
     assert need.history.filter(note="Groupement invité").exists()
+
+
+def test_inviting_a_group_to_an_open_need_reaches_only_those_not_yet_asked(
+    client, needs_world, django_capture_on_commit_callbacks
+):
+    NetworkNeedSettings.objects.create(network=needs_world["network"], batch_size=1)
+    need = make_need(needs_world, open_it=True, capture=django_capture_on_commit_callbacks)
+    first = set(need.recipients.values_list("establishment_id", flat=True))
+    assert len(first) == 1
+    group = [needs_world["kieffer"], needs_world["roth"], needs_world["vogel"]]
+    mail.outbox.clear()
+    client.force_login(needs_world["author"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("needs:consortium_invite", args=[need.pk]), {"sirets": ",".join(e.siret for e in group)}
+        )
+    assert response.status_code == 302
+    batches = dict(need.recipients.values_list("establishment_id", "batch"))
+    assert set(batches) == {e.pk for e in group}
+    assert {batches[pk] for pk in first} == {1} and set(batches.values()) == {1, 2}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        f"{key}@example.org" for key in ("kieffer", "roth", "vogel") if needs_world[key].pk not in first
+    )
+    assert need.history.filter(note__startswith="Groupement invité : 2").exists()
+
+
+def test_a_members_only_need_is_not_sent_to_a_group_with_an_outsider(
+    client, needs_world, django_capture_on_commit_callbacks
+):
+    need = make_need(needs_world, open_it=True, capture=django_capture_on_commit_callbacks)
+    before = need.recipients.count()
+    with pytest.raises(NeedValidationError, match="Usinage Lutz"):
+        services.need_group_invite(
+            need=need,
+            actor=needs_world["author"],
+            establishments=[needs_world["kieffer"], needs_world["outsider_establishment"]],
+        )
+    assert need.recipients.count() == before
 
 
 def test_supplier_answers_from_the_inbox_and_the_author_sees_answer_and_contact(

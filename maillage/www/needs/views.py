@@ -253,7 +253,8 @@ def need_consortium(request, pk):
         "proposal": proposal,
         "groups": _groups(proposal) if proposal and proposal.result else [],
         "uncovered": _uncovered(proposal) if proposal and proposal.result else [],
-        "can_invite": permissions.can_edit_need(request.user, need) and need.status == NeedStatus.DRAFT,
+        "can_invite": permissions.can_edit_need(request.user, need)
+        and need.status in (NeedStatus.DRAFT, NeedStatus.OPEN),
     }
     template = "needs/includes/consortium.html" if request.htmx else "needs/consortium.html"
     return render(request, template, context)
@@ -353,34 +354,35 @@ def _content(need: Need) -> dict:
 @require_POST
 @_login_first
 def need_consortium_invite(request, pk):
-    """Send a draft need to one proposed group: it becomes a chosen-companies need, then opens.
-
-    The domain has no invitation service: the group is recorded as the need's chosen companies
-    (``need_update``) and ``need_open`` sends it to all of them at once.
-    """
+    """Send the need to one proposed group. A draft becomes a chosen-companies need and opens;
+    an open need reaches the group at once as one more batch (``need_group_invite``)."""
     need = _need(request, pk, permissions.can_edit_need)
-    if need.status != NeedStatus.DRAFT:
-        messages.error(request, _("Un groupement s’invite avant l’ouverture du besoin."))
+    if need.status not in (NeedStatus.DRAFT, NeedStatus.OPEN):
+        messages.error(request, _("Ce besoin est clos : il ne peut plus être envoyé."))
         return redirect("needs:detail", pk=need.pk)
     form = forms.InviteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Groupement invalide."))
         return redirect("needs:consortium", pk=need.pk)
+    group = form.cleaned_data["sirets"]
     try:
-        services.need_update(
-            need=need,
-            actor=request.user,
-            visibility=NeedVisibility.CHOSEN,
-            chosen_establishments=form.cleaned_data["sirets"],
-            **_content(need),
-        )
-        services.need_open(need=need, actor=request.user, note=_("Groupement invité"))
+        if need.status == NeedStatus.DRAFT:
+            services.need_update(
+                need=need,
+                actor=request.user,
+                visibility=NeedVisibility.CHOSEN,
+                chosen_establishments=group,
+                **_content(need),
+            )
+            services.need_open(need=need, actor=request.user, note=_("Groupement invité"))
+            reached = len(group)
+        else:
+            reached = len(services.need_group_invite(need=need, actor=request.user, establishments=group))
     except NeedValidationError as error:
         return _refused(request, need, error)
     messages.success(
         request,
-        _("Le groupement est invité : ses %(n)d entreprises reçoivent le besoin.")
-        % {"n": len(form.cleaned_data["sirets"])},
+        _("Le groupement est invité : %(n)d entreprises reçoivent le besoin.") % {"n": reached},
     )
     return redirect("needs:detail", pk=need.pk)
 
