@@ -1,10 +1,11 @@
 """The batch loop shared by the ledger and DECP imports, on the imports app's ImportRun.
 
-Dry by default: every batch runs in a transaction that is rolled back, so the counts are those a
-wet run would produce. A wet run commits one transaction per batch and records in its
-``ImportRun`` the ordinal of the last committed record; rerunning the same command on the same
-file with the same options resumes after it. Writes are keyed (``PurchaseLine.key``,
-``SupplyRelation.external_key``), so a rerun of a finished import changes nothing.
+Dry by default: the whole run is one transaction rolled back at its end (batches are savepoints),
+so the counts are those a wet run would produce, relations shared by several batches included.
+A wet run commits one transaction per batch and records in its ``ImportRun`` the ordinal of
+the last committed record; rerunning the same command on the same file with the same options
+resumes after it. Writes are keyed (``PurchaseLine.key``, ``SupplyRelation.external_key``), so a
+rerun of a finished import changes nothing.
 """
 
 from __future__ import annotations
@@ -111,7 +112,8 @@ def run_batches(
         writer = csv.DictWriter(handle, REJECT_COLUMNS)
         if not report.resumed_from_line:
             writer.writeheader()
-    try:
+
+    def loop():
         batch: list[Item] = []
         for item in items:
             if item.seq <= resume_after:
@@ -122,6 +124,17 @@ def run_batches(
                 batch = []
         if batch:
             _batch(batch, write, finish_batch, report, run, writer, wet_run)
+
+    try:
+        if wet_run:
+            loop()
+        else:
+            try:
+                with transaction.atomic():
+                    loop()
+                    raise _DryRunRollback
+            except _DryRunRollback:
+                pass
     except Exception as exc:
         if run is not None:
             ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FAILED, error=str(exc)[:2000])
@@ -142,35 +155,31 @@ def _batch(batch, write, finish_batch, report, run, writer, wet_run) -> None:
     counts: Counter = Counter()
     rejected: list[dict] = []
     touched: set = set()
-    try:
-        with transaction.atomic():
-            for item in batch:
-                try:
-                    if item.rejection is not None:
-                        raise item.rejection
-                    counts["read"] += 1
-                    with transaction.atomic():
-                        touched |= write(item.payload, counts, run)
-                except Rejected as exc:
-                    rejected.append(
-                        {
-                            "line": item.line,
-                            "field": exc.field,
-                            "value": exc.value,
-                            "reason": exc.reason,
-                            "detail": exc.detail,
-                        }
-                    )
-            finish_batch(touched)
-            report.add({"counts": dict(counts), "rejected": dict(Counter(r["reason"] for r in rejected))})
-            report.first_rejects += rejected[: max(0, 20 - len(report.first_rejects))]
-            if writer is not None:
-                writer.writerows(rejected)
-            if not wet_run:
-                raise _DryRunRollback
+    with transaction.atomic():
+        for item in batch:
+            try:
+                if item.rejection is not None:
+                    raise item.rejection
+                counts["read"] += 1
+                with transaction.atomic():
+                    touched |= write(item.payload, counts, run)
+            except Rejected as exc:
+                rejected.append(
+                    {
+                        "line": item.line,
+                        "field": exc.field,
+                        "value": exc.value,
+                        "reason": exc.reason,
+                        "detail": exc.detail,
+                    }
+                )
+        finish_batch(touched)
+        report.add({"counts": dict(counts), "rejected": dict(Counter(r["reason"] for r in rejected))})
+        report.first_rejects += rejected[: max(0, 20 - len(report.first_rejects))]
+        if writer is not None:
+            writer.writerows(rejected)
+        if wet_run:
             run.last_committed_line = batch[-1].seq
             run.batches_committed += 1
             run.counts = {"counts": report.counts, "rejected": report.rejected}
             run.save()
-    except _DryRunRollback:
-        pass

@@ -154,7 +154,8 @@ class SupplyRelation(models.Model):
         related_name="relations",
     )
     # Imports: one relation per key, so that a rerun updates instead of duplicating.
-    external_key = models.CharField(_("clé d'import"), max_length=120, blank=True)
+    # Plain index too: SQLite does not use the partial unique index for ``external_key = %s``.
+    external_key = models.CharField(_("clé d'import"), max_length=120, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
