@@ -312,6 +312,16 @@ CASES = [
     # network, one per confidentiality level; not visible means not found. {relation_answer} was
     # declared by the peer as supplier of the member's company, which alone confirms or disputes.
     Case("relations:list", "GET", "/relations/", PUBLIC),
+    # Declaring needs an establishment one acts for (the member's own; animators and admin have none).
+    Case("relations:declare", "GET", "/relations/declarer/", _by_role("login", 200, 403, 403, 403)),
+    Case(
+        "relations:declare",
+        "POST",
+        "/relations/declarer/",
+        _by_role("login", 200, 403, 403, 403),
+        {"side": "supplier"},
+        "invalid",
+    ),
     *[
         Case("relations:list", "GET", f"/relations/?format={fmt}", PUBLIC, label=fmt)
         for fmt in ("csv", "xlsx")

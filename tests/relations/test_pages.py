@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from maillage.relations.models import RelationStatus, SupplierMatchReview
+from maillage.relations.models import RelationStatus, SupplierMatchReview, SupplyRelation
 from tests.relations.factories import SupplyRelationFactory
 from tests.relations.test_visibility import LEVELS, ROLES, SEES, SEES_AMOUNT, world  # noqa: F401
 
@@ -122,3 +122,62 @@ def test_match_review_queue_is_for_the_network_animators(client, world, role):  
     assert response.status_code == {"visitor": 302, "animator_a": 302, "admin": 302}.get(role, 403)
     waiting.refresh_from_db()
     assert (waiting.supplier == supplier) == (role in ("animator_a", "admin"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_declare_page_is_for_users_acting_for_an_establishment(client, world, role):  # noqa: F811
+    login(client, world, role)
+    response = client.get("/relations/declarer/")
+    expected = 302 if role == "visitor" else 200 if role.endswith(("_user", "member_a", "member_b")) else 403
+    assert response.status_code == expected
+
+
+def test_supplier_declares_an_outside_client_through_the_page(client, world):  # noqa: F811
+    client.force_login(world["users"]["supplier_user"])
+    data = {
+        "establishment": world["supplier"].pk,
+        "side": "supplier",
+        "other_siren": "552100554",
+        "other_name": "Groupe Auto",
+        "other_country": "de",
+        "category_text": "Pièces usinées",
+        "volume_band": "200k-1m",
+        "since": "2018",
+        "confidentiality": "network",
+    }
+    response = client.post("/relations/declarer/", data)
+    assert response.status_code == 302
+    relation = SupplyRelation.objects.get(client_name="Groupe Auto")
+    assert relation.supplier == world["supplier"] and relation.client_country == "DE"
+    assert relation.status == RelationStatus.PENDING and relation.source == "supplier"
+    assert relation.declared_by == world["users"]["supplier_user"]
+
+
+def test_declare_refuses_someone_elses_establishment(client, world):  # noqa: F811
+    client.force_login(world["users"]["member_a"])
+    response = client.post(
+        "/relations/declarer/",
+        {
+            "establishment": world["supplier"].pk,
+            "side": "supplier",
+            "other_name": "X",
+            "confidentiality": "public",
+        },
+    )
+    assert response.status_code == 200 and not SupplyRelation.objects.filter(client_name="X").exists()
+
+
+def test_client_side_needs_a_supplier_from_the_directory(client, world):  # noqa: F811
+    client.force_login(world["users"]["client_user"])
+    client_establishment = world["relations"]["public"].client
+    response = client.post(
+        "/relations/declarer/",
+        {
+            "establishment": client_establishment.pk,
+            "side": "client",
+            "other_name": "X",
+            "confidentiality": "public",
+        },
+    )
+    assert response.status_code == 200
+    assert "annuaire" in response.content.decode()

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maillage.relations.models import Confidentiality, RelationStatus
+from maillage.directory.models import Establishment
+from maillage.relations.models import Confidentiality, RelationStatus, VolumeBand
 
 
 class RelationFilterForm(forms.Form):
@@ -39,3 +40,48 @@ class LeakageForm(forms.Form):
         if bad:
             raise forms.ValidationError(_("SIREN à 9 chiffres attendus : %(bad)s") % {"bad": ", ".join(bad)})
         return sirens or None
+
+
+class DeclareForm(forms.Form):
+    """A relation declared by one of the user's establishments, with the other side."""
+
+    SIDES = [("supplier", _("Nous sommes le fournisseur")), ("client", _("Nous sommes le client"))]
+
+    establishment = forms.ModelChoiceField(label=_("Notre établissement"), queryset=None)
+    side = forms.ChoiceField(
+        label=_("Notre rôle"), choices=SIDES, widget=forms.RadioSelect, initial="supplier"
+    )
+    other_siret = forms.CharField(
+        label=_("SIRET de l'autre partie (si elle est dans l'annuaire)"), required=False, max_length=20
+    )
+    other_siren = forms.CharField(label=_("Sinon, SIREN du client"), required=False, max_length=11)
+    other_name = forms.CharField(label=_("Nom du client"), required=False, max_length=255)
+    other_country = forms.CharField(
+        label=_("Pays du client (code ISO, ex. DE)"), required=False, max_length=2
+    )
+    category_text = forms.CharField(label=_("Ce qui est fourni"), required=False, max_length=255)
+    volume_band = forms.ChoiceField(label=_("Volume annuel"), choices=VolumeBand.choices, required=False)
+    since = forms.IntegerField(label=_("Depuis (année)"), required=False, min_value=1900, max_value=2100)
+    confidentiality = forms.ChoiceField(
+        label=_("Qui peut voir cette relation ?"),
+        choices=Confidentiality.choices,
+        initial=Confidentiality.PARTIES,
+    )
+
+    def __init__(self, *args, establishments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["establishment"].queryset = establishments
+
+    def clean(self):
+        data = super().clean()
+        siret = "".join(data.get("other_siret", "").split())
+        data["other"] = None
+        if siret:
+            data["other"] = Establishment.objects.filter(siret=siret).first()
+            if data["other"] is None:
+                self.add_error("other_siret", _("Aucun établissement de l'annuaire n'a ce SIRET."))
+        elif data.get("side") == "client":
+            self.add_error("other_siret", _("Le fournisseur doit être un établissement de l'annuaire."))
+        elif not (data.get("other_siren") or data.get("other_name")):
+            self.add_error("other_name", _("Donnez le SIRET du client, ou son SIREN et son nom."))
+        return data

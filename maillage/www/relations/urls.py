@@ -5,6 +5,7 @@ from maillage.www.relations import views
 app_name = "relations"
 urlpatterns = [
     path("", views.relation_list, name="list"),
+    path("declarer/", views.relation_declare, name="declare"),
     path("<int:pk>/", views.relation_detail, name="detail"),
     path("<int:pk>/confirmer/", views.relation_confirm, name="confirm"),
     path("<int:pk>/contester/", views.relation_dispute, name="dispute"),

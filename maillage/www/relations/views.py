@@ -24,9 +24,10 @@ from maillage.relations.leakage import Territory, leakage_for
 from maillage.relations.models import RelationStatus, SupplierMatchReview, SupplyRelation
 from maillage.relations.selectors import can_answer, displayed_amount, is_party_user, relations_visible
 from maillage.relations.services import relation_confirm as confirm
+from maillage.relations.services import relation_declare as declare
 from maillage.relations.services import relation_dispute as dispute
 from maillage.relations.services import supplier_match_decide
-from maillage.www.relations.forms import DisputeForm, LeakageForm, RelationFilterForm
+from maillage.www.relations.forms import DeclareForm, DisputeForm, LeakageForm, RelationFilterForm
 
 PER_PAGE = 50
 
@@ -77,6 +78,38 @@ def relation_list(request):
     return render(
         request, "relations/list.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
     )
+
+
+@login_required
+def relation_declare(request):
+    establishments = Establishment.objects.filter(user_links__user=request.user).order_by("name", "siret")
+    permissions.require(establishments.exists())
+    form = DeclareForm(request.POST or None, establishments=establishments)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        own, other = data["establishment"], data["other"]
+        supplier, client = (own, other) if data["side"] == "supplier" else (other, own)
+        try:
+            relation = declare(
+                actor=request.user,
+                side=data["side"],
+                supplier=supplier,
+                client=client,
+                client_siren="" if client else "".join(data["other_siren"].split()),
+                client_name="" if client else data["other_name"],
+                client_country=(data["other_country"] or "FR").upper(),
+                category_text=data["category_text"],
+                volume_band=data["volume_band"] or "",
+                since=data["since"],
+                confidentiality=data["confidentiality"],
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(None, f"{field} : {' '.join(problems)}")
+        else:
+            messages.success(request, _("Relation déclarée : l'autre partie peut la confirmer."))
+            return redirect("relations:detail", pk=relation.pk)
+    return render(request, "relations/declare.html", {"form": form})
 
 
 def relation_detail(request, pk):
