@@ -16,6 +16,7 @@ import numpy as np
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 
 from maillage.engine.graph import critical_nodes, node_link_data, sme_component_rows
@@ -27,9 +28,9 @@ from maillage.www.supply_graph.queries import (
     VisibleGraph,
     analysed,
     drawn_nodes,
-    filter_choices,
     layout,
     visible_graph,
+    visible_relations,
 )
 
 TABLE_ROWS = 50
@@ -37,8 +38,9 @@ LABELLED_NODES = 12
 
 
 def _seen(request) -> tuple[GraphFilterForm, VisibleGraph]:
-    form = GraphFilterForm(request.GET or None, choices=filter_choices(request.user))
-    return form, analysed(visible_graph(request.user, **form.filters()))
+    rows, choices = visible_relations(request.user)
+    form = GraphFilterForm(request.GET or None, choices=choices)
+    return form, analysed(visible_graph(rows, **form.filters()))
 
 
 def _link(seen: VisibleGraph, key: str) -> str | None:
@@ -47,7 +49,10 @@ def _link(seen: VisibleGraph, key: str) -> str | None:
 
 
 def _node(seen: VisibleGraph, key: str) -> dict:
-    return {"key": key, "name": seen.name(key), "url": _link(seen, key)}
+    name, url = seen.name(key), _link(seen, key)
+    # Rendered here rather than by an {% include %} per cell: several times faster on big tables.
+    html = format_html('<a href="{}">{}</a>', url, name) if url else conditional_escape(name)
+    return {"key": key, "name": name, "url": url, "html": html}
 
 
 def _radius(degree: int) -> float:
