@@ -43,7 +43,7 @@ BAND_RANGES = {
 SIZE_OF = {"PME": SME, "ETI": LARGE, "GE": LARGE}
 # Drawing: beyond this many nodes only the most connected are drawn (tables keep them all).
 MAX_DRAWN = 250
-WIDTH, HEIGHT, MARGIN = 1000.0, 640.0, 30.0
+WIDTH, HEIGHT, MARGIN, LABEL_ROOM = 1000.0, 600.0, 30.0, 170.0
 # Betweenness on a page: exact on every real graph so far; a bound on the wait otherwise.
 TIME_BUDGET = 3.0
 
@@ -312,7 +312,8 @@ def layout(graph: SupplyGraph, keep: np.ndarray) -> np.ndarray:
             igraph.set_random_number_generator(random)
     low, high = points.min(axis=0), points.max(axis=0)
     span = np.where(high - low > 0, high - low, 1.0)
-    box = np.array([WIDTH - 2 * MARGIN, HEIGHT - 2 * MARGIN])
+    # Wider on the right: labels are written to the right of their node.
+    box = np.array([WIDTH - MARGIN - LABEL_ROOM, HEIGHT - 2 * MARGIN])
     scaled = (points - low) / span * box + MARGIN
     centred = np.where(high - low > 0, scaled, np.array([WIDTH / 2, HEIGHT / 2]))
     return np.round(centred, 1)

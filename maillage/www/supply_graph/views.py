@@ -88,17 +88,22 @@ def _drawing(seen: VisibleGraph) -> dict:
     for s, d, level in zip(graph.src.tolist(), graph.dst.tolist(), graph.level.tolist(), strict=True):
         if s in position and d in position and s != d:
             pairs[(s, d)] = min(level, pairs.get((s, d), level))
-    edges = [
-        {
-            "x1": float(position[s][0]),
-            "y1": float(position[s][1]),
-            "x2": float(position[d][0]),
-            "y2": float(position[d][1]),
-            "supplier": graph.keys[s],
-            "client": graph.keys[d],
-        }
-        for (s, d) in pairs
-    ]
+    edges = []
+    for s, d in pairs:
+        (x1, y1), (x2, y2) = position[s], position[d]
+        # The arrow stops at the client's rim instead of under its circle.
+        length = math.hypot(x2 - x1, y2 - y1) or 1.0
+        back = (_radius(degree[d]) + 2) / length
+        edges.append(
+            {
+                "x1": float(x1),
+                "y1": float(y1),
+                "x2": round(float(x2 - (x2 - x1) * back), 1),
+                "y2": round(float(y2 - (y2 - y1) * back), 1),
+                "supplier": graph.keys[s],
+                "client": graph.keys[d],
+            }
+        )
     return {
         "nodes": nodes,
         "edges": edges,
