@@ -140,3 +140,18 @@ def test_withheld_report_says_why(world):
     result.withheld = True
     html = leakage_html(result, world["territory"])
     assert "aucun chiffre ne peut être publié" in html
+
+
+def test_leakage_report_command_writes_the_files_as_the_user_sees_them(world, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    email = world["animator"].email
+    pdf, xlsx = tmp_path / "fuite.pdf", tmp_path / "fuite.xlsx"
+    call_command("leakage_report", "--as", email, "--network", world["network"].slug, "-o", str(pdf))
+    call_command("leakage_report", "--as", email, "--departments", "67", "-o", str(xlsx))
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert 9000 in [c for row in load_workbook(xlsx).worksheets[0].iter_rows(values_only=True) for c in row]
+    with pytest.raises(CommandError, match="inconnu"):
+        call_command("leakage_report", "--as", "personne@nulle.part", "--departments", "67", "-o", str(xlsx))
+    with pytest.raises(CommandError, match=".pdf ou .xlsx"):
+        call_command("leakage_report", "--as", email, "--departments", "67", "-o", str(tmp_path / "x.doc"))
