@@ -341,3 +341,20 @@ def leakage_for(
     result = protect(records, labels=labels, addressable=addressable, candidates=candidates)
     result.min_local, result.radius_km, result.year = min_local, radius_km, year
     return result
+
+
+def leakage_buyers(user) -> list[tuple[str, str, int]]:
+    """(SIREN, name, number of spend lines) of the buyers in the relations ``user`` may see."""
+    from django.db.models import Count, Max
+
+    from maillage.relations.models import PurchaseLine
+    from maillage.relations.selectors import relations_visible
+
+    rows = (
+        PurchaseLine.objects.filter(relation_id__in=relations_visible(user).values("pk"))
+        .exclude(relation__client_siren="")
+        .values("relation__client_siren")
+        .annotate(lines=Count("pk"), name=Max("relation__client_name"))
+        .order_by("-lines", "relation__client_siren")
+    )
+    return [(row["relation__client_siren"], row["name"], row["lines"]) for row in rows[:200]]

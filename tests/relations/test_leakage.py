@@ -155,3 +155,10 @@ def test_leakage_report_command_writes_the_files_as_the_user_sees_them(world, tm
         call_command("leakage_report", "--as", "personne@nulle.part", "--departments", "67", "-o", str(xlsx))
     with pytest.raises(CommandError, match=".pdf ou .xlsx"):
         call_command("leakage_report", "--as", email, "--departments", "67", "-o", str(tmp_path / "x.doc"))
+
+
+def test_buyers_offered_are_those_of_visible_spend(world):
+    from maillage.relations.leakage import leakage_buyers
+
+    assert len(leakage_buyers(world["animator"])) == 3
+    assert leakage_buyers(AnonymousUser()) == []

@@ -181,3 +181,17 @@ def test_client_side_needs_a_supplier_from_the_directory(client, world):  # noqa
     )
     assert response.status_code == 200
     assert "annuaire" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["client_user", "animator_a", "member_a"])
+def test_dispute_reason_is_shown_to_parties_and_animators_only(client, world, role):  # noqa: F811
+    relation = world["relations"]["network"]
+    relation.source = "supplier"
+    relation.save()
+    client.force_login(world["users"]["client_user"])
+    client.post(f"/relations/{relation.pk}/contester/", {"comment": "Jamais commandé"})
+    relation.status = RelationStatus.CONFIRMED  # visible again to members, to compare
+    relation.save()
+    client.force_login(world["users"][role])
+    page = client.get(f"/relations/{relation.pk}/").content.decode()
+    assert ("Jamais commandé" in page) == (role != "member_a")

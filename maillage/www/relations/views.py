@@ -20,7 +20,7 @@ from maillage.accounts import permissions
 from maillage.directory.models import Establishment, Network
 from maillage.relations import reports
 from maillage.relations.charts import euros, leakage_bars
-from maillage.relations.leakage import Territory, leakage_for
+from maillage.relations.leakage import Territory, leakage_buyers, leakage_for
 from maillage.relations.models import RelationStatus, SupplierMatchReview, SupplyRelation
 from maillage.relations.selectors import can_answer, displayed_amount, is_party_user, relations_visible
 from maillage.relations.services import relation_confirm as confirm
@@ -123,6 +123,8 @@ def relation_detail(request, pk):
             "amount": displayed_amount(relation),
             "events": relation.events.select_related("actor"),
             "side": side,
+            # Who said what: the parties, and the animators who mediate (those who see amounts).
+            "can_see_history": side is not None or relation.amount_visible,
             "can_answer": can_answer(request.user, relation) and relation.status != RelationStatus.CONFIRMED,
             "dispute_form": DisputeForm(),
         },
@@ -209,6 +211,7 @@ def leakage(request, slug):
             else None,
             "query": query.urlencode(),
             "territory_size": len(territory.communes),
+            "buyers": leakage_buyers(request.user),
         },
     )
 
