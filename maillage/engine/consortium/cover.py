@@ -26,6 +26,7 @@ to be the r-th best when the search completes.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -603,8 +604,28 @@ def _nearest_providers(model: CoverModel) -> tuple[np.ndarray, np.ndarray]:
 def solve_cover(
     model: CoverModel, *, k: int = 1, time_limit_s: float = 10.0, integral: bool | None = None
 ) -> CoverResult:
-    """Exact (within the time limit) minimum-cost cover; the k best minimal covers if k > 1."""
-    return _Search(model, k, time_limit_s, integral).run()
+    """Exact (within the time limit) minimum-cost cover; the k best minimal covers if k > 1.
+
+    With a pairwise term, a first pass solves the model without it (a fraction of the time):
+    feasibility does not depend on costs, so a proof of infeasibility there is final, and its
+    best cover is a good first incumbent for the full cost.
+    """
+    started = time.perf_counter()
+    seeds: list[CoverSolution] = []
+    if model.pair_weight and model.n_cols:
+        linear = dataclasses.replace(model, pair_weight=0.0)
+        first = _Search(linear, 1, time_limit_s * 0.25, integral).run()
+        if first.proven and not first.solutions:
+            first.elapsed_s = time.perf_counter() - started
+            return first
+        seeds = first.solutions
+    left = max(time_limit_s - (time.perf_counter() - started), 1e-3)
+    search = _Search(model, k, left, integral)
+    for seed in seeds:
+        search.offer(seed.columns)
+    result = search.run()
+    result.elapsed_s = time.perf_counter() - started
+    return result
 
 
 def greedy_cover(model: CoverModel) -> CoverSolution | None:
