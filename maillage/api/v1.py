@@ -8,6 +8,7 @@ request) gets the same shape, ``{"detail": [{"loc": ["query", "near"], "msg": "�
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
+from maillage.api.relations import router as relations_router
 from maillage.api.search import router as search_router
 from maillage.engine import QueryError
 from maillage.matching.index import IndexMissingError
@@ -18,12 +19,14 @@ api = NinjaAPI(
     description=str(
         _(
             "API publique de Maillage : recherche des établissements industriels capables de "
-            "répondre à un besoin (savoir-faire, certifications, équipements, proximité)."
+            "répondre à un besoin (savoir-faire, certifications, équipements, proximité), et "
+            "relations fournisseur–client selon les droits de qui demande."
         )
     ),
     urls_namespace="api-v1",
 )
 api.add_router("/", search_router)
+api.add_router("/", relations_router)
 
 
 @api.exception_handler(QueryError)

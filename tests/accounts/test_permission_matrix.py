@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.conf import settings
 from django.urls import URLPattern, URLResolver
 
 import maillage.www
@@ -552,6 +553,8 @@ API_ROUTES = {
     "openapi-view": "/api/v1/docs",
     "search": "/api/v1/search?q=fonderie",
 }
+# Routes whose answer depends on who asks, each with its own role matrix elsewhere.
+PER_USER_API_ROUTES = {"relations": "tests/relations/test_api.py"}
 
 
 def _api_route_names() -> set[str]:
@@ -566,7 +569,9 @@ def _api_route_names() -> set[str]:
 
 
 def test_every_api_route_is_in_the_matrix():
-    missing = _api_route_names() - set(API_ROUTES)
+    for route, matrix in PER_USER_API_ROUTES.items():
+        assert f"/api/v1/{route}" in (settings.BASE_DIR / matrix).read_text(), f"{matrix} must test {route}"
+    missing = _api_route_names() - set(API_ROUTES) - set(PER_USER_API_ROUTES)
     assert not missing, f"add these API routes to API_ROUTES in {Path(__file__).name}: {sorted(missing)}"
 
 
