@@ -6,7 +6,8 @@ import pytest
 
 from maillage.relations.models import RelationSource
 from tests.relations.factories import SupplyRelationFactory
-from tests.relations.test_visibility import LEVELS, ROLES, SEES, SEES_AMOUNT, world  # noqa: F401
+from tests.relations.matrix import LEVELS, ROLES, SEES, SEES_AMOUNT
+from tests.relations.test_visibility import world  # noqa: F401
 
 URL = "/api/v1/relations"
 

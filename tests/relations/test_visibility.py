@@ -18,44 +18,8 @@ from maillage.relations.reports import relations_csv, relations_xlsx
 from maillage.relations.selectors import can_view_relation, displayed_amount, relations_visible
 from tests.accounts.factories import UserFactory
 from tests.relations.factories import SupplyRelationFactory
+from tests.relations.matrix import LEVELS, ROLES, SEES, SEES_AMOUNT
 from tests.www.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
-
-ROLES = (
-    "visitor",
-    "outsider",
-    "member_a",
-    "member_b",
-    "animator_a",
-    "animator_b",
-    "supplier_user",
-    "client_user",
-    "admin",
-)
-LEVELS = Confidentiality.values
-# role → levels at which it sees a relation between a member of network A and an outside client.
-SEES = {
-    "visitor": {"public"},
-    "outsider": {"public"},
-    "member_a": {"public", "network"},
-    "member_b": {"public"},
-    "animator_a": {"public", "network", "animators"},
-    "animator_b": {"public"},
-    "supplier_user": set(LEVELS),
-    "client_user": set(LEVELS),
-    "admin": set(LEVELS),
-}
-# role → levels at which it sees the exact amount of a relation from a buyer's ledger.
-SEES_AMOUNT = {
-    "visitor": set(),
-    "outsider": set(),
-    "member_a": set(),
-    "member_b": set(),
-    "animator_a": {"public", "network", "animators"},
-    "animator_b": set(),
-    "supplier_user": set(LEVELS),
-    "client_user": set(LEVELS),
-    "admin": set(LEVELS),
-}
 
 
 @pytest.fixture

@@ -11,48 +11,14 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from maillage.directory.models import EstablishmentUser
-from maillage.relations.models import Confidentiality, RelationSource, RelationStatus
+from maillage.relations.models import RelationSource, RelationStatus
 from tests.accounts.factories import UserFactory
 from tests.relations.factories import SupplyRelationFactory
+from tests.relations.matrix import LEVELS, ROLES, SEES, SEES_AMOUNT
 from tests.www.factories import EstablishmentFactory, MembershipFactory, NetworkFactory, OrganisationFactory
 
 PAGE = "/qui-travaille-pour-qui/"
 DATA = "/qui-travaille-pour-qui/donnees.json"
-ROLES = (
-    "visitor",
-    "outsider",
-    "member_a",
-    "member_b",
-    "animator_a",
-    "animator_b",
-    "supplier_user",
-    "client_user",
-    "admin",
-)
-LEVELS = Confidentiality.values
-# Same expectations as the selector's own matrix (tests/relations/test_visibility.py).
-SEES = {
-    "visitor": {"public"},
-    "outsider": {"public"},
-    "member_a": {"public", "network"},
-    "member_b": {"public"},
-    "animator_a": {"public", "network", "animators"},
-    "animator_b": {"public"},
-    "supplier_user": set(LEVELS),
-    "client_user": set(LEVELS),
-    "admin": set(LEVELS),
-}
-SEES_AMOUNT = {
-    "visitor": set(),
-    "outsider": set(),
-    "member_a": set(),
-    "member_b": set(),
-    "animator_a": {"public", "network", "animators"},
-    "animator_b": set(),
-    "supplier_user": set(LEVELS),
-    "client_user": set(LEVELS),
-    "admin": set(LEVELS),
-}
 BASE_AMOUNT = 7_654_320
 
 
