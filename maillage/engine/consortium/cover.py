@@ -311,7 +311,8 @@ class _Search:
         sel = node.allowed[m.nz_col] & rows[m.nz_row]
         r, c = m.nz_row[sel], m.nz_col[sel]
         a = np.minimum(m.nz_amount[sel], residual[r])
-        q = m.nz_cost[sel]
+        # Serving only the residual costs only its share of the offer's quality cost.
+        q = m.nz_cost[sel] * (a / m.nz_amount[sel])
         cost = m.col_cost + (node.pair if node.pair is not None else 0.0)
         if self.near is not None:
             # Pairs among the columns still to choose: a column j that misses a row i still to
