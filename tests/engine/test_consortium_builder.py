@@ -314,3 +314,18 @@ def test_builder_needs_neither_django_nor_scipy():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
+
+
+def test_third_best_group_when_a_member_serves_only_what_is_left_of_a_quantity():
+    # Regression: the bound once charged an offer's full quality cost for the share left.
+    request, cands = random_instance(
+        377,
+        quantities=True,
+        max_partners=4,
+        require_sme=True,
+        one_per_organisation=False,
+        excluded_ids=frozenset({f"{380 % 9:014d}"}),
+    )
+    expected = brute_force(request, cands)[:3]
+    result = build_consortium(request, cands, k=3, time_limit_s=30)
+    assert [g.cost for g in result.groups] == pytest.approx(expected, abs=1e-6)
