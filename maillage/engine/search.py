@@ -6,9 +6,11 @@ milliseconds even for a common word over a national index.
 """
 
 import math
+import threading
 import time
 import zlib
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -34,6 +36,11 @@ HEADCOUNT_BANDS = (
 )
 BAND_EDGES = np.array([edge for edge, _ in HEADCOUNT_BANDS[1:]])
 TEXT_WEIGHT, CONCEPT_WEIGHT = 0.45, 0.55
+# Scored candidates of recent queries, per process: page 2+ and a filter panel redrawn by htmx
+# ask the same query again. Bounded by bytes (a query matching a national index holds ~20 B
+# per candidate) and emptied whenever the index moves to a new generation.
+RESULT_CACHE_ENTRIES = 64
+RESULT_CACHE_BYTES = 48 << 20
 
 
 @dataclass
@@ -101,10 +108,32 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
     return previous[-1]
 
 
+@dataclass
+class _Scored:
+    """Everything a query's pages share: its reading, per-segment candidates, total, facets."""
+
+    plan: Interpretation
+    scored: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+    total: int
+    facets: dict | None
+    nbytes: int
+
+
 class Searcher:
-    def __init__(self, index: EngineIndex, *, auto_refresh: bool = True):
+    def __init__(
+        self,
+        index: EngineIndex,
+        *,
+        auto_refresh: bool = True,
+        cache_entries: int = RESULT_CACHE_ENTRIES,
+        cache_bytes: int = RESULT_CACHE_BYTES,
+    ):
         self.index = index
         self.auto_refresh = auto_refresh
+        self.cache_entries, self.cache_bytes = cache_entries, cache_bytes
+        self._cache: OrderedDict[tuple, _Scored] = OrderedDict()
+        self._cache_generation = None
+        self._cache_lock = threading.Lock()
 
     @property
     def taxonomy(self):
@@ -393,18 +422,21 @@ class Searcher:
         if self.auto_refresh:
             self.index.refresh()
         validate(query, self.taxonomy)
-        plan = self.interpret(query)
         day = (query.certification_date or today or date.today()).toordinal() - EPOCH_ORDINAL
-        if not plan.terms and not plan.concepts and query.text.strip() and not self._has_structure(query):
-            # Only unknown words: nothing can match, say so rather than list everything.
-            return SearchResults(0, query.page, query.page_size, [], None, plan, _ms(started))
+        segments = self.index.segments()
+        key = (repr(replace(query, page=1, page_size=1)), day)
+        scored = self._cached(key, segments)
+        if scored is None:
+            plan = self.interpret(query)
+            if not plan.terms and not plan.concepts and query.text.strip() and not self._has_structure(query):
+                # Only unknown words: nothing can match, say so rather than list everything.
+                return SearchResults(0, query.page, query.page_size, [], None, plan, _ms(started))
+            scored = self._score(query, plan, day, segments)
+            self._store(key, segments, scored)
+        plan = scored.plan
         wanted = query.page * query.page_size
-        pool, total, facet_sets = [], 0, []
-        for number, (segment, tombstones) in enumerate(self.index.segments()):
-            candidates, scores, distances = self._score_segment(segment, tombstones, query, plan, day)
-            total += len(candidates)
-            if query.facets:
-                facet_sets.append((segment, candidates))
+        pool = []
+        for number, (candidates, scores, distances) in enumerate(scored.scored):
             if len(candidates) > wanted:
                 top = np.argpartition(-scores, wanted - 1)[:wanted]
             else:
@@ -413,7 +445,6 @@ class Searcher:
                 pool.append((float(scores[i]), number, int(candidates[i]), float(distances[i])))
         pool.sort(key=lambda item: (-item[0], item[1], item[2]))
         page = pool[(query.page - 1) * query.page_size : wanted]
-        segments = self.index.segments()
         explainer = Explainer(self.taxonomy, query, plan, day)
         for number, (segment, _tombstones) in enumerate(segments):
             explainer.prefetch(segment, [local for _s, n, local, _d in page if n == number])
@@ -427,8 +458,56 @@ class Searcher:
                     segment.key(local), segment.name[local], round(score, 4), distance_km, text, details
                 )
             )
+        return SearchResults(
+            scored.total, query.page, query.page_size, hits, scored.facets, plan, _ms(started)
+        )
+
+    def _score(self, query: SearchQuery, plan: Interpretation, day: int, segments) -> _Scored:
+        scored, total, facet_sets, nbytes = [], 0, [], 0
+        for segment, tombstones in segments:
+            candidates, scores, distances = self._score_segment(segment, tombstones, query, plan, day)
+            total += len(candidates)
+            if query.facets:
+                facet_sets.append((segment, candidates))
+            scored.append((candidates, scores, distances))
+            nbytes += candidates.nbytes + scores.nbytes + distances.nbytes
         facets = self._facets(facet_sets, day, confirmed_only=query.confirmed_only) if query.facets else None
-        return SearchResults(total, query.page, query.page_size, hits, facets, plan, _ms(started))
+        return _Scored(plan, scored, total, facets, nbytes)
+
+    def _cached(self, key: tuple, segments) -> _Scored | None:
+        with self._cache_lock:
+            if not self._same_generation(segments):
+                self._cache.clear()
+                # Held, not just their ids: an id may be reused once the old segment is freed.
+                self._cache_generation = (self.index.generation, segments)
+                return None
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+            return found
+
+    def _same_generation(self, segments) -> bool:
+        """Segments and tombstones are replaced, never modified in place, by a new generation."""
+        if self._cache_generation is None:
+            return False
+        generation, cached = self._cache_generation
+        return (
+            generation == self.index.generation
+            and len(cached) == len(segments)
+            and all(s is c and t is u for (s, t), (c, u) in zip(segments, cached, strict=True))
+        )
+
+    def _store(self, key: tuple, segments, scored: _Scored) -> None:
+        if self.cache_entries <= 0 or scored.nbytes > self.cache_bytes // 4:
+            return
+        with self._cache_lock:
+            if not self._same_generation(segments):
+                return
+            self._cache[key] = scored
+            used = sum(entry.nbytes for entry in self._cache.values())
+            while len(self._cache) > self.cache_entries or used > self.cache_bytes:
+                _key, dropped = self._cache.popitem(last=False)
+                used -= dropped.nbytes
 
     @staticmethod
     def _has_structure(query: SearchQuery) -> bool:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from maillage.engine import Location, QueryError, SearchQuery, SearchResults
 from maillage.engine.query import MAX_QUERY_CHARS
 from maillage.matching.index import searcher
-from maillage.referential.selectors import commune_resolve
+from maillage.referential.selectors import CommuneResolution, commune_resolve
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
@@ -57,8 +57,12 @@ class Place:
     label: str
 
 
-def place_resolve(text: str) -> Place:
-    """An INSEE code, a postal code, a commune name (« Haguenau », « Saint-Denis (93) ») or LAT,LON."""
+def place_resolve(text: str, *, resolution: CommuneResolution | None = None) -> Place:
+    """An INSEE code, a postal code, a commune name (« Haguenau », « Saint-Denis (93) ») or LAT,LON.
+
+    ``resolution``: ``commune_resolve(text)`` when the caller already has it (the search page
+    also lists an ambiguous name's candidates), to read the communes once.
+    """
     text = (text or "").strip()
     if not text:
         raise QueryError("near", _("lieu vide"))
@@ -71,7 +75,8 @@ def place_resolve(text: str) -> Place:
                 "near", _("coordonnées invalides : « %(text)s » (LAT,LON attendu)") % {"text": text}
             )
         return Place(lat, lon, f"{lat:.4f}, {lon:.4f}")
-    resolution = commune_resolve(text)
+    if resolution is None:
+        resolution = commune_resolve(text)
     if resolution.commune is not None:
         commune = resolution.commune
         if commune.latitude is None or commune.longitude is None:
@@ -97,7 +102,7 @@ def place_resolve(text: str) -> Place:
     )
 
 
-def search_query(request: SearchRequest) -> SearchQuery:
+def search_query(request: SearchRequest, *, resolution: CommuneResolution | None = None) -> SearchQuery:
     """Validate what the engine does not know about (place, limit) and build its query."""
     if len(request.q or "") > MAX_QUERY_CHARS:
         raise QueryError(
@@ -115,7 +120,7 @@ def search_query(request: SearchRequest) -> SearchQuery:
         )
     location = None
     if request.near:
-        place = place_resolve(request.near)
+        place = place_resolve(request.near, resolution=resolution)
         location = Location(
             place.lat,
             place.lon,

@@ -20,6 +20,7 @@ from maillage.profiles.models import (
     Profile,
     ProfileCapability,
     ProfileReference,
+    ProfileSector,
     ReferenceVisibility,
 )
 from maillage.taxonomy.models import TaxonomyNode
@@ -109,7 +110,8 @@ def profile_shown(establishment: Establishment, *, members_only: bool) -> Profil
                 "equipment", queryset=Equipment.objects.select_related("node").prefetch_related("specs")
             ),
             Prefetch("certifications", queryset=Certification.objects.select_related("node")),
-            "sectors__node",
+            # One query for sectors and their nodes ("sectors__node" would take two).
+            Prefetch("sectors", queryset=ProfileSector.objects.select_related("node")),
             "references",
         )
         .first()
@@ -158,26 +160,36 @@ class Neighbour:
 
 
 def similar_nearby(
-    establishment: Establishment, *, radius_km: float = NEARBY_RADIUS_KM, limit: int = NEARBY_LIMIT
+    establishment: Establishment,
+    *,
+    radius_km: float = NEARBY_RADIUS_KM,
+    limit: int = NEARBY_LIMIT,
+    shown: ProfileShown | None = None,
 ) -> list[Neighbour]:
     """Active establishments within ``radius_km`` sharing capabilities, most shared first.
 
     A bounding box narrows the candidates in SQL (latitude/longitude are plain floats, no
-    GIS); the exact distance is computed on those few in Python.
+    GIS); the exact distance is computed on those few in Python. ``shown``: the page's
+    ``profile_shown``, whose capabilities are the ones compared (saves reading them again).
     """
     if establishment.latitude is None or establishment.longitude is None:
         return []
-    node_ids = list(
-        ProfileCapability.objects.shown()
-        .filter(profile__establishment=establishment)
-        .values_list("node_id", flat=True)
-    )
+    if shown is not None:
+        node_ids = [capability.node_id for capability in (*shown.confirmed, *shown.suggested)]
+    else:
+        node_ids = list(
+            ProfileCapability.objects.shown()
+            .filter(profile__establishment=establishment)
+            .values_list("node_id", flat=True)
+        )
     if not node_ids:
         return []
     lat, lon = establishment.latitude, establishment.longitude
     dlat = radius_km / 111.2
     dlon = radius_km / (111.2 * max(math.cos(math.radians(lat)), 0.01))
-    shared = dict(
+    # The candidates' positions come with their counts (grouping by an establishment's own
+    # columns does not change the groups); whole rows are read only for the few shown.
+    candidates = list(
         ProfileCapability.objects.shown()
         .filter(
             node_id__in=node_ids,
@@ -186,19 +198,32 @@ def similar_nearby(
             profile__establishment__longitude__range=(lon - dlon, lon + dlon),
         )
         .exclude(profile__establishment=establishment)
-        .values("profile__establishment_id")
+        .values(
+            "profile__establishment_id",
+            "profile__establishment__latitude",
+            "profile__establishment__longitude",
+            "profile__establishment__siret",
+        )
         .annotate(shared=Count("node_id", distinct=True))
         .order_by("-shared", "profile__establishment_id")
-        .values_list("profile__establishment_id", "shared")[:500]
+        .values_list(
+            "profile__establishment_id",
+            "profile__establishment__latitude",
+            "profile__establishment__longitude",
+            "profile__establishment__siret",
+            "shared",
+        )[:500]
     )
-    candidates = Establishment.objects.filter(pk__in=shared).select_related("organisation", "commune")
-    neighbours = []
-    for candidate in candidates:
-        distance = distance_km(lat, lon, candidate.latitude, candidate.longitude)
-        if distance <= radius_km:
-            neighbours.append(Neighbour(candidate, distance, shared[candidate.pk]))
-    neighbours.sort(key=lambda n: (-n.shared, n.distance_km, n.establishment.siret))
-    return neighbours[:limit]
+    if not candidates:
+        return []
+    distances = haversine_km(lat, lon, [c[1] for c in candidates], [c[2] for c in candidates])
+    ranked = sorted(
+        (-shared, float(distance), siret, pk)
+        for (pk, _lat, _lon, siret, shared), distance in zip(candidates, distances, strict=True)
+        if distance <= radius_km
+    )[:limit]
+    loaded = Establishment.objects.select_related("organisation", "commune").in_bulk([r[3] for r in ranked])
+    return [Neighbour(loaded[pk], distance, -minus_shared) for minus_shared, distance, _s, pk in ranked]
 
 
 def organisation_establishments(organisation):

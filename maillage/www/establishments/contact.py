@@ -103,13 +103,8 @@ def count_attempt(request) -> None:
 
 
 def contact_recipients(establishment) -> list[str]:
-    return sorted(
-        {
-            link.user.email
-            for link in establishment.user_links.select_related("user")
-            if link.user.is_active and link.user.email
-        }
-    )
+    emails = establishment.user_links.filter(user__is_active=True).values_list("user__email", flat=True)
+    return sorted({email for email in emails if email})
 
 
 def send_contact_email(*, establishment, data: dict, recipients: list[str], page_url: str) -> None:

@@ -34,12 +34,13 @@ def _establishment_or_404(siret: str):
 def _establishment_page(request, establishment, *, form=None, status=200, contact_error=""):
     members_only = can_view_members_only(request.user, establishment)
     recipients = contact.contact_recipients(establishment)
+    shown = profile_shown(establishment, members_only=members_only)
     context = {
         "establishment": establishment,
         "organisation": establishment.organisation,
         "siret_formatted": stdnum_siret.format(establishment.siret),
         "siren_formatted": stdnum_siren.format(establishment.organisation.siren),
-        "shown": profile_shown(establishment, members_only=members_only),
+        "shown": shown,
         "members_only": members_only,
         "can_edit": can_edit_establishment(request.user, establishment),
         "networks": [
@@ -48,7 +49,7 @@ def _establishment_page(request, establishment, *, form=None, status=200, contac
                 status=Membership.Status.MEMBER
             ).select_related("network")
         ],
-        "neighbours": similar_nearby(establishment),
+        "neighbours": similar_nearby(establishment, shown=shown),
         "can_contact": bool(recipients) and establishment.is_active,
         "contact_form": form or contact.ContactForm(),
         "contact_error": contact_error,
