@@ -538,6 +538,14 @@ class Searcher:
             self.taxonomy._closure = cached
         return cached
 
+    def _certification_ids(self) -> np.ndarray:
+        """Which node ids are certifications (cached per taxonomy)."""
+        cached = getattr(self.taxonomy, "_certification_ids", None)
+        if cached is None:
+            cached = np.array([code.startswith("cert.") for code in self.taxonomy.codes], bool)
+            self.taxonomy._certification_ids = cached
+        return cached
+
     def _facets(self, sets, day: int, *, confirmed_only: bool = False) -> dict:
         codes = self.taxonomy.codes
         capability = np.zeros(len(codes), np.int64)
@@ -577,8 +585,9 @@ class Searcher:
             hmin = np.asarray(segment.headcount_min)[candidates]
             band = np.where(hmin < 0, len(HEADCOUNT_BANDS), np.searchsorted(BAND_EDGES, hmin, side="right"))
             bands += np.bincount(band, minlength=len(HEADCOUNT_BANDS) + 1)
-        certification[[i for i, c in enumerate(codes) if not c.startswith("cert.")]] = 0
-        capability[[i for i, c in enumerate(codes) if c.startswith("cert.")]] = 0
+        is_certification = self._certification_ids()
+        certification[~is_certification] = 0
+        capability[is_certification] = 0
 
         def top(counts, limit=30):
             order = np.argsort(-counts, kind="stable")[:limit]
@@ -637,14 +646,16 @@ def _subtree_counts(nodes, owners, keep, closure, n_owners: int, size: int) -> n
         nodes, owners = nodes[keep], owners[keep]
     if not len(nodes):
         return counts
-    row = np.full(size, -1, np.int64)
-    row[np.flatnonzero(np.bincount(nodes, minlength=size))] = 0
+    # Plain lists: 728 look-ups twice per call cost less than on numpy scalars.
+    marked = (np.bincount(nodes, minlength=size) > 0).tolist()
     for child, parent in closure:  # deepest first: a held node marks its whole chain
-        if row[child] >= 0:
-            row[parent] = 0
-    concerned = np.flatnonzero(row >= 0)
+        if marked[child]:
+            marked[parent] = True
+    concerned = np.flatnonzero(marked)
+    row = np.full(size, -1, np.int64)
     row[concerned] = np.arange(len(concerned))
-    pairs = [(row[child], row[parent]) for child, parent in closure if row[child] >= 0]
+    rows = row.tolist()
+    pairs = [(rows[child], rows[parent]) for child, parent in closure if marked[child]]
     bounds = np.searchsorted(owners, np.arange(0, n_owners + OWNERS_PER_BLOCK, OWNERS_PER_BLOCK))
     held = np.zeros((len(concerned), min(n_owners, OWNERS_PER_BLOCK)), bool)
     for number, (start, end) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
