@@ -356,7 +356,8 @@ class Searcher:
                     best[docs] = np.maximum(best[docs], weights)
                 concept += best
                 if not item.structured:
-                    typed = (best > 0) if typed is None else (typed | (best > 0))
+                    held = best > 0
+                    typed = held if typed is None else (typed | held)
         if text is not None or concept is not None:
             # What the text matched decides the candidates; filters alone only when the text
             # matched nothing the index knows (no words, or only unknown ones).
