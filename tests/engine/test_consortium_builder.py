@@ -1,5 +1,6 @@
 """The consortium builder against brute force, its constraints, diagnosis and explanations."""
 
+import dataclasses
 import itertools
 import math
 import subprocess
@@ -329,3 +330,33 @@ def test_third_best_group_when_a_member_serves_only_what_is_left_of_a_quantity()
     expected = brute_force(request, cands)[:3]
     result = build_consortium(request, cands, k=3, time_limit_s=30)
     assert [g.cost for g in result.groups] == pytest.approx(expected, abs=1e-6)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    max_partners=st.integers(2, 5),
+    quantities=st.booleans(),
+    require_sme=st.booleans(),
+)
+def test_k_best_groups_match_brute_force_when_distances_between_partners_dominate(
+    seed, max_partners, quantities, require_sme
+):
+    # Heavy pair weight and many capabilities per group: the pairwise lower bound (sorted
+    # nearest-provider distances, one per r_max rows) decides most prunings here.
+    request, cands = random_instance(
+        seed,
+        n_caps=6,
+        n_cands=10,
+        quantities=quantities,
+        max_partners=max_partners,
+        require_sme=require_sme,
+        one_per_organisation=True,
+    )
+    request = dataclasses.replace(
+        request, weights=CostWeights(partner=0.5, km_to_place=0.002, km_between=0.05, quality=1.0)
+    )
+    expected = brute_force(request, cands)
+    result = build_consortium(request, cands, k=3, time_limit_s=30)
+    assert [g.cost for g in result.groups] == pytest.approx(expected[:3], abs=1e-6)
+    assert result.status == (OPTIMAL if expected else INFEASIBLE)

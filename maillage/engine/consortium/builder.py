@@ -62,11 +62,14 @@ def _validate(request: ConsortiumRequest, candidates: Sequence[Candidate], k: in
         raise ValueError("build_consortium: 'k' must be at least 1")
     if not time_limit_s > 0:
         raise ValueError("build_consortium: 'time_limit_s' must be > 0")
-    seen = set()
-    for cand in candidates:
-        if cand.establishment_id in seen:
-            raise ValueError(f"candidates: establishment {cand.establishment_id!r} is listed twice")
-        seen.add(cand.establishment_id)
+    ids = [cand.establishment_id for cand in candidates]
+    seen = set(ids)
+    if len(seen) != len(ids):
+        seen = set()
+        for establishment_id in ids:
+            if establishment_id in seen:
+                raise ValueError(f"candidates: establishment {establishment_id!r} is listed twice")
+            seen.add(establishment_id)
     if request.lead_id is not None:
         if request.lead_id not in seen:
             raise ValueError(f"consortium request: lead {request.lead_id!r} is not among the candidates")
@@ -124,8 +127,8 @@ def build_consortium(
     rows = {cap.code: i for i, cap in enumerate(caps)}
     demand = [cap.quantity if cap.quantity is not None else 1.0 for cap in caps]
     w = request.weights
-    lat = np.array([c.lat for c in candidates], dtype=float)
-    lon = np.array([c.lon for c in candidates], dtype=float)
+    lat = np.fromiter((c.lat for c in candidates), dtype=float, count=len(candidates))
+    lon = np.fromiter((c.lon for c in candidates), dtype=float, count=len(candidates))
     dist = haversine_km(request.place_lat, request.place_lon, lat, lon) if len(candidates) else np.zeros(0)
     offers = _LazyOffers(candidates, rows)
 
@@ -141,9 +144,12 @@ def build_consortium(
     if request.max_radius_km is not None:
         in_radius = dist <= request.max_radius_km
     keep = []
-    for j in np.flatnonzero(in_radius).tolist() + [
-        j for j, c in enumerate(candidates) if c.establishment_id == request.lead_id and not in_radius[j]
-    ]:
+    lead_beyond = []
+    if request.lead_id is not None:
+        lead_beyond = [
+            j for j, c in enumerate(candidates) if c.establishment_id == request.lead_id and not in_radius[j]
+        ]
+    for j in np.flatnonzero(in_radius).tolist() + lead_beyond:
         cand = candidates[j]
         if cand.establishment_id in request.excluded_ids:
             continue

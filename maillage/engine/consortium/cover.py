@@ -247,9 +247,8 @@ class _Search:
             return
         if self.top_k and not m.minimal(columns):
             return
-        groups = m.group[list(columns)]
-        groups = groups[groups >= 0]
-        if len(np.unique(groups)) < len(groups):
+        groups = [g for g in m.group[list(columns)].tolist() if g >= 0]
+        if len(set(groups)) < len(groups):
             return
         value = m.evaluate(columns)
         if len(self.found) >= self.k and value >= sorted(self.found.values())[self.k - 1] - 1e-9:
@@ -320,10 +319,14 @@ class _Search:
             # The partners of j must together serve every row it misses; a partner k serves at
             # most r of them and lies at least near[j, i] away for each row i it serves, so
             # the sum of near[j, :] over the missed rows, divided by r, is a bound too.
-            missing = rows[None, :] & ~self.covers
-            far = np.where(missing, self.near, 0.0)
+            # Sharper: sort those distances in decreasing order s_0 >= s_1 >= ...; the rows
+            # at least s_{c*r} away number more than c*r, so at least c + 1 partners lie at
+            # least s_{c*r} away, and the partners' distances sum to at least
+            # s_0 + s_r + s_2r + ... (which dominates both max and sum / r).
+            far = np.where(~self.covers[:, rows], self.near[:, rows], 0.0)
             r_max = max(1, int((self.covers[node.allowed][:, rows]).sum(axis=1).max(initial=1)))
-            pairs = np.maximum(far.max(axis=1), far.sum(axis=1) / r_max)
+            far = -np.sort(-far, axis=1)
+            pairs = far[:, ::r_max].sum(axis=1)
             cost = cost + 0.5 * m.pair_weight * pairs
         base = float(m.col_cost[list(node.fixed)].sum()) if node.fixed else 0.0
         base += m.pair_cost(node.fixed)
