@@ -25,6 +25,21 @@ from maillage.profiles.models import (
 )
 from maillage.taxonomy.models import TaxonomyNode
 
+# A node's JSON and text columns the page never shows: decoding them for every capability,
+# machine and certification cost more than the SQL.
+NODE_UNSHOWN = tuple(
+    f"node__{name}"
+    for name in (
+        "synonyms_fr",
+        "synonyms_en",
+        "animator_synonyms_fr",
+        "animator_synonyms_en",
+        "description_fr",
+        "description_en",
+        "specs",
+        "attributes",
+    )
+)
 NEARBY_RADIUS_KM = 30.0
 NEARBY_LIMIT = 6
 
@@ -104,14 +119,20 @@ def profile_shown(establishment: Establishment, *, members_only: bool) -> Profil
                 "capabilities",
                 queryset=ProfileCapability.objects.shown()
                 .select_related("node")
+                .defer(*NODE_UNSHOWN)
                 .order_by("level", "node__label_fr"),
             ),
             Prefetch(
-                "equipment", queryset=Equipment.objects.select_related("node").prefetch_related("specs")
+                "equipment",
+                queryset=Equipment.objects.select_related("node")
+                .defer(*NODE_UNSHOWN)
+                .prefetch_related("specs"),
             ),
-            Prefetch("certifications", queryset=Certification.objects.select_related("node")),
+            Prefetch(
+                "certifications", queryset=Certification.objects.select_related("node").defer(*NODE_UNSHOWN)
+            ),
             # One query for sectors and their nodes ("sectors__node" would take two).
-            Prefetch("sectors", queryset=ProfileSector.objects.select_related("node")),
+            Prefetch("sectors", queryset=ProfileSector.objects.select_related("node").defer(*NODE_UNSHOWN)),
             "references",
         )
         .first()
