@@ -55,7 +55,7 @@ def median(values):
     return round(statistics.median(values), 4) if values else None
 
 
-def run_orlib(sets: list[str], time_limit: float, say) -> dict:
+def run_orlib(sets: list[str], time_limit: float, say, only: set[str] | None = None) -> dict:
     from bench.consortiumlib.highs import solve_highs
 
     rows = list(csv.DictReader((ORLIB / "values.csv").open()))
@@ -64,6 +64,8 @@ def run_orlib(sets: list[str], time_limit: float, say) -> dict:
     for row in rows:
         name = row["instance"]
         if "/" in row["file"] or not name.startswith(prefixes):
+            continue
+        if only and name not in only:
             continue
         known = float(row["value"])
         model = read_orlib(ORLIB / row["file"])
@@ -232,6 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print only the final JSON line")
     parser.add_argument("--sets", default="4,5,6,a,b,c,d,e", help="OR-Library sets (comma-separated)")
     parser.add_argument("--orlib-time-limit", type=float, default=60.0)
+    parser.add_argument(
+        "--instances", default="", help="only these OR-Library instances (e.g. scp41,scpa1), within --sets"
+    )
     parser.add_argument("--sizes", default="1000,10000,50000")
     parser.add_argument("--caps", default="5,10,15,20,30")
     parser.add_argument("--repeats", type=int, default=3)
@@ -251,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         unknown = set(sets) - set(SETS)
         if unknown:
             parser.error(f"unknown sets: {', '.join(sorted(unknown))}")
-        out["orlib"] = run_orlib(sets, args.orlib_time_limit, say)
+        only = {i.strip().lower() for i in args.instances.split(",") if i.strip()} or None
+        out["orlib"] = run_orlib(sets, args.orlib_time_limit, say, only)
     if not args.skip_needs:
         sizes = [int(s) for s in args.sizes.split(",")]
         caps = [int(c) for c in args.caps.split(",")]
