@@ -181,6 +181,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "maillage" / "static", ("leaflet", _leaflet.BASE_DIR)]
 
+# Queries whose scored results each web worker keeps (pages 2+, htmx redraws); 0 turns it off.
+MAILLAGE_SEARCH_CACHE_ENTRIES = int(os.environ.get("MAILLAGE_SEARCH_CACHE_ENTRIES", "64"))
+
 # Map tiles: any XYZ server; empty MAILLAGE_TILE_URL shows markers on a blank map (offline).
 MAILLAGE_TILE_URL = os.environ.get("MAILLAGE_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAILLAGE_TILE_ATTRIBUTION = os.environ.get(

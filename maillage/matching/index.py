@@ -33,6 +33,7 @@ from django.conf import settings
 from django.db.models import Max
 
 from maillage.engine import EngineIndex, Searcher
+from maillage.engine.search import RESULT_CACHE_ENTRIES
 from maillage.matching.documents import DocumentMapper, engine_taxonomy
 from maillage.profiles.models import ProfileChange
 
@@ -210,7 +211,10 @@ class _Reader:
             if build is None:
                 raise IndexMissingError(index_link())
             if build != self._path:
-                self._searcher = Searcher(EngineIndex(build))
+                self._searcher = Searcher(
+                    EngineIndex(build),
+                    cache_entries=getattr(settings, "MAILLAGE_SEARCH_CACHE_ENTRIES", RESULT_CACHE_ENTRIES),
+                )
                 self._path = build
             self._checked_at = now
             return self._searcher

@@ -219,3 +219,33 @@ def test_each_filter_returns_as_many_results_as_its_facet_count(client, demo_ind
             filtered = client.get(URL, {"q": "usinage", name: option["code"]})
             assert filtered.context["results"].total == option["count"], (name, option)
             assert option["count"] <= total
+
+
+def test_pages_and_htmx_redraws_are_the_same_with_or_without_the_result_cache(client, demo_index):
+    asked = [
+        {"q": "usinage", "page": page, "pres": "Haguenau", "distance": 50, **filters}
+        for page in (1, 2, 1)
+        for filters in ({}, {"certification": "cert.iso9001"})
+    ]
+    cached = [client.get(URL, params, **HTMX).content for params in asked]
+    searcher = reader.get()
+    assert searcher._cache, "the pages above should have filled the cache"
+    searcher.cache_entries = 0
+    searcher._cache.clear()
+    try:
+        cold = [client.get(URL, params, **HTMX).content for params in asked]
+    finally:
+        searcher.cache_entries = 64
+    assert not searcher._cache
+    assert cached == cold
+    assert b"Page 2" in cached[2] and cached[0] != cached[2]
+
+
+def test_the_result_cache_size_is_a_setting(client, demo_index, settings):
+    settings.MAILLAGE_SEARCH_CACHE_ENTRIES = 0
+    reader.reset()
+    try:
+        assert client.get(URL, {"q": "usinage"}).status_code == 200
+        assert reader.get().cache_entries == 0 and not reader.get()._cache
+    finally:
+        reader.reset()
