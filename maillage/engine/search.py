@@ -404,12 +404,8 @@ class Searcher:
         else:
             relevance = np.ones(len(candidates), np.float32)
         score = relevance * (0.85 + 0.15 * np.asarray(segment.quality)[candidates])
-        distance = np.full(len(candidates), np.nan)
-        location = query.location
         if location is not None:
-            distance = haversine_km(
-                location.lat, location.lon, segment.lat[candidates], segment.lon[candidates]
-            )
+            # ``distance`` is already that of these candidates (computed above, then filtered).
             if location.radius_km is not None:
                 score = score * (1.0 - 0.25 * np.nan_to_num(distance / location.radius_km, nan=1.0))
             if location.decay_km is not None:
