@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch
+from django.db import connection
+from django.db.models import Prefetch
 
 from maillage.directory.models import Establishment
 from maillage.engine.search import haversine_km
@@ -208,33 +209,35 @@ def similar_nearby(
     lat, lon = establishment.latitude, establishment.longitude
     dlat = radius_km / 111.2
     dlon = radius_km / (111.2 * max(math.cos(math.radians(lat)), 0.01))
-    # The candidates' positions come with their counts (grouping by an establishment's own
-    # columns does not change the groups); whole rows are read only for the few shown.
-    candidates = list(
-        ProfileCapability.objects.shown()
-        .filter(
-            node_id__in=node_ids,
-            profile__establishment__is_active=True,
-            profile__establishment__latitude__range=(lat - dlat, lat + dlat),
-            profile__establishment__longitude__range=(lon - dlon, lon + dlon),
-        )
-        .exclude(profile__establishment=establishment)
-        .values(
-            "profile__establishment_id",
-            "profile__establishment__latitude",
-            "profile__establishment__longitude",
-            "profile__establishment__siret",
-        )
-        .annotate(shared=Count("node_id", distinct=True))
-        .order_by("-shared", "profile__establishment_id")
-        .values_list(
-            "profile__establishment_id",
-            "profile__establishment__latitude",
-            "profile__establishment__longitude",
-            "profile__establishment__siret",
-            "shared",
-        )[:500]
+    # The candidates' positions come with their counts; whole rows are read only for the few
+    # shown. Plain SQL: the same query built through the ORM (six chained clones, three joins
+    # resolved) cost ~2.5 ms of CPU per page for 0.4 ms of SQLite.
+    capability, profile = ProfileCapability._meta.db_table, Profile._meta.db_table
+    table = Establishment._meta.db_table
+    placeholders = ", ".join(["%s"] * len(node_ids))
+    sql = (
+        f'SELECT p."establishment_id", e."latitude", e."longitude", e."siret", '
+        f'COUNT(DISTINCT c."node_id") AS shared FROM "{capability}" c '
+        f'INNER JOIN "{profile}" p ON c."profile_id" = p."id" '
+        f'INNER JOIN "{table}" e ON p."establishment_id" = e."id" '
+        f'WHERE c."status" <> %s AND c."node_id" IN ({placeholders}) AND e."is_active" = %s '
+        f'AND e."latitude" BETWEEN %s AND %s AND e."longitude" BETWEEN %s AND %s '
+        f'AND p."establishment_id" <> %s '
+        f"GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC, 1 ASC LIMIT 500"
     )
+    params = [
+        CapabilityStatus.REJECTED.value,
+        *node_ids,
+        True,
+        lat - dlat,
+        lat + dlat,
+        lon - dlon,
+        lon + dlon,
+        establishment.pk,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        candidates = cursor.fetchall()
     if not candidates:
         return []
     distances = haversine_km(lat, lon, [c[1] for c in candidates], [c[2] for c in candidates])
