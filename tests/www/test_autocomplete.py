@@ -9,10 +9,11 @@ from django.urls import reverse
 from maillage.referential.models import PostalCode
 from maillage.referential.text import normalize_name
 from tests.profiles import conftest as profiles_conftest
+from tests.taxonomy.shipped import shipped_taxonomy_fixture
 from tests.www.factories import CommuneFactory, EstablishmentFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
-_shipped_taxonomy_loaded = profiles_conftest._shipped_taxonomy_loaded
+_shipped_taxonomy_loaded = shipped_taxonomy_fixture("module")
 taxonomy = profiles_conftest.taxonomy
 URL = "/recherche/suggestions/"
 OPTION = re.compile(

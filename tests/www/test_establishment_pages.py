@@ -11,11 +11,12 @@ from maillage.profiles.display import distance_km, similar_nearby
 from maillage.profiles.models import ChangeSource, ReferenceVisibility
 from tests.accounts.factories import UserFactory
 from tests.profiles import conftest as profiles_conftest
+from tests.taxonomy.shipped import shipped_taxonomy_fixture
 from tests.www.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db
 # The real taxonomy, loaded once per package by the profiles fixtures.
-_shipped_taxonomy_loaded = profiles_conftest._shipped_taxonomy_loaded
+_shipped_taxonomy_loaded = shipped_taxonomy_fixture("module")
 taxonomy = profiles_conftest.taxonomy
 SPREADSHEET = ChangeSource.SPREADSHEET
 

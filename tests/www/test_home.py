@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from maillage.directory.models import Membership
 from tests.profiles import conftest as profiles_conftest
+from tests.taxonomy.shipped import shipped_taxonomy_fixture
 from tests.www.factories import (
     CommuneFactory,
     EstablishmentFactory,
@@ -16,7 +17,7 @@ from tests.www.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-_shipped_taxonomy_loaded = profiles_conftest._shipped_taxonomy_loaded
+_shipped_taxonomy_loaded = shipped_taxonomy_fixture("module")
 taxonomy = profiles_conftest.taxonomy
 
 

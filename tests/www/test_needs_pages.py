@@ -14,11 +14,12 @@ from maillage.needs.errors import NeedValidationError
 from maillage.needs.models import Answer, Need, NeedStatus, NeedVisibility, NetworkNeedSettings, Notification
 from maillage.needs.selectors import network_need_figures
 from tests.profiles import conftest as profiles_conftest
+from tests.taxonomy.shipped import shipped_taxonomy_fixture
 from tests.www import needs_world as world_module
 from tests.www.needs_world import BENDING, LASER, TIG
 
 pytestmark = pytest.mark.django_db
-_shipped_taxonomy_loaded = profiles_conftest._shipped_taxonomy_loaded
+_shipped_taxonomy_loaded = shipped_taxonomy_fixture("module")
 taxonomy = profiles_conftest.taxonomy
 needs_world = world_module.needs_world
 

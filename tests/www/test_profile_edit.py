@@ -19,10 +19,11 @@ from maillage.profiles.models import (
 )
 from tests.accounts.factories import UserFactory
 from tests.profiles import conftest as profiles_conftest
+from tests.taxonomy.shipped import shipped_taxonomy_fixture
 from tests.www.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db
-_shipped_taxonomy_loaded = profiles_conftest._shipped_taxonomy_loaded
+_shipped_taxonomy_loaded = shipped_taxonomy_fixture("module")
 taxonomy = profiles_conftest.taxonomy
 
 
