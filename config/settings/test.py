@@ -1,6 +1,7 @@
 """Test settings: the database comes from DATABASE_URL (PostgreSQL pass) or a temporary SQLite."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
@@ -8,6 +9,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # Tasks run inline (in-memory queue); tests/needs runs one real consumer on a SQLite file.
 os.environ.setdefault("HUEY_IMMEDIATE", "true")
+# Files a test writes (search index, uploads, task queue) never land in the developer's ./var.
+os.environ.setdefault("MAILLAGE_DATA_DIR", tempfile.mkdtemp(prefix="maillage-test-"))
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES

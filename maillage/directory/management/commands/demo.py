@@ -17,8 +17,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from maillage.demo import real
 from maillage.demo.accounts import demo_accounts_ensure
+from maillage.demo.activity import demo_activity_ensure
 from maillage.demo.builder import DEFAULT_SEED, GENERATED_COUNT, demo_build
 from maillage.demo.territory import TerritoryError
+from maillage.matching.index import current_build
 from maillage.referential.models import Commune, Epci, HeadcountBand, NafCode
 
 DEFAULT_URL = "http://127.0.0.1:8000/"
@@ -71,6 +73,16 @@ class Command(BaseCommand):
         if len(members) < 2:
             raise CommandError("Trop peu d'adhérents pour rattacher les comptes de démonstration.")
         logins, report.accounts_written = demo_accounts_ensure(network, members)
+        # The search reads an index: a full build the first time, then profile edits refresh it.
+        if current_build() is None:
+            call_command("build_index", verbosity=0, stdout=self.stdout)
+            self.stdout.write("Index de recherche construit.")
+        member_login = next(login for login in logins if login.establishment_siret)
+        activity = demo_activity_ensure(network, author_email=member_login.email, seed=seed)
+        self.stdout.write(
+            f"Registres d'achats importés : {activity.ledgers} ({activity.ledger_lines} lignes, "
+            f"sans doublon d'une exécution à l'autre) ; besoins publiés : {activity.needs_created}."
+        )
         self._print(network, report, logins, url.rstrip("/") + "/")
 
     @staticmethod

@@ -1,0 +1,183 @@
+"""The demo network's activity: purchase ledgers of its largest members, and two needs.
+
+So that the leakage page, the supply graph and the needs pages show something on a fresh
+demo, the demo writes seeded purchase ledgers as CSV files under ``DATA_DIR/demo/`` and
+imports them with the real ``import-ledger`` command (keyed rows: a rerun adds nothing), then
+posts two needs through the needs services (skipped when the demo author already has needs).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.core.management import call_command
+from django.db.models import Count, Q
+from django.utils import timezone
+from stdnum.fr import siret as siret_check
+
+from maillage.accounts.models import User
+from maillage.directory.models import Establishment, Membership, Network
+from maillage.needs.models import Need
+from maillage.needs.services import CapabilityInput, need_create, need_open
+from maillage.profiles.models import CapabilityStatus, ChangeSource, ProfileCapability
+from maillage.profiles.services import profile_update
+from maillage.taxonomy.models import NodeType
+
+BUYERS = 4
+LINES_PER_BUYER = 60
+CATEGORIES = 5
+# Where the outside suppliers of the ledgers are: big industrial communes far from Alsace.
+OUTSIDE_COMMUNES = ("69123", "13055", "31555", "44109", "59350", "38185")
+
+
+@dataclass(frozen=True)
+class ActivityReport:
+    ledgers: int
+    ledger_lines: int
+    needs_created: int
+
+
+def _luhn_siret(rng: np.random.Generator) -> str:
+    """A fictitious SIRET that passes the check digit (900… SIRENs, never a real company's)."""
+    while True:
+        candidate = "9" + "".join(str(d) for d in rng.integers(0, 10, 13))
+        if siret_check.is_valid(candidate):
+            return candidate
+
+
+def _local_offers(network: Network) -> list[tuple[str, str, str]]:
+    """(SIRET, INSEE code, label) of members' confirmed processes: what a buyer's ledger names."""
+    rows = ProfileCapability.objects.filter(
+        status=CapabilityStatus.CONFIRMED,
+        node__type=NodeType.PROCESS,
+        profile__establishment__memberships__network=network,
+        profile__establishment__memberships__status=Membership.Status.MEMBER,
+    ).values_list("profile__establishment__siret", "profile__establishment__commune_id", "node__label_fr")
+    return sorted(set(rows))
+
+
+def _buyers(network: Network) -> list[Establishment]:
+    """The members with the most employees: the territory's large buyers."""
+    return list(
+        Establishment.objects.filter(
+            memberships__network=network, memberships__status=Membership.Status.MEMBER
+        )
+        .exclude(headcount_band__min_employees=None)
+        .order_by("-headcount_band__min_employees", "siret")[:BUYERS]
+    )
+
+
+def ledgers_write(network: Network, directory: Path, *, seed: int) -> list[tuple[Establishment, Path]]:
+    rng = np.random.default_rng([seed, 7])
+    offers = _local_offers(network)
+    # The categories most members hold: each then has enough buyers and suppliers on both sides
+    # to be shown on its own (below 3, disclosure control pools it).
+    holders: dict[str, int] = {}
+    for _, _, label in offers:
+        holders[label] = holders.get(label, 0) + 1
+    labels = sorted(holders, key=lambda label: (-holders[label], label))[:CATEGORIES]
+    if not offers or not labels:
+        return []
+    # Outside suppliers are shared by buyers, as real ones are: disclosure control needs ≥ 3.
+    outside = [(_luhn_siret(rng), OUTSIDE_COMMUNES[i % len(OUTSIDE_COMMUNES)]) for i in range(15)]
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for buyer in _buyers(network):
+        path = directory / f"registre_achats_{buyer.siret}.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerow(["siret", "fournisseur", "commune", "montant", "categorie", "annee"])
+            for _ in range(LINES_PER_BUYER):
+                label = labels[int(rng.integers(len(labels)))]
+                amount = int(rng.lognormal(10.5, 1.0))
+                if rng.random() < 0.35:
+                    local = [o for o in offers if o[2] == label and o[0] != buyer.siret] or offers
+                    siret, commune, _ = local[int(rng.integers(len(local)))]
+                else:
+                    siret, commune = outside[int(rng.integers(len(outside)))]
+                writer.writerow([siret, "", commune, amount, label, timezone.localdate().year - 1])
+        written.append((buyer, path))
+    return written
+
+
+def capacities_declare(network: Network) -> int:
+    """Three members in five declare available capacity (leakage counts only those that do);
+    the choice hangs on the SIRET, so a rerun picks the same ones and writes nothing."""
+    declared = 0
+    members = Establishment.objects.filter(
+        memberships__network=network,
+        memberships__status=Membership.Status.MEMBER,
+        profile__capacity_stated_on__isnull=True,
+    ).order_by("siret")
+    for establishment in members:
+        digest = int(hashlib.sha256(establishment.siret.encode()).hexdigest(), 16)
+        if digest % 5 >= 3:
+            continue
+        profile_update(
+            establishment=establishment, actor=None, source=ChangeSource.MEMBER,
+            capacity_percent=10 + digest % 31, capacity_stated_on=timezone.localdate(),
+        )  # fmt: skip
+        declared += 1
+    return declared
+
+
+def ledgers_import(network: Network, *, seed: int) -> tuple[int, int]:
+    directory = Path(settings.DATA_DIR) / "demo"
+    ledgers = ledgers_write(network, directory, seed=seed)
+    for buyer, path in ledgers:
+        call_command(
+            "import_ledger", str(path), buyer=buyer.siret, network=network.slug,
+            confidentiality="animators", wet_run=True, verbosity=0,
+        )  # fmt: skip
+    return len(ledgers), len(ledgers) * LINES_PER_BUYER
+
+
+def needs_post(network: Network, author_email: str) -> int:
+    """An open need with three capabilities and a draft, posted by the demo member."""
+    author = User.objects.filter(email=author_email).first()
+    if author is None or Need.objects.filter(author=author).exists():
+        return 0
+    establishment = Establishment.objects.filter(user_links__user=author).first()
+    held = (
+        ProfileCapability.objects.filter(status=CapabilityStatus.CONFIRMED)
+        .exclude(profile__establishment=establishment)
+        .values("node__code")
+        .annotate(n=Count("pk", filter=Q(profile__establishment__memberships__network=network)))
+        .filter(n__gte=3)
+        .order_by("-n", "node__code")
+        .values_list("node__code", flat=True)[:3]
+    )
+    codes = list(held)
+    if len(codes) < 3 or establishment is None:
+        return 0
+    deadline = timezone.localdate() + timedelta(days=30)
+    place = establishment.commune_id
+    opened = need_create(
+        author=author, network=network, author_establishment=establishment, kind="part",
+        title="Sous-ensemble mécano-soudé pour une ligne d'assemblage",
+        description="Série de 200 sous-ensembles par an, plans fournis, premières pièces sous 8 semaines.",
+        capabilities=[CapabilityInput(code) for code in codes], commune=place, max_distance_km=60,
+        deadline=deadline, budget_min=40_000, budget_max=90_000,
+    )  # fmt: skip
+    need_open(need=opened, actor=author, note="Besoin de démonstration")
+    need_create(
+        author=author, network=network, author_establishment=establishment, kind="logistics",
+        title="Mutualisation des transports vers l'Allemagne",
+        description="Deux camions par semaine vers le Bade-Wurtemberg : qui partage les trajets ?",
+        commune=place, deadline=deadline + timedelta(days=15),
+    )  # fmt: skip
+    return 2
+
+
+def demo_activity_ensure(network: Network, *, author_email: str, seed: int) -> ActivityReport:
+    capacities_declare(network)
+    ledgers, lines = ledgers_import(network, seed=seed)
+    return ActivityReport(
+        ledgers=ledgers, ledger_lines=lines, needs_created=needs_post(network, author_email)
+    )

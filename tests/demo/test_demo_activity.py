@@ -1,0 +1,47 @@
+"""The demo's activity: purchase ledgers imported for real, leakage to show, two needs."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from maillage.demo.territory import NETWORK_SLUG
+from maillage.directory.models import Network
+from maillage.needs.models import Need, NeedStatus
+from maillage.relations.leakage import Territory, leakage_for
+from maillage.relations.models import PurchaseLine, SupplyRelation
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def network(demo_outputs):
+    return Network.objects.get(slug=NETWORK_SLUG)
+
+
+def test_ledgers_of_the_largest_members_are_imported(demo_outputs, network):
+    assert "Registres d'achats importés : 4 (240 lignes" in demo_outputs[0]
+    assert PurchaseLine.objects.count() == 240
+    buyers = set(SupplyRelation.objects.values_list("client__siret", flat=True))
+    assert len(buyers) == 4
+    assert not SupplyRelation.objects.filter(category_node__isnull=True).exists()  # every category mapped
+
+
+def test_the_leakage_page_has_addressable_spend_and_local_candidates(network):
+    result = leakage_for(UserFactory(is_superuser=True), territory=Territory.of_network(network))
+    assert result.addressable > 0 and result.outside > result.addressable
+    shown = [c for c in result.categories if (c.addressable or 0) > 0]
+    assert shown and all(len(c.candidates) >= 3 for c in shown if not c.merged)
+
+
+def test_an_open_need_reached_members_and_a_draft_waits(network):
+    opened = Need.objects.get(status=NeedStatus.OPEN)
+    assert opened.capabilities.count() == 3 and opened.recipients.exists()
+    assert Need.objects.filter(status=NeedStatus.DRAFT).count() == 1
+
+
+def test_a_rerun_adds_no_line_relation_or_need(network):
+    before = (PurchaseLine.objects.count(), SupplyRelation.objects.count(), Need.objects.count())
+    call_command("demo", stdout=StringIO())
+    assert (PurchaseLine.objects.count(), SupplyRelation.objects.count(), Need.objects.count()) == before
