@@ -6,6 +6,7 @@ import numpy as np
 from maillage.directory.models import Establishment, Membership, Network, Organisation
 from maillage.directory.synthetic import luhn_check_digits, siret_make
 from maillage.referential.models import Commune, Department, Epci, HeadcountBand, NafCode, Region
+from maillage.referential.text import normalize_name
 
 
 def _siren(n: int) -> str:
@@ -48,6 +49,8 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     # Five characters whatever the session length: the sequence wraps (each test starts empty).
     insee_code = factory.Sequence(lambda n: f"67{n % 1000:03d}")
     name = factory.Sequence(lambda n: f"Commune {n}")
+    # As the loader writes it: the name lookups (commune_resolve) read this column.
+    search_name = factory.LazyAttribute(lambda commune: normalize_name(commune.name))
     department = factory.SubFactory(DepartmentFactory)
     epci = factory.SubFactory(EpciFactory)
     population = 1000

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from maillage.directory.models import Establishment
 from maillage.needs.models import Answer, DeclineReason, NeedClosing, NeedKind, NeedVisibility
 from maillage.needs.services import CapabilityInput, EquipmentInput
+from maillage.referential.selectors import commune_resolve
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
-from maillage.www.needs.queries import commune_lookup
 from maillage.www.profile_edit.forms import DateInput, TaxonomyField, lines
 
 CAPABILITY_ROWS = 3
@@ -100,7 +100,9 @@ class NeedForm(forms.Form):
         text = self.cleaned_data["commune"].strip()
         if not text:
             return ""
-        commune, candidates = commune_lookup(text)
+        # An INSEE code wins over the postal code it may also be: the field asks for a commune.
+        resolution = commune_resolve(text, prefer="insee")
+        commune, candidates = resolution.commune, resolution.candidates
         if commune is None:
             if candidates:
                 raise forms.ValidationError(

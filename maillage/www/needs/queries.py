@@ -9,8 +9,6 @@ from django.db.models import QuerySet
 from maillage.accounts.permissions import animated_networks, member_networks
 from maillage.directory.models import Establishment, EstablishmentUser, Membership, Network
 from maillage.engine.consortium import ConsortiumResult
-from maillage.referential.models import Commune
-from maillage.taxonomy.models import normalise_term
 
 
 def postable_networks(user) -> QuerySet[Network]:
@@ -30,26 +28,6 @@ def author_establishments(user) -> QuerySet[Establishment]:
         .distinct()
         .order_by("name", "siret")
     )
-
-
-def commune_lookup(text: str) -> tuple[Commune | None, list[Commune]]:
-    """An INSEE code, or a commune name (« Strasbourg », « Strasbourg (67) »): the commune or candidates."""
-    text = (text or "").strip()
-    if not text:
-        return None, []
-    found = Commune.objects.filter(insee_code=text).first()
-    if found is not None:
-        return found, []
-    name, _sep, department = text.partition("(")
-    rows = Commune.objects.filter(name__iexact=name.strip())
-    if department.strip(" )"):
-        rows = rows.filter(department__code=department.strip(" )"))
-    rows = list(rows.select_related("department")[:10])
-    if len(rows) == 1:
-        return rows[0], []
-    if not rows and normalise_term(name):
-        rows = list(Commune.objects.filter(name__icontains=name.strip()[:40])[:10])
-    return None, rows
 
 
 @dataclass(frozen=True)
