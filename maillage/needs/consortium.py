@@ -6,14 +6,28 @@ a confirmed capability (or one in its subtree) is a match of quality 1, a propos
 one inferred from the NAF code its inference weight × 0.6; an establishment with no
 capability row at all gets its NAF hints the same way, as the search index does.
 
-Quantities: profiles declare no capacity in the need's units (« 500 pièces / mois »), so the
-group is built on coverage alone and the quantities are shown to the author, not enforced.
+Quantities: only hours of work per week are enforced. A required capability whose quantity is
+set and whose unit spells hours per week (``maillage.needs.units.is_hours_per_week``: « h/semaine »,
+« heures par semaine », « hours/week »…) becomes ``RequiredCapability(code, quantity=hours)``, and
+each candidate's offer for it carries ``capacity=Profile.capacity_hours_per_week``, the free
+capacity the company declares. A company that declares none (no profile, or the field empty)
+offers ``capacity=None``: the engine counts it as 0 towards the quantity, so it can never serve
+an enforced capability (it still serves the others). The declared capacity is taken as it
+stands, whatever its ``capacity_stated_on`` date.
+
+Limit: a company declares one free capacity, not one per capability, and the engine has no
+capacity shared across rows; so when a need asks hours per week for several capabilities, the
+same declared hours are offered to each of them (a company with 40 h free may bring 40 h of
+machining *and* 40 h of welding). Other units (« 500 pièces / mois ») stay as today: the
+quantity is shown to the author, not enforced (profiles declare no capacity in those units).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -29,14 +43,43 @@ from maillage.engine.consortium import (
 )
 from maillage.needs import permissions
 from maillage.needs.errors import NeedValidationError
-from maillage.needs.models import Need
+from maillage.needs.models import Need, NeedCapability
 from maillage.needs.selectors import need_candidates
-from maillage.profiles.models import CapabilityStatus, ProfileCapability
+from maillage.needs.units import is_hours_per_week
+from maillage.profiles.models import CapabilityStatus, Profile, ProfileCapability
 from maillage.taxonomy.models import NafCapabilityHint, TaxonomyNode
 
 CANDIDATE_POOL = 200
 QUALITY = {CapabilityStatus.CONFIRMED: 1.0, CapabilityStatus.PROPOSED: 0.7}
 INFERRED_FACTOR = 0.6
+
+
+@dataclass(frozen=True)
+class QuantityRule:
+    """How the builder treats the quantity of one required capability (for the page)."""
+
+    code: str
+    label: str
+    quantity: Decimal
+    unit: str  # as the author typed it
+    enforced: bool  # hours per week: compared with the capacities the companies declare
+
+
+def _has_quantity(row: NeedCapability) -> bool:
+    return row.quantity is not None and row.quantity > 0
+
+
+def _enforced(row: NeedCapability) -> bool:
+    return _has_quantity(row) and is_hours_per_week(row.unit)
+
+
+def need_quantity_rules(need: Need) -> list[QuantityRule]:
+    """Each required capability with a quantity, and whether the builder enforces it."""
+    return [
+        QuantityRule(row.node.code, row.node.label_fr, row.quantity, row.unit, _enforced(row))
+        for row in need.capabilities.select_related("node")
+        if _has_quantity(row)
+    ]
 
 
 def _requirement_of(required: list[TaxonomyNode]) -> dict[int, list[str]]:
@@ -97,11 +140,14 @@ def need_consortium_propose(
 ) -> ConsortiumResult:
     """The best group of companies covering the need, and up to k-1 distinct alternatives.
 
-    Reads only (nothing is written): inviting the group is the author's next step.
+    Reads only (nothing is written): inviting the group is the author's next step. Quantities
+    in hours per week are enforced against the declared free capacities (module docstring).
     """
     if not permissions.can_view_all_answers(actor, need):
         raise PermissionDenied
-    required = [row.node for row in need.capabilities.select_related("node")]
+    rows = list(need.capabilities.select_related("node"))
+    required = [row.node for row in rows]
+    hours_needed = {row.node.code: float(row.quantity) for row in rows if _enforced(row)}
     if not required:
         raise NeedValidationError("capabilities", _("un groupement demande au moins un savoir-faire"))
     commune = need.commune
@@ -117,13 +163,25 @@ def need_consortium_propose(
         ).select_related("organisation", "headcount_band")
     )
     offers = _offers(establishments, required)
+    hours_free = (
+        dict(
+            Profile.objects.filter(establishment__in=establishments).values_list(
+                "establishment_id", "capacity_hours_per_week"
+            )
+        )
+        if hours_needed
+        else {}
+    )
     candidates = [
         Candidate(
             establishment_id=e.siret,
             organisation_id=e.organisation.siren,
             lat=e.latitude,
             lon=e.longitude,
-            offers=tuple(Offer(code, quality=round(q, 3)) for code, q in sorted(offers[e.pk].items())),
+            offers=tuple(
+                Offer(code, round(q, 3), hours_free.get(e.pk) if code in hours_needed else None)
+                for code, q in sorted(offers[e.pk].items())
+            ),
             is_sme=_is_sme(e),
             name=e.display_name,
         )
@@ -131,7 +189,9 @@ def need_consortium_propose(
         if offers.get(e.pk) or (lead is not None and e.pk == lead.pk)
     ]
     request = ConsortiumRequest(
-        capabilities=tuple(RequiredCapability(node.code, None, node.label_fr) for node in required),
+        capabilities=tuple(
+            RequiredCapability(node.code, hours_needed.get(node.code), node.label_fr) for node in required
+        ),
         place_lat=commune.latitude,
         place_lon=commune.longitude,
         max_partners=max_partners,

@@ -22,7 +22,7 @@ from maillage.accounts.permissions import is_animator_of, is_platform_admin, req
 from maillage.directory.models import Establishment, Network
 from maillage.matching.index import IndexMissingError
 from maillage.needs import permissions, services
-from maillage.needs.consortium import need_consortium_propose
+from maillage.needs.consortium import need_consortium_propose, need_quantity_rules
 from maillage.needs.errors import NeedValidationError
 from maillage.needs.models import Need, NeedAttachment, NeedStatus, NeedVisibility, Notification
 from maillage.needs.selectors import need_candidates, needs_received, network_need_figures
@@ -247,12 +247,16 @@ def need_consortium(request, pk):
     need = _need(request, pk, permissions.can_view_all_answers)
     form = forms.ConsortiumForm(request.GET or None, initial={"max_partners": 5, "alternatives": 3})
     proposal = _propose(request, need, form.cleaned_data) if form.is_valid() else None
+    solved = bool(proposal and proposal.result)
+    quantities = need_quantity_rules(need) if solved else []
     context = {
         "need": need,
         "form": form,
         "proposal": proposal,
-        "groups": _groups(proposal) if proposal and proposal.result else [],
-        "uncovered": _uncovered(proposal) if proposal and proposal.result else [],
+        "quantities": quantities,
+        "hours_enforced": sum(rule.enforced for rule in quantities),
+        "groups": _groups(proposal, quantities) if solved else [],
+        "uncovered": _uncovered(proposal) if solved else [],
         "can_invite": permissions.can_edit_need(request.user, need)
         and need.status in (NeedStatus.DRAFT, NeedStatus.OPEN),
     }
@@ -283,9 +287,22 @@ def _propose(request, need: Need, data: dict) -> ConsortiumProposal:
     return ConsortiumProposal(result, labels)
 
 
-def _groups(proposal) -> list[dict]:
-    """The solver's groups, ready for the template: names, labels of what each member covers."""
+def _shares(group, member, labels, enforced) -> list[dict]:
+    """The member's share of each enforced quantity (hours per week) it serves."""
+    return [
+        {"label": labels.get(c.capability, c.capability), "hours": c.capacity, "of": enforced[c.capability]}
+        for c in group.contributions
+        if c.establishment_id == member.establishment_id
+        and c.capability in enforced
+        and c.capacity is not None
+    ]
+
+
+def _groups(proposal, quantities) -> list[dict]:
+    """The solver's groups, ready for the template: names, labels of what each member covers,
+    and each member's share of the quantities in hours per week."""
     labels = proposal.labels
+    enforced = {rule.code: rule.quantity for rule in quantities if rule.enforced}
     return [
         {
             "rank": group.rank,
@@ -303,6 +320,7 @@ def _groups(proposal) -> list[dict]:
                     "is_sme": member.is_sme,
                     "is_lead": member.is_lead,
                     "covers": [labels.get(code, code) for code in member.covers],
+                    "shares": _shares(group, member, labels, enforced),
                 }
                 for member in group.members
             ],
@@ -318,7 +336,8 @@ def _uncovered(proposal) -> list[dict]:
     return [
         {
             "label": proposal.labels.get(row.code, row.code),
-            "available": row.available,
+            "quantity": row.quantity,  # hours per week when enforced, else None
+            "available": row.available,  # hours per week then, else a number of companies
             "nearest": row.nearest_beyond,
         }
         for row in infeasibility.uncovered
