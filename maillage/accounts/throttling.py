@@ -6,6 +6,21 @@ are refused until the window has passed. See docs/accounts.md for why not django
 
 The same counters, under the ``reset`` scope, cap password-reset e-mails (a form that sends
 mail to any address must not become a way to flood someone's mailbox).
+
+Counting is atomic on every cache the project uses, so a burst of simultaneous failures is
+counted in full: each failure claims a key of its own, a *slot*, with ``cache.add`` (set if
+absent: ``SET NX`` on Redis, an ``INSERT`` on the table's primary key for the database cache,
+a dict under a lock for the local-memory cache) and stores its time there; whoever loses the
+race for a slot takes the next one. ``cache.incr`` would not do: the database cache inherits
+Django's generic ``incr``, a read then a write, which loses counts exactly like a list read
+then written back.
+
+Slots are grouped by time bucket (one bucket per window length), ``failures`` slots a bucket,
+so the keys to read are known in advance: the current bucket and the previous one cover the
+window, read in one ``get_many``. Each slot holds its failure's time, so the window slides
+exactly (no bucket rounding) and "retry in N seconds" is exact. A bucket holds at most
+``failures`` failures: a full current bucket already locks, so failures it turns away could
+only lengthen a lock in progress (they arrive only in a burst that passed the check together).
 """
 
 from __future__ import annotations
@@ -28,6 +43,7 @@ def _limits(scope: str) -> tuple[int, int]:
 
 
 def _keys(email: str, ip: str, scope: str = "login") -> list[str]:
+    """The counters' key stems: the e-mail's, then the address's when known."""
     # Hashed so that addresses never sit in the cache in clear.
     digest = lambda value: hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]  # noqa: E731
     keys = [f"{scope}-fail:email:{digest(email)}"]
@@ -40,18 +56,28 @@ def _now() -> float:
     return time.time()
 
 
-def _recent(key: str, now: float, window: int) -> list[float]:
-    return [t for t in cache.get(key, []) if t > now - window]
+def _slots(stem: str, bucket: int, failures: int) -> list[str]:
+    return [f"{stem}:{bucket}:{slot}" for slot in range(failures)]
+
+
+def _window_slots(stem: str, now: float, failures: int, window: int) -> list[str]:
+    """Every slot that may hold a failure of the last ``window`` seconds."""
+    bucket = int(now // window)
+    return _slots(stem, bucket - 1, failures) + _slots(stem, bucket, failures)
 
 
 def retry_after(email: str, ip: str, *, scope: str = "login") -> int:
-    """Seconds before a new attempt is allowed; 0 when allowed now."""
+    """Seconds before a new attempt is allowed; 0 when allowed now, at least 1 while locked."""
     failures, window = _limits(scope)
     now = _now()
+    slots = {stem: _window_slots(stem, now, failures, window) for stem in _keys(email, ip, scope)}
+    stored = cache.get_many([key for keys in slots.values() for key in keys])
     wait = 0
-    for key in _keys(email, ip, scope):
-        recent = _recent(key, now, window)
+    for keys in slots.values():
+        recent = sorted(stored[key] for key in keys if key in stored and stored[key] > now - window)
         if len(recent) >= failures:
+            # The lock lifts when the failure that completed the count leaves the window;
+            # it is inside the window, so the wait is positive and ceil() never gives 0.
             wait = max(wait, math.ceil(recent[-failures] + window - now))
     return wait
 
@@ -59,14 +85,21 @@ def retry_after(email: str, ip: str, *, scope: str = "login") -> int:
 def register_failure(email: str, ip: str, *, scope: str = "login") -> None:
     failures, window = _limits(scope)
     now = _now()
-    for key in _keys(email, ip, scope):
-        # Bounded list: the IP key of a busy proxy must not grow without limit.
-        cache.set(key, [*_recent(key, now, window), now][-failures * 4 :], timeout=window)
+    bucket = int(now // window)
+    # A slot must outlive its bucket (one window) plus the window it is counted in.
+    timeout = 2 * window + 1
+    for stem in _keys(email, ip, scope):
+        slots = _slots(stem, bucket, failures)
+        taken = cache.get_many(slots)  # start at the first free slot; add() settles races
+        for key in slots:
+            if key not in taken and cache.add(key, now, timeout=timeout):
+                break
 
 
 def reset(email: str) -> None:
     """A successful login clears the e-mail's failures (not the address's: a shared IP stays watched)."""
-    cache.delete(_keys(email, "")[0])
+    failures, window = _limits("login")
+    cache.delete_many(_window_slots(_keys(email, "")[0], _now(), failures, window))
 
 
 def client_ip(request) -> str:
