@@ -52,7 +52,7 @@ class MappingReviewAdmin(admin.ModelAdmin):
         "line",
         "status",
     ]
-    list_filter = ["status", "column"]
+    list_filter = ["status", "origin", "column"]
     search_fields = ["raw_text", "normalised_text", "establishment__siret"]
     list_select_related = ["establishment"]
     readonly_fields = [
@@ -62,6 +62,10 @@ class MappingReviewAdmin(admin.ModelAdmin):
         "proposals",
         "confidence",
         "establishment",
+        "origin",
+        "network",
+        "line_count",
+        "amount",
         "file_name",
         "line",
     ]

@@ -72,6 +72,11 @@ class MappingReview(models.Model):
 
     One pending review per text, node type and establishment, so that importing the same file
     again does not pile up duplicates.
+
+    Purchase ledgers (``origin`` = ledger, ``maillage.relations.ledger``) queue their unmapped
+    categories here too: one review per network and text, whatever its status, without an
+    establishment; ``line_count`` and ``amount`` are the purchase lines waiting for it, and the
+    decision gives their relations the category (``relations.services.ledger_category_apply``).
     """
 
     class Status(models.TextChoices):
@@ -79,6 +84,25 @@ class MappingReview(models.Model):
         MAPPED = "mapped", _("Rattaché à un nœud")
         DISMISSED = "dismissed", _("Sans correspondance")
 
+    class Origin(models.TextChoices):
+        PROFILE = "profile", _("Tableur des profils")
+        LEDGER = "ledger", _("Grand livre d'achats")
+
+    origin = models.CharField(
+        _("origine"), max_length=10, choices=Origin.choices, default=Origin.PROFILE, db_index=True
+    )
+    network = models.ForeignKey(
+        "directory.Network",
+        verbose_name=_("réseau"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    line_count = models.PositiveIntegerField(_("lignes d'achat concernées"), default=0)
+    amount = models.DecimalField(
+        _("montant concerné (€ HT)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     column = models.CharField(_("colonne"), max_length=16, choices=MappingColumn.choices)
     node_type = models.CharField(_("type de nœud"), max_length=16, choices=MappingNodeType.choices)
     raw_text = models.CharField(_("texte saisi"), max_length=500)
@@ -136,7 +160,12 @@ class MappingReview(models.Model):
                 fields=["node_type", "normalised_text", "establishment"],
                 condition=models.Q(status="pending"),
                 name="unique_pending_mapping_review",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["node_type", "normalised_text", "network"],
+                condition=models.Q(origin="ledger"),
+                name="unique_ledger_category_review",
+            ),
         ]
 
     def __str__(self):

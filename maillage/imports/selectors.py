@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from maillage.directory.models import Membership, Network
 from maillage.imports.models import MappingReview
 from maillage.taxonomy.models import TaxonomyNode
+
+
+def _of_network(network: Network) -> Q:
+    """Values imported for establishments of ``network`` (member or prospect), and the
+    purchase-ledger categories imported for it."""
+    members = Membership.objects.filter(network=network).values("establishment_id")
+    return Q(establishment_id__in=members) | Q(origin=MappingReview.Origin.LEDGER, network=network)
 
 
 def network_mapping_reviews(
@@ -14,10 +21,11 @@ def network_mapping_reviews(
 ) -> QuerySet[MappingReview]:
     """Reviews of values imported for establishments of ``network`` (member or prospect).
 
-    Reviews without an establishment belong to no network: only the Django admin shows them.
+    Reviews without an establishment belong to no network, except purchase-ledger categories
+    (origin ledger), which name the network of their import: the others only the Django admin
+    shows.
     """
-    members = Membership.objects.filter(network=network).values("establishment_id")
-    reviews = MappingReview.objects.filter(establishment_id__in=members).select_related(
+    reviews = MappingReview.objects.filter(_of_network(network)).select_related(
         "establishment", "import_run", "decided_node", "decided_by"
     )
     if status:
@@ -28,12 +36,8 @@ def network_mapping_reviews(
 
 
 def network_mapping_review_counts(network: Network) -> dict[str, int]:
-    members = Membership.objects.filter(network=network).values("establishment_id")
     rows = (
-        MappingReview.objects.filter(establishment_id__in=members)
-        .values("status")
-        .annotate(n=Count("pk"))
-        .order_by()
+        MappingReview.objects.filter(_of_network(network)).values("status").annotate(n=Count("pk")).order_by()
     )
     counts = dict.fromkeys(MappingReview.Status.values, 0)
     counts.update({row["status"]: row["n"] for row in rows})

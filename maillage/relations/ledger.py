@@ -15,7 +15,10 @@ An animator's decision is remembered for the same name in the same commune.
 
 Categories: a CPV code (``45000000``, ``45000000-7``, ``CPV 45000000``) goes to ``cpv``; free
 text goes through the taxonomy mapper (column "capabilities"); text it is not sure of is kept
-as written and counted (``categories_unmapped``).
+as written and counted (``categories_unmapped``), and queued once per (network, text) in the
+import review queue (``imports.MappingReview``, origin ledger) with the number of lines and the
+amount waiting for it; the animator's decision gives those relations the category, and later
+imports of the same text in the network keep to it.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from stdnum.fr import siret as stdnum_siret
 from maillage.directory.models import Establishment, Network
 from maillage.engine.graph.decp import CPV_RE, _Invalid, normalise_cpv
 from maillage.engine.text import fold
+from maillage.imports.models import MappingReview
 from maillage.imports.profiles.reader import SpreadsheetError, _decode
 from maillage.referential.models import Commune, CpvCode, PostalCode
 from maillage.relations.importing import Item, Rejected, run_batches
@@ -47,7 +51,7 @@ from maillage.relations.models import (
     SupplyRelation,
 )
 from maillage.relations.services import relations_refresh_amounts
-from maillage.taxonomy.mapping import TaxonomyMapper
+from maillage.taxonomy.mapping import COLUMN_KIND, TaxonomyMapper, normalise
 
 AUTO_MATCH = 0.92
 REVIEW_FLOOR = 0.6
@@ -351,33 +355,111 @@ class SupplierMatcher:
         return Match(None, best_score, review)
 
 
+@dataclass
+class Category:
+    node: str | None = None  # taxonomy code
+    cpv: str | None = None
+    mapped: bool = False
+    review: MappingReview | None = None  # the queued text (any status) of the network
+    result: object = None  # the mapper's MappingResult of unmapped text (proposals)
+
+    @property
+    def waiting(self) -> bool:
+        return self.review is not None and self.review.status == MappingReview.Status.PENDING
+
+
+CATEGORY_COLUMN = "capabilities"  # the mapper's column for purchase categories
+
+
 class CategoryMapper:
-    def __init__(self):
+    """Maps category cells; text mapped to nothing is queued once per (network, text).
+
+    A text already queued in the network keeps to the review: its decided node once decided,
+    nothing while it waits (its relations then wait on it), so that the decision and a later
+    import agree on the same relation.
+    """
+
+    def __init__(self, network: Network | None = None):
+        self.network = network
         self.mapper = None
-        self.cache: dict[str, tuple] = {}
+        self.cache: dict[str, Category] = {}
         self.cpv_codes = frozenset(CpvCode.objects.values_list("code", flat=True))
 
-    def map(self, text: str) -> tuple[str | None, str | None, bool]:
-        """(taxonomy code, CPV code, mapped?) of a category cell."""
+    def map(self, text: str) -> Category:
         if not text:
-            return None, None, False
+            return Category()
         if text not in self.cache:
             self.cache[text] = self._map(text)
         return self.cache[text]
 
-    def _map(self, text: str):
+    def _map(self, text: str) -> Category:
         bare = re.sub(r"^cpv\s*:?\s*", "", text.strip(), flags=re.IGNORECASE)
         if CPV_RE.match(bare):
             try:
-                return None, normalise_cpv(bare, self.cpv_codes), True
+                return Category(cpv=normalise_cpv(bare, self.cpv_codes), mapped=True)
             except _Invalid as bad:
                 raise Rejected(Reason.BAD_CPV, "categorie", bad.detail, text) from None
+        review = (
+            self._reviews()
+            .filter(normalised_text=normalise(text)[:500])
+            .select_related("decided_node")
+            .first()
+        )
+        if review is not None:
+            node = review.decided_node.code if review.decided_node_id else None
+            return Category(node=node, mapped=node is not None, review=review)
         if self.mapper is None:
             self.mapper = TaxonomyMapper.from_database()
-        result = self.mapper.map(text, "capabilities")
+        result = self.mapper.map(text, CATEGORY_COLUMN)
         if result.accepted and len(result.codes) == 1:
-            return result.codes[0], None, True
-        return None, None, False
+            return Category(node=result.codes[0], mapped=True)
+        return Category(result=None if result.rejected_by_animator else result)
+
+    def _reviews(self):
+        reviews = MappingReview.objects.filter(
+            origin=MappingReview.Origin.LEDGER, node_type=COLUMN_KIND[CATEGORY_COLUMN]
+        )
+        if self.network is None:
+            return reviews.filter(network__isnull=True)
+        return reviews.filter(network=self.network)
+
+    def queue(self, category: Category, text: str, *, file_name: str, line: int, run) -> bool:
+        """Queue unmapped text the animator has not dismissed; True when the review is new.
+
+        Written in the batch's transaction: a dry run rolls it back with everything else.
+        """
+        if category.review is not None or category.result is None:
+            return False
+        result = category.result
+        category.review = MappingReview.objects.create(
+            origin=MappingReview.Origin.LEDGER,
+            network=self.network,
+            column=CATEGORY_COLUMN,
+            node_type=COLUMN_KIND[CATEGORY_COLUMN],
+            raw_text=result.text[:500],
+            item=text[:2000],
+            normalised_text=result.normalised[:500],
+            proposals=[{"code": c.code, "score": c.score} for c in result.candidates],
+            confidence=result.confidence,
+            import_run=run,
+            file_name=file_name,
+            line=line,
+        )
+        return True
+
+    @staticmethod
+    def refresh_counts(review_ids) -> None:
+        """Lines and amount of the pending reviews = the purchase lines waiting on them."""
+        from django.db.models import Count, Sum
+
+        for pk in review_ids:
+            figures = PurchaseLine.objects.filter(
+                relation__category_review_id=pk,
+                relation__category_review__status=MappingReview.Status.PENDING,
+            ).aggregate(n=Count("pk"), total=Sum("amount"))
+            MappingReview.objects.filter(pk=pk, status=MappingReview.Status.PENDING).update(
+                line_count=figures["n"], amount=figures["total"]
+            )
 
 
 # --- pipeline ----------------------------------------------------------------------------------
@@ -414,7 +496,8 @@ def run_ledger_import(options: LedgerOptions):
     rows = read_ledger(options.path)
     parser = RowParser(default_year=options.year, buyer_key=options.buyer_siret)
     matcher = SupplierMatcher(network)
-    categories = CategoryMapper()
+    categories = CategoryMapper(network)
+    queued: set[int] = set()  # category reviews whose counts to refresh
     file_name = options.path.name
 
     def items():
@@ -426,8 +509,11 @@ def run_ledger_import(options: LedgerOptions):
                 yield Item(seq, str(row.line), rejection=rejection)
 
     def write(parsed: Parsed, counts: Counter, run) -> set:
-        node, cpv, mapped = categories.map(parsed.category_text)
+        category = categories.map(parsed.category_text)
+        node, cpv, mapped = category.node, category.cpv, category.mapped
         counts["categories_mapped" if mapped else "categories_unmapped"] += bool(parsed.category_text)
+        if categories.queue(category, parsed.category_text, file_name=file_name, line=parsed.line, run=run):
+            counts["categories_to_review"] += 1
         match = matcher.match(parsed, file_name)
         if match.pending:
             counts["suppliers_to_review"] += 1
@@ -442,7 +528,9 @@ def run_ledger_import(options: LedgerOptions):
             supplier_key = f"e{match.establishment.pk}"
         else:
             supplier_key = parsed.siret or f"n:{normalise_name(parsed.name)[:40]}|{parsed.commune or ''}"
-        category_key = node or cpv or hashlib.sha256(fold(parsed.category_text).encode()).hexdigest()[:12]
+        # A queued text keeps the key of its text, so that its decision keeps the same relation.
+        text_key = hashlib.sha256(fold(parsed.category_text).encode()).hexdigest()[:12]
+        category_key = text_key if category.review is not None else (node or cpv or text_key)
         external_key = f"ledger:{options.buyer_siret}:{supplier_key}:{category_key}"[:120]
         relation, created = SupplyRelation.objects.get_or_create(
             external_key=external_key,
@@ -463,8 +551,15 @@ def run_ledger_import(options: LedgerOptions):
                 # The buyer's own books: the client side is sure; the supplier may dispute it.
                 "status": RelationStatus.PENDING,
                 "match_review": match.review if match.pending else None,
+                "category_review": category.review if category.waiting else None,
             },
         )
+        if category.waiting:
+            queued.add(category.review.pk)
+            if not created and relation.category_review_id is None and not relation.category_node_id:
+                # A relation imported before its text was queued waits on the review too.
+                relation.category_review = category.review
+                relation.save(update_fields=["category_review", "updated_at"])
         if created:
             counts["relations_created"] += 1
             RelationEvent.objects.create(
@@ -489,6 +584,8 @@ def run_ledger_import(options: LedgerOptions):
 
     def finish(touched: set) -> None:
         relations_refresh_amounts(relation_ids=touched)
+        categories.refresh_counts(queued)
+        queued.clear()
 
     return run_batches(
         kind="ledger",

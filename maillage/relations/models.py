@@ -145,6 +145,14 @@ class SupplyRelation(models.Model):
         blank=True,
         related_name="+",
     )
+    # A ledger category mapped to nothing: the animator's decision gives the relation its node.
+    category_review = models.ForeignKey(
+        "imports.MappingReview",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ledger_relations",
+    )
     # A ledger supplier matched with doubt: the animator's decision re-links its relations.
     match_review = models.ForeignKey(
         "relations.SupplierMatchReview",

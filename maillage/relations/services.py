@@ -207,6 +207,33 @@ def supplier_match_decide(*, actor, review, establishment: Establishment | None)
     return changed
 
 
+def ledger_category_apply(*, review, node, actor) -> int:
+    """A ledger category settled in the import review queue (``mapping_review_decide``).
+
+    The relations waiting on ``review`` get ``node`` as their category (``None``: the text names
+    nothing, they keep it as written) and stop waiting; returns how many relations changed. The
+    permission is the caller's: the back-office page (animators of the review's network) or the
+    Django admin.
+    """
+    changed = 0
+    for relation in SupplyRelation.objects.select_for_update().filter(category_review=review):
+        relation.category_review = None
+        fields = ["category_review", "updated_at"]
+        if node is not None and relation.category_node_id is None:
+            relation.category_node = node
+            fields.append("category_node")
+            RelationEvent.objects.create(
+                relation=relation,
+                kind=RelationEvent.Kind.CHANGED,
+                actor=actor,
+                comment=f"catégorie « {relation.category_text} »",
+                changes={"category_node": [None, node.code]},
+            )
+            changed += 1
+        relation.save(update_fields=fields)
+    return changed
+
+
 def relations_refresh_amounts(*, relation_ids) -> None:
     """``relation_refresh_amount`` for many relations in three queries (import batches)."""
     from django.db.models import Sum

@@ -47,8 +47,10 @@ def mapping_review_decide(*, review: MappingReview, code: str | None, actor, net
 
     Every pending review of the same text and node type is settled with it, and the value is
     added to the profiles that were waiting for it. With ``network`` (the back-office), only
-    the reviews of that network's establishments are settled: an animator never writes into
-    another network's profiles; the remembered decision still serves every later import.
+    the reviews of that network's establishments (and its purchase-ledger categories) are
+    settled: an animator never writes into another network's profiles; the remembered decision
+    still serves every later import. A settled ledger category gives its node to the relations
+    waiting for it (``relations.services.ledger_category_apply``).
     """
     node = None
     if code:
@@ -70,10 +72,14 @@ def mapping_review_decide(*, review: MappingReview, code: str | None, actor, net
         status=MappingReview.Status.PENDING,
     )
     if network is not None:
+        from django.db.models import Q
+
         from maillage.directory.models import Membership
 
         members = Membership.objects.filter(network=network).values("establishment_id")
-        pending = pending.filter(establishment_id__in=members)
+        pending = pending.filter(
+            Q(establishment_id__in=members) | Q(origin=MappingReview.Origin.LEDGER, network=network)
+        )
     pending = list(pending.select_related("establishment"))
     now = timezone.now()
     mapper = TaxonomyMapper.from_database() if node is not None else None
@@ -81,7 +87,11 @@ def mapping_review_decide(*, review: MappingReview, code: str | None, actor, net
         waiting.status = MappingReview.Status.MAPPED if node else MappingReview.Status.DISMISSED
         waiting.decided_node, waiting.decided_by, waiting.decided_at = node, actor, now
         waiting.save(update_fields=["status", "decided_node", "decided_by", "decided_at"])
-        if node is not None and waiting.establishment_id:
+        if waiting.origin == MappingReview.Origin.LEDGER:
+            from maillage.relations.services import ledger_category_apply
+
+            ledger_category_apply(review=waiting, node=node, actor=actor)
+        elif node is not None and waiting.establishment_id:
             _apply(waiting, mapper, actor)
     return decision
 

@@ -24,6 +24,7 @@ COUNTS = (
     ("suppliers_outside", "fournisseurs hors annuaire (lignes)"),
     ("categories_mapped", "catégories rattachées (lignes)"),
     ("categories_unmapped", "catégories non rattachées (lignes)"),
+    ("categories_to_review", "catégories mises en file de rattachement"),
 )
 
 
