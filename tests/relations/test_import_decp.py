@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -134,3 +135,43 @@ def test_unreadable_file_is_a_command_error(db, tmp_path):
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(CommandError, match="broken.json"):
         call_command("import_decp", str(path))
+
+
+def cut_in_record(tmp_path, markets, index):
+    """The slice's JSON cut in the middle of record ``index``: the records before it are whole."""
+    head = json.dumps({"marches": markets[:index]}, ensure_ascii=False)[:-2] + ", "
+    record = json.dumps(markets[index], ensure_ascii=False)
+    path = tmp_path / "coupe.json"
+    path.write_bytes((head + record[: len(record) // 2]).encode("utf-8"))
+    return path
+
+
+def test_a_file_broken_mid_batch_writes_nothing_of_that_batch(taxonomy, decp_slice, tmp_path):
+    _, _, markets = decp_slice
+    path = cut_in_record(tmp_path, markets, 24)  # batches of 10: 2 whole, the third breaks at 25
+    size = path.stat().st_size
+    where = f"coupe.json : JSON illisible à l'octet {size} (fin du fichier), après marches[23]"
+    with pytest.raises(CommandError, match=re.escape(where)):
+        call_command("import_decp", str(path), "--batch-size", "10")
+    assert SupplyRelation.objects.count() == 0 and PurchaseLine.objects.count() == 0
+    with pytest.raises(CommandError, match=re.escape(where)) as caught:
+        call_command("import_decp", str(path), "--wet-run", "--batch-size", "10")
+    assert "le lot en cours" in str(caught.value)
+    run_row = ImportRun.objects.get(kind="decp")
+    assert run_row.status == ImportRun.Status.FAILED and where in run_row.error
+    assert (run_row.batches_committed, run_row.last_committed_line) == (2, 20)
+    written = (
+        set(SupplyRelation.objects.values_list("external_key", flat=True)),
+        set(PurchaseLine.objects.values_list("key", "line")),
+    )
+    assert {line for _, line in written[1]} <= {f"marches[{i}]" for i in range(20)}
+    # exactly what a clean import of the first 20 records writes
+    PurchaseLine.objects.all().delete()
+    SupplyRelation.objects.all().delete()
+    first_twenty = tmp_path / "vingt.json"
+    first_twenty.write_text(json.dumps({"marches": markets[:20]}, ensure_ascii=False), encoding="utf-8")
+    run(first_twenty, "--wet-run")
+    assert written == (
+        set(SupplyRelation.objects.values_list("external_key", flat=True)),
+        set(PurchaseLine.objects.values_list("key", "line")),
+    )

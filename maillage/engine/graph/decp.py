@@ -3,7 +3,7 @@
 Two published shapes are read:
 - the JSON files ``{"marches": [...]}``, one object per market (or concession, ``_type``
   "Contrat de concession", whose buyer is ``autoriteConcedante`` and holders
-  ``concessionnaires``);
+  ``concessionnaires``), streamed with ijson (one record in memory at a time);
 - the flattened CSV, one row per (market, holder), read with polars.
 
 Both yield ``DecpMarket`` records and collect ``DecpReject``s, each naming the file, the
@@ -19,7 +19,7 @@ a market that has others is dropped and reported. Quirks of the data handled her
 
 from __future__ import annotations
 
-import json
+import ast
 import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,6 +27,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+import ijson
 import polars as pl
 from stdnum.eu import vat
 from stdnum.fr import siret
@@ -52,7 +53,15 @@ class Reason:
 
 
 class DecpFileError(ValueError):
-    """The file itself cannot be read (not JSON, no ``marches``, missing CSV column…)."""
+    """The file itself cannot be read (not JSON, no ``marches``, missing CSV column…).
+
+    ``records_read``: records of the file read before the error (a streamed JSON file can
+    break after many), 0 when the file was refused before its first record.
+    """
+
+    def __init__(self, message: str, records_read: int = 0):
+        super().__init__(message)
+        self.records_read = records_read
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +239,16 @@ def _holder(id_type: object, identifier: object, name: object, prefix: str) -> D
 
 # --- JSON -------------------------------------------------------------------------------------
 
+# The file is streamed, one record in memory at a time whatever its size (the national
+# consolidated file is well over 1 GB): ijson's C parser (yajl2_c) when it is there.
+try:
+    _FAST = ijson.get_backend("yajl2_c")
+except ImportError:  # pragma: no cover - ijson's wheels ship it
+    _FAST = ijson
+_PYTHON = ijson.get_backend("python")  # slower, but reads integers beyond 64 bits as json does
+_CHUNK = 1 << 16  # bytes handed to the parser at a time
+_BOM = b"\xef\xbb\xbf"
+
 
 def read_decp_json(path: Path, *, cpv_codes: Collection[str] | None = None) -> DecpParse:
     """Parse a DECP JSON file (format 2019); see iter_decp_json for the rules."""
@@ -241,19 +260,141 @@ def read_decp_json(path: Path, *, cpv_codes: Collection[str] | None = None) -> D
 def iter_decp_json(
     path: Path, rejects: list[DecpReject], *, cpv_codes: Collection[str] | None = None
 ) -> Iterator[DecpMarket]:
-    """Yield the valid markets of ``path``; append every problem to ``rejects``."""
+    """Yield the valid markets of ``path``; append every problem to ``rejects``.
+
+    The file is streamed: a syntax error is met only after the markets before it were yielded.
+    Its ``DecpFileError`` names the byte and the last record read; ``records_read`` counts them.
+    """
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise DecpFileError(f"{path.name} : JSON illisible ({error})") from None
-    records = data.get("marches") if isinstance(data, dict) else None
-    if not isinstance(records, list):
-        raise DecpFileError(f"{path.name} : liste « marches » absente")
-    for index, record in enumerate(records):
+    for index, record in _json_records(path):
         market = _json_market(path.name, index, record, rejects, cpv_codes)
         if market is not None:
             yield market
+
+
+class _Chunks:
+    """Binary reader remembering the last chunk handed to the parser and its offset in the file."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        if handle.read(len(_BOM)) != _BOM:  # a byte-order mark is skipped; offsets stay the file's
+            handle.seek(0)
+        self.start = self.end = handle.tell()
+        self.last = b""
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        if data:
+            self.start, self.end, self.last = self.end, self.end + len(data), data
+        return data
+
+
+def _json_records(path: Path) -> Iterator[tuple[int, object]]:
+    """``(index, record)`` of the ``marches`` list, streamed; DecpFileError if the file is unusable.
+
+    Numbers come as json gives them (int, float: ``use_float``, never ``Decimal``).
+    """
+    backend, done = _FAST, 0
+    while True:
+        try:
+            with path.open("rb") as handle:
+                chunks = _Chunks(handle)
+                try:
+                    prefix = _records_prefix(path, backend.parse(chunks, buf_size=_CHUNK))
+                    handle.seek(0)
+                    chunks = _Chunks(handle)
+                    records = backend.items(chunks, prefix, use_float=True, buf_size=_CHUNK)
+                    for index, record in enumerate(records):
+                        if index >= done:  # after a restart, the records already given are skipped
+                            done = index + 1
+                            yield index, record
+                    return
+                except ijson.JSONError as error:
+                    if backend is not _PYTHON and "integer overflow" in str(error):
+                        backend = _PYTHON  # yajl stops at integers beyond 64 bits: start again
+                        continue
+                    raise DecpFileError(_broken(path, error, chunks, done), done) from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise DecpFileError(f"{path.name} : JSON illisible ({error})", done) from None
+
+
+def _records_prefix(path: Path, events: Iterator[tuple[str, str, object]]) -> str:
+    """Peek at the first parse events for the list of records: ijson's prefix ``marches.item``."""
+    first = next(events, None)
+    if first is not None and first[1] == "start_map":
+        for prefix, event, value in events:
+            if prefix == "" and event == "map_key" and value == "marches":
+                kind = next(events, ("", "", None))[1]
+                if kind == "start_array":
+                    return "marches.item"
+                if kind == "start_map":  # e.g. {"marches": {"marche": [...]}}, format 2022
+                    raise DecpFileError(
+                        f"{path.name} : liste « marches » absente (« marches » est un objet : "
+                        "format non pris en charge, format 2019 attendu)"
+                    )
+                break
+            if prefix == "" and event == "end_map":
+                break
+    raise DecpFileError(f"{path.name} : liste « marches » absente")
+
+
+def _broken(path: Path, error: Exception, chunks: _Chunks, done: int) -> str:
+    """Message of a syntax error met while streaming: byte, last record read, the parser's words."""
+    text = str(error)
+    raw = None
+    if text[:2] in ("b'", 'b"'):  # ijson shows yajl's message as bytes when cut inside a character
+        try:
+            raw = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            raw = None
+    if not isinstance(raw, bytes):
+        raw = text.encode("utf-8", "replace")
+    lines = raw.split(b"\n")
+    reason = lines[0].decode("utf-8", "replace").strip() or type(error).__name__
+    # yajl: reason, context (error byte in column 40), "(right here) ------^"
+    context = lines[1] if len(lines) > 2 and b"(right here)" in lines[2] else b""
+    if "premature EOF" in reason or reason == "Incomplete JSON content":
+        where = f"à l'octet {chunks.end} (fin du fichier)"
+    else:
+        offset = _offset_in_chunk(chunks.last, context)
+        if offset is None:
+            where = f"entre les octets {chunks.start} et {chunks.end}"
+        else:
+            where = f"à l'octet {chunks.start + offset}"
+    if done:
+        plural = "s" if done > 1 else ""
+        after = f"après marches[{done - 1}] ({done} enregistrement{plural} lu{plural} avant l'erreur)"
+    else:
+        after = "avant le premier enregistrement"
+    near = context.decode("utf-8", "replace").strip()
+    detail = f"{reason} près de « {near} »" if near else reason
+    return f"{path.name} : JSON illisible {where}, {after} : {detail}"
+
+
+def _offset_in_chunk(chunk: bytes, context: bytes) -> int | None:
+    """Where in ``chunk`` yajl stopped, from its error context; None unless exactly one place fits.
+
+    yajl (``yajl_render_error_string``) shows up to 30 bytes before the error offset and 30 from
+    it, line breaks as spaces, left-padded so that the error byte is in column 40.
+    """
+    if len(context) < 40 or not context.strip():
+        return None
+    flat = chunk.replace(b"\n", b" ").replace(b"\r", b" ")
+    wanted = context.rstrip(b" ")
+
+    def fits(offset: int) -> bool:
+        start = max(offset - 30, 0)
+        shown = b" " * (40 - (offset - start)) + flat[start : offset + 30]
+        return shown.rstrip(b" ") == wanted
+
+    found = [offset for offset in range(min(30, len(flat) + 1)) if fits(offset)]
+    needle = context[10:40]  # the 30 bytes before the error, when it lies 30 bytes or more in
+    at = flat.find(needle)
+    while at != -1 and len(found) < 2:
+        if fits(at + 30):
+            found.append(at + 30)
+        at = flat.find(needle, at + 1)
+    return found[0] if len(found) == 1 else None
 
 
 def _json_market(source, index, record, rejects, cpv_codes) -> DecpMarket | None:

@@ -41,7 +41,15 @@ class Command(ImportCommand):
                 )
             )
         except DecpFileError as exc:
-            raise CommandError(str(exc)) from exc
+            message = str(exc)
+            if options["wet_run"] and exc.records_read:
+                # A streamed file can break after whole batches were committed (the dry run is
+                # one rolled-back transaction, so there it wrote nothing at all).
+                message += (
+                    " — écriture : les lots complets lus avant l'erreur sont enregistrés, pas le lot "
+                    "en cours ; réimporter le fichier corrigé ne crée aucun doublon"
+                )
+            raise CommandError(message) from exc
         self.write_report(
             report,
             as_json=options["json"],
