@@ -169,9 +169,12 @@ class CommuneSuggestion:
         return f"{self.name} ({self.department})" if self.department else self.insee_code
 
 
-def commune_suggestions(text: str, *, limit: int = 6) -> list[CommuneSuggestion]:
+def commune_suggestions(
+    text: str, *, limit: int = 6, network: Network | None = None
+) -> list[CommuneSuggestion]:
     """Communes whose name starts with ``text`` (accents, case, « St » ignored), or whose postal
-    code starts with the digits typed; the most populated first."""
+    code starts with the digits typed; the most populated first, after those of ``network``'s
+    territory when one is given (a network's users mostly mean their own communes)."""
     from maillage.referential.models import PostalCode
     from maillage.referential.text import normalize_name
 
@@ -194,9 +197,14 @@ def commune_suggestions(text: str, *, limit: int = 6) -> list[CommuneSuggestion]
             queryset = queryset.filter(
                 search_name__gte=name, search_name__lt=name[:-1] + chr(ord(name[-1]) + 1)
             )
-    rows = queryset.order_by(F("population").desc(nulls_last=True), "name").values_list(
-        "insee_code", "name", "department_id", "postal_codes"
-    )[:limit]
+    order = [F("population").desc(nulls_last=True), "name"]
+    if network is not None:
+        # Still one query: the territory test is a correlated EXISTS on the candidates.
+        territory = network_territory_communes(network).filter(pk=OuterRef("pk"))
+        queryset = queryset.annotate(in_territory=Exists(territory))
+        order.insert(0, F("in_territory").desc())
+    columns = ("insee_code", "name", "department_id", "postal_codes")
+    rows = queryset.order_by(*order).values_list(*columns)[:limit]
     return [
         CommuneSuggestion(insee, name, department or "", tuple(sorted(codes or ())))
         for insee, name, department, codes in rows

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,8 +23,14 @@ from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from maillage.accounts.permissions import is_animator, is_member_user, is_platform_admin
-from maillage.directory.models import Establishment
+from maillage.accounts.permissions import (
+    animated_networks,
+    is_animator,
+    is_member_user,
+    is_platform_admin,
+    member_networks,
+)
+from maillage.directory.models import Establishment, Network
 from maillage.directory.selectors import commune_suggestions, company_suggestions
 from maillage.engine import QueryError
 from maillage.engine.query import MAX_PAGE, MAX_PAGE_SIZE
@@ -310,9 +317,26 @@ def search_page(request):
     return render(request, template, context, status=status)
 
 
-def _suggestion_options(text: str, field: str) -> list[dict]:
+def _suggestion_network(user) -> Network | None:
+    """The network whose territory the person typing most likely means: the one network they
+    animate or act for as a member; failing that, the platform's network when it holds only
+    one (its home page is then the site's). None when several could be meant."""
+    if user.is_authenticated:
+        own = list(
+            Network.objects.only("pk").filter(
+                Q(pk__in=animated_networks(user).values("pk")) | Q(pk__in=member_networks(user).values("pk"))
+            )[:2]
+        )
+        if own:
+            return own[0] if len(own) == 1 else None
+    only = list(Network.objects.only("pk")[:2])
+    return only[0] if len(only) == 1 else None
+
+
+def _suggestion_options(text: str, field: str, network: Network | None = None) -> list[dict]:
     """What the autocomplete lists for ``text`` typed in ``field``, each option saying what
-    choosing it does: fill a form field (``field``/``value``) or open a page (``href``)."""
+    choosing it does: fill a form field (``field``/``value``) or open a page (``href``);
+    communes of ``network``'s territory come first."""
     options = []
     if field == "q":
         for node in taxonomy_suggestions(text, SEARCH_BOX_TYPES, limit=SUGGESTIONS_PER_KIND["taxonomy"]):
@@ -327,7 +351,7 @@ def _suggestion_options(text: str, field: str) -> list[dict]:
                 }
             )
     limit = SUGGESTIONS_PER_KIND["commune"] * (2 if field == "pres" else 1)
-    for commune in commune_suggestions(text, limit=limit):
+    for commune in commune_suggestions(text, limit=limit, network=network):
         postal = commune.postal_codes[0] if commune.postal_codes else ""
         department = f"({commune.department})" if commune.department else ""
         options.append(
@@ -365,7 +389,9 @@ def search_suggestions(request):
     if field not in SUGGESTION_FIELDS:
         field = "q"
     text = request.GET.get(field, request.GET.get("q", ""))[:MAX_SUGGESTION_CHARS].strip()
-    options = _suggestion_options(text, field)
+    # The commune order depends on the user: reading it marks the response « Vary: Cookie ».
+    network = _suggestion_network(request.user) if len(text) >= 2 else None
+    options = _suggestion_options(text, field, network)
     response = render(
         request, "search/includes/suggestions.html", {"options": options, "field": field, "text": text}
     )
