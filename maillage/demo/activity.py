@@ -107,7 +107,8 @@ def ledgers_write(network: Network, directory: Path, *, seed: int) -> list[tuple
 
 
 def capacities_declare(network: Network) -> int:
-    """Three members in five declare available capacity (leakage counts only those that do);
+    """Three members in five declare available capacity, as a share and in hours per week
+    (leakage counts only those that do; the consortium builder compares needs' hours with it);
     the choice hangs on the SIRET, so a rerun picks the same ones and writes nothing."""
     declared = 0
     members = Establishment.objects.filter(
@@ -121,7 +122,8 @@ def capacities_declare(network: Network) -> int:
             continue
         profile_update(
             establishment=establishment, actor=None, source=ChangeSource.MEMBER,
-            capacity_percent=10 + digest % 31, capacity_stated_on=timezone.localdate(),
+            capacity_percent=10 + digest % 31, capacity_hours_per_week=16 + (digest // 31) % 57,
+            capacity_stated_on=timezone.localdate(),
         )  # fmt: skip
         declared += 1
     return declared
@@ -162,7 +164,10 @@ def needs_post(network: Network, author_email: str) -> int:
         author=author, network=network, author_establishment=establishment, kind="part",
         title="Sous-ensemble mécano-soudé pour une ligne d'assemblage",
         description="Série de 200 sous-ensembles par an, plans fournis, premières pièces sous 8 semaines.",
-        capabilities=[CapabilityInput(code) for code in codes], commune=place, max_distance_km=60,
+        # Hours on the first capability: the consortium panel compares them with declared capacity.
+        capabilities=[CapabilityInput(codes[0], quantity=60, unit="h/semaine")]
+        + [CapabilityInput(code) for code in codes[1:]],
+        commune=place, max_distance_km=60,
         deadline=deadline, budget_min=40_000, budget_max=90_000,
     )  # fmt: skip
     need_open(need=opened, actor=author, note="Besoin de démonstration")
