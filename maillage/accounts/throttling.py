@@ -5,7 +5,9 @@ further attempts for that e-mail (from any address) or from that address (for an
 are refused until the window has passed. See docs/accounts.md for why not django-axes.
 
 The same counters, under the ``reset`` scope, cap password-reset e-mails (a form that sends
-mail to any address must not become a way to flood someone's mailbox).
+mail to any address must not become a way to flood someone's mailbox), and, through
+``counter``, ``wait`` and ``record`` with limits of their own, the establishment contact form
+(``maillage/www/establishments/contact.py``: per address and per session).
 
 Counting is atomic on every cache the project uses, so a burst of simultaneous failures is
 counted in full: each failure claims a key of its own, a *slot*, with ``cache.add`` (set if
@@ -42,13 +44,18 @@ def _limits(scope: str) -> tuple[int, int]:
     return settings.LOGIN_THROTTLE_FAILURES, settings.LOGIN_THROTTLE_WINDOW
 
 
+def counter(scope: str, kind: str, value: str) -> str:
+    """The key stem of one counter: ``kind`` (email, ip, session…) ``value`` under ``scope``."""
+    # Hashed so that addresses never sit in the cache in clear.
+    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
+    return f"{scope}-fail:{kind}:{digest}"
+
+
 def _keys(email: str, ip: str, scope: str = "login") -> list[str]:
     """The counters' key stems: the e-mail's, then the address's when known."""
-    # Hashed so that addresses never sit in the cache in clear.
-    digest = lambda value: hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]  # noqa: E731
-    keys = [f"{scope}-fail:email:{digest(email)}"]
+    keys = [counter(scope, "email", email)]
     if ip:
-        keys.append(f"{scope}-fail:ip:{digest(ip)}")
+        keys.append(counter(scope, "ip", ip))
     return keys
 
 
@@ -66,34 +73,48 @@ def _window_slots(stem: str, now: float, failures: int, window: int) -> list[str
     return _slots(stem, bucket - 1, failures) + _slots(stem, bucket, failures)
 
 
-def retry_after(email: str, ip: str, *, scope: str = "login") -> int:
-    """Seconds before a new attempt is allowed; 0 when allowed now, at least 1 while locked."""
-    failures, window = _limits(scope)
+def wait(counters: list[tuple[str, int]], window: int) -> int:
+    """Seconds before the next event is allowed, for ``(stem, limit)`` counters over ``window``.
+
+    0 when every counter holds fewer than its limit of events in the last ``window`` seconds;
+    at least 1 while one is full. One ``get_many`` for all the counters.
+    """
     now = _now()
-    slots = {stem: _window_slots(stem, now, failures, window) for stem in _keys(email, ip, scope)}
-    stored = cache.get_many([key for keys in slots.values() for key in keys])
-    wait = 0
-    for keys in slots.values():
+    slots = [(_window_slots(stem, now, limit, window), limit) for stem, limit in counters]
+    stored = cache.get_many([key for keys, _limit in slots for key in keys])
+    delay = 0
+    for keys, limit in slots:
         recent = sorted(stored[key] for key in keys if key in stored and stored[key] > now - window)
-        if len(recent) >= failures:
-            # The lock lifts when the failure that completed the count leaves the window;
+        if len(recent) >= limit:
+            # The lock lifts when the event that completed the count leaves the window;
             # it is inside the window, so the wait is positive and ceil() never gives 0.
-            wait = max(wait, math.ceil(recent[-failures] + window - now))
-    return wait
+            delay = max(delay, math.ceil(recent[-limit] + window - now))
+    return delay
 
 
-def register_failure(email: str, ip: str, *, scope: str = "login") -> None:
-    failures, window = _limits(scope)
+def record(counters: list[tuple[str, int]], window: int) -> None:
+    """Counts one event in each ``(stem, limit)`` counter: one slot claimed with ``cache.add``."""
     now = _now()
     bucket = int(now // window)
     # A slot must outlive its bucket (one window) plus the window it is counted in.
     timeout = 2 * window + 1
-    for stem in _keys(email, ip, scope):
-        slots = _slots(stem, bucket, failures)
+    for stem, limit in counters:
+        slots = _slots(stem, bucket, limit)
         taken = cache.get_many(slots)  # start at the first free slot; add() settles races
         for key in slots:
             if key not in taken and cache.add(key, now, timeout=timeout):
                 break
+
+
+def retry_after(email: str, ip: str, *, scope: str = "login") -> int:
+    """Seconds before a new attempt is allowed; 0 when allowed now, at least 1 while locked."""
+    failures, window = _limits(scope)
+    return wait([(stem, failures) for stem in _keys(email, ip, scope)], window)
+
+
+def register_failure(email: str, ip: str, *, scope: str = "login") -> None:
+    failures, window = _limits(scope)
+    record([(stem, failures) for stem in _keys(email, ip, scope)], window)
 
 
 def reset(email: str) -> None:

@@ -3,7 +3,9 @@
 Visitors never see the addresses: the message goes to the establishment's users by email,
 with the visitor's address as Reply-To. Bots are kept out by a honeypot field, a signed
 "form shown at" time (a human takes a few seconds to write), and a per-IP and per-session
-rate limit kept in the cache.
+rate limit kept in the shared cache by the login throttle's counters
+(``maillage.accounts.throttling``: one ``cache.add`` slot per message, so simultaneous
+submissions are all counted, on the database cache as on Redis).
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import time
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from maillage.accounts import throttling
 
 TOKEN_SALT = "maillage.www.establishments.contact"
 MIN_FILL_SECONDS = 3
@@ -79,27 +82,21 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _keys(request) -> list[tuple[str, int]]:
+def _counters(request) -> list[tuple[str, int]]:
     if not request.session.session_key:
         request.session.save()
     return [
-        (f"contact:ip:{client_ip(request)}", RATE_LIMIT_PER_IP),
-        (f"contact:session:{request.session.session_key}", RATE_LIMIT_PER_SESSION),
+        (throttling.counter("contact", "ip", client_ip(request)), RATE_LIMIT_PER_IP),
+        (throttling.counter("contact", "session", request.session.session_key), RATE_LIMIT_PER_SESSION),
     ]
 
 
 def rate_limited(request) -> bool:
-    return any(cache.get(key, 0) >= limit for key, limit in _keys(request))
+    return throttling.wait(_counters(request), RATE_WINDOW_SECONDS) > 0
 
 
 def count_attempt(request) -> None:
-    for key, _limit in _keys(request):
-        if cache.add(key, 1, RATE_WINDOW_SECONDS):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, RATE_WINDOW_SECONDS)
+    throttling.record(_counters(request), RATE_WINDOW_SECONDS)
 
 
 def contact_recipients(establishment) -> list[str]:
