@@ -2,7 +2,8 @@
    autocomplete, manual selection): the input keeps the focus, arrow keys move a virtual
    cursor (aria-activedescendant) through the listbox, Enter chooses, Escape closes.
    Progressive enhancement: without JavaScript the input is a plain field of a GET form.
-   Markup: <input data-autocomplete="URL" data-autocomplete-field="q|pres"> in a form;
+   Markup: <input data-autocomplete="URL" data-autocomplete-field="q|pres"> in a form, with
+   data-autocomplete-network="SLUG" on a network's page (its communes are suggested first);
    options come from the server as <li role="option"> items, each either filling a form
    field (data-field, data-value) or opening a page (data-href). */
 (function () {
@@ -112,7 +113,8 @@
       if (text.length < MIN_CHARS) { list.innerHTML = ""; close(); return; }
       var mine = ++request;
       var url = input.dataset.autocomplete + "?champ=" + encodeURIComponent(input.dataset.autocompleteField || input.name) +
-        "&" + encodeURIComponent(input.name) + "=" + encodeURIComponent(text);
+        "&" + encodeURIComponent(input.name) + "=" + encodeURIComponent(text) +
+        (input.dataset.autocompleteNetwork ? "&reseau=" + encodeURIComponent(input.dataset.autocompleteNetwork) : "");
       fetch(url, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.text() : ""; })
         .then(function (html) {

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -317,10 +318,16 @@ def search_page(request):
     return render(request, template, context, status=status)
 
 
-def _suggestion_network(user) -> Network | None:
-    """The network whose territory the person typing most likely means: the one network they
-    animate or act for as a member; failing that, the platform's network when it holds only
-    one (its home page is then the site's). None when several could be meant."""
+def _suggestion_network(user, slug: str = "") -> Network | None:
+    """The network whose territory the person typing most likely means: the network of the page
+    they type on (``slug``, from a network's home page) when it exists, since that is the
+    territory they are looking at, even for a user of another network; else the one network
+    they animate or act for as a member; failing that, the platform's network when it holds
+    only one (its home page is then the site's). None when several could be meant."""
+    if slug:
+        page = Network.objects.only("pk").filter(slug=slug[:MAX_SUGGESTION_CHARS]).first()
+        if page is not None:
+            return page
     if user.is_authenticated:
         own = list(
             Network.objects.only("pk").filter(
@@ -384,16 +391,20 @@ def _suggestion_options(text: str, field: str, network: Network | None = None) -
 
 def search_suggestions(request):
     """``/recherche/suggestions/?champ=q&q=fra``: the autocomplete's options, as an HTML
-    fragment of ``role="option"`` items (empty when there is nothing to suggest)."""
+    fragment of ``role="option"`` items (empty when there is nothing to suggest).
+    ``&reseau=<slug>`` names the network of the page typed on (its communes first)."""
     field = request.GET.get("champ", "q")
     if field not in SUGGESTION_FIELDS:
         field = "q"
     text = request.GET.get(field, request.GET.get("q", ""))[:MAX_SUGGESTION_CHARS].strip()
-    # The commune order depends on the user: reading it marks the response « Vary: Cookie ».
-    network = _suggestion_network(request.user) if len(text) >= 2 else None
+    slug = request.GET.get("reseau", "").strip()
+    network = _suggestion_network(request.user, slug) if len(text) >= 2 else None
     options = _suggestion_options(text, field, network)
     response = render(
         request, "search/includes/suggestions.html", {"options": options, "field": field, "text": text}
     )
     response["Cache-Control"] = "max-age=60"
+    # Without a page network the commune order depends on the user: said explicitly, since
+    # the user is not read (so the session not touched) when the page names its network.
+    patch_vary_headers(response, ["Cookie"])
     return response
