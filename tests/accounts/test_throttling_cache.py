@@ -8,7 +8,6 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
 
 from maillage.accounts import throttling
-from maillage.www.establishments import contact
 
 BASE_SETTINGS = Path(__file__).resolve().parents[2] / "config" / "settings" / "base.py"
 DATABASE_CACHE = {
@@ -74,15 +73,3 @@ def test_two_cache_instances_see_the_same_login_failures(shared_cache, settings,
     assert throttling.retry_after("chef@usine.example", "198.51.100.1") > 0
     assert throttling.retry_after("autre@usine.example", "203.0.113.9") > 0
     assert throttling.retry_after("autre@usine.example", "198.51.100.1") == 0
-
-
-def test_two_cache_instances_share_the_contact_form_counter(shared_cache, rf, monkeypatch):
-    first, second = shared_cache(), shared_cache()
-    request = rf.post("/", REMOTE_ADDR="203.0.113.7")
-    request.session = type("Session", (), {"session_key": "abc", "save": lambda self: None})()
-    monkeypatch.setattr(contact, "cache", first)
-    for _attempt in range(contact.RATE_LIMIT_PER_SESSION):
-        contact.count_attempt(request)
-    monkeypatch.setattr(contact, "cache", second)
-    assert contact.rate_limited(request)
-    assert second.get("contact:session:abc") == contact.RATE_LIMIT_PER_SESSION
