@@ -12,8 +12,11 @@ set and whose unit spells hours per week (``maillage.needs.units.is_hours_per_we
 each candidate's offer for it carries ``capacity=Profile.capacity_hours_per_week``, the free
 capacity the company declares. A company that declares none (no profile, or the field empty)
 offers ``capacity=None``: the engine counts it as 0 towards the quantity, so it can never serve
-an enforced capability (it still serves the others). The declared capacity is taken as it
-stands, whatever its ``capacity_stated_on`` date.
+an enforced capability (it still serves the others). Free capacity goes stale within weeks, so
+the platform's freshness rule applies (``profiles.selectors.CAPACITY_FRESHNESS``, 90 days, the
+one profile completeness and the search index use): hours stated more than 90 days before today,
+or with no ``capacity_stated_on`` date, count as not declared (``capacity=None``); the outcome
+names those candidates (``ConsortiumOutcome.stale_capacity``) so the page can say so.
 
 Limit: a company declares one free capacity, not one per capability, and the engine has no
 capacity shared across rows; so when a need asks hours per week for several capabilities, the
@@ -27,9 +30,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.directory.models import Establishment, Organisation
@@ -47,6 +52,7 @@ from maillage.needs.models import Need, NeedCapability
 from maillage.needs.selectors import need_candidates
 from maillage.needs.units import is_hours_per_week
 from maillage.profiles.models import CapabilityStatus, Profile, ProfileCapability
+from maillage.profiles.selectors import CAPACITY_FRESHNESS
 from maillage.taxonomy.models import NafCapabilityHint, TaxonomyNode
 
 CANDIDATE_POOL = 200
@@ -63,6 +69,21 @@ class QuantityRule:
     quantity: Decimal
     unit: str  # as the author typed it
     enforced: bool  # hours per week: compared with the capacities the companies declare
+
+
+@dataclass(frozen=True)
+class ConsortiumOutcome:
+    """The engine's result, and the candidates whose declared hours were set aside as stale."""
+
+    result: ConsortiumResult
+    # SIRET → the date the hours were stated (None: no date), for the candidates offering an
+    # enforced capability whose declared hours per week are older than CAPACITY_FRESHNESS.
+    stale_capacity: dict[str, date | None]
+
+
+def capacity_is_fresh(stated_on: date | None, today: date) -> bool:
+    """The platform's rule for declared capacity: stated at most CAPACITY_FRESHNESS ago."""
+    return stated_on is not None and today - stated_on <= CAPACITY_FRESHNESS
 
 
 def _has_quantity(row: NeedCapability) -> bool:
@@ -137,12 +158,38 @@ def need_consortium_propose(
     lead: Establishment | None = None,
     excluded: Sequence[Establishment] = (),
     time_limit_s: float = 1.0,
+    today: date | None = None,
 ) -> ConsortiumResult:
     """The best group of companies covering the need, and up to k-1 distinct alternatives.
 
     Reads only (nothing is written): inviting the group is the author's next step. Quantities
     in hours per week are enforced against the declared free capacities (module docstring).
     """
+    return need_consortium_outcome(
+        need=need,
+        actor=actor,
+        k=k,
+        max_partners=max_partners,
+        lead=lead,
+        excluded=excluded,
+        time_limit_s=time_limit_s,
+        today=today,
+    ).result
+
+
+def need_consortium_outcome(
+    *,
+    need: Need,
+    actor,
+    k: int = 3,
+    max_partners: int = 5,
+    lead: Establishment | None = None,
+    excluded: Sequence[Establishment] = (),
+    time_limit_s: float = 1.0,
+    today: date | None = None,
+) -> ConsortiumOutcome:
+    """``need_consortium_propose``, with the candidates whose declared hours are too old to count."""
+    today = today or timezone.localdate()
     if not permissions.can_view_all_answers(actor, need):
         raise PermissionDenied
     rows = list(need.capabilities.select_related("node"))
@@ -163,15 +210,16 @@ def need_consortium_propose(
         ).select_related("organisation", "headcount_band")
     )
     offers = _offers(establishments, required)
-    hours_free = (
-        dict(
-            Profile.objects.filter(establishment__in=establishments).values_list(
-                "establishment_id", "capacity_hours_per_week"
-            )
-        )
-        if hours_needed
-        else {}
-    )
+    hours_free: dict[int, float] = {}
+    hours_stale: dict[int, date | None] = {}
+    if hours_needed:
+        for establishment_id, hours, stated_on in Profile.objects.filter(
+            establishment__in=establishments, capacity_hours_per_week__isnull=False
+        ).values_list("establishment_id", "capacity_hours_per_week", "capacity_stated_on"):
+            if capacity_is_fresh(stated_on, today):
+                hours_free[establishment_id] = hours
+            else:
+                hours_stale[establishment_id] = stated_on
     candidates = [
         Candidate(
             establishment_id=e.siret,
@@ -199,4 +247,12 @@ def need_consortium_propose(
         lead_id=lead.siret if lead is not None else None,
         excluded_ids=frozenset(e.siret for e in excluded),
     )
-    return build_consortium(request, candidates, k=k, time_limit_s=time_limit_s)
+    # The candidates concerned: stale hours, offering an enforced capability, not excluded.
+    stale = {
+        e.siret: hours_stale[e.pk]
+        for e in establishments
+        if e.pk in hours_stale
+        and e.siret not in request.excluded_ids
+        and any(code in hours_needed for code in offers.get(e.pk, ()))
+    }
+    return ConsortiumOutcome(build_consortium(request, candidates, k=k, time_limit_s=time_limit_s), stale)

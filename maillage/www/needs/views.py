@@ -22,7 +22,7 @@ from maillage.accounts.permissions import is_animator_of, is_platform_admin, req
 from maillage.directory.models import Establishment, Network
 from maillage.matching.index import IndexMissingError
 from maillage.needs import permissions, services
-from maillage.needs.consortium import need_consortium_propose, need_quantity_rules
+from maillage.needs.consortium import need_consortium_outcome, need_quantity_rules
 from maillage.needs.errors import NeedValidationError
 from maillage.needs.models import Need, NeedAttachment, NeedStatus, NeedVisibility, Notification
 from maillage.needs.selectors import need_candidates, needs_received, network_need_figures
@@ -246,7 +246,7 @@ def need_consortium(request, pk):
     """Groups of companies that together cover the need (author side and animators)."""
     need = _need(request, pk, permissions.can_view_all_answers)
     form = forms.ConsortiumForm(request.GET or None, initial={"max_partners": 5, "alternatives": 3})
-    proposal = _propose(request, need, form.cleaned_data) if form.is_valid() else None
+    proposal, stale = _propose(request, need, form.cleaned_data) if form.is_valid() else (None, {})
     solved = bool(proposal and proposal.result)
     quantities = need_quantity_rules(need) if solved else []
     context = {
@@ -255,7 +255,10 @@ def need_consortium(request, pk):
         "proposal": proposal,
         "quantities": quantities,
         "hours_enforced": sum(rule.enforced for rule in quantities),
-        "groups": _groups(proposal, quantities) if solved else [],
+        # Candidates whose declared hours are older than 90 days, or undated: not counted.
+        "stale_capacity": sum(stated is not None for stated in stale.values()) if solved else 0,
+        "undated_capacity": sum(stated is None for stated in stale.values()) if solved else 0,
+        "groups": _groups(proposal, quantities, stale) if solved else [],
         "uncovered": _uncovered(proposal) if solved else [],
         "can_invite": permissions.can_edit_need(request.user, need)
         and need.status in (NeedStatus.DRAFT, NeedStatus.OPEN),
@@ -264,15 +267,17 @@ def need_consortium(request, pk):
     return render(request, template, context)
 
 
-def _propose(request, need: Need, data: dict) -> ConsortiumProposal:
+def _propose(request, need: Need, data: dict) -> tuple[ConsortiumProposal, dict]:
+    """The proposal for the page, and the candidates whose declared hours were set aside as stale
+    (SIRET → date stated, None when undated)."""
     labels = {row.node.code: row.node.label_fr for row in need.capabilities.select_related("node")}
     lead = Establishment.objects.filter(siret=data["lead"]).first() if data["lead"] else None
     if data["lead"] and lead is None:
         return ConsortiumProposal(
             None, labels, _("Entreprise pilote inconnue : %(siret)s.") % {"siret": data["lead"]}
-        )
+        ), {}
     try:
-        result = need_consortium_propose(
+        outcome = need_consortium_outcome(
             need=need,
             actor=request.user,
             k=data["alternatives"],
@@ -281,10 +286,10 @@ def _propose(request, need: Need, data: dict) -> ConsortiumProposal:
             excluded=list(Establishment.objects.filter(siret__in=data["excluded"])),
         )
     except NeedValidationError as error:
-        return ConsortiumProposal(None, labels, error.message)
+        return ConsortiumProposal(None, labels, error.message), {}
     except IndexMissingError:
-        return ConsortiumProposal(None, labels, _("L’index de recherche n’est pas encore construit."))
-    return ConsortiumProposal(result, labels)
+        return ConsortiumProposal(None, labels, _("L’index de recherche n’est pas encore construit.")), {}
+    return ConsortiumProposal(outcome.result, labels), outcome.stale_capacity
 
 
 def _shares(group, member, labels, enforced) -> list[dict]:
@@ -298,9 +303,10 @@ def _shares(group, member, labels, enforced) -> list[dict]:
     ]
 
 
-def _groups(proposal, quantities) -> list[dict]:
+def _groups(proposal, quantities, stale) -> list[dict]:
     """The solver's groups, ready for the template: names, labels of what each member covers,
-    and each member's share of the quantities in hours per week."""
+    each member's share of the quantities in hours per week, and whether its declared hours
+    were set aside as too old."""
     labels = proposal.labels
     enforced = {rule.code: rule.quantity for rule in quantities if rule.enforced}
     return [
@@ -321,6 +327,12 @@ def _groups(proposal, quantities) -> list[dict]:
                     "is_lead": member.is_lead,
                     "covers": [labels.get(code, code) for code in member.covers],
                     "shares": _shares(group, member, labels, enforced),
+                    # "old" / "undated": its declared hours were set aside; None otherwise
+                    "capacity_set_aside": (
+                        ("old" if stale[member.establishment_id] else "undated")
+                        if member.establishment_id in stale
+                        else None
+                    ),
                 }
                 for member in group.members
             ],
