@@ -46,6 +46,11 @@ def capability_node(code: str = "proc.test.milling", kind: str = NodeType.PROCES
             "source": NodeSource.ANIMATOR,
         },
     )
+    if not node.tree_path:
+        # A root node's materialised path, as the loader writes it: without one, subtree
+        # lookups ("this node or below") would match every node.
+        node.tree_path, node.depth = f"/{node.pk}/", 0
+        node.save(update_fields=["tree_path", "depth"])
     return node
 
 
