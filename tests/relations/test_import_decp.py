@@ -175,3 +175,31 @@ def test_a_file_broken_mid_batch_writes_nothing_of_that_batch(taxonomy, decp_sli
         set(SupplyRelation.objects.values_list("external_key", flat=True)),
         set(PurchaseLine.objects.values_list("key", "line")),
     )
+
+
+def test_2022_file_without_names_imports_dry_then_wet(taxonomy, tmp_path):
+    # records of the 2022 format (official example and real records), see that test module
+    from tests.engine.test_graph_decp_2022 import OFFICIAL_MARKET, REAL_MARKET
+
+    bad = dict(OFFICIAL_MARKET, id="TEST2022", acheteur={"id": "21750001630066"})  # official marche[0]
+    path = tmp_path / "decp-2022.json"
+    data = {"marches": {"marche": [bad, OFFICIAL_MARKET, REAL_MARKET]}}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    dry = run(path)
+    assert dry["wet_run"] is False
+    assert SupplyRelation.objects.count() == 0 and PurchaseLine.objects.count() == 0
+    assert dry["counts"]["read"] == 2 and dry["counts"]["relations_created"] == 2
+    (reject,) = dry["first_rejects"]
+    assert reject["line"] == "marches.marche[0] (id TEST2022)"
+    assert (reject["field"], reject["reason"]) == ("acheteur.id", "bad_siret")
+    wet = run(path, "--wet-run")
+    assert wet["counts"]["relations_created"] == 2 and wet["counts"]["lines_created"] == 2
+    relation = SupplyRelation.objects.get(supplier_siret="55204599900869")
+    # no names in the 2022 format: the relation is named by its SIRETs
+    assert relation.supplier_name == "" and relation.client_name == ""
+    assert relation.client_siret == "21750001630040" and relation.client_siren == "217500016"
+    assert relation.cpv_id == "45000000" and relation.status == RelationStatus.CONFIRMED
+    assert relation.amount == Decimal("143750.00") and relation.amount_year == 2024  # 575,000 over 48 months
+    assert list(PurchaseLine.objects.filter(relation=relation).values_list("line", flat=True)) == [
+        "marches.marche[1]"
+    ]

@@ -1,13 +1,41 @@
-"""Parsers of French public procurement data (DECP, 2019 regulatory format) and its graph.
+"""Parsers of French public procurement data (DECP, regulatory formats 2019 and 2022) and its graph.
 
-Two published shapes are read:
-- the JSON files ``{"marches": [...]}``, one object per market (or concession, ``_type``
-  "Contrat de concession", whose buyer is ``autoriteConcedante`` and holders
-  ``concessionnaires``), streamed with ijson (one record in memory at a time);
+Three published shapes are read:
+- the JSON files of the 2019 format, ``{"marches": [...]}``, one object per market (or
+  concession, ``_type`` "Contrat de concession", whose buyer is ``autoriteConcedante`` and
+  holders ``concessionnaires``), streamed with ijson (one record in memory at a time);
+- the JSON files of the 2022 format (arrêtés of 22 December 2022, used by the national
+  consolidated files since 2024), ``{"marches": {"marche": [...], "contrat-concession":
+  [...]}}``, streamed the same way, markets first then concessions (two passes over the file,
+  each one record in memory at a time);
 - the flattened CSV, one row per (market, holder), read with polars.
 
-Both yield ``DecpMarket`` records and collect ``DecpReject``s, each naming the file, the
-record (``marches[12]`` or ``ligne 14``) and the field. A market is rejected whole when its
+Both JSON formats yield ``DecpMarket`` records and collect ``DecpReject``s, each naming the
+file, the record (``marches[12]``, ``marches.marche[12]``, ``marches.contrat-concession[3]``
+or ``ligne 14``) and the field.
+
+The 2022 format follows the official JSON schema ``schema_decp_v2.0.3.json`` and its example
+``exemples/json/marches_concessions.json`` (repository ``139bercy/format-commande-publique``),
+checked against the consolidation project's real-record fixture
+``tests/data/decp_test_2022.json`` (repository ``ColinMaudry/decp-processing``, whose
+``src/tasks/detect_format.py`` also tells the formats apart by the holder wrapper). What
+changes for this parser:
+- the layout is told from the parse events (``marches`` a list: 2019; an object whose first
+  key is ``marche`` or ``contrat-concession``: 2022), never by loading the file;
+- concessions are read in 2022 as in 2019 (kind "Contrat de concession", same fields): the
+  list they come from says so, there is no ``_type``. The 2022 schema gives them no
+  ``codeCPV`` (nor ``lieuExecution``), so a 2022 concession without one is rejected, field
+  ``codeCPV``, reason ``missing``: without a CPV code there is no category for the graph;
+- holders are wrapped, ``titulaires: [{"titulaire": {"typeIdentifiant", "id"}}]`` (and
+  ``concessionnaires: [{"concessionnaire": {...}}]``), unwrapped here whatever the layout (the
+  consolidated files mix both); a reject names ``titulaires[0].titulaire.id``;
+- buyer and holders have no name (no ``acheteur.nom``, no ``denominationSociale``): the names
+  are left empty, which is not a rejection (the importer keys buyers and holders by SIRET or
+  identifier);
+- the new fields (``techniques``, ``modalitesExecution``, ``considerationsSociales``,
+  ``considerationsEnvironnementales``, ``typesPrix``, ``ccag``, ``offresRecues``,
+  ``actesSousTraitance``, ``origineUE``…) are ignored, and so are ``modifications`` in both
+  formats: a market keeps its initial amount, duration and holders. A market is rejected whole when its
 buyer, CPV code, amount, duration, date or every holder is unusable; a single bad holder of
 a market that has others is dropped and reported. Quirks of the data handled here:
 - CPV codes come as ``79100000``, ``50700000-2``, ``031210005`` (key glued on) or
@@ -251,7 +279,7 @@ _BOM = b"\xef\xbb\xbf"
 
 
 def read_decp_json(path: Path, *, cpv_codes: Collection[str] | None = None) -> DecpParse:
-    """Parse a DECP JSON file (format 2019); see iter_decp_json for the rules."""
+    """Parse a DECP JSON file (format 2019 or 2022); see iter_decp_json for the rules."""
     result = DecpParse()
     result.markets.extend(iter_decp_json(path, result.rejects, cpv_codes=cpv_codes))
     return result
@@ -266,8 +294,8 @@ def iter_decp_json(
     Its ``DecpFileError`` names the byte and the last record read; ``records_read`` counts them.
     """
     path = Path(path)
-    for index, record in _json_records(path):
-        market = _json_market(path.name, index, record, rejects, cpv_codes)
+    for name, index, concession, record in _json_records(path):
+        market = _json_market(path.name, index, record, rejects, cpv_codes, concession, name)
         if market is not None:
             yield market
 
@@ -289,48 +317,64 @@ class _Chunks:
         return data
 
 
-def _json_records(path: Path) -> Iterator[tuple[int, object]]:
-    """``(index, record)`` of the ``marches`` list, streamed; DecpFileError if the file is unusable.
+# The lists of records of each layout: ijson prefix, name in positions, concession list or not
+# (None: the record's ``_type`` says).
+_LISTS_2019 = (("marches.item", "marches", None),)
+_LISTS_2022 = (
+    ("marches.marche.item", "marches.marche", False),
+    ("marches.contrat-concession.item", "marches.contrat-concession", True),
+)
+
+
+def _json_records(path: Path) -> Iterator[tuple[str, int, bool | None, object]]:
+    """``(list name, index, concession, record)`` of the file's lists, streamed; DecpFileError if unusable.
 
     Numbers come as json gives them (int, float: ``use_float``, never ``Decimal``).
     """
-    backend, done = _FAST, 0
+    backend, done, last = _FAST, 0, ""
     while True:
         try:
             with path.open("rb") as handle:
                 chunks = _Chunks(handle)
                 try:
-                    prefix = _records_prefix(path, backend.parse(chunks, buf_size=_CHUNK))
-                    handle.seek(0)
-                    chunks = _Chunks(handle)
-                    records = backend.items(chunks, prefix, use_float=True, buf_size=_CHUNK)
-                    for index, record in enumerate(records):
-                        if index >= done:  # after a restart, the records already given are skipped
-                            done = index + 1
-                            yield index, record
+                    lists = _record_lists(path, backend.parse(chunks, buf_size=_CHUNK))
+                    seen = 0  # records met in this pass over the lists
+                    for prefix, name, concession in lists:
+                        handle.seek(0)
+                        chunks = _Chunks(handle)
+                        records = backend.items(chunks, prefix, use_float=True, buf_size=_CHUNK)
+                        for index, record in enumerate(records):
+                            seen += 1
+                            if seen > done:  # after a restart, the records already given are skipped
+                                done, last = seen, f"{name}[{index}]"
+                                yield name, index, concession, record
                     return
                 except ijson.JSONError as error:
                     if backend is not _PYTHON and "integer overflow" in str(error):
                         backend = _PYTHON  # yajl stops at integers beyond 64 bits: start again
                         continue
-                    raise DecpFileError(_broken(path, error, chunks, done), done) from None
+                    raise DecpFileError(_broken(path, error, chunks, done, last), done) from None
         except (OSError, UnicodeDecodeError) as error:
             raise DecpFileError(f"{path.name} : JSON illisible ({error})", done) from None
 
 
-def _records_prefix(path: Path, events: Iterator[tuple[str, str, object]]) -> str:
-    """Peek at the first parse events for the list of records: ijson's prefix ``marches.item``."""
+def _record_lists(path: Path, events: Iterator[tuple[str, str, object]]) -> tuple:
+    """Peek at the first parse events for the layout: ``marches`` a list (2019) or an object (2022)."""
     first = next(events, None)
     if first is not None and first[1] == "start_map":
         for prefix, event, value in events:
             if prefix == "" and event == "map_key" and value == "marches":
                 kind = next(events, ("", "", None))[1]
                 if kind == "start_array":
-                    return "marches.item"
-                if kind == "start_map":  # e.g. {"marches": {"marche": [...]}}, format 2022
+                    return _LISTS_2019
+                if kind == "start_map":  # {"marches": {"marche": [...], "contrat-concession": [...]}}
+                    _, event, key = next(events, ("", "", None))
+                    if event == "map_key" and key in ("marche", "contrat-concession"):
+                        return _LISTS_2022
+                    found = f"sa première clé est « {key} »" if event == "map_key" else "il est vide"
                     raise DecpFileError(
-                        f"{path.name} : liste « marches » absente (« marches » est un objet : "
-                        "format non pris en charge, format 2019 attendu)"
+                        f"{path.name} : liste « marches » absente (« marches » est un objet mais {found} ; "
+                        "format 2022 : « marche » ou « contrat-concession » attendue)"
                     )
                 break
             if prefix == "" and event == "end_map":
@@ -338,7 +382,7 @@ def _records_prefix(path: Path, events: Iterator[tuple[str, str, object]]) -> st
     raise DecpFileError(f"{path.name} : liste « marches » absente")
 
 
-def _broken(path: Path, error: Exception, chunks: _Chunks, done: int) -> str:
+def _broken(path: Path, error: Exception, chunks: _Chunks, done: int, last: str) -> str:
     """Message of a syntax error met while streaming: byte, last record read, the parser's words."""
     text = str(error)
     raw = None
@@ -363,7 +407,7 @@ def _broken(path: Path, error: Exception, chunks: _Chunks, done: int) -> str:
             where = f"à l'octet {chunks.start + offset}"
     if done:
         plural = "s" if done > 1 else ""
-        after = f"après marches[{done - 1}] ({done} enregistrement{plural} lu{plural} avant l'erreur)"
+        after = f"après {last} ({done} enregistrement{plural} lu{plural} avant l'erreur)"
     else:
         after = "avant le premier enregistrement"
     near = context.decode("utf-8", "replace").strip()
@@ -397,15 +441,20 @@ def _offset_in_chunk(chunk: bytes, context: bytes) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
-def _json_market(source, index, record, rejects, cpv_codes) -> DecpMarket | None:
-    position = f"marches[{index}]"
+def _json_market(
+    source, index, record, rejects, cpv_codes, concession=None, list_name="marches"
+) -> DecpMarket | None:
+    """Record ``list_name[index]`` of either format; ``concession``: said by its 2022 list, None in 2019."""
+    position = f"{list_name}[{index}]"
     if not isinstance(record, dict):
         rejects.append(
             DecpReject(source, position, "", "", str(record)[:80], Reason.BAD_RECORD, "objet attendu", True)
         )
         return None
     market_id = _text(record.get("id"))
-    concession = record.get("_type") == CONCESSION
+    listed = concession is not None  # format 2022: the list says what the record is
+    if not listed:
+        concession = record.get("_type") == CONCESSION
     buyer_field, holders_field = (
         ("autoriteConcedante", "concessionnaires") if concession else ("acheteur", "titulaires")
     )
@@ -414,6 +463,9 @@ def _json_market(source, index, record, rejects, cpv_codes) -> DecpMarket | None
         if not isinstance(buyer, dict):
             raise _Invalid(buyer_field, buyer, Reason.BAD_RECORD, "objet attendu")
         buyer_siret = _buyer_siret(buyer.get("id"), f"{buyer_field}.id")
+        if listed and concession and not _text(record.get("codeCPV")):
+            detail = "code CPV absent (le format 2022 n'en prévoit pas pour les concessions)"
+            raise _Invalid("codeCPV", None, Reason.MISSING, detail)
         cpv = normalise_cpv(record.get("codeCPV"), cpv_codes)
         amount_field = "valeurGlobale" if concession else "montant"
         amount = _amount(record.get(amount_field), amount_field)
@@ -429,9 +481,12 @@ def _json_market(source, index, record, rejects, cpv_codes) -> DecpMarket | None
         )
         return None
     holders, problems = [], []
+    wrapper = holders_field[:-1]  # 2022: {"titulaire": {...}} or {"concessionnaire": {...}}
     for i, raw in enumerate(raw_holders):
         prefix = f"{holders_field}[{i}]."
         try:
+            if isinstance(raw, dict) and wrapper in raw:
+                raw, prefix = raw[wrapper], f"{prefix}{wrapper}."
             if not isinstance(raw, dict):
                 raise _Invalid(prefix.rstrip("."), raw, Reason.BAD_RECORD, "objet attendu")
             holders.append(
@@ -451,12 +506,12 @@ def _json_market(source, index, record, rejects, cpv_codes) -> DecpMarket | None
         source=source,
         position=position,
         market_id=market_id,
-        kind=_text(record.get("_type")) or "Marché",
+        kind=CONCESSION if concession else (_text(record.get("_type")) or "Marché"),
         nature=_text(record.get("nature")),
         subject=_text(record.get("objet")),
         procedure=_text(record.get("procedure")),
         buyer_siret=buyer_siret,
-        buyer_name=_text(buyer.get("nom")),
+        buyer_name=_text(buyer.get("nom")),  # absent in format 2022
         cpv=cpv,
         place_code=_text(place.get("code")),
         place_type=_text(place.get("typeCode")),
