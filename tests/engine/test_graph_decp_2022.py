@@ -238,25 +238,18 @@ def test_bad_buyer_siret_of_the_official_example_is_rejected_with_its_path(tmp_p
     )
 
 
-def test_real_record_duration_nc_is_rejected_and_a_bad_wrapped_holder_is_dropped(tmp_path, cpv):
+def test_real_record_duration_nc_is_unknown_and_a_bad_wrapped_holder_is_dropped(tmp_path, cpv):
     twelve = dict(REAL_NC, id="2022VI2022.243", dureeMois=12)  # adapted: a readable duration
     path = write(tmp_path, {"marches": {"marche": [REAL_NC, twelve]}}, "lot.json")
     parsed = read_decp_json(path, cpv_codes=cpv)
-    nc, vat = parsed.rejects
-    assert (nc.position, nc.field, nc.reason, nc.value) == (
-        "marches.marche[0]",
-        "dureeMois",
-        Reason.BAD_DURATION,
-        "NC",
-    )
-    assert nc.whole_record
-    assert (vat.position, vat.field, vat.reason, vat.whole_record) == (
-        "marches.marche[1]",
-        "titulaires[1].titulaire.id",
-        Reason.BAD_VAT,
-        False,
-    )
-    (market,) = parsed.markets
+    # « NC » (non communiqué) is an unknown duration: the market is kept, its amount counted
+    # for one year; only the holder with a bad VAT number is dropped, in each record.
+    assert [(r.position, r.field, r.reason, r.whole_record) for r in parsed.rejects] == [
+        ("marches.marche[0]", "titulaires[1].titulaire.id", Reason.BAD_VAT, False),
+        ("marches.marche[1]", "titulaires[1].titulaire.id", Reason.BAD_VAT, False),
+    ]
+    unknown, market = parsed.markets
+    assert unknown.duration_months is None and unknown.annual_amount() == unknown.amount
     assert market.holders == (DecpHolder("SIRET", "34027049500021", ""),) and market.holder_count == 2
     assert (market.cpv, market.duration_months, market.notified_on) == ("45316110", 12, date(2022, 11, 23))
 

@@ -143,7 +143,7 @@ def test_a_syntax_error_deep_in_the_file_is_located_to_the_byte(tmp_path, cpv):
 def test_other_layouts_and_bad_json_are_file_errors_before_any_record(tmp_path):
     path = tmp_path / "lot.json"
     for text, expected in [
-        ('{"marches": {"marche": []}}', "lot.json : liste « marches » absente (« marches » est un objet"),
+        ('{"marches": {"marchés": []}}', "lot.json : liste « marches » absente (« marches » est un objet"),
         ('[{"marches": []}]', "lot.json : liste « marches » absente"),
         ('{"marches": 3}', "lot.json : liste « marches » absente"),
         ('{"marches": [{"id": 1}, {"id": NaN}]}', "lot.json : JSON illisible à l'octet 32, après marches[0]"),

@@ -215,7 +215,8 @@ def _amount(value: object, name: str) -> float | None:
 
 
 def _duration(value: object) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    # « NC » (non communiqué) occurs in real 2022 records: an unknown duration, not a bad one.
+    if value is None or (isinstance(value, str) and value.strip().upper() in ("", "NC")):
         return None
     try:
         months = float(value)
