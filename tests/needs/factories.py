@@ -66,3 +66,23 @@ def animator(network):
     user = UserFactory()
     network.animators.add(user)
     return user
+
+
+def chosen_need(world: dict, capabilities):
+    """An open-to-chosen-companies need of ``world["author"]`` sent to every company of ``world``
+    (its capitalised keys), so that consortium tests need no search index."""
+    from maillage.needs.services import need_create
+
+    companies = [value for key, value in world.items() if key[:1].isupper()]
+    return need_create(
+        author=world["author"],
+        network=world["network"],
+        author_establishment=world["author_establishment"],
+        kind="part",
+        title="Usinage de brides",
+        capabilities=capabilities,
+        commune=world["commune"].insee_code,
+        deadline=timezone.localdate() + datetime.timedelta(days=20),
+        visibility=NeedVisibility.CHOSEN,
+        chosen_establishments=companies,
+    )

@@ -5,21 +5,18 @@ index to build); the capability node is a small animator node, the profiles are 
 the profile services.
 """
 
-import datetime
 import math
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from maillage.engine.consortium import INFEASIBLE, OPTIMAL
 from maillage.needs.consortium import need_consortium_propose, need_quantity_rules
-from maillage.needs.models import NeedVisibility
-from maillage.needs.services import CapabilityInput, need_create
+from maillage.needs.services import CapabilityInput
 from maillage.needs.units import is_hours_per_week
 from maillage.profiles.models import ChangeSource
 from maillage.profiles.services import profile_capability_set, profile_update
-from tests.needs.factories import capability_node, member
+from tests.needs.factories import capability_node, chosen_need, member
 from tests.www.factories import CommuneFactory, NetworkFactory
 
 MILLING = "proc.test.milling"
@@ -121,22 +118,6 @@ def _world(hours, *, codes=(MILLING,)):
     }
 
 
-def _need(world, capabilities):
-    companies = [value for key, value in world.items() if key[:1].isupper()]
-    return need_create(
-        author=world["author"],
-        network=world["network"],
-        author_establishment=world["author_establishment"],
-        kind="part",
-        title="Usinage de brides",
-        capabilities=capabilities,
-        commune=world["commune"].insee_code,
-        deadline=timezone.localdate() + datetime.timedelta(days=20),
-        visibility=NeedVisibility.CHOSEN,
-        chosen_establishments=companies,
-    )
-
-
 def _shares(group, code=MILLING):
     names = {m.establishment_id: m.name for m in group.members}
     return {names[c.establishment_id]: c.capacity for c in group.contributions if c.capability == code}
@@ -145,7 +126,7 @@ def _shares(group, code=MILLING):
 @pytest.mark.django_db
 def test_hundred_hours_need_two_of_three_companies_and_the_shares_sum_to_the_quantity():
     world = _world({"Alpha": 60, "Bravo": 50, "Charlie": 30})
-    need = _need(world, [CapabilityInput(MILLING, quantity="100", unit="h/semaine")])
+    need = chosen_need(world, [CapabilityInput(MILLING, quantity="100", unit="h/semaine")])
     result = need_consortium_propose(need=need, actor=world["author"], k=3)
     assert result.status == OPTIMAL
     assert result.groups
@@ -163,7 +144,7 @@ def test_hundred_hours_need_two_of_three_companies_and_the_shares_sum_to_the_qua
 @pytest.mark.django_db
 def test_without_the_quantity_a_single_company_covers():
     world = _world({"Alpha": 60, "Bravo": 50, "Charlie": 30})
-    need = _need(world, [CapabilityInput(MILLING)])
+    need = chosen_need(world, [CapabilityInput(MILLING)])
     result = need_consortium_propose(need=need, actor=world["author"], k=1)
     assert result.status == OPTIMAL and len(result.groups[0].members) == 1
     assert [c.capacity for c in result.groups[0].contributions] == [None]
@@ -173,7 +154,7 @@ def test_without_the_quantity_a_single_company_covers():
 def test_a_company_without_declared_hours_does_not_count_towards_the_quantity():
     # Nearest to the place and offering the capability, but no declared capacity.
     world = _world({"Zulu": None, "Alpha": 60, "Bravo": 50})
-    need = _need(world, [CapabilityInput(MILLING, quantity="100", unit="heures par semaine")])
+    need = chosen_need(world, [CapabilityInput(MILLING, quantity="100", unit="heures par semaine")])
     result = need_consortium_propose(need=need, actor=world["author"], k=3)
     assert result.status == OPTIMAL
     assert [set(_shares(g)) for g in result.groups] == [{"Alpha", "Bravo"}]
@@ -183,7 +164,7 @@ def test_a_company_without_declared_hours_does_not_count_towards_the_quantity():
 @pytest.mark.django_db
 def test_an_unrecognised_unit_is_not_enforced():
     world = _world({"Alpha": 60, "Bravo": 50, "Charlie": 30})
-    need = _need(world, [CapabilityInput(MILLING, quantity="100", unit="pièces")])
+    need = chosen_need(world, [CapabilityInput(MILLING, quantity="100", unit="pièces")])
     result = need_consortium_propose(need=need, actor=world["author"], k=1)
     assert result.status == OPTIMAL and len(result.groups[0].members) == 1
     (rule,) = need_quantity_rules(need)
@@ -193,7 +174,7 @@ def test_an_unrecognised_unit_is_not_enforced():
 @pytest.mark.django_db
 def test_infeasible_when_the_declared_hours_fall_short():
     world = _world({"Alpha": 60, "Bravo": 30, "Zulu": None})
-    need = _need(world, [CapabilityInput(MILLING, quantity="100", unit="h/sem.")])
+    need = chosen_need(world, [CapabilityInput(MILLING, quantity="100", unit="h/sem.")])
     result = need_consortium_propose(need=need, actor=world["author"], k=3)
     assert result.status == INFEASIBLE and not result.groups
     (row,) = result.infeasibility.uncovered
@@ -206,7 +187,7 @@ def test_infeasible_when_the_declared_hours_fall_short():
 @pytest.mark.django_db
 def test_the_panel_says_which_quantities_are_enforced_and_shows_each_share(client):
     world = _world({"Alpha": 60, "Bravo": 50}, codes=(MILLING, WELDING))
-    need = _need(
+    need = chosen_need(
         world,
         [
             CapabilityInput(MILLING, quantity="100", unit="h/semaine"),
@@ -235,7 +216,7 @@ def test_the_panel_says_which_quantities_are_enforced_and_shows_each_share(clien
 @pytest.mark.django_db
 def test_the_panel_shows_available_against_required_hours_when_infeasible(client):
     world = _world({"Alpha": 60, "Bravo": 30})
-    need = _need(world, [CapabilityInput(MILLING, quantity="100", unit="hours/week")])
+    need = chosen_need(world, [CapabilityInput(MILLING, quantity="100", unit="hours/week")])
     client.force_login(world["author"])
     response = client.get(reverse("needs:consortium", args=[need.pk]), {"max_partners": 5, "alternatives": 1})
     page = response.content.decode()

@@ -17,13 +17,12 @@ from django.utils import timezone
 from maillage.engine.consortium import INFEASIBLE, OPTIMAL
 from maillage.needs import consortium
 from maillage.needs.consortium import need_consortium_outcome, need_consortium_propose
-from maillage.needs.models import NeedVisibility
-from maillage.needs.services import CapabilityInput, need_create
+from maillage.needs.services import CapabilityInput
 from maillage.profiles.models import ChangeSource, Profile
 from maillage.profiles.selectors import CAPACITY_FRESHNESS
 from maillage.profiles.services import profile_capability_set, profile_update
 from maillage.taxonomy.services import taxonomy_refresh_tree_paths
-from tests.needs.factories import capability_node, member
+from tests.needs.factories import capability_node, chosen_need, member
 from tests.www.factories import CommuneFactory, NetworkFactory
 
 MILLING = "proc.test.milling"
@@ -64,22 +63,6 @@ def _world(today, companies):
     return world
 
 
-def _need(world, capabilities):
-    companies = [value for key, value in world.items() if key[:1].isupper()]
-    return need_create(
-        author=world["author"],
-        network=world["network"],
-        author_establishment=world["author_establishment"],
-        kind="part",
-        title="Usinage de brides",
-        capabilities=capabilities,
-        commune=world["commune"].insee_code,
-        deadline=timezone.localdate() + datetime.timedelta(days=20),
-        visibility=NeedVisibility.CHOSEN,
-        chosen_establishments=companies,
-    )
-
-
 def _groups(result):
     return [{m.name for m in group.members} for group in result.groups]
 
@@ -99,7 +82,7 @@ def test_hours_declared_200_days_ago_do_not_count_and_the_group_takes_another_co
         today,
         {"Alpha": (60, 200, [MILLING]), "Bravo": (50, 10, [MILLING]), "Charlie": (50, 10, [MILLING])},
     )
-    need = _need(world, HUNDRED_HOURS)
+    need = chosen_need(world, HUNDRED_HOURS)
     outcome = need_consortium_outcome(need=need, actor=world["author"], k=3, today=today)
     assert outcome.result.status == OPTIMAL
     # Fresh, Alpha's 60 h would make Alpha + Bravo and Alpha + Charlie groups too.
@@ -114,7 +97,7 @@ def test_hours_declared_10_days_ago_count():
         today,
         {"Alpha": (60, 10, [MILLING]), "Bravo": (50, 10, [MILLING]), "Charlie": (50, 10, [MILLING])},
     )
-    need = _need(world, HUNDRED_HOURS)
+    need = chosen_need(world, HUNDRED_HOURS)
     outcome = need_consortium_outcome(need=need, actor=world["author"], k=3, today=today)
     assert outcome.result.status == OPTIMAL
     assert {"Alpha", "Bravo"} in _groups(outcome.result)
@@ -126,7 +109,7 @@ def test_hours_declared_10_days_ago_count():
 def test_infeasible_when_only_stale_hours_would_reach_the_quantity():
     today = timezone.localdate()
     world = _world(today, {"Alpha": (60, 200, [MILLING]), "Bravo": (50, 10, [MILLING])})
-    need = _need(world, HUNDRED_HOURS)
+    need = chosen_need(world, HUNDRED_HOURS)
     result = need_consortium_propose(need=need, actor=world["author"], k=3, today=today)
     assert result.status == INFEASIBLE and not result.groups
     (row,) = result.infeasibility.uncovered
@@ -138,7 +121,7 @@ def test_infeasible_when_only_stale_hours_would_reach_the_quantity():
 def test_the_boundary_is_90_days_included(age, counts):
     today = timezone.localdate()
     world = _world(today, {"Alpha": (60, age, [MILLING]), "Bravo": (50, 10, [MILLING])})
-    need = _need(world, HUNDRED_HOURS)
+    need = chosen_need(world, HUNDRED_HOURS)
     outcome = need_consortium_outcome(need=need, actor=world["author"], k=1, today=today)
     if counts:
         assert outcome.result.status == OPTIMAL
@@ -153,7 +136,7 @@ def test_the_boundary_is_90_days_included(age, counts):
 def test_the_same_hours_count_or_not_depending_on_today():
     stated = timezone.localdate() - datetime.timedelta(days=100)
     world = _world(stated, {"Alpha": (60, 0, [MILLING]), "Bravo": (50, 0, [MILLING])})
-    need = _need(world, HUNDRED_HOURS)
+    need = chosen_need(world, HUNDRED_HOURS)
     on_time = need_consortium_outcome(
         need=need, actor=world["author"], k=1, today=stated + datetime.timedelta(days=90)
     )
@@ -173,7 +156,7 @@ def test_hours_without_a_date_do_not_count():
         {"Alpha": (60, UNDATED, [MILLING]), "Bravo": (50, 10, [MILLING]), "Charlie": (50, 10, [MILLING])},
     )
     assert Profile.objects.get(establishment=world["Alpha"]).capacity_stated_on is None
-    need = _need(world, HUNDRED_HOURS)
+    need = chosen_need(world, HUNDRED_HOURS)
     outcome = need_consortium_outcome(need=need, actor=world["author"], k=3, today=today)
     assert _groups(outcome.result) == [{"Bravo", "Charlie"}]
     assert outcome.stale_capacity == {world["Alpha"].siret: None}
@@ -183,7 +166,7 @@ def test_hours_without_a_date_do_not_count():
 def test_stale_hours_matter_only_when_a_quantity_in_hours_is_enforced():
     today = timezone.localdate()
     world = _world(today, {"Alpha": (60, 200, [MILLING]), "Bravo": (50, 10, [MILLING])})
-    need = _need(world, [CapabilityInput(MILLING, quantity="100", unit="pièces")])
+    need = chosen_need(world, [CapabilityInput(MILLING, quantity="100", unit="pièces")])
     outcome = need_consortium_outcome(need=need, actor=world["author"], k=1, today=today)
     assert outcome.result.status == OPTIMAL and len(outcome.result.groups[0].members) == 1
     assert outcome.stale_capacity == {}
@@ -196,7 +179,7 @@ def test_an_excluded_company_is_not_listed():
         today,
         {"Alpha": (60, 200, [MILLING]), "Bravo": (50, 10, [MILLING]), "Charlie": (50, 10, [MILLING])},
     )
-    need = _need(world, HUNDRED_HOURS)
+    need = chosen_need(world, HUNDRED_HOURS)
     outcome = need_consortium_outcome(
         need=need, actor=world["author"], k=1, today=today, excluded=[world["Alpha"]]
     )
@@ -221,7 +204,7 @@ def test_the_panel_counts_the_candidates_and_marks_the_member_concerned(client, 
             "Echo": (30, 120, [MILLING]),
         },
     )
-    need = _need(world, [*HUNDRED_HOURS, CapabilityInput(WELDING)])
+    need = chosen_need(world, [*HUNDRED_HOURS, CapabilityInput(WELDING)])
     client.force_login(world["author"])
     response = client.get(reverse("needs:consortium", args=[need.pk]), {"max_partners": 5, "alternatives": 1})
     assert response.status_code == 200
@@ -245,7 +228,7 @@ def test_the_panel_counts_the_candidates_and_marks_the_member_concerned(client, 
 def test_the_panel_says_nothing_when_every_capacity_is_fresh(client):
     today = timezone.localdate()
     world = _world(today, {"Alpha": (60, 10, [MILLING]), "Bravo": (50, 10, [MILLING])})
-    need = _need(world, HUNDRED_HOURS)
+    need = chosen_need(world, HUNDRED_HOURS)
     client.force_login(world["author"])
     response = client.get(reverse("needs:consortium", args=[need.pk]), {"max_partners": 5, "alternatives": 1})
     page = response.content.decode()
