@@ -159,36 +159,13 @@ def need_consortium_propose(
     excluded: Sequence[Establishment] = (),
     time_limit_s: float = 1.0,
     today: date | None = None,
-) -> ConsortiumResult:
-    """The best group of companies covering the need, and up to k-1 distinct alternatives.
+) -> ConsortiumOutcome:
+    """The best group of companies covering the need, up to k-1 distinct alternatives (``.result``),
+    and the candidates whose declared hours were set aside as too old (``.stale_capacity``).
 
     Reads only (nothing is written): inviting the group is the author's next step. Quantities
     in hours per week are enforced against the declared free capacities (module docstring).
     """
-    return need_consortium_outcome(
-        need=need,
-        actor=actor,
-        k=k,
-        max_partners=max_partners,
-        lead=lead,
-        excluded=excluded,
-        time_limit_s=time_limit_s,
-        today=today,
-    ).result
-
-
-def need_consortium_outcome(
-    *,
-    need: Need,
-    actor,
-    k: int = 3,
-    max_partners: int = 5,
-    lead: Establishment | None = None,
-    excluded: Sequence[Establishment] = (),
-    time_limit_s: float = 1.0,
-    today: date | None = None,
-) -> ConsortiumOutcome:
-    """``need_consortium_propose``, with the candidates whose declared hours are too old to count."""
     today = today or timezone.localdate()
     if not permissions.can_view_all_answers(actor, need):
         raise PermissionDenied

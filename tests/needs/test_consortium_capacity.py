@@ -127,7 +127,7 @@ def _shares(group, code=MILLING):
 def test_hundred_hours_need_two_of_three_companies_and_the_shares_sum_to_the_quantity():
     world = _world({"Alpha": 60, "Bravo": 50, "Charlie": 30})
     need = chosen_need(world, [CapabilityInput(MILLING, quantity="100", unit="h/semaine")])
-    result = need_consortium_propose(need=need, actor=world["author"], k=3)
+    result = need_consortium_propose(need=need, actor=world["author"], k=3).result
     assert result.status == OPTIMAL
     assert result.groups
     for group in result.groups:
@@ -145,7 +145,7 @@ def test_hundred_hours_need_two_of_three_companies_and_the_shares_sum_to_the_qua
 def test_without_the_quantity_a_single_company_covers():
     world = _world({"Alpha": 60, "Bravo": 50, "Charlie": 30})
     need = chosen_need(world, [CapabilityInput(MILLING)])
-    result = need_consortium_propose(need=need, actor=world["author"], k=1)
+    result = need_consortium_propose(need=need, actor=world["author"], k=1).result
     assert result.status == OPTIMAL and len(result.groups[0].members) == 1
     assert [c.capacity for c in result.groups[0].contributions] == [None]
 
@@ -155,7 +155,7 @@ def test_a_company_without_declared_hours_does_not_count_towards_the_quantity():
     # Nearest to the place and offering the capability, but no declared capacity.
     world = _world({"Zulu": None, "Alpha": 60, "Bravo": 50})
     need = chosen_need(world, [CapabilityInput(MILLING, quantity="100", unit="heures par semaine")])
-    result = need_consortium_propose(need=need, actor=world["author"], k=3)
+    result = need_consortium_propose(need=need, actor=world["author"], k=3).result
     assert result.status == OPTIMAL
     assert [set(_shares(g)) for g in result.groups] == [{"Alpha", "Bravo"}]
     assert all("Zulu" not in {m.name for m in g.members} for g in result.groups)
@@ -165,7 +165,7 @@ def test_a_company_without_declared_hours_does_not_count_towards_the_quantity():
 def test_an_unrecognised_unit_is_not_enforced():
     world = _world({"Alpha": 60, "Bravo": 50, "Charlie": 30})
     need = chosen_need(world, [CapabilityInput(MILLING, quantity="100", unit="pièces")])
-    result = need_consortium_propose(need=need, actor=world["author"], k=1)
+    result = need_consortium_propose(need=need, actor=world["author"], k=1).result
     assert result.status == OPTIMAL and len(result.groups[0].members) == 1
     (rule,) = need_quantity_rules(need)
     assert rule.code == MILLING and not rule.enforced and rule.unit == "pièces"
@@ -175,7 +175,7 @@ def test_an_unrecognised_unit_is_not_enforced():
 def test_infeasible_when_the_declared_hours_fall_short():
     world = _world({"Alpha": 60, "Bravo": 30, "Zulu": None})
     need = chosen_need(world, [CapabilityInput(MILLING, quantity="100", unit="h/sem.")])
-    result = need_consortium_propose(need=need, actor=world["author"], k=3)
+    result = need_consortium_propose(need=need, actor=world["author"], k=3).result
     assert result.status == INFEASIBLE and not result.groups
     (row,) = result.infeasibility.uncovered
     assert row.code == MILLING and row.quantity == 100.0 and row.available == 90.0

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from maillage.engine.consortium import INFEASIBLE, OPTIMAL
 from maillage.needs import consortium
-from maillage.needs.consortium import need_consortium_outcome, need_consortium_propose
+from maillage.needs.consortium import need_consortium_propose
 from maillage.needs.services import CapabilityInput
 from maillage.profiles.models import ChangeSource, Profile
 from maillage.profiles.selectors import CAPACITY_FRESHNESS
@@ -83,7 +83,7 @@ def test_hours_declared_200_days_ago_do_not_count_and_the_group_takes_another_co
         {"Alpha": (60, 200, [MILLING]), "Bravo": (50, 10, [MILLING]), "Charlie": (50, 10, [MILLING])},
     )
     need = chosen_need(world, HUNDRED_HOURS)
-    outcome = need_consortium_outcome(need=need, actor=world["author"], k=3, today=today)
+    outcome = need_consortium_propose(need=need, actor=world["author"], k=3, today=today)
     assert outcome.result.status == OPTIMAL
     # Fresh, Alpha's 60 h would make Alpha + Bravo and Alpha + Charlie groups too.
     assert _groups(outcome.result) == [{"Bravo", "Charlie"}]
@@ -98,7 +98,7 @@ def test_hours_declared_10_days_ago_count():
         {"Alpha": (60, 10, [MILLING]), "Bravo": (50, 10, [MILLING]), "Charlie": (50, 10, [MILLING])},
     )
     need = chosen_need(world, HUNDRED_HOURS)
-    outcome = need_consortium_outcome(need=need, actor=world["author"], k=3, today=today)
+    outcome = need_consortium_propose(need=need, actor=world["author"], k=3, today=today)
     assert outcome.result.status == OPTIMAL
     assert {"Alpha", "Bravo"} in _groups(outcome.result)
     assert {"Alpha", "Charlie"} in _groups(outcome.result)
@@ -110,7 +110,7 @@ def test_infeasible_when_only_stale_hours_would_reach_the_quantity():
     today = timezone.localdate()
     world = _world(today, {"Alpha": (60, 200, [MILLING]), "Bravo": (50, 10, [MILLING])})
     need = chosen_need(world, HUNDRED_HOURS)
-    result = need_consortium_propose(need=need, actor=world["author"], k=3, today=today)
+    result = need_consortium_propose(need=need, actor=world["author"], k=3, today=today).result
     assert result.status == INFEASIBLE and not result.groups
     (row,) = result.infeasibility.uncovered
     assert row.code == MILLING and row.quantity == 100.0 and row.available == 50.0
@@ -122,7 +122,7 @@ def test_the_boundary_is_90_days_included(age, counts):
     today = timezone.localdate()
     world = _world(today, {"Alpha": (60, age, [MILLING]), "Bravo": (50, 10, [MILLING])})
     need = chosen_need(world, HUNDRED_HOURS)
-    outcome = need_consortium_outcome(need=need, actor=world["author"], k=1, today=today)
+    outcome = need_consortium_propose(need=need, actor=world["author"], k=1, today=today)
     if counts:
         assert outcome.result.status == OPTIMAL
         assert _groups(outcome.result) == [{"Alpha", "Bravo"}]
@@ -137,10 +137,10 @@ def test_the_same_hours_count_or_not_depending_on_today():
     stated = timezone.localdate() - datetime.timedelta(days=100)
     world = _world(stated, {"Alpha": (60, 0, [MILLING]), "Bravo": (50, 0, [MILLING])})
     need = chosen_need(world, HUNDRED_HOURS)
-    on_time = need_consortium_outcome(
+    on_time = need_consortium_propose(
         need=need, actor=world["author"], k=1, today=stated + datetime.timedelta(days=90)
     )
-    too_late = need_consortium_outcome(
+    too_late = need_consortium_propose(
         need=need, actor=world["author"], k=1, today=stated + datetime.timedelta(days=91)
     )
     assert on_time.result.status == OPTIMAL and on_time.stale_capacity == {}
@@ -157,7 +157,7 @@ def test_hours_without_a_date_do_not_count():
     )
     assert Profile.objects.get(establishment=world["Alpha"]).capacity_stated_on is None
     need = chosen_need(world, HUNDRED_HOURS)
-    outcome = need_consortium_outcome(need=need, actor=world["author"], k=3, today=today)
+    outcome = need_consortium_propose(need=need, actor=world["author"], k=3, today=today)
     assert _groups(outcome.result) == [{"Bravo", "Charlie"}]
     assert outcome.stale_capacity == {world["Alpha"].siret: None}
 
@@ -167,7 +167,7 @@ def test_stale_hours_matter_only_when_a_quantity_in_hours_is_enforced():
     today = timezone.localdate()
     world = _world(today, {"Alpha": (60, 200, [MILLING]), "Bravo": (50, 10, [MILLING])})
     need = chosen_need(world, [CapabilityInput(MILLING, quantity="100", unit="pièces")])
-    outcome = need_consortium_outcome(need=need, actor=world["author"], k=1, today=today)
+    outcome = need_consortium_propose(need=need, actor=world["author"], k=1, today=today)
     assert outcome.result.status == OPTIMAL and len(outcome.result.groups[0].members) == 1
     assert outcome.stale_capacity == {}
 
@@ -180,7 +180,7 @@ def test_an_excluded_company_is_not_listed():
         {"Alpha": (60, 200, [MILLING]), "Bravo": (50, 10, [MILLING]), "Charlie": (50, 10, [MILLING])},
     )
     need = chosen_need(world, HUNDRED_HOURS)
-    outcome = need_consortium_outcome(
+    outcome = need_consortium_propose(
         need=need, actor=world["author"], k=1, today=today, excluded=[world["Alpha"]]
     )
     assert outcome.stale_capacity == {}

@@ -5,15 +5,8 @@ import pytest
 
 from maillage.referential.loaders.cpv import cpv_parent
 from maillage.referential.models import CpvCode
-from maillage.taxonomy.loader import read_taxonomy
-from maillage.taxonomy.models import (
-    NafCapabilityHint,
-    NodeCpvLink,
-    NodeRomeLink,
-    TaxonomyNode,
-    TaxonomyVersion,
-)
-from maillage.taxonomy.services import taxonomy_load
+from maillage.taxonomy.models import TaxonomyNode
+from tests.taxonomy.shipped import shipped_taxonomy_load, shipped_taxonomy_wipe
 
 DATA = Path("/work/shared/data")
 DECP_DIR = DATA / "commande_publique"
@@ -36,14 +29,10 @@ def _cpv_and_taxonomy(django_db_setup, django_db_blocker):
     """CPV nomenclature and the real taxonomy (with its CPV links), once for the package."""
     with django_db_blocker.unblock():
         load_cpv()
-        taxonomy_load(data=read_taxonomy(), dry_run=False)
+        shipped_taxonomy_load()
     yield
     with django_db_blocker.unblock():
-        for model in (NafCapabilityHint, NodeRomeLink, NodeCpvLink):
-            model.objects.all().delete()
-        TaxonomyNode.objects.update(parent=None)
-        TaxonomyNode.objects.all().delete()
-        TaxonomyVersion.objects.all().delete()
+        shipped_taxonomy_wipe()
         CpvCode.objects.update(parent=None)
         CpvCode.objects.all().delete()
 

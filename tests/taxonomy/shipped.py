@@ -19,17 +19,26 @@ from maillage.taxonomy.models import (
 from maillage.taxonomy.services import taxonomy_load
 
 
+def shipped_taxonomy_load() -> None:
+    taxonomy_load(data=read_taxonomy(), dry_run=False)
+
+
+def shipped_taxonomy_wipe() -> None:
+    """Every node, link and version gone (parents first unlinked: the tree protects itself)."""
+    for model in (NafCapabilityHint, NodeRomeLink, NodeCpvLink):
+        model.objects.all().delete()
+    TaxonomyNode.objects.update(parent=None)
+    TaxonomyNode.objects.all().delete()
+    TaxonomyVersion.objects.all().delete()
+
+
 def shipped_taxonomy_fixture(scope: str):
     @pytest.fixture(scope=scope, name="_shipped_taxonomy_loaded")
     def loaded(django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
-            taxonomy_load(data=read_taxonomy(), dry_run=False)
+            shipped_taxonomy_load()
         yield
         with django_db_blocker.unblock():
-            for model in (NafCapabilityHint, NodeRomeLink, NodeCpvLink):
-                model.objects.all().delete()
-            TaxonomyNode.objects.update(parent=None)
-            TaxonomyNode.objects.all().delete()
-            TaxonomyVersion.objects.all().delete()
+            shipped_taxonomy_wipe()
 
     return loaded

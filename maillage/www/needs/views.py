@@ -22,7 +22,7 @@ from maillage.accounts.permissions import is_animator_of, is_platform_admin, req
 from maillage.directory.models import Establishment, Network
 from maillage.matching.index import IndexMissingError
 from maillage.needs import permissions, services
-from maillage.needs.consortium import need_consortium_outcome, need_quantity_rules
+from maillage.needs.consortium import need_consortium_propose, need_quantity_rules
 from maillage.needs.errors import NeedValidationError
 from maillage.needs.models import Need, NeedAttachment, NeedStatus, NeedVisibility, Notification
 from maillage.needs.selectors import need_candidates, needs_received, network_need_figures
@@ -277,7 +277,7 @@ def _propose(request, need: Need, data: dict) -> tuple[ConsortiumProposal, dict]
             None, labels, _("Entreprise pilote inconnue : %(siret)s.") % {"siret": data["lead"]}
         ), {}
     try:
-        outcome = need_consortium_outcome(
+        outcome = need_consortium_propose(
             need=need,
             actor=request.user,
             k=data["alternatives"],

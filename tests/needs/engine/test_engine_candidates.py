@@ -99,7 +99,7 @@ def test_consortium_covers_every_capability_of_the_need(demo_index):
     network, animator = _network_and_animator()
     codes = _common_codes(network, 3)
     need, _place = _need(network, animator, codes)
-    result = need_consortium_propose(need=need, actor=animator, k=2)
+    result = need_consortium_propose(need=need, actor=animator, k=2).result
     assert result.status == OPTIMAL
     best = result.groups[0]
     assert {c.capability for c in best.contributions} == set(codes)
