@@ -1,13 +1,10 @@
 """Errors raised by need services."""
 
+from maillage.errors import MaillageError
 
-class NeedValidationError(ValueError):
+
+class NeedValidationError(MaillageError):
     """A need value was refused; ``field`` names it (e.g. "capabilities[1].quantity", "attachments")."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field} : {message}")
-        self.field = field
-        self.message = str(message)
 
 
 class NeedTransitionError(NeedValidationError):
