@@ -68,7 +68,8 @@ def test_zip_member_is_bounded_by_what_it_inflates_not_its_header(tmp_path):
         archive.writestr("a.csv", b"x" * 5000)
     with (
         zipfile.ZipFile(path) as archive,
-        limits.open_zip_member(archive, "a.csv", file=path, max_bytes=1000) as s,
+        override_settings(MAILLAGE_IMPORT_MAX_DECOMPRESSED_BYTES=1000),
+        limits.open_zip_member(archive, "a.csv", file=path) as s,
         pytest.raises(ImportLimitError),
     ):
         s.read()

@@ -298,6 +298,7 @@ def run_import(options: ImportOptions, *, progress: bool = False) -> ImportRepor
             start_line=start_line,
             start_offset=start_offset or header_bytes,
             skip_bytes=skip,
+            file=options.path,
         )
         bar = None
         if progress:

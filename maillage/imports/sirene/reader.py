@@ -21,6 +21,8 @@ from typing import BinaryIO
 
 import polars as pl
 
+from maillage.imports import limits
+
 BLOCK_SIZE = 16 * 1024 * 1024
 
 
@@ -55,7 +57,8 @@ def open_binary(path: str | Path) -> BinaryIO:
         if len(members) != 1:
             archive.close()
             raise SireneFileError(f"{path}: l'archive doit contenir exactement un fichier .csv ({members})")
-        return archive.open(members[0])
+        # Bounded by what it inflates (size and ratio), whatever the archive declares.
+        return limits.open_zip_member(archive, members[0], file=path)
     return open(path, "rb")
 
 
@@ -78,7 +81,10 @@ def fingerprint(path: str | Path) -> str:
 
 def read_header(stream: BinaryIO, path: str | Path) -> tuple[list[str], int]:
     """Column names of the first line and its length in bytes (newline included)."""
-    raw = stream.readline()
+    bound = limits.limit("MAX_LINE_BYTES")
+    raw = stream.readline(bound + 1)
+    if len(raw) > bound and not raw.endswith(b"\n"):
+        raise limits.line_too_long(file=path, line=1)
     try:
         text = raw.decode("utf-8-sig").rstrip("\r\n")
     except UnicodeDecodeError as exc:
@@ -138,12 +144,16 @@ def iter_batches(
     start_offset: int,
     skip_bytes: int = 0,
     block_size: int = BLOCK_SIZE,
+    file: str | Path = "",
 ) -> Iterator[LineBatch]:
     """Batches of ``batch_size`` lines from the current position of ``stream``.
 
     ``start_line``/``start_offset`` describe where the stream stands once ``skip_bytes``
-    more bytes are skipped (used to resume after the last committed batch).
+    more bytes are skipped (used to resume after the last committed batch). A line longer than
+    ``MAILLAGE_IMPORT_MAX_LINE_BYTES`` stops the file (``limits.ImportLimitError``, naming
+    ``file`` and the line) before it is held whole: a block plus that bound at most.
     """
+    max_line = limits.limit("MAX_LINE_BYTES")
     _skip(stream, skip_bytes)
     pending = pl.DataFrame(schema={"line": pl.String, "nbytes": pl.Int64, "bad": pl.Boolean})
     tail = b""
@@ -177,10 +187,19 @@ def iter_batches(
             break
         cut = data.rfind(b"\n")
         if cut < 0:
+            if len(data) > max_line:
+                raise limits.line_too_long(file=file, line=line_no + pending.height)
             tail = data
             continue
         tail = data[cut + 1 :]
-        pending = pl.concat([pending, _block_frame(data[:cut])])
+        frame = _block_frame(data[:cut])
+        too_long = frame["nbytes"] > max_line + 1
+        if too_long.any():
+            line = line_no + pending.height + int(too_long.arg_true()[0])
+            raise limits.line_too_long(file=file, line=line)
+        if len(tail) > max_line:
+            raise limits.line_too_long(file=file, line=line_no + pending.height + frame.height)
+        pending = pl.concat([pending, frame])
         while pending.height >= batch_size:
             yield emit(pending.head(batch_size))
             pending = pending.slice(batch_size)

@@ -77,7 +77,7 @@ class UniteLegaleCursor:
             raise reader.SireneFileError(f"{self.path}, ligne 1 : colonnes absentes de l'en-tête : {missing}")
         self.columns = tuple(header)
         self.batches = reader.iter_batches(
-            self.stream, batch_size=batch_size, start_line=2, start_offset=header_bytes
+            self.stream, batch_size=batch_size, start_line=2, start_offset=header_bytes, file=self.path
         )
         self.buffer = pl.DataFrame(schema=ORGANISATION_SCHEMA)
         self.exhausted = False
