@@ -152,3 +152,89 @@ def test_platform_admin_keeps_the_full_admin(client, world):
     assert set(world["a"].animators.all()) == {world["animator_a"], world["animator_b"]}
     assert client.get("/admin/accounts/user/").status_code == 200
     assert world["member"].email in client.get("/admin/accounts/user/").content.decode()
+
+
+def _change_form_data(response) -> dict:
+    """The change page's form and inline formsets as the browser would post them back."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update({f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()})
+        forms.extend(formset.forms)
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or (isinstance(value, bool) and not value):
+                continue
+            data[form.add_prefix(name)] = "on" if value is True else value
+    return data
+
+
+@pytest.fixture
+def shared(staff_animators):
+    """Network A's ``peer`` is also a prospect of network B."""
+    world = staff_animators
+    Membership.objects.create(network=world["b"], establishment=world["peer"], status="prospect")
+    return world
+
+
+def test_shared_establishment_shows_and_posts_only_her_networks_memberships(client, shared):
+    world = shared
+    client.force_login(world["animator_b"])
+    url = f"/admin/directory/establishment/{world['peer'].pk}/change/"
+    response = client.get(url)
+    assert response.status_code == 200
+    formsets = {inline.formset.model: inline.formset for inline in response.context["inline_admin_formsets"]}
+    assert [form.instance.network for form in formsets[Membership].forms] == [world["b"]]
+    # Smuggling network A's membership into the formset (its id, deleted) is refused.
+    data = _change_form_data(response)
+    prefix = formsets[Membership].prefix
+    a_membership = Membership.objects.get(network=world["a"], establishment=world["peer"])
+    data.update({f"{prefix}-0-id": a_membership.pk, f"{prefix}-0-DELETE": "on"})
+    client.post(url, data)
+    assert Membership.objects.filter(pk=a_membership.pk).exists()
+    client.post(f"/admin/directory/membership/{a_membership.pk}/delete/", {"post": "yes"})
+    assert Membership.objects.filter(pk=a_membership.pk).exists()
+
+
+def test_malformed_establishment_post_never_empties_memberships(client, shared):
+    world = shared
+    before = set(Membership.objects.filter(establishment=world["peer"]))
+    for role in ("animator_b", "animator_a"):
+        client.force_login(world[role])
+        client.post(
+            f"/admin/directory/establishment/{world['peer'].pk}/change/", {"siret": world["peer"].siret}
+        )
+        assert set(Membership.objects.filter(establishment=world["peer"])) == before, role
+
+
+def test_animator_manages_her_networks_memberships(client, shared):
+    world = shared
+    client.force_login(world["animator_b"])
+    url = f"/admin/directory/establishment/{world['peer'].pk}/change/"
+    response = client.get(url)
+    data = _change_form_data(response)
+    inlines = response.context["inline_admin_formsets"]
+    prefix = next(inline.formset.prefix for inline in inlines if inline.formset.model is Membership)
+    data[f"{prefix}-0-status"] = "member"
+    assert client.post(url, data).status_code == 302
+    assert Membership.objects.get(network=world["b"], establishment=world["peer"]).status == "member"
+    assert Membership.objects.get(network=world["a"], establishment=world["peer"]).status == "member"
+
+
+def test_admin_scope_is_the_back_office_predicate(rf, staff_animators):
+    """An animator's establishments in the admin are exactly those she may edit (can_edit_establishment)."""
+    from django.contrib import admin
+
+    from maillage.accounts.permissions import can_edit_establishment
+    from maillage.directory.models import Establishment
+
+    world = staff_animators
+    establishment_admin = admin.site._registry[Establishment]
+    for role in ("animator_a", "animator_b", "admin"):
+        request = rf.get("/admin/")
+        request.user = world[role]
+        scoped = set(establishment_admin.get_queryset(request))
+        editable = {e for e in Establishment.objects.all() if can_edit_establishment(world[role], e)}
+        assert scoped == editable, role
