@@ -238,3 +238,11 @@ def test_admin_scope_is_the_back_office_predicate(rf, staff_animators):
         scoped = set(establishment_admin.get_queryset(request))
         editable = {e for e in Establishment.objects.all() if can_edit_establishment(world[role], e)}
         assert scoped == editable, role
+
+
+def test_demo_group_holds_exactly_the_admin_rights_of_an_animator(db):
+    group, _ = demo_group_ensure(name=ANIMATOR_GROUP, permissions=[("accounts", "view_user")])
+    group, written = demo_group_ensure(name=ANIMATOR_GROUP, permissions=ANIMATOR_PERMISSIONS)
+    held = set(group.permissions.values_list("content_type__app_label", "codename"))
+    assert written == 1 and held == set(ANIMATOR_PERMISSIONS)
+    assert demo_group_ensure(name=ANIMATOR_GROUP, permissions=ANIMATOR_PERMISSIONS)[1] == 0
