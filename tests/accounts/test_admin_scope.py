@@ -246,3 +246,23 @@ def test_demo_group_holds_exactly_the_admin_rights_of_an_animator(db):
     held = set(group.permissions.values_list("content_type__app_label", "codename"))
     assert written == 1 and held == set(ANIMATOR_PERMISSIONS)
     assert demo_group_ensure(name=ANIMATOR_GROUP, permissions=ANIMATOR_PERMISSIONS)[1] == 0
+
+
+def test_animator_cannot_move_her_membership_to_another_networks_establishment(client, staff_animators):
+    world = staff_animators
+    client.force_login(world["animator_b"])
+    membership = Membership.objects.get(network=world["b"], establishment=world["elsewhere"])
+    data = {
+        "establishment": world["peer"].pk,
+        "network": world["b"].pk,
+        "status": "member",
+        "dues_status": "paid",
+    }
+    response = client.post(f"/admin/directory/membership/{membership.pk}/change/", data)
+    assert response.status_code == 200  # the form again, with the refused choice
+    membership.refresh_from_db()
+    assert membership.establishment == world["elsewhere"]
+    data = {**data, "establishment": world["elsewhere"].pk, "network": world["a"].pk}
+    client.post(f"/admin/directory/membership/{membership.pk}/change/", data)
+    membership.refresh_from_db()
+    assert membership.network == world["b"]
