@@ -80,20 +80,19 @@ class NetworkScopedAdmin(_ScopedChoices):
         fields = getattr(self, "animator_fields", None)
         return fields is None or name in fields
 
+    def _animator_part(self, field):
+        """A fieldset entry (a name, or names on one line) without what an animator may not edit."""
+        if isinstance(field, list | tuple):
+            return [part for part in field if self._animator_may_edit(part)]
+        return field if self._animator_may_edit(field) else None
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if not _scoped(request):
             return fieldsets
         kept = []
         for name, options in fieldsets:
-            fields = [
-                [part for part in field if self._animator_may_edit(part)]
-                if isinstance(field, list | tuple)
-                else field
-                for field in options["fields"]
-                if isinstance(field, list | tuple) or self._animator_may_edit(field)
-            ]
-            fields = [field for field in fields if field]
+            fields = [part for part in map(self._animator_part, options["fields"]) if part]
             if fields:
                 kept.append((name, {**options, "fields": fields}))
         return kept
