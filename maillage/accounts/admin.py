@@ -17,6 +17,8 @@ class EstablishmentLinkInline(admin.TabularInline):
 
 @admin.register(User)
 class EmailUserAdmin(UserAdmin):
+    """Platform administrators only (no ``network_path``): an animator never lists users."""
+
     add_form = EmailUserCreationForm
     form = EmailUserChangeForm
     ordering = ["email"]
@@ -37,6 +39,7 @@ class EmailUserAdmin(UserAdmin):
 class ClaimAdmin(admin.ModelAdmin):
     """Read-only here: decisions go through the back-office, which e-mails and links."""
 
+    network_path = "network"
     list_display = ["establishment", "user", "network", "status", "created_at", "decided_by", "decided_at"]
     list_filter = ["status", "network"]
     search_fields = ["user__email", "establishment__siret", "establishment__name"]
@@ -51,6 +54,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
+    network_path = "network"
     list_display = ["email", "network", "role", "establishment", "created_at", "expires_at", "accepted_at"]
     list_filter = ["role", "network"]
     search_fields = ["email"]

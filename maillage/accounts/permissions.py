@@ -30,6 +30,16 @@ def animated_networks(user) -> QuerySet[Network]:
     return Network.objects.filter(animators=user)
 
 
+def animated_scope(user, queryset: QuerySet, network_path: str) -> QuerySet:
+    """The rows of ``queryset`` that reach, through ``network_path`` (a lookup from its model to
+    ``Network``, ``"pk"`` for networks), a network of ``animated_networks(user)``: every row for
+    a platform administrator, none for a visitor. The admin's scope for animators."""
+    if is_platform_admin(user):
+        return queryset
+    reachable = queryset.model._default_manager.filter(**{f"{network_path}__in": animated_networks(user)})
+    return queryset.filter(pk__in=reachable.values("pk"))
+
+
 def is_animator_of(user, network: Network) -> bool:
     if not _is_active_user(user) or network is None:
         return False

@@ -11,19 +11,21 @@ from maillage.demo.services import AccountSpec, demo_account_ensure, demo_group_
 from maillage.directory.models import Network
 
 ANIMATOR_GROUP = "Animation de réseau"
+# What the admin opens to an animator, within her networks only (maillage/accounts/admin_site.py):
+# her networks' settings, their establishments and organisations, memberships, the removal of
+# an account's link, and the claims and invitations (decided and sent from the back-office).
+# Animators and territory, users, the referential and every other model: platform administrators.
 ANIMATOR_PERMISSIONS = [
-    ("directory", f"{action}_{model}")
-    for model in ("organisation", "establishment", "membership", "network", "establishmentuser")
-    for action in ("view", "add", "change")
-] + [
-    ("directory", "delete_membership"),
+    *[
+        ("directory", f"{action}_{model}")
+        for model in ("organisation", "establishment", "network")
+        for action in ("view", "change")
+    ],
+    *[("directory", f"{action}_membership") for action in ("view", "add", "change", "delete")],
+    ("directory", "view_establishmentuser"),
     ("directory", "delete_establishmentuser"),
-    ("accounts", "view_user"),
-    ("referential", "view_commune"),
-    ("referential", "view_nafcode"),
-    ("referential", "view_headcountband"),
-    ("referential", "view_epci"),
-    ("referential", "view_department"),
+    ("accounts", "view_claim"),
+    ("accounts", "view_invitation"),
 ]
 
 

@@ -157,15 +157,16 @@ def demo_memberships_ensure(*, network: Network, specs: Sequence[MembershipSpec]
 
 @transaction.atomic
 def demo_group_ensure(*, name: str, permissions: Sequence[tuple[str, str]]) -> tuple[Group, int]:
-    """A group holding ``(app_label, codename)`` permissions; the count is 1 if anything was added."""
+    """A group holding exactly ``(app_label, codename)`` permissions (a right an older demo granted
+    is taken back); the count is 1 if anything was written."""
     group, created = Group.objects.get_or_create(name=name)
     wanted = set()
     for app_label, codename in permissions:
         wanted.add(Permission.objects.get(content_type__app_label=app_label, codename=codename).pk)
-    missing = wanted - set(group.permissions.values_list("pk", flat=True))
-    if missing:
-        group.permissions.add(*missing)
-    return group, int(created or bool(missing))
+    held = set(group.permissions.values_list("pk", flat=True))
+    if held != wanted:
+        group.permissions.set(wanted)
+    return group, int(created or held != wanted)
 
 
 @transaction.atomic

@@ -1,5 +1,8 @@
 """Back office of the directory, shaped for an animator and for a million establishments.
 
+``network_path`` and ``animator_actions`` scope each model to the networks an animator
+animates (``maillage/accounts/admin_site.py``); platform administrators see everything.
+
 Filters list their choices from the small referential tables (never a DISTINCT over the
 establishments), foreign keys to big tables are raw ids or autocompletes, and the change
 lists skip the exact total count.
@@ -111,6 +114,8 @@ class EstablishmentInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    network_path = "establishments__memberships__network"
+    animator_actions = ("view", "change")
     list_display = ["name", "siren", "size_category", "naf", "headcount_band", "is_active", "is_generated"]
     list_filter = ["size_category", "is_active", "is_generated", "source", "headcount_band"]
     search_fields = ["=siren", "name", "acronym"]
@@ -129,6 +134,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Establishment)
 class EstablishmentAdmin(admin.ModelAdmin):
+    network_path = "memberships__network"
+    animator_actions = ("view", "change")
     list_display = [
         "siret",
         "display_name",
@@ -205,7 +212,12 @@ class EstablishmentAdmin(admin.ModelAdmin):
 
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
+    network_path = "pk"
+    # Animators and territory: platform administrators here, the back-office for a network's own.
+    animator_actions = ("view", "change")
+    animator_fields = ["name", "description", "description_en", "contact_email"]
     list_display = ["name", "slug", "member_count"]
+    ordering = ["name"]  # explicit: the annotated (grouped) queryset drops Meta.ordering
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["communes"]
@@ -227,6 +239,8 @@ class NetworkAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    network_path = "network"
+    animator_actions = ("view", "add", "change", "delete")
     list_display = ["establishment", "network", "status", "dues_status", "joined_on", "left_on", "category"]
     list_filter = ["network", "status", "dues_status", MembershipDepartmentFilter]
     search_fields = [
@@ -243,6 +257,9 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(EstablishmentUser)
 class EstablishmentUserAdmin(admin.ModelAdmin):
+    # Links are made by claims and invitations (who, when, e-mailed); an animator may remove one.
+    network_path = "establishment__memberships__network"
+    animator_actions = ("view", "delete")
     list_display = ["user", "establishment", "created_at"]
     search_fields = [
         "user__email",

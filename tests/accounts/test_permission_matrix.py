@@ -1,5 +1,8 @@
 """Every role × every page and action of ``maillage/www/**/urls.py``: expected status codes.
 
+The admin is here too (``ADMIN_MODELS``): every registered model's pages for every role; a model
+registered, or an admin URL added, without a row fails ``test_every_admin_url_is_in_the_matrix``.
+
 Roles: visitor, member user of ``own`` (a member of network A), animator of A, animator of B,
 platform administrator. Objects: ``own``, ``peer`` (another member of A), ``elsewhere`` (a
 member of B). "login" means a redirect to the login page. A URL added under ``maillage/www``
@@ -13,9 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.utils import quote
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, reverse
 
 import maillage.www
 from maillage.accounts.models import Claim
@@ -26,6 +33,7 @@ from maillage.matching.index import index_build, reader
 from maillage.needs.models import NeedAttachment, NeedStatus, NeedVisibility
 from maillage.profiles.models import Profile
 from maillage.taxonomy.models import TaxonomyNode, TaxonomyProposal
+from tests.accounts.admin_objects import admin_objects, autocomplete_source
 from tests.accounts.factories import EstablishmentUserFactory, UserFactory
 from tests.needs.factories import NeedFactory, NeedRecipientFactory
 
@@ -599,3 +607,149 @@ def test_api_answers_the_same_whoever_asks(client, world, search_index, route):
         response = client.get(API_ROUTES[route])
         answers.add((response.status_code, response.content))
     assert len(answers) == 1, f"{route}: the answer depends on the role"
+
+
+# The admin (issue 12): every registered model's changelist, add, change, delete, history and
+# autocomplete pages, for every role. The animators are staff holding EVERY permission: the
+# scope shown is the site's own (maillage/accounts/admin_site.py), whatever the groups grant.
+# For each model, what a platform administrator may do, then what an animator may do on her own
+# network's objects ("": platform administrators only): v view (list, page, history,
+# autocomplete), a add, d delete. Another network's object is "not found" (a redirect to the
+# admin's index, as for a missing id). Visitors and member users go to the admin's login.
+ADMIN_MODELS = {
+    "accounts.claim": ("vd", "v"),
+    "accounts.invitation": ("vd", "v"),
+    "accounts.user": ("vad", ""),
+    "auth.group": ("vad", ""),
+    "directory.establishment": ("vad", "v"),
+    "directory.establishmentuser": ("vad", "vd"),
+    "directory.membership": ("vad", "vad"),
+    "directory.network": ("vad", "v"),
+    "directory.organisation": ("vad", "v"),
+    "imports.importrun": ("vd", ""),
+    "imports.mappingdecision": ("vad", ""),
+    "imports.mappingreview": ("vd", ""),
+    "needs.need": ("vad", ""),
+    "needs.needdelivery": ("vad", ""),
+    "needs.networkneedsettings": ("vad", ""),
+    "needs.notification": ("vad", ""),
+    "profiles.profile": ("vad", ""),
+    "profiles.profilechange": ("v", ""),
+    **{
+        f"referential.{name}": ("v", "")
+        for name in (
+            "commune",
+            "cpvcode",
+            "department",
+            "epci",
+            "headcountband",
+            "legalcategory",
+            "nafcode",
+            "postalcode",
+            "region",
+            "romecode",
+        )
+    },  # fmt: skip
+    "relations.purchaseline": ("vd", ""),
+    "relations.suppliermatchreview": ("vd", ""),
+    "relations.supplyrelation": ("vd", ""),
+    "taxonomy.nafcapabilityhint": ("v", ""),
+    "taxonomy.taxonomynode": ("vad", ""),
+    "taxonomy.taxonomyproposal": ("vd", ""),
+    "taxonomy.taxonomyversion": ("v", ""),
+}
+ADMIN_PAGES = ("changelist", "add", "change", "delete", "history", "autocomplete")
+ADMIN_PAGE_NAMES = {"auth_user_password_change"}  # the User's password page, "password" below
+# Pages of the site itself, not of a model: the index is checked below, the others are
+# Django's own (login, password change, translations catalogue, "view on site" shortcut).
+ADMIN_SITE_PAGES = {"index", "login", "logout", "password_change", "password_change_done", "jsi18n"}
+ADMIN_SITE_PAGES |= {"view_on_site", "app_list", "autocomplete"}
+
+
+def _admin_expected(label, page, role, target):
+    if role in ("visitor", "member"):
+        return "login"
+    admin_can, animator_can = ADMIN_MODELS[label]
+    needed = {"add": "a", "delete": "d"}.get(page, "v")
+    can = admin_can if role == "admin" else animator_can
+    if needed not in can:
+        return 403
+    if role != "admin" and page in ("change", "delete", "history", "password") and target != role[-1]:
+        return "not found"
+    return 200
+
+
+def _admin_pages(label, model, targets):
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    yield "changelist", None, reverse(f"{prefix}_changelist")
+    yield "add", None, reverse(f"{prefix}_add")
+    for target, obj in targets.items():
+        for page in ("change", "delete", "history"):
+            yield page, target, reverse(f"{prefix}_{page}", args=[quote(obj.pk)])
+    if label == "accounts.user":
+        for target, obj in targets.items():
+            yield "password", target, reverse("admin:auth_user_password_change", args=[quote(obj.pk)])
+    source = autocomplete_source(model)
+    if source and admin.site._registry[model].get_search_fields(None):
+        yield "autocomplete", None, f"{reverse('admin:autocomplete')}?{source}"
+
+
+@pytest.mark.parametrize("label", sorted(ADMIN_MODELS))
+def test_admin_permission_matrix(client, world, label):
+    for role in ("animator_a", "animator_b"):
+        world[role].is_staff = True
+        world[role].save()
+        world[role].user_permissions.set(Permission.objects.all())
+    model = apps.get_model(label)
+    targets = admin_objects(world)[label]
+    wrong = []
+    for role in ROLES:
+        client.logout()
+        if _user(world, role) is not None:
+            client.force_login(_user(world, role))
+        for page, target, path in _admin_pages(label, model, targets):
+            expected = _admin_expected(label, page, role, target)
+            response = client.get(path)
+            got = response.status_code
+            if got == 302:
+                got = {"/admin/": "not found"}.get(response["Location"], response["Location"])
+                got = "login" if got.startswith("/admin/login/?next=") else got
+            if got != expected:
+                wrong.append(f"{page} {target or ''} as {role}: {got}, expected {expected}")
+    assert not wrong, f"{label}:\n" + "\n".join(wrong)
+
+
+def test_admin_index_follows_the_role(client, world):
+    world["animator_a"].is_staff = True
+    world["animator_a"].save()
+    expected = {"visitor": "login", "member": "login", "animator_a": 200, "admin": 200}
+    for role, code in expected.items():
+        client.logout()
+        if _user(world, role) is not None:
+            client.force_login(_user(world, role))
+        response = client.get("/admin/")
+        got = (
+            "login"
+            if response.status_code == 302 and "/admin/login/" in response["Location"]
+            else response.status_code
+        )
+        assert got == code, role
+
+
+def test_every_admin_url_is_in_the_matrix():
+    assert {model._meta.label_lower for model in admin.site._registry} == set(ADMIN_MODELS)
+    covered = {
+        f"{label.replace('.', '_')}_{page}"
+        for label in ADMIN_MODELS
+        for page in ADMIN_PAGES
+        if page != "autocomplete"
+    }
+    names, stack = set(), list(admin.site.get_urls())
+    while stack:
+        pattern = stack.pop()
+        if isinstance(pattern, URLResolver):
+            stack.extend(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(pattern.name)
+    missing = names - covered - ADMIN_SITE_PAGES - ADMIN_PAGE_NAMES
+    assert not missing, f"add these admin URLs to ADMIN_MODELS in {Path(__file__).name}: {sorted(missing)}"
