@@ -1,0 +1,77 @@
+"""Issue 12, findings 2 and 3: data never becomes markup, and the CSP is watched.
+
+An establishment name from a SIRENE or spreadsheet import can hold anything: on every map its
+tooltip must show it as text and run nothing.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from maillage.matching.index import index_build, reader
+from maillage.profiles.models import ChangeSource
+from maillage.profiles.services import profile_capability_set
+from maillage.taxonomy.loader import read_taxonomy
+from maillage.taxonomy.services import taxonomy_load
+from tests.www.factories import CommuneFactory, EstablishmentFactory, MembershipFactory, NetworkFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+HOSTILE = '<img src=x onerror="window.__xss = 1">Usinage & Fils'
+
+
+@pytest.fixture
+def hostile(settings):
+    settings.MAILLAGE_TILE_URL = ""  # no tile server in tests: the markers show on a blank map
+    commune = CommuneFactory(name="Haguenau", search_name="haguenau", latitude=48.8156, longitude=7.7906)
+    network = NetworkFactory(slug="alsace-nord", name="Industries Alsace du Nord")
+    establishment = EstablishmentFactory(name=HOSTILE, commune=commune, latitude=48.82, longitude=7.79)
+    MembershipFactory(network=network, establishment=establishment)
+    return establishment
+
+
+def hover_marker_and_read_tooltip(page, map_id: str):
+    marker = page.locator(f"#{map_id} path.leaflet-interactive").first
+    marker.hover()
+    tooltip = page.locator(".leaflet-tooltip")
+    expect(tooltip).to_be_visible()
+    return tooltip
+
+
+def assert_shown_as_text(page, tooltip) -> None:
+    expect(tooltip).to_have_text(HOSTILE)
+    assert tooltip.locator("img").count() == 0
+    assert page.evaluate("() => window.__xss") is None
+
+
+def test_a_hostile_name_stays_text_on_the_home_map(page, hostile):
+    page.goto("/")
+    expect(page.locator("#members-map")).to_have_attribute("data-markers", "1")
+    tooltip = hover_marker_and_read_tooltip(page, "members-map")
+    assert_shown_as_text(page, tooltip)
+    page.locator("#members-map path.leaflet-interactive").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text(HOSTILE)
+    assert popup.locator("img").count() == 0
+
+
+def test_a_hostile_name_stays_text_on_the_establishment_map(page, hostile):
+    page.goto(f"/etablissements/{hostile.siret}/")
+    expect(page.locator("#establishment-map path.leaflet-interactive")).to_have_count(1)
+    tooltip = hover_marker_and_read_tooltip(page, "establishment-map")
+    assert_shown_as_text(page, tooltip)
+
+
+def test_a_hostile_name_stays_text_on_the_search_map(page, hostile, settings, tmp_path):
+    taxonomy_load(data=read_taxonomy(), dry_run=False)
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+    reader.reset()
+    profile_capability_set(
+        establishment=hostile, code="proc.machining.milling", actor=None, source=ChangeSource.MEMBER
+    )
+    index_build()
+    try:
+        page.goto("/recherche/?q=fraisage")
+        expect(page.locator("#search-map")).to_have_attribute("data-markers", "1")
+        tooltip = hover_marker_and_read_tooltip(page, "search-map")
+        assert_shown_as_text(page, tooltip)
+    finally:
+        reader.reset()
