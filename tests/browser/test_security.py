@@ -1,7 +1,8 @@
 """Issue 12, findings 2 and 3: data never becomes markup, and the CSP is watched.
 
 An establishment name from a SIRENE or spreadsheet import can hold anything: on every map its
-tooltip must show it as text and run nothing.
+tooltip must show it as text and run nothing. The browser tests fail on any violation of the
+Content-Security-Policy (``conftest.page``); the last tests prove that the watch sees one.
 """
 
 import pytest
@@ -75,3 +76,42 @@ def test_a_hostile_name_stays_text_on_the_search_map(page, hostile, settings, tm
         assert_shown_as_text(page, tooltip)
     finally:
         reader.reset()
+
+
+def wait_for_violations(page, csp_violations, *, timeout_ms: int = 3000) -> None:
+    for _ in range(timeout_ms // 100):
+        if csp_violations:
+            return
+        page.wait_for_timeout(100)
+
+
+def test_an_injected_inline_script_is_reported_as_a_csp_violation(page, csp_violations):
+    NetworkFactory()
+    page.goto("/")
+    page.evaluate(
+        """() => {
+            const script = document.createElement("script");
+            script.textContent = "window.__injected = 1";
+            document.body.appendChild(script);
+        }"""
+    )
+    wait_for_violations(page, csp_violations)
+
+    assert page.evaluate("() => window.__injected") is None
+    assert any("script-src" in violation for violation in csp_violations), csp_violations
+    csp_violations.clear()  # expected here: the fixture would fail the test otherwise
+
+
+def test_an_injected_inline_handler_is_reported_as_a_csp_violation(page, csp_violations):
+    NetworkFactory()
+    page.goto("/")
+    page.evaluate(
+        """() => {
+            document.body.insertAdjacentHTML("beforeend", '<img src="/x.png" onerror="window.__xss = 1">');
+        }"""
+    )
+    wait_for_violations(page, csp_violations)
+
+    assert page.evaluate("() => window.__xss") is None
+    assert any("script-src" in violation for violation in csp_violations), csp_violations
+    csp_violations.clear()
