@@ -5,7 +5,10 @@ tooltip must show it as text and run nothing. The browser tests fail on any viol
 Content-Security-Policy (``conftest.page``); the last tests prove that the watch sees one.
 """
 
+import io
+
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from maillage.matching.index import index_build, reader
@@ -78,11 +81,44 @@ def test_a_hostile_name_stays_text_on_the_search_map(page, hostile, settings, tm
         reader.reset()
 
 
+def tile_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (256, 256), (226, 232, 214)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_tiles_of_the_configured_server_load_under_the_csp(page, hostile, settings, csp_violations):
+    settings.MAILLAGE_TILE_URL = "https://{s}.tuiles.example.org/osm/{z}/{x}/{y}.png"
+    png = tile_png()
+    page.route(
+        "https://*.tuiles.example.org/**", lambda route: route.fulfill(body=png, content_type="image/png")
+    )
+    page.goto("/")
+    tiles = page.locator("#members-map img.leaflet-tile-loaded")
+    expect(tiles.first).to_be_visible()
+    assert page.evaluate("() => document.querySelector('#members-map img.leaflet-tile').naturalWidth") == 256
+    assert csp_violations == []
+
+    # Any other image server is refused.
+    page.evaluate(
+        """() => {
+            const image = document.createElement("img");
+            image.src = "https://tuiles.ailleurs.example.net/0/0/0.png";
+            document.body.appendChild(image);
+        }"""
+    )
+    wait_for_violations(page, csp_violations)
+    assert any("img-src" in violation for violation in csp_violations), csp_violations
+    csp_violations.clear()
+
+
 def wait_for_violations(page, csp_violations, *, timeout_ms: int = 3000) -> None:
+    """Until the first report, then a little longer: the event and the console message both come."""
     for _ in range(timeout_ms // 100):
         if csp_violations:
-            return
+            break
         page.wait_for_timeout(100)
+    page.wait_for_timeout(500)
 
 
 def test_an_injected_inline_script_is_reported_as_a_csp_violation(page, csp_violations):
