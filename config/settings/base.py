@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "csp",
+    # django-ninja's interactive API docs from its own static files (no CDN, no inline script).
+    "ninja",
     "maillage.accounts",
     "maillage.referential",
     "maillage.directory",

@@ -81,6 +81,12 @@ def test_a_hostile_name_stays_text_on_the_search_map(page, hostile, settings, tm
         reader.reset()
 
 
+def test_the_interactive_api_documentation_runs_under_the_csp(page):
+    page.goto("/api/v1/docs")
+    expect(page.locator("#swagger-ui .title")).to_contain_text("Maillage")
+    expect(page.locator("#swagger-ui .opblock").first).to_be_visible()
+
+
 def tile_png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (256, 256), (226, 232, 214)).save(buffer, format="PNG")
