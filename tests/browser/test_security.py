@@ -16,6 +16,8 @@ from maillage.profiles.models import ChangeSource
 from maillage.profiles.services import profile_capability_set
 from maillage.taxonomy.loader import read_taxonomy
 from maillage.taxonomy.services import taxonomy_load
+from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+from tests.browser.conftest import login
 from tests.www.factories import CommuneFactory, EstablishmentFactory, MembershipFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -85,6 +87,24 @@ def test_the_interactive_api_documentation_runs_under_the_csp(page):
     page.goto("/api/v1/docs")
     expect(page.locator("#swagger-ui .title")).to_contain_text("Maillage")
     expect(page.locator("#swagger-ui .opblock").first).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/directory/establishment/",
+        "/admin/directory/establishment/add/",
+        "/admin/accounts/user/add/",
+        "/admin/needs/need/",
+    ],
+)
+def test_the_admin_runs_under_the_csp(page, hostile, path):
+    UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+    login(page, "admin@example.org", DEFAULT_PASSWORD)
+    assert page.goto(path).status == 200
+    expect(page.locator("#content")).to_be_visible()
+    page.wait_for_timeout(300)
 
 
 def tile_png() -> bytes:
