@@ -11,6 +11,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("HUEY_IMMEDIATE", "true")
 # Files a test writes (search index, uploads, task queue) never land in the developer's ./var.
 os.environ.setdefault("MAILLAGE_DATA_DIR", tempfile.mkdtemp(prefix="maillage-test-"))
+# Links in e-mails point where the test client and pages live.
+os.environ.setdefault("MAILLAGE_SITE_URL", "http://testserver")
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES

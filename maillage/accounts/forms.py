@@ -7,11 +7,13 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     UserChangeForm,
 )
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from maillage.accounts import throttling
 from maillage.accounts.models import User
+from maillage.emails import absolute_url, templated_email
 
 
 class EmailUserCreationForm(BaseUserCreationForm):
@@ -114,3 +116,18 @@ class ThrottledPasswordResetForm(PasswordResetForm):
             return
         throttling.register_failure(email, ip, scope="reset")
         super().save(*args, request=request, **kwargs)
+
+
+class SitePasswordResetForm(ThrottledPasswordResetForm):
+    """Its e-mail is a templated e-mail like every other (``maillage.emails``): plain text
+    unescaped, the link on ``MAILLAGE_SITE_URL`` rather than on the request's Host header."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        path = reverse(
+            "accounts:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
+        )
+        templated_email(
+            to=[to_email],
+            template="accounts/emails/password_reset",
+            context={**context, "reset_url": absolute_url(path)},
+        ).send()

@@ -12,13 +12,14 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillage.accounts.emails import send_templated_email
 from maillage.accounts.models import Claim, Invitation, User
 from maillage.directory.models import Establishment, EstablishmentUser, Membership, Network
 from maillage.directory.validators import validate_siret
+from maillage.emails import absolute_url, templated_email
 
 INVITATION_VALIDITY = timedelta(days=7)
 _INVITATION_SALT = "maillage.accounts.invitation"
@@ -54,7 +55,7 @@ def claim_network_for(establishment: Establishment) -> Network | None:
 
 
 @transaction.atomic
-def claim_create(*, user: User, siret: str, message: str = "", site_url: str = "") -> Claim:
+def claim_create(*, user: User, siret: str, message: str = "") -> Claim:
     """Ask to act for the establishment ``siret``; the network's animators are told by e-mail."""
     siret = "".join(siret.split())
     validate_siret(siret)
@@ -73,9 +74,12 @@ def claim_create(*, user: User, siret: str, message: str = "", site_url: str = "
     claim = Claim.objects.create(user=user, establishment=establishment, network=network, message=message)
     recipients = list(network.animators.filter(is_active=True).values_list("email", flat=True))
     if recipients:
-        send_templated_email(
-            to=recipients, template="claim_received", context={"claim": claim, "site_url": site_url}
-        )
+        claims_url = absolute_url(reverse("backoffice:claims", args=[network.slug]))
+        templated_email(
+            to=recipients,
+            template="accounts/emails/claim_received",
+            context={"claim": claim, "claims_url": claims_url},
+        ).send()
     return claim
 
 
@@ -92,22 +96,24 @@ def _decide(claim: Claim, *, by: User, status: str, note: str) -> Claim:
 
 
 @transaction.atomic
-def claim_approve(*, claim: Claim, by: User, site_url: str = "") -> Claim:
+def claim_approve(*, claim: Claim, by: User) -> Claim:
     """Grant the claimant the right to act for the establishment and tell them."""
     claim = _decide(claim, by=by, status=Claim.Status.APPROVED, note="")
     establishment_user_link(user=claim.user, establishment=claim.establishment)
-    send_templated_email(
-        to=[claim.user.email], template="claim_approved", context={"claim": claim, "site_url": site_url}
-    )
+    templated_email(
+        to=[claim.user.email],
+        template="accounts/emails/claim_approved",
+        context={"claim": claim, "login_url": absolute_url(reverse("accounts:login"))},
+    ).send()
     return claim
 
 
 @transaction.atomic
-def claim_reject(*, claim: Claim, by: User, note: str = "", site_url: str = "") -> Claim:
+def claim_reject(*, claim: Claim, by: User, note: str = "") -> Claim:
     claim = _decide(claim, by=by, status=Claim.Status.REJECTED, note=note)
-    send_templated_email(
-        to=[claim.user.email], template="claim_rejected", context={"claim": claim, "site_url": site_url}
-    )
+    templated_email(
+        to=[claim.user.email], template="accounts/emails/claim_rejected", context={"claim": claim}
+    ).send()
     return claim
 
 
@@ -149,7 +155,6 @@ def invitation_create(
     invited_by: User,
     role: str = Invitation.Role.MEMBER,
     establishment: Establishment | None = None,
-    site_url: str = "",
 ) -> Invitation:
     """Invite ``email`` and send the link; a member invitation needs an establishment of ``network``."""
     email = User.objects.normalize_email(email.strip())
@@ -170,12 +175,12 @@ def invitation_create(
     )
     invitation.full_clean()
     invitation.save()
-    accept_url = f"{site_url.rstrip('/')}/compte/invitation/{invitation_token(invitation)}/"
-    send_templated_email(
+    accept_url = absolute_url(reverse("accounts:invitation_accept", args=[invitation_token(invitation)]))
+    templated_email(
         to=[email],
-        template="invitation",
-        context={"invitation": invitation, "accept_url": accept_url, "site_url": site_url},
-    )
+        template="accounts/emails/invitation",
+        context={"invitation": invitation, "accept_url": accept_url},
+    ).send()
     return invitation
 
 

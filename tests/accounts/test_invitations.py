@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def _invite(world, **kwargs):
     defaults = {"network": world["a"], "email": "nouvelle@example.org", "invited_by": world["animator_a"]}
     defaults.setdefault("establishment", world["peer"])
-    return invitation_create(site_url="http://testserver/", **(defaults | kwargs))
+    return invitation_create(**(defaults | kwargs))
 
 
 def _link(message) -> str:

@@ -4,6 +4,11 @@ The browser is never downloaded (no ``playwright install``): ``/usr/bin/chromium
 from the distribution (``.ci/run`` installs it). axe-core comes from its npm package,
 installed by ``make install`` under ``var/node``. A failing test leaves a screenshot in
 ``test-results/``.
+
+The site's Content-Security-Policy stays on: a violation (inline script or handler, a blocked
+image or style…) fails the test. An init script forwards every ``securitypolicyviolation``
+event to ``csp_violations``, and Chromium's console message is caught too; a test expecting
+one asserts it and clears the list.
 """
 
 from __future__ import annotations
@@ -28,6 +33,16 @@ AXE_JS = Path(
     os.environ.get("MAILLAGE_AXE_JS", settings.BASE_DIR / "var/node/node_modules/axe-core/axe.min.js")
 )
 RESULTS = settings.BASE_DIR / "test-results"
+# Served from the site's own origin by a route, so that axe-core loads under script-src 'self'.
+AXE_PATH = "/__tests__/axe.min.js"
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__maillageCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"}` +
+      ` at ${event.sourceFile}:${event.lineNumber} (${event.sample})`
+  );
+});
+"""
 
 
 @pytest.hookimpl(wrapper=True)
@@ -60,13 +75,25 @@ def browser():
 
 
 @pytest.fixture
-def page(request, browser, live_server, settings):
+def csp_violations() -> list[str]:
+    """The Content-Security-Policy violations the page met; the ``page`` fixture fails on any."""
+    return []
+
+
+@pytest.fixture
+def page(request, browser, live_server, settings, csp_violations):
     # The live server speaks plain HTTP: secure-only cookies would never come back.
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
     context.set_default_timeout(10_000)
+    context.expose_binding("__maillageCspViolation", lambda source, text: csp_violations.append(text))
+    context.add_init_script(CSP_WATCH)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and csp_violations.append(message.text),
+    )
     yield page
     call = getattr(request.node, "report_call", None)
     if call is not None and call.failed:
@@ -74,6 +101,8 @@ def page(request, browser, live_server, settings):
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
         page.screenshot(path=str(RESULTS / f"{name}.png"), full_page=True)
     context.close()
+    if csp_violations and (call is None or call.passed):
+        pytest.fail("Content-Security-Policy violated:\n" + "\n".join(csp_violations))
 
 
 @pytest.fixture
@@ -83,7 +112,11 @@ def axe():
         pytest.fail(f"{AXE_JS} is missing: run `make install` (npm install axe-core under var/node)")
 
     def check(page) -> list[dict]:
-        page.add_script_tag(path=str(AXE_JS))
+        page.route(
+            f"**{AXE_PATH}",
+            lambda route: route.fulfill(path=str(AXE_JS), content_type="text/javascript; charset=utf-8"),
+        )
+        page.add_script_tag(url=AXE_PATH)
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         return [
             {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}

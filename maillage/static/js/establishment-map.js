@@ -5,17 +5,14 @@
   "use strict";
   function init() {
     var box = document.getElementById("establishment-map");
-    if (!box || typeof L === "undefined") { return; }
+    if (!box || typeof L === "undefined" || !window.MaillageMap) { return; }
     var lat = parseFloat(box.dataset.lat), lon = parseFloat(box.dataset.lon);
     if (isNaN(lat) || isNaN(lon)) { return; }
     box.textContent = "";
-    var map = L.map(box, { scrollWheelZoom: false }).setView([lat, lon], 12);
-    if (box.dataset.tileUrl) {
-      L.tileLayer(box.dataset.tileUrl, { maxZoom: 18, attribution: box.dataset.attribution || "" }).addTo(map);
-    }
+    var map = MaillageMap.create(box, [lat, lon], 12);
     L.circleMarker([lat, lon], { radius: 9, color: "#0b5c7a", weight: 3, fillColor: "#0b5c7a", fillOpacity: 0.6 })
       .addTo(map)
-      .bindTooltip(box.dataset.label || "");
+      .bindTooltip(MaillageMap.text(box.dataset.label));
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();

@@ -8,13 +8,10 @@
   function init() {
     var box = document.getElementById("members-map");
     var data = document.getElementById("members-map-points");
-    if (!box || !data || typeof L === "undefined") { return; }
+    if (!box || !data || typeof L === "undefined" || !window.MaillageMap) { return; }
     var points = JSON.parse(data.textContent);
     box.textContent = "";
-    var map = L.map(box, { scrollWheelZoom: false }).setView([46.6, 2.4], 5);
-    if (box.dataset.tileUrl) {
-      L.tileLayer(box.dataset.tileUrl, { maxZoom: 18, attribution: box.dataset.attribution || "" }).addTo(map);
-    }
+    var map = MaillageMap.create(box, [46.6, 2.4], 5);
     var layer = L.featureGroup().addTo(map);
     points.forEach(function (point) {
       var link = document.createElement("a");
@@ -24,7 +21,7 @@
       popup.appendChild(link);
       if (point.commune) { popup.appendChild(document.createTextNode(" — " + point.commune)); }
       L.circleMarker([point.latitude, point.longitude], STYLE)
-        .bindTooltip(point.name)
+        .bindTooltip(MaillageMap.text(point.name))
         .bindPopup(popup)
         .addTo(layer);
     });

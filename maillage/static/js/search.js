@@ -22,12 +22,9 @@
 
   function draw() {
     var box = document.getElementById("search-map");
-    if (!box || typeof L === "undefined") { return; }
+    if (!box || typeof L === "undefined" || !window.MaillageMap) { return; }
     if (!map) {
-      map = L.map(box, { scrollWheelZoom: false }).setView([46.6, 2.4], 5);
-      if (box.dataset.tileUrl) {
-        L.tileLayer(box.dataset.tileUrl, { maxZoom: 18, attribution: box.dataset.attribution || "" }).addTo(map);
-      }
+      map = MaillageMap.create(box, [46.6, 2.4], 5);
       layer = L.featureGroup().addTo(map);
     }
     layer.clearLayers();
@@ -35,7 +32,7 @@
     document.querySelectorAll(".search-result[data-lat]").forEach(function (item) {
       var siret = item.dataset.siret;
       var marker = L.circleMarker([parseFloat(item.dataset.lat), parseFloat(item.dataset.lon)], BASE)
-        .bindTooltip(item.dataset.name || "")
+        .bindTooltip(MaillageMap.text(item.dataset.name))
         .on("click", function () { highlight(siret, true); });
       marker.addTo(layer);
       marker.getElement().setAttribute("data-siret", siret);  // lets tests match markers to the list

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from maillage.accounts.forms import ThrottledPasswordResetForm
+from maillage.accounts.forms import SitePasswordResetForm
 from maillage.www.accounts import views
 
 app_name = "accounts"
@@ -12,10 +12,7 @@ urlpatterns = [
         "mot-de-passe/oubli/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset_form.html",
-            form_class=ThrottledPasswordResetForm,
-            email_template_name="accounts/emails/password_reset.txt",
-            html_email_template_name="accounts/emails/password_reset.html",
-            subject_template_name="accounts/emails/password_reset_subject.txt",
+            form_class=SitePasswordResetForm,
             success_url=reverse_lazy("accounts:password_reset_done"),
         ),
         name="password_reset",

@@ -92,7 +92,6 @@ def invitations(request, slug):
                 role=form.cleaned_data["role"],
                 establishment=form.cleaned_data["establishment"],
                 invited_by=request.user,
-                site_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -133,7 +132,7 @@ def _claim(request, slug, pk) -> Claim:
 def claim_approve(request, slug, pk):
     claim = _claim(request, slug, pk)
     try:
-        approve(claim=claim, by=request.user, site_url=request.build_absolute_uri("/"))
+        approve(claim=claim, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -152,7 +151,7 @@ def claim_reject(request, slug, pk):
     form = ClaimRejectForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        reject(claim=claim, by=request.user, note=note, site_url=request.build_absolute_uri("/"))
+        reject(claim=claim, by=request.user, note=note)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -20,7 +20,6 @@ def claim_create(request):
                 user=request.user,
                 siret=form.cleaned_data["siret"],
                 message=form.cleaned_data["message"],
-                site_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
             # Every claim error is about the SIRET: show it under that field.

@@ -13,14 +13,12 @@ from __future__ import annotations
 import time
 
 from django import forms
-from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts import throttling
+from maillage.emails import absolute_url, templated_email
 
 TOKEN_SALT = "maillage.www.establishments.contact"
 MIN_FILL_SECONDS = 3
@@ -104,22 +102,12 @@ def contact_recipients(establishment) -> list[str]:
     return sorted({email for email in emails if email})
 
 
-def send_contact_email(*, establishment, data: dict, recipients: list[str], page_url: str) -> None:
-    context = {"establishment": establishment, "data": data, "page_url": page_url}
-    # The companies read French; the visitor's interface language does not matter here.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = str(
-            _("[Maillage] Message de %(name)s pour %(establishment)s")
-            % {"name": data["name"], "establishment": establishment.display_name}
-        )
-        text = render_to_string("establishments/email/contact.txt", context)
-        html = render_to_string("establishments/email/contact.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+def send_contact_email(*, establishment, data: dict, recipients: list[str]) -> None:
+    # The companies read French (templated_email renders in French whatever the visitor's language).
+    page_url = absolute_url(reverse("establishments:detail", args=[establishment.siret]))
+    templated_email(
         to=recipients,
+        template="establishments/email/contact",
+        context={"establishment": establishment, "data": data, "page_url": page_url},
         reply_to=[data["email"]],
-    )
-    message.attach_alternative(html, "text/html")
-    message.send()
+    ).send()

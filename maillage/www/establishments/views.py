@@ -90,7 +90,6 @@ def establishment_contact(request, siret):
         establishment=establishment,
         data=form.cleaned_data,
         recipients=recipients,
-        page_url=request.build_absolute_uri(page_url),
     )
     messages.success(request, _("Votre message a été envoyé à l’entreprise. Elle vous répondra par e-mail."))
     return redirect(page_url + "#contact")

@@ -1,0 +1,27 @@
+/* What the three Leaflet maps share: the configurable tile layer, and text that never becomes
+   markup. Leaflet renders a string given to bindTooltip, bindPopup or an attribution as HTML,
+   and names come from SIRENE or spreadsheet imports: give it DOM nodes, or escaped strings
+   where it takes nothing else. Load after leaflet.js and before the page's map script. */
+(function () {
+  "use strict";
+
+  function escapeHtml(value) {
+    return String(value).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  window.MaillageMap = {
+    /* A text node: Leaflet appends nodes as they are instead of parsing them. */
+    text: function (value) { return document.createTextNode(value == null ? "" : String(value)); },
+
+    /* A map in ``box`` with the tiles of its data-tile-url (none: a blank map, markers still show). */
+    create: function (box, center, zoom) {
+      var map = L.map(box, { scrollWheelZoom: false }).setView(center, zoom);
+      if (box.dataset.tileUrl) {
+        L.tileLayer(box.dataset.tileUrl, { maxZoom: 18, attribution: escapeHtml(box.dataset.attribution || "") }).addTo(map);
+      }
+      return map;
+    }
+  };
+})();
