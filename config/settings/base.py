@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "maillage.www.middleware.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    "maillage.api.errors.JsonErrorsMiddleware",  # /api/ answers its errors in JSON
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,8 +147,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "home:home"
-# Login throttling (maillage.accounts.throttling): failures allowed per e-mail and per address.
+# Login throttling (maillage.accounts.throttling, docs/accounts.md), failures counted over the
+# window: 5 lock one account from one address, 20 lock one address (spraying), and past 10 from
+# anywhere an account is slowed down (1 s, 2 s, 4 s… up to 60 s after its latest failure),
+# never locked, so that nobody can lock the owner out from another address.
 LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "5"))
+LOGIN_THROTTLE_CLIENT_FAILURES = int(os.environ.get("LOGIN_THROTTLE_CLIENT_FAILURES", "20"))
+LOGIN_THROTTLE_ACCOUNT_FAILURES = int(os.environ.get("LOGIN_THROTTLE_ACCOUNT_FAILURES", "10"))
+LOGIN_THROTTLE_ACCOUNT_MAX_DELAY = int(os.environ.get("LOGIN_THROTTLE_ACCOUNT_MAX_DELAY", "60"))
 LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", "900"))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link lives one day
 

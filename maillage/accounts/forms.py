@@ -51,7 +51,7 @@ class ThrottledLoginMixin:
         except forms.ValidationError:
             throttling.register_failure(email, ip)
             raise
-        throttling.reset(email)
+        throttling.reset(email, ip)
         return cleaned
 
 

@@ -1,8 +1,18 @@
-"""Login throttling: a small limiter on Django's cache, keyed by e-mail and by client address.
+"""Login throttling: a small limiter on Django's cache, keyed by account, by client, and both.
 
-After ``LOGIN_THROTTLE_FAILURES`` failed attempts within ``LOGIN_THROTTLE_WINDOW`` seconds,
-further attempts for that e-mail (from any address) or from that address (for any e-mail)
-are refused until the window has passed. See docs/accounts.md for why not django-axes.
+Three counters of failed logins over ``LOGIN_THROTTLE_WINDOW`` seconds (docs/accounts.md):
+
+- per account *and* client address: ``LOGIN_THROTTLE_FAILURES`` failures lock that pair only,
+  so whoever guesses a password from one address cannot lock the owner out of another;
+- per client address, whatever the accounts: ``LOGIN_THROTTLE_CLIENT_FAILURES`` failures lock
+  the address (one client spraying a common password over many accounts);
+- per account, whatever the clients: never a lock but a delay. Past
+  ``LOGIN_THROTTLE_ACCOUNT_FAILURES`` failures, the next attempt waits 1 s after the latest
+  failure, then 2, 4… up to ``LOGIN_THROTTLE_ACCOUNT_MAX_DELAY`` s: guessing from many
+  addresses slows to a crawl while the owner waits a minute at most.
+
+A successful login clears the pair's and the account's failures, not the address's (a shared
+address stays watched).
 
 The same counters, under the ``reset`` scope, cap password-reset e-mails (a form that sends
 mail to any address must not become a way to flood someone's mailbox), and, through
@@ -38,10 +48,12 @@ RESET_REQUESTS = 3
 RESET_WINDOW = 3600
 
 
-def _limits(scope: str) -> tuple[int, int]:
-    if scope == "reset":
-        return RESET_REQUESTS, RESET_WINDOW
-    return settings.LOGIN_THROTTLE_FAILURES, settings.LOGIN_THROTTLE_WINDOW
+def _account_slots() -> int:
+    """Failures the account counter holds: the free ones, then one per doubling of the delay."""
+    return (
+        settings.LOGIN_THROTTLE_ACCOUNT_FAILURES
+        + max(1, settings.LOGIN_THROTTLE_ACCOUNT_MAX_DELAY).bit_length()
+    )
 
 
 def counter(scope: str, kind: str, value: str) -> str:
@@ -51,12 +63,28 @@ def counter(scope: str, kind: str, value: str) -> str:
     return f"{scope}-fail:{kind}:{digest}"
 
 
-def _keys(email: str, ip: str, scope: str = "login") -> list[str]:
-    """The counters' key stems: the e-mail's, then the address's when known."""
-    keys = [counter(scope, "email", email)]
+def _reset_keys(email: str, ip: str) -> list[str]:
+    """The password-reset counters' key stems: the e-mail's, then the address's when known."""
+    keys = [counter("reset", "email", email)]
     if ip:
-        keys.append(counter(scope, "ip", ip))
+        keys.append(counter("reset", "ip", ip))
     return keys
+
+
+def _pair(email: str, ip: str) -> tuple[str, int]:
+    return counter("login", "email-ip", f"{email.strip()}|{ip}"), settings.LOGIN_THROTTLE_FAILURES
+
+
+def _account(email: str) -> tuple[str, int]:
+    return counter("login", "email", email), _account_slots()
+
+
+def _login_counters(email: str, ip: str) -> list[tuple[str, int]]:
+    """The counters that lock: the (account, address) pair's, then the address's when known."""
+    counters = [_pair(email, ip)]
+    if ip:
+        counters.append((counter("login", "ip", ip), settings.LOGIN_THROTTLE_CLIENT_FAILURES))
+    return counters
 
 
 def _now() -> float:
@@ -106,21 +134,42 @@ def record(counters: list[tuple[str, int]], window: int) -> None:
                 break
 
 
+def _account_delay(email: str, window: int) -> int:
+    """Seconds the account still waits after its latest failure (0 below the free failures)."""
+    now = _now()
+    stem, slots = _account(email)
+    keys = _window_slots(stem, now, slots, window)
+    stored = cache.get_many(keys)
+    recent = sorted(stored[key] for key in keys if key in stored and stored[key] > now - window)
+    beyond = len(recent) - settings.LOGIN_THROTTLE_ACCOUNT_FAILURES
+    if beyond < 0:
+        return 0
+    delay = min(2**beyond, settings.LOGIN_THROTTLE_ACCOUNT_MAX_DELAY)
+    return max(0, math.ceil(recent[-1] + delay - now))
+
+
 def retry_after(email: str, ip: str, *, scope: str = "login") -> int:
-    """Seconds before a new attempt is allowed; 0 when allowed now, at least 1 while locked."""
-    failures, window = _limits(scope)
-    return wait([(stem, failures) for stem in _keys(email, ip, scope)], window)
+    """Seconds before a new attempt is allowed; 0 when allowed now, at least 1 while refused."""
+    if scope == "reset":
+        return wait([(stem, RESET_REQUESTS) for stem in _reset_keys(email, ip)], RESET_WINDOW)
+    window = settings.LOGIN_THROTTLE_WINDOW
+    return max(wait(_login_counters(email, ip), window), _account_delay(email, window))
 
 
 def register_failure(email: str, ip: str, *, scope: str = "login") -> None:
-    failures, window = _limits(scope)
-    record([(stem, failures) for stem in _keys(email, ip, scope)], window)
+    if scope == "reset":
+        record([(stem, RESET_REQUESTS) for stem in _reset_keys(email, ip)], RESET_WINDOW)
+        return
+    record([*_login_counters(email, ip), _account(email)], settings.LOGIN_THROTTLE_WINDOW)
 
 
-def reset(email: str) -> None:
-    """A successful login clears the e-mail's failures (not the address's: a shared IP stays watched)."""
-    failures, window = _limits("login")
-    cache.delete_many(_window_slots(_keys(email, "")[0], _now(), failures, window))
+def reset(email: str, ip: str = "") -> None:
+    """A successful login clears the pair's and the account's failures, not the address's."""
+    window, now = settings.LOGIN_THROTTLE_WINDOW, _now()
+    keys = []
+    for stem, slots in (_pair(email, ip), _account(email)):
+        keys += _window_slots(stem, now, slots, window)
+    cache.delete_many(keys)
 
 
 def client_ip(request) -> str:

@@ -11,12 +11,15 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
+from maillage.api.errors import documented_errors
 from maillage.directory.models import Network
 from maillage.relations.models import Confidentiality
 from maillage.relations.selectors import displayed_amount, relations_visible
 
 router = Router(tags=["relations"])
 MAX_LIMIT = 500
+# Far below the 64-bit integers the databases take for OFFSET (2**63 answered 500).
+MAX_OFFSET = 1_000_000_000
 
 
 class PartyOut(Schema):
@@ -57,14 +60,16 @@ class RelationParams(Schema):
     )
     confidentiality: Confidentiality | None = None
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _party(siret: str, identifier: str, name: str, country: str) -> dict:
     return {"identifier": siret or identifier, "name": name, "country": country}
 
 
-@router.get("/relations", response=RelationsOut, url_name="relations")
+@router.get(
+    "/relations", response=RelationsOut, url_name="relations", openapi_extra=documented_errors(404, 405, 422)
+)
 def relations(request, params: Query[RelationParams]):
     network = get_object_or_404(Network, slug=params.network) if params.network else None
     visible = relations_visible(request.user, network=network).order_by("pk")

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
+from maillage.api.errors import documented_errors
 from maillage.matching.search import DEFAULT_LIMIT, MAX_LIMIT, SearchRequest, results_public, search_run
 
 router = Router(tags=["recherche"])
@@ -61,14 +62,18 @@ class SearchParams(Schema):
             _("Code de certification exigée et valide aujourd'hui, répétable (ex. cert.en9100).")
         ),
     )
+    # Bounds checked by search_run (a French message naming the parameter), documented here.
     limit: int = Field(
-        DEFAULT_LIMIT, description=str(_("Nombre de résultats, de 1 à %(max)d.") % {"max": MAX_LIMIT})
+        DEFAULT_LIMIT,
+        description=str(_("Nombre de résultats, de 1 à %(max)d.") % {"max": MAX_LIMIT}),
+        json_schema_extra={"minimum": 1, "maximum": MAX_LIMIT},
     )
 
 
 @router.get(
     "/search",
     response=SearchOut,
+    openapi_extra=documented_errors(404, 405, 422, 503),
     summary=str(_("Chercher des établissements")),
     description=str(
         _(

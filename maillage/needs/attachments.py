@@ -3,6 +3,12 @@
 Accepted: PDF, PNG, JPEG, STEP (ISO 10303-21) and DXF (ASCII or binary). Anything else,
 or a file whose extension names another of these types, is refused with a message that
 names the file.
+
+A file whose extension names none of them is accepted, but its name then takes the extension
+of what it is (``attachment_name``): a PDF named ``facture.html`` or ``logo.svg`` becomes
+``facture.pdf``, so that whoever downloads it never opens a PDF–HTML polyglot as a web page.
+Renamed rather than refused, because machines and mail gateways export plans as ``.bin`` or
+with no extension at all, and those files are sound.
 """
 
 from __future__ import annotations
@@ -31,7 +37,17 @@ EXTENSIONS = {
     ".stp": AttachmentType.STEP,
     ".dxf": AttachmentType.DXF,
 }
+# The extension given to a file whose own names none of its type's.
+CANONICAL_EXTENSION = {
+    AttachmentType.PDF: ".pdf",
+    AttachmentType.PNG: ".png",
+    AttachmentType.JPEG: ".jpg",
+    AttachmentType.STEP: ".step",
+    AttachmentType.DXF: ".dxf",
+}
 _GROUP_CODE = re.compile(rb"-?\d{1,4}")
+# A suffix that reads as an extension (".html", ".bin"), not a version or a date (".12").
+_EXTENSION_LIKE = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,5}")
 
 
 def _is_pdf(head: bytes) -> bool:
@@ -124,3 +140,13 @@ def attachment_type(*, name: str, head: bytes, size: int, max_bytes: int) -> Att
             % {"name": name, "claimed": claimed.label, "kind": kind.label},
         )
     return kind
+
+
+def attachment_name(name: str, kind: AttachmentType, *, max_length: int = 200) -> str:
+    """``name`` ending with an extension of ``kind``: kept if it has one, else given one."""
+    suffix = PurePath(name).suffix
+    if EXTENSIONS.get(suffix.lower()) == kind:
+        return name
+    stem = name[: -len(suffix)] if suffix and _EXTENSION_LIKE.fullmatch(suffix) else name
+    extension = CANONICAL_EXTENSION[AttachmentType(kind)]
+    return (stem or "fichier")[: max_length - len(extension)] + extension

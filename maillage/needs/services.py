@@ -24,7 +24,7 @@ from maillage.accounts.models import User
 from maillage.accounts.permissions import is_animator_of, is_establishment_user, member_networks
 from maillage.directory.models import Establishment, Membership, Network
 from maillage.needs import permissions
-from maillage.needs.attachments import HEAD_BYTES, attachment_type
+from maillage.needs.attachments import HEAD_BYTES, attachment_name, attachment_type
 from maillage.needs.errors import NeedTransitionError, NeedValidationError
 from maillage.needs.models import (
     Answer,
@@ -297,6 +297,7 @@ def need_attachment_add(*, need: Need, actor: User, name: str, content) -> NeedA
     data = content.read(max_bytes + 1)
     size = max(len(data), getattr(content, "size", None) or 0)
     file_type = attachment_type(name=name, head=data[:HEAD_BYTES], size=size, max_bytes=max_bytes)
+    name = attachment_name(name, file_type)
     attachment = NeedAttachment(
         need=need, name=name, file_type=file_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=actor,

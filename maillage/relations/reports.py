@@ -6,40 +6,33 @@ Reports only ever contain what ``leakage.protect`` let through; relation exports
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from maillage import downloads
 from maillage.relations.charts import euros, leakage_bars
 from maillage.relations.leakage import OTHERS, LeakageResult, Territory
 from maillage.relations.selectors import displayed_amount
 
 
 def _workbook():
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    book = Workbook()
-    return book, Font(bold=True)
-
-
-def _bytes(book) -> bytes:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return downloads.workbook(), Font(bold=True)
 
 
 def leakage_xlsx(result: LeakageResult, territory: Territory) -> bytes:
     book, bold = _workbook()
     sheet = book.active
     sheet.title = _("Fuite d'achats")[:31]
-    sheet.append([_("Fuite d'achats — %(territory)s") % {"territory": territory.name}])
+    downloads.append(sheet, [_("Fuite d'achats — %(territory)s") % {"territory": territory.name}])
     sheet["A1"].font = bold
-    sheet.append([_("Année"), result.year])
-    sheet.append([_("Acheteurs"), result.buyers, _("Fournisseurs"), result.suppliers])
-    sheet.append(
+    downloads.append(sheet, [_("Année"), result.year])
+    downloads.append(sheet, [_("Acheteurs"), result.buyers, _("Fournisseurs"), result.suppliers])
+    downloads.append(
+        sheet,
         [
             _("Règle"),
             _(
@@ -47,12 +40,14 @@ def leakage_xlsx(result: LeakageResult, territory: Territory) -> bytes:
                 "fuite adressable : au moins %(n)s entreprises locales à moins de %(km)s km."
             )
             % {"n": result.min_local, "km": f"{result.radius_km:g}"},
-        ]
+        ],
     )
-    sheet.append([])
+    downloads.append(sheet, [])
     if result.withheld:
-        sheet.append([_("Trop peu d'acheteurs ou de fournisseurs : aucun chiffre ne peut être publié.")])
-        return _bytes(book)
+        downloads.append(
+            sheet, [_("Trop peu d'acheteurs ou de fournisseurs : aucun chiffre ne peut être publié.")]
+        )
+        return downloads.xlsx_bytes(book)
     header = [
         _("Catégorie"),
         _("Achats dans le territoire (€)"),
@@ -63,11 +58,12 @@ def leakage_xlsx(result: LeakageResult, territory: Territory) -> bytes:
         _("Fournisseurs"),
         _("Entreprises locales capables"),
     ]
-    sheet.append(header)
+    downloads.append(sheet, header)
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for category in result.categories:
-        sheet.append(
+        downloads.append(
+            sheet,
             [
                 category.label,
                 round(category.inside, 2),
@@ -77,23 +73,26 @@ def leakage_xlsx(result: LeakageResult, territory: Territory) -> bytes:
                 category.buyers,
                 category.suppliers,
                 None if category.key == OTHERS else len(category.candidates),
-            ]
+            ],
         )
-    sheet.append(
-        [_("Total"), round(result.inside, 2), round(result.outside, 2), None, round(result.addressable, 2)]
+    downloads.append(
+        sheet,
+        [_("Total"), round(result.inside, 2), round(result.outside, 2), None, round(result.addressable, 2)],
     )
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for column, width in zip("ABCDEFGH", (48, 20, 20, 20, 18, 10, 12, 14), strict=True):
         sheet.column_dimensions[column].width = width
     local = book.create_sheet(_("Entreprises locales")[:31])
-    local.append([_("Catégorie"), _("SIRET"), _("Nom"), _("Commune")])
+    downloads.append(local, [_("Catégorie"), _("SIRET"), _("Nom"), _("Commune")])
     for cell in local[1]:
         cell.font = bold
     for category in result.categories:
         for candidate in category.candidates:
-            local.append([category.label, candidate["siret"], candidate["name"], candidate["commune"]])
-    return _bytes(book)
+            downloads.append(
+                local, [category.label, candidate["siret"], candidate["name"], candidate["commune"]]
+            )
+    return downloads.xlsx_bytes(book)
 
 
 def leakage_html(result: LeakageResult, territory: Territory) -> str:
@@ -174,19 +173,12 @@ def relations_xlsx(relations) -> bytes:
     book, bold = _workbook()
     sheet = book.active
     sheet.title = _("Relations")
-    sheet.append(list(RELATION_COLUMNS))
-    for cell in sheet[1]:
+    for cell in downloads.append(sheet, RELATION_COLUMNS):
         cell.font = bold
     for row in relation_rows(relations):
-        sheet.append(row)
-    return _bytes(book)
+        downloads.append(sheet, row)
+    return downloads.xlsx_bytes(book)
 
 
 def relations_csv(relations) -> str:
-    import csv
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(RELATION_COLUMNS)
-    writer.writerows(relation_rows(relations))
-    return buffer.getvalue()
+    return downloads.csv_text(RELATION_COLUMNS, relation_rows(relations))

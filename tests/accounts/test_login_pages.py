@@ -60,7 +60,7 @@ def test_sixth_failed_attempt_within_the_window_is_refused_even_with_the_right_p
 
 
 def test_throttling_also_counts_per_address_across_emails(client, settings):
-    settings.LOGIN_THROTTLE_FAILURES = 3
+    settings.LOGIN_THROTTLE_CLIENT_FAILURES = 3
     UserFactory(email="claire@example.org")
     for n in range(3):
         _login(client, f"inconnu{n}@example.org", "x", REMOTE_ADDR="203.0.113.7")
@@ -68,6 +68,48 @@ def test_throttling_also_counts_per_address_across_emails(client, settings):
     assert "Trop de tentatives" in refused.content.decode()
     allowed = _login(client, "claire@example.org", DEFAULT_PASSWORD, REMOTE_ADDR="198.51.100.1")
     assert allowed.status_code == 302
+
+
+def test_attacker_elsewhere_cannot_lock_the_owner_out(client, settings):
+    settings.LOGIN_THROTTLE_FAILURES = 5
+    UserFactory(email="claire@example.org")
+    for _ in range(8):
+        _login(client, "claire@example.org", "devine", REMOTE_ADDR="203.0.113.66")
+    refused = _login(client, "claire@example.org", DEFAULT_PASSWORD, REMOTE_ADDR="203.0.113.66")
+    assert "Trop de tentatives" in refused.content.decode()
+    owner = Client()
+    allowed = _login(owner, "claire@example.org", DEFAULT_PASSWORD, REMOTE_ADDR="198.51.100.1")
+    assert allowed.status_code == 302 and "_auth_user_id" in owner.session
+
+
+def test_one_client_spraying_many_accounts_is_throttled(client, settings):
+    settings.LOGIN_THROTTLE_CLIENT_FAILURES = 20
+    UserFactory(email="claire@example.org")
+    answers = [
+        _login(client, f"cible{n}@example.org", "Printemps2026", REMOTE_ADDR="203.0.113.66").content.decode()
+        for n in range(20)
+    ]
+    assert all("incorrect" in answer for answer in answers)
+    refused = _login(client, "claire@example.org", DEFAULT_PASSWORD, REMOTE_ADDR="203.0.113.66")
+    assert "Trop de tentatives" in refused.content.decode() and "_auth_user_id" not in client.session
+    assert (
+        _login(Client(), "claire@example.org", DEFAULT_PASSWORD, REMOTE_ADDR="198.51.100.1").status_code
+        == 302
+    )
+
+
+def test_failures_from_many_clients_slow_the_account_down_without_locking_it(client, settings, monkeypatch):
+    settings.LOGIN_THROTTLE_ACCOUNT_FAILURES = 10
+    settings.LOGIN_THROTTLE_ACCOUNT_MAX_DELAY = 60
+    UserFactory(email="claire@example.org")
+    clock = [1_000_000.0]
+    monkeypatch.setattr("maillage.accounts.throttling._now", lambda: clock[0])
+    for n in range(12):  # a botnet: one failure from each of twelve addresses
+        _login(client, "claire@example.org", "devine", REMOTE_ADDR=f"203.0.113.{n}")
+    # Twelve failures, two past the free ten: the account waits 4 s after the last one.
+    assert "Trop de tentatives" in _login(Client(), "claire@example.org", DEFAULT_PASSWORD).content.decode()
+    clock[0] += 4
+    assert _login(Client(), "claire@example.org", DEFAULT_PASSWORD).status_code == 302
 
 
 def test_window_passing_lifts_the_throttle(client, settings, monkeypatch):

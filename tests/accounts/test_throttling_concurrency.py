@@ -105,8 +105,11 @@ def shared_cache(request, settings):
 
 
 def test_a_burst_of_failures_is_counted_exactly(shared_cache, settings):
-    # One above the burst: 40 failures must leave the account open, the 41st must lock it.
+    # One above the burst on each counter: 40 failures must leave everything open, the 41st
+    # must lock the pair and the address, and start the account's delay.
     settings.LOGIN_THROTTLE_FAILURES = THREADS + 1
+    settings.LOGIN_THROTTLE_CLIENT_FAILURES = THREADS + 1
+    settings.LOGIN_THROTTLE_ACCOUNT_FAILURES = THREADS + 1
     email, ip = "chef@usine.example", "203.0.113.9"
     errors = _burst(lambda: throttling.register_failure(email, ip), THREADS, shared_cache)
     assert errors == []
@@ -114,7 +117,7 @@ def test_a_burst_of_failures_is_counted_exactly(shared_cache, settings):
     assert throttling.retry_after(email, ip) == 0
     throttling.register_failure(email, ip)
     assert throttling.retry_after(email, ip) > 0
-    assert throttling.retry_after(email, "198.51.100.1") > 0  # the e-mail's own counter
+    assert throttling.retry_after(email, "198.51.100.1") > 0  # the account's own counter (a delay)
     assert throttling.retry_after("autre@usine.example", ip) > 0  # the address's own counter
 
 

@@ -49,16 +49,41 @@ def test_failures_older_than_the_window_are_forgotten(clock):
     assert throttling.retry_after(EMAIL, IP) == 0  # the first one left at 6_000_061
 
 
-def test_reset_clears_every_bucket_of_the_email_but_not_the_address(clock):
+def test_reset_clears_every_bucket_of_the_pair_but_not_the_address(clock, settings):
+    settings.LOGIN_THROTTLE_CLIENT_FAILURES = 3
     _fail(clock, 6_000_059.0)
     _fail(clock, 6_000_061.0)
     _fail(clock, 6_000_062.0)
-    assert throttling.retry_after(EMAIL, "") > 0
-    throttling.reset(EMAIL)
-    assert throttling.retry_after(EMAIL, "") == 0
+    assert throttling.retry_after(EMAIL, IP) > 0
+    throttling.reset(EMAIL, IP)
+    assert throttling.retry_after(EMAIL, "198.51.100.1") == 0
     assert throttling.retry_after("autre@usine.example", IP) > 0  # a shared IP stays watched
-    throttling.register_failure(EMAIL, "")
-    assert throttling.retry_after(EMAIL, "") == 0  # counting starts again from one
+    settings.LOGIN_THROTTLE_CLIENT_FAILURES = 20
+    assert throttling.retry_after(EMAIL, IP) == 0
+    throttling.register_failure(EMAIL, IP)
+    assert throttling.retry_after(EMAIL, IP) == 0  # counting starts again from one
+
+
+def test_failures_from_other_addresses_never_lock_the_pair(clock):
+    for n in range(8):
+        throttling.register_failure(EMAIL, f"198.51.100.{n}")
+    assert throttling.retry_after(EMAIL, IP) == 0
+
+
+def test_the_account_delay_doubles_past_the_free_failures_up_to_its_cap(clock, settings):
+    settings.LOGIN_THROTTLE_ACCOUNT_FAILURES = 4
+    settings.LOGIN_THROTTLE_ACCOUNT_MAX_DELAY = 10
+    delays = []
+    for n in range(8):
+        clock[0] = 6_000_000.0 + n  # one failure a second, each from a new address
+        throttling.register_failure(EMAIL, f"198.51.100.{n}")
+        delays.append(throttling.retry_after(EMAIL, IP))
+    assert delays == [0, 0, 0, 1, 2, 4, 8, 10]
+    clock[0] += 10
+    assert throttling.retry_after(EMAIL, IP) == 0
+    throttling.reset(EMAIL, IP)  # the owner logged in
+    throttling.register_failure(EMAIL, "198.51.100.99")
+    assert throttling.retry_after(EMAIL, IP) == 0
 
 
 def test_keys_hold_no_address_in_clear(clock):

@@ -55,6 +55,7 @@ def test_repeated_capability_and_certification_parameters(client, demo_index):
         ({"q": "usinage", "certification": "cert.nope"}, "certification"),
         ({"q": "usinage", "limit": 0}, "limit"),
         ({"q": "usinage", "limit": "dix"}, "limit"),
+        ({"q": "usinage", "limit": 2**63}, "limit"),
     ],
 )
 def test_bad_input_is_a_422_naming_the_field(client, demo_index, params, field):

@@ -5,9 +5,9 @@ import zlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from maillage.needs.attachments import attachment_type, sniff
+from maillage.needs.attachments import attachment_name, attachment_type, sniff
 from maillage.needs.errors import NeedValidationError
-from maillage.needs.models import AttachmentType, NetworkNeedSettings
+from maillage.needs.models import AttachmentType, NeedAttachment, NetworkNeedSettings
 from maillage.needs.services import need_attachment_add
 from tests.needs.factories import NeedFactory, member
 from tests.www.factories import NetworkFactory
@@ -120,3 +120,47 @@ def test_the_network_sets_the_size_limit():
         need_attachment_add(need=need, actor=user, name=big.name, content=big)
     assert "gros.pdf" in error.value.message and "1 Mo" in error.value.message
     assert not need.attachments.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "stored"),
+    [
+        ("facture.html", PDF, "facture.pdf"),
+        ("logo.svg", PDF, "logo.pdf"),
+        ("page.htm", _png(), "page.png"),
+        ("plan-v2.bin", STEP, "plan-v2.step"),
+        ("Devis 2024.03.12", PDF, "Devis 2024.03.12.pdf"),
+        ("plan", DXF, "plan.dxf"),
+        ("Photo.JPEG", JPEG, "Photo.JPEG"),
+        ("bride.stp", STEP, "bride.stp"),
+    ],
+)
+def test_the_name_carries_the_extension_of_the_detected_type(name, content, stored):
+    assert attachment_name(name, sniff(content)) == stored
+
+
+@pytest.mark.django_db
+def test_a_pdf_named_html_is_stored_and_served_as_a_pdf(client):
+    network = NetworkFactory()
+    user, establishment = member(network)
+    need = NeedFactory(network=network, author=user, author_establishment=establishment)
+    attachment = need_attachment_add(need=need, actor=user, name="facture.html", content=io.BytesIO(PDF))
+    assert attachment.file_type == AttachmentType.PDF and attachment.name == "facture.pdf"
+    assert attachment.file.name.endswith(".pdf")
+    client.force_login(user)
+    response = client.get(f"/besoins/{need.pk}/pieces/{attachment.pk}/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="facture.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_an_attachment_stored_before_the_rule_is_served_under_its_type_extension(client):
+    network = NetworkFactory()
+    user, establishment = member(network)
+    need = NeedFactory(network=network, author=user, author_establishment=establishment)
+    attachment = need_attachment_add(need=need, actor=user, name="plan.pdf", content=io.BytesIO(PDF))
+    NeedAttachment.objects.filter(pk=attachment.pk).update(name="plan.svg")
+    client.force_login(user)
+    response = client.get(f"/besoins/{need.pk}/pieces/{attachment.pk}/")
+    assert response["Content-Disposition"] == 'attachment; filename="plan.pdf"'

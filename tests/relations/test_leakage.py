@@ -11,6 +11,7 @@ from maillage.relations.reports import leakage_html, leakage_pdf, leakage_xlsx
 from tests.accounts.factories import UserFactory
 from tests.profiles.factories import ProfileCapabilityFactory, ProfileFactory
 from tests.relations.factories import SupplyRelationFactory
+from tests.spreadsheets import assert_safe_workbook
 from tests.www.factories import (
     CommuneFactory,
     DepartmentFactory,
@@ -162,3 +163,14 @@ def test_buyers_offered_are_those_of_visible_spend(world):
 
     assert len(leakage_buyers(world["animator"])) == 3
     assert leakage_buyers(AnonymousUser()) == []
+
+
+def test_leakage_xlsx_writes_no_formula(world):
+    candidate = world["inside"][0]
+    candidate.name = '=HYPERLINK("http://evil.example","Tôlerie")'
+    candidate.save()
+    result = leakage_for(world["animator"], territory=world["territory"])
+    values = assert_safe_workbook(leakage_xlsx(result, world["territory"]))
+    names = [row[2] for row in values if len(row) > 2]
+    assert '\'=HYPERLINK("http://evil.example","Tôlerie")' in names
+    assert 9000 in [cell for row in values for cell in row]

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from maillage.relations.models import RelationStatus, SupplierMatchReview, SupplyRelation
 from tests.relations.factories import SupplyRelationFactory
 from tests.relations.test_visibility import LEVELS, ROLES, SEES, SEES_AMOUNT, world  # noqa: F401
+from tests.spreadsheets import assert_safe_workbook, read_csv
 
 
 def login(client, world, role):  # noqa: F811
@@ -195,3 +196,16 @@ def test_dispute_reason_is_shown_to_parties_and_animators_only(client, world, ro
     client.force_login(world["users"][role])
     page = client.get(f"/relations/{relation.pk}/").content.decode()
     assert ("Jamais commandé" in page) == (role != "member_a")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_downloads_neutralise_formulas(client, world, fmt):  # noqa: F811
+    SupplyRelationFactory(
+        supplier=world["supplier"], client=None, client_siren="", client_name="=1+1", category_text="-2+3"
+    )
+    login(client, world, "admin")
+    response = client.get(f"/relations/?format={fmt}")
+    assert response["Content-Disposition"] == f'attachment; filename="relations.{fmt}"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    rows = read_csv(response.content) if fmt == "csv" else assert_safe_workbook(response.content)
+    assert ["'=1+1", "'-2+3"] in [[row[3], row[4]] for row in rows]

@@ -19,6 +19,7 @@ from maillage.relations.selectors import can_view_relation, displayed_amount, re
 from tests.accounts.factories import UserFactory
 from tests.relations.factories import SupplyRelationFactory
 from tests.relations.matrix import LEVELS, ROLES, SEES, SEES_AMOUNT
+from tests.spreadsheets import assert_safe_workbook, read_csv
 from tests.www.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 
 
@@ -152,3 +153,35 @@ def test_network_filter_keeps_only_relations_of_its_members(world):
     )
     assert other.pk not in seen
     assert {r.pk for r in world["relations"].values()} <= seen
+
+
+@pytest.fixture
+def hostile_relation(world):
+    """A relation read from an outside buyer's ledger: its names are formulas."""
+    return SupplyRelationFactory(
+        supplier=world["supplier"],
+        client=None,
+        client_siren="",
+        client_name='=HYPERLINK("http://evil.example","Facture")',
+        supplier_name="@SUM(1+1)",
+        category_text="+cmd|' /C calc'!A0",
+        confidentiality=Confidentiality.PUBLIC,
+        source=RelationSource.LEDGER,
+        amount=Decimal("-1500.00"),
+    )
+
+
+def test_csv_export_neutralises_formulas_and_carries_a_bom(world, hostile_relation):
+    exported = relations_csv(relations_visible(world["users"]["admin"]))
+    rows = read_csv(exported)
+    row = next(row for row in rows if row[3].endswith('Facture")'))
+    assert row[3] == '\'=HYPERLINK("http://evil.example","Facture")'
+    assert row[4] == "'+cmd|' /C calc'!A0"
+    assert row[7] == "-1500.0"
+
+
+def test_xlsx_export_writes_no_formula(world, hostile_relation):
+    values = assert_safe_workbook(relations_xlsx(relations_visible(world["users"]["admin"])))
+    row = next(row for row in values if row[3] and row[3].endswith('Facture")'))
+    assert row[3] == '\'=HYPERLINK("http://evil.example","Facture")'
+    assert row[7] == -1500.0

@@ -13,8 +13,11 @@ from maillage.directory.models import Establishment
 from maillage.matching.index import index_build, reader
 from maillage.profiles.models import ChangeSource
 from maillage.profiles.services import profile_reference_add
+from maillage.www.search import views as search_views
+from maillage.www.search.views import Row
 from tests.accounts.factories import EstablishmentUserFactory, UserFactory
 from tests.matching.buyer_judge import load_holdings
+from tests.spreadsheets import assert_safe_workbook, read_csv
 from tests.www.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -249,3 +252,23 @@ def test_the_result_cache_size_is_a_setting(client, demo_index, settings):
         assert reader.get().cache_entries == 0 and not reader.get()._cache
     finally:
         reader.reset()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_neutralises_formulas_in_names(fmt):
+    row = Row(
+        siret="12345678900011",
+        name='=HYPERLINK("http://evil.example","Usinage")',
+        commune="@Haguenau",
+        postal_code="67500",
+        latitude=None,
+        longitude=None,
+        distance_km=-0.0,
+        score=0.5,
+        explanation="+usinage",
+    )
+    response = search_views._export([row], fmt)
+    assert response["X-Content-Type-Options"] == "nosniff"
+    rows = read_csv(response.content) if fmt == "csv" else assert_safe_workbook(response.content)
+    assert rows[1][:3] == ["12345678900011", '\'=HYPERLINK("http://evil.example","Usinage")', "'@Haguenau"]
+    assert rows[1][6] == "'+usinage"

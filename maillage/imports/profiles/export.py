@@ -7,9 +7,9 @@ explicitly. Importing the written file therefore changes nothing.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from maillage import downloads
 from maillage.directory.models import Establishment, Membership, Network
 from maillage.imports.profiles.cells import (
     format_certifications,
@@ -60,22 +60,16 @@ def export_rows(network: Network) -> list[dict[str, str]]:
 
 def write_rows(rows: list[dict[str, str]], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    table = [[row[column] for column in COLUMNS] for row in rows]
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
+        book = downloads.workbook()
         sheet = book.active
         sheet.title = "profils"
-        sheet.append(list(COLUMNS))
-        for row in rows:
-            sheet.append([row[column] for column in COLUMNS])
-        # Identifiers stay text, so that a spreadsheet program keeps their leading zeros.
-        for cells in sheet.iter_rows(min_row=2):
-            for cell in cells:
+        downloads.append(sheet, COLUMNS)
+        for row in table:
+            # Identifiers stay text, so that a spreadsheet program keeps their leading zeros.
+            for cell in downloads.append(sheet, row):
                 cell.number_format = "@"
-        book.save(path)
+        path.write_bytes(downloads.xlsx_bytes(book))
         return
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, COLUMNS, delimiter=";")
-        writer.writeheader()
-        writer.writerows(rows)
+    path.write_bytes(downloads.csv_bytes(COLUMNS, table))

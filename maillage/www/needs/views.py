@@ -12,16 +12,17 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from maillage import downloads
 from maillage.accounts.permissions import is_animator_of, is_platform_admin, require
 from maillage.directory.models import Establishment, Network
 from maillage.matching.index import IndexMissingError
 from maillage.needs import permissions, services
+from maillage.needs.attachments import attachment_name
 from maillage.needs.consortium import need_consortium_propose, need_quantity_rules
 from maillage.needs.errors import NeedValidationError
 from maillage.needs.models import Need, NeedAttachment, NeedStatus, NeedVisibility, Notification
@@ -233,11 +234,12 @@ def need_attachment(request, pk, attachment_pk):
     # Read whole (attachments are a few MB at most) so that no file handle outlives the request.
     with attachment.file.open("rb") as handle:
         data = handle.read()
-    response = HttpResponse(
-        data, content_type=CONTENT_TYPES.get(attachment.file_type, "application/octet-stream")
+    # The name's extension follows the checked type, also for files stored before that rule.
+    return downloads.response(
+        data,
+        filename=attachment_name(attachment.name, attachment.file_type),
+        content_type=CONTENT_TYPES.get(attachment.file_type, "application/octet-stream"),
     )
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=attachment.name)
-    return response
 
 
 @login_required

@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillage import downloads
 from maillage.accounts import permissions
 from maillage.directory.models import Establishment, Network
 from maillage.relations import reports
@@ -60,16 +61,9 @@ def relation_list(request):
     relations = relations.order_by("-updated_at", "pk")
     export = request.GET.get("format")
     if export == "csv":
-        response = HttpResponse(reports.relations_csv(relations), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="relations.csv"'
-        return response
+        return downloads.response(reports.relations_csv(relations), filename="relations.csv")
     if export == "xlsx":
-        response = HttpResponse(
-            reports.relations_xlsx(relations),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="relations.xlsx"'
-        return response
+        return downloads.response(reports.relations_xlsx(relations), filename="relations.xlsx")
     page = Paginator(relations, PER_PAGE).get_page(request.GET.get("page"))
     rows = [(relation, displayed_amount(relation)) for relation in page]
     query = request.GET.copy()
@@ -185,13 +179,10 @@ def leakage(request, slug):
     if result is not None and export in ("xlsx", "pdf"):
         name = f"fuite-achats-{network.slug}-{result.year or 'na'}.{export}"
         if export == "xlsx":
-            body = reports.leakage_xlsx(result, territory)
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        else:
-            body, content_type = reports.leakage_pdf(result, territory), "application/pdf"
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+            return downloads.response(reports.leakage_xlsx(result, territory), filename=name)
+        return downloads.response(
+            reports.leakage_pdf(result, territory), filename=name, content_type="application/pdf"
+        )
     query = request.GET.copy()
     query.pop("format", None)
     return render(

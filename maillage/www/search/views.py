@@ -7,8 +7,6 @@ here for the map are the establishment's public identity).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -24,6 +22,7 @@ from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from maillage import downloads
 from maillage.accounts.permissions import (
     animated_networks,
     is_animator,
@@ -209,29 +208,8 @@ def _export(rows: list[Row], fmt: str) -> HttpResponse:
     values = [
         [r.siret, r.name, r.commune, r.postal_code, r.distance_km, r.score, r.explanation] for r in rows
     ]
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(values)
-        # The BOM lets spreadsheet software read the accents as UTF-8.
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Résultats"))
-        sheet.append(list(EXPORT_COLUMNS))
-        for row in values:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="maillage-recherche.{fmt}"'
-    return response
+    body = downloads.table(fmt, EXPORT_COLUMNS, values, title=_("Résultats"))
+    return downloads.response(body, filename=f"maillage-recherche.{fmt}")
 
 
 def search_page(request):

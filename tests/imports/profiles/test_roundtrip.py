@@ -18,6 +18,7 @@ from tests.imports.profiles.helpers import (
     row,
     write_csv,
 )
+from tests.spreadsheets import assert_safe_workbook, read_csv
 
 
 @pytest.fixture
@@ -91,7 +92,7 @@ def test_export_then_import_is_a_no_op(members, tmp_path, suffix):
 
 def test_export_is_readable_by_members(members, tmp_path):
     path = export_profiles("pole-alsace", tmp_path / "export.csv")
-    with open(path, encoding="utf-8", newline="") as handle:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = {r["siret"]: r for r in csv.DictReader(handle, delimiter=";")}
     assert sorted(rows) == sorted([SIRET_A, SIRET_B, SIRET_C])
     first = rows[SIRET_A]
@@ -103,3 +104,16 @@ def test_export_is_readable_by_members(members, tmp_path):
     )
     assert "3 × presse hydraulique 315 t [equip.press.hydraulic] (force: 315 tf)" in first["equipment"]
     assert "Airbus: pylônes (public)" in first["references"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_export_neutralises_formulas_but_keeps_negative_coordinates(members, tmp_path, suffix):
+    Establishment.objects.filter(siret=SIRET_B).update(
+        name='=HYPERLINK("http://evil.example","Plasturgie")', latitude=47.2, longitude=-1.5536
+    )
+    path = export_profiles("pole-alsace", tmp_path / f"export{suffix}")
+    rows = read_csv(path.read_bytes()) if suffix == ".csv" else assert_safe_workbook(path.read_bytes())
+    header = rows[0]
+    row = next(row for row in rows if row[header.index("siret")] == SIRET_B)
+    assert row[header.index("name")] == '\'=HYPERLINK("http://evil.example","Plasturgie")'
+    assert row[header.index("longitude")] == "-1.5536"

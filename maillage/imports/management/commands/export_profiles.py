@@ -1,6 +1,6 @@
 """Export the profiles of a network's members in the format that import-profiles reads.
 
-    maillage export-profiles --network pole-meca --out var/adherents.xlsx   # or .csv (UTF-8, ";")
+    maillage export-profiles --network pole-meca --out var/adherents.xlsx   # or .csv (UTF-8 BOM, ";")
 
 Importing the file back changes nothing; members can edit it in their own words.
 """
