@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "maillage.imports",
     "maillage.needs",
     "maillage.relations",
+    "maillage.demo",
     "maillage.www",
     "huey.contrib.djhuey",
 ]
@@ -98,7 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "maillage.accounts.context_processors.roles",
+                "maillage.www.context_processors.roles",
             ],
         },
     },

@@ -9,7 +9,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from maillage.directory.models import Establishment, Membership, Network
-from maillage.referential.models import Commune
+from maillage.referential.models import Commune, PostalCode
+from maillage.referential.text import normalize_name
 
 
 def network_list() -> QuerySet[Network]:
@@ -89,22 +90,6 @@ def network_figures(network: Network) -> NetworkFigures:
     )
 
 
-def network_capability_count(network: Network) -> int:
-    """Distinct capabilities (processes, materials, services) that current members hold."""
-    from maillage.profiles.models import CapabilityStatus, ProfileCapability
-
-    return (
-        ProfileCapability.objects.filter(
-            profile__establishment__memberships__network=network,
-            profile__establishment__memberships__status=Membership.Status.MEMBER,
-        )
-        .exclude(status=CapabilityStatus.REJECTED)
-        .values("node_id")
-        .distinct()
-        .count()
-    )
-
-
 def network_latest_members(network: Network, *, limit: int = 6) -> list[Membership]:
     """The most recent memberships (by joining date, then by record date)."""
     return list(
@@ -175,9 +160,6 @@ def commune_suggestions(
     """Communes whose name starts with ``text`` (accents, case, « St » ignored), or whose postal
     code starts with the digits typed; the most populated first, after those of ``network``'s
     territory when one is given (a network's users mostly mean their own communes)."""
-    from maillage.referential.models import PostalCode
-    from maillage.referential.text import normalize_name
-
     text = " ".join((text or "").split())
     queryset = Commune.objects.exclude(kind__in=[Commune.Kind.DELEGATED, Commune.Kind.ASSOCIATED])
     if text.isdigit():

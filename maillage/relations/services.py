@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from maillage.accounts.permissions import _is_active_user, is_establishment_user
@@ -21,9 +22,11 @@ from maillage.directory.models import Establishment, Network
 from maillage.engine.graph.model import LEVELS
 from maillage.relations.models import (
     Confidentiality,
+    PurchaseLine,
     RelationEvent,
     RelationSource,
     RelationStatus,
+    SupplierMatchReview,
     SupplyRelation,
     VolumeBand,
     band_of,
@@ -179,8 +182,6 @@ def supplier_match_decide(*, actor, review, establishment: Establishment | None)
     The decision is remembered (the review keeps it) and re-links the relations waiting on it;
     returns how many relations changed.
     """
-    from maillage.relations.models import SupplierMatchReview
-
     admin = _is_active_user(actor) and actor.is_superuser
     if not admin and not (review.network_id and review.network.animators.filter(pk=actor.pk).exists()):
         raise PermissionDenied("seuls les animateurs du réseau de l'import décident")
@@ -236,10 +237,6 @@ def ledger_category_apply(*, review, node, actor) -> int:
 
 def relations_refresh_amounts(*, relation_ids) -> None:
     """``relation_refresh_amount`` for many relations in three queries (import batches)."""
-    from django.db.models import Sum
-
-    from maillage.relations.models import PurchaseLine
-
     ids = set(relation_ids)
     if not ids:
         return

@@ -9,14 +9,14 @@ from django.utils.translation import get_language
 
 from maillage.directory.models import Network
 from maillage.directory.selectors import (
-    network_capability_count,
     network_figures,
     network_latest_members,
     network_list,
     network_member_points,
     network_members,
 )
-from maillage.www.search.forms import SearchForm
+from maillage.profiles.selectors import network_capability_count
+from maillage.www.forms import SearchEntryForm
 
 MEMBERS_PER_PAGE = 25
 LATEST_MEMBERS = 6
@@ -31,7 +31,7 @@ def home(request):
     networks = list(network_list())
     for network in networks:
         network.description_shown = network.localised_description(language)
-    return render(request, "home/network_list.html", {"networks": networks, "search_form": SearchForm()})
+    return render(request, "home/network_list.html", {"networks": networks, "search_form": SearchEntryForm()})
 
 
 def network_detail(request, slug):
@@ -49,7 +49,7 @@ def _network_page(request, network):
         "points": [asdict(point) for point in network_member_points(network)],
         "tile_url": settings.MAILLAGE_TILE_URL,
         "tile_attribution": settings.MAILLAGE_TILE_ATTRIBUTION,
-        "search_form": SearchForm(),
+        "search_form": SearchEntryForm(),
         "page": page,
     }
     return render(request, "home/network_detail.html", context)

@@ -12,7 +12,7 @@ from maillage.needs.models import Answer, DeclineReason, NeedClosing, NeedKind, 
 from maillage.needs.services import CapabilityInput, EquipmentInput
 from maillage.referential.selectors import commune_resolve
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
-from maillage.www.profile_edit.forms import DateInput, TaxonomyField, lines
+from maillage.www.forms import DateInput, TaxonomyField, lines
 
 CAPABILITY_ROWS = 3
 SIRET = re.compile(r"\d{14}")
