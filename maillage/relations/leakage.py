@@ -29,7 +29,7 @@ from django.db.models import Count, Max, Q
 
 from maillage.directory.models import Establishment
 from maillage.directory.selectors import network_territory_communes
-from maillage.engine.search import haversine_km
+from maillage.engine.geo import haversine_km
 from maillage.profiles.models import CapabilityStatus, ProfileCapability
 from maillage.referential.models import Commune, CpvCode, Department, Epci
 from maillage.relations.models import PurchaseLine
