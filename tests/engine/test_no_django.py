@@ -32,4 +32,3 @@ def test_engine_imports_and_searches_without_django():
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == "pure"
-
