@@ -379,9 +379,9 @@ def need_group_invite(
         raise NeedValidationError("status", _("seul un besoin ouvert peut être envoyé à un groupement"))
     if need.visibility == NeedVisibility.MEMBERS:
         members = set(
-            Membership.objects.filter(
-                network=need.network, status=Membership.Status.MEMBER, establishment__in=establishments
-            ).values_list("establishment_id", flat=True)
+            Membership.objects.current()
+            .filter(network=need.network, establishment__in=establishments)
+            .values_list("establishment_id", flat=True)
         )
         outsiders = [e.display_name for e in establishments if e.pk not in members]
         if outsiders:

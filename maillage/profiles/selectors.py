@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maillage.directory.models import Establishment, Membership, Network
+from maillage.directory.models import Establishment, Network, current_member
 from maillage.profiles.models import CapabilityStatus, Profile, ProfileCapability
 from maillage.profiles.snapshot import (
     CertificationEntry,
@@ -171,8 +171,7 @@ def network_capability_count(network: Network) -> int:
     """Distinct capabilities (processes, materials, services) that current members hold."""
     return (
         ProfileCapability.objects.filter(
-            profile__establishment__memberships__network=network,
-            profile__establishment__memberships__status=Membership.Status.MEMBER,
+            current_member("profile__establishment__memberships__", network=network)
         )
         .exclude(status=CapabilityStatus.REJECTED)
         .values("node_id")

@@ -12,7 +12,7 @@ from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
 from maillage.accounts.permissions import can_edit_establishment, can_view_members_only
-from maillage.directory.models import Membership, Organisation
+from maillage.directory.models import Organisation
 from maillage.profiles.display import (
     establishment_for_page,
     organisation_establishments,
@@ -44,10 +44,7 @@ def _establishment_page(request, establishment, *, form=None, status=200, contac
         "members_only": members_only,
         "can_edit": can_edit_establishment(request.user, establishment),
         "networks": [
-            membership.network
-            for membership in establishment.memberships.filter(
-                status=Membership.Status.MEMBER
-            ).select_related("network")
+            membership.network for membership in establishment.memberships.current().select_related("network")
         ],
         "neighbours": similar_nearby(establishment, shown=shown),
         "can_contact": bool(recipients) and establishment.is_active,
