@@ -7,7 +7,6 @@ it; objects of another network are not found (404) even by their id.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from maillage.imports.models import MappingReview
 from maillage.imports.selectors import network_mapping_reviews
 from maillage.needs.selectors import network_need_figures
 from maillage.www.backoffice.forms import ClaimRejectForm, InvitationForm, MemberFilterForm
+from maillage.www.pagination import paginate
 
 PER_PAGE = 50
 
@@ -69,9 +69,7 @@ def members(request, slug):
     status = query = ""
     if form.is_valid():
         status, query = form.cleaned_data["statut"], form.cleaned_data["q"]
-    page = Paginator(network_memberships(network, status=status, query=query), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, network_memberships(network, status=status, query=query), PER_PAGE)
     by_status = network_status_counts(network)
     counts = [(label, by_status[value]) for value, label in Membership.Status.choices]
     context = _context(
@@ -99,7 +97,7 @@ def invitations(request, slug):
         else:
             messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": invitation.email})
             return redirect("backoffice:invitations", slug=network.slug)
-    page = Paginator(network_invitations(network), PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, network_invitations(network), PER_PAGE)
     return render(
         request,
         "backoffice/invitations.html",

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from maillage.profiles.display import (
     similar_nearby,
 )
 from maillage.www.establishments import contact
+from maillage.www.pagination import paginate
 
 ESTABLISHMENTS_PER_PAGE = 50
 
@@ -97,9 +97,7 @@ def organisation_detail(request, siren):
     organisation = get_object_or_404(
         Organisation.objects.select_related("legal_category", "naf", "headcount_band"), siren=siren
     )
-    page = Paginator(organisation_establishments(organisation), ESTABLISHMENTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, organisation_establishments(organisation), ESTABLISHMENTS_PER_PAGE)
     context = {
         "organisation": organisation,
         "siren_formatted": stdnum_siren.format(organisation.siren),

@@ -3,7 +3,6 @@
 from dataclasses import asdict
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
@@ -17,6 +16,7 @@ from maillage.directory.selectors import (
 )
 from maillage.profiles.selectors import network_capability_count
 from maillage.www.forms import SearchEntryForm
+from maillage.www.pagination import paginate
 
 MEMBERS_PER_PAGE = 25
 LATEST_MEMBERS = 6
@@ -39,7 +39,7 @@ def network_detail(request, slug):
 
 
 def _network_page(request, network):
-    page = Paginator(network_members(network), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, network_members(network), MEMBERS_PER_PAGE)
     context = {
         "network": network,
         "description": network.localised_description(get_language()),

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +28,7 @@ from maillage.needs.selectors import need_candidates, needs_received, network_ne
 from maillage.www.needs import forms
 from maillage.www.needs.editing import need_form_page
 from maillage.www.needs.queries import ConsortiumProposal, need_contacts
+from maillage.www.pagination import paginate
 
 PER_PAGE = 30
 CONTENT_TYPES = {
@@ -79,7 +79,7 @@ def need_list(request):
         rows = rows.filter(
             Q(title__icontains=query) | Q(capabilities__node__label_fr__icontains=query)
         ).distinct()
-    page = Paginator(rows.order_by("-created_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, rows.order_by("-created_at", "-pk"), PER_PAGE)
     return render(
         request,
         "needs/list.html",
@@ -422,7 +422,7 @@ def need_consortium_invite(request, pk):
 def inbox(request):
     """The needs sent to the companies the user acts for, with the answer form."""
     rows = needs_received(request.user)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, PER_PAGE)
     return render(request, "needs/inbox.html", {"page": page, "answer_form": forms.AnswerForm()})
 
 
@@ -431,7 +431,7 @@ def notifications(request):
     rows = (
         Notification.objects.filter(user=request.user).select_related("need").order_by("-created_at", "-pk")
     )
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, PER_PAGE)
     unread = rows.filter(read_at__isnull=True).count()
     return render(request, "needs/notifications.html", {"page": page, "unread": unread})
 

@@ -9,7 +9,6 @@ animators of the network (and platform administrators).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +26,7 @@ from maillage.relations.services import relation_confirm as confirm
 from maillage.relations.services import relation_declare as declare
 from maillage.relations.services import relation_dispute as dispute
 from maillage.relations.services import supplier_match_decide
+from maillage.www.pagination import paginate
 from maillage.www.relations.forms import DeclareForm, DisputeForm, LeakageForm, RelationFilterForm
 
 PER_PAGE = 50
@@ -70,14 +70,9 @@ def relation_list(request):
         )
         response["Content-Disposition"] = 'attachment; filename="relations.xlsx"'
         return response
-    page = Paginator(relations, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, relations, PER_PAGE)
     rows = [(relation, displayed_amount(relation)) for relation in page]
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    return render(
-        request, "relations/list.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
-    )
+    return render(request, "relations/list.html", {"form": form, "page": page, "rows": rows})
 
 
 @login_required
@@ -192,8 +187,6 @@ def leakage(request, slug):
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    query = request.GET.copy()
-    query.pop("format", None)
     return render(
         request,
         "relations/leakage.html",
@@ -209,7 +202,6 @@ def leakage(request, slug):
             "totals": (euros(result.inside), euros(result.outside), euros(result.addressable))
             if result
             else None,
-            "query": query.urlencode(),
             "territory_size": len(territory.communes),
             "buyers": leakage_buyers(request.user),
         },
@@ -222,9 +214,7 @@ def match_reviews(request, slug):
     reviews = SupplierMatchReview.objects.filter(network=network).select_related(
         "establishment", "decided_by"
     )
-    page = Paginator(reviews.order_by("status", "-created_at", "pk"), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, reviews.order_by("status", "-created_at", "pk"), PER_PAGE)
     return render(request, "relations/match_reviews.html", {"network": network, "page": page})
 
 
