@@ -36,6 +36,11 @@ def is_animator_of(user, network: Network) -> bool:
     return network.animators.filter(pk=user.pk).exists()
 
 
+def can_animate_network(user, network: Network | None) -> bool:
+    """The network animator's rights: its animators, and platform administrators."""
+    return is_platform_admin(user) or is_animator_of(user, network)
+
+
 def is_animator(user) -> bool:
     """Animates at least one network (platform administrators excepted)."""
     return _is_active_user(user) and Network.objects.filter(animators=user).exists()

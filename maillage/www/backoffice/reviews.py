@@ -18,7 +18,8 @@ from maillage.imports.models import MappingReview
 from maillage.imports.profiles.services import mapping_review_decide
 from maillage.imports.selectors import network_mapping_review_counts, network_mapping_reviews, proposal_nodes
 from maillage.www.backoffice.forms import ReviewDecisionForm, ReviewFilterForm
-from maillage.www.backoffice.views import _context, _network
+from maillage.www.backoffice.views import _context
+from maillage.www.guards import animated_network
 from maillage.www.pagination import paginate
 
 PER_PAGE = 25
@@ -26,7 +27,7 @@ PER_PAGE = 25
 
 @login_required
 def reviews(request, slug):
-    network = _network(request, slug)
+    network = animated_network(request, slug)
     data = request.GET.copy()
     data.setdefault("statut", MappingReview.Status.PENDING)  # also on ?page=2 of the default list
     form = ReviewFilterForm(data)
@@ -49,7 +50,7 @@ def reviews(request, slug):
 @require_POST
 @login_required
 def review_decide(request, slug, pk):
-    network = _network(request, slug)
+    network = animated_network(request, slug)
     review = get_object_or_404(network_mapping_reviews(network), pk=pk)
     back = (
         reverse("backoffice:reviews", args=[network.slug])

@@ -17,14 +17,14 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from maillage.accounts.permissions import is_animator_of, is_platform_admin, require
-from maillage.directory.models import Establishment, Network
+from maillage.directory.models import Establishment
 from maillage.matching.index import IndexMissingError
 from maillage.needs import permissions, services
 from maillage.needs.consortium import need_consortium_propose, need_quantity_rules
 from maillage.needs.errors import NeedValidationError
 from maillage.needs.models import Need, NeedAttachment, NeedStatus, NeedVisibility, Notification
 from maillage.needs.selectors import need_candidates, needs_received, network_need_figures
+from maillage.www.guards import animated_network
 from maillage.www.needs import forms
 from maillage.www.needs.editing import need_form_page
 from maillage.www.needs.queries import ConsortiumProposal, need_contacts
@@ -451,8 +451,7 @@ def notifications_read(request):
 @login_required
 def figures(request, slug):
     """The network's need figures: business kept local, needs answered, response time."""
-    network = get_object_or_404(Network, slug=slug)
-    require(is_animator_of(request.user, network) or is_platform_admin(request.user))
+    network = animated_network(request, slug)
     return render(
         request, "needs/figures.html", {"network": network, "figures": network_need_figures(network)}
     )

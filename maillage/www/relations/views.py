@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.accounts import permissions
-from maillage.directory.models import Establishment, Network
+from maillage.directory.models import Establishment
 from maillage.relations import reports
 from maillage.relations.charts import euros, leakage_bars
 from maillage.relations.leakage import Territory, leakage_buyers, leakage_for
@@ -26,6 +26,7 @@ from maillage.relations.services import relation_confirm as confirm
 from maillage.relations.services import relation_declare as declare
 from maillage.relations.services import relation_dispute as dispute
 from maillage.relations.services import supplier_match_decide
+from maillage.www.guards import animated_network
 from maillage.www.pagination import paginate
 from maillage.www.relations.forms import DeclareForm, DisputeForm, LeakageForm, RelationFilterForm
 
@@ -152,17 +153,9 @@ def relation_dispute(request, pk):
     return redirect("relations:detail", pk=relation.pk)
 
 
-def _animated_network(request, slug) -> Network:
-    network = get_object_or_404(Network, slug=slug)
-    permissions.require(
-        permissions.is_animator_of(request.user, network) or permissions.is_platform_admin(request.user)
-    )
-    return network
-
-
 @login_required
 def leakage(request, slug):
-    network = _animated_network(request, slug)
+    network = animated_network(request, slug)
     form = LeakageForm(request.GET if "annee" in request.GET else None)
     options = {"year": None, "buyers": None, "min_local": 3, "radius_km": 50.0, "require_capacity": True}
     if form.is_bound and form.is_valid():
@@ -210,7 +203,7 @@ def leakage(request, slug):
 
 @login_required
 def match_reviews(request, slug):
-    network = _animated_network(request, slug)
+    network = animated_network(request, slug)
     reviews = SupplierMatchReview.objects.filter(network=network).select_related(
         "establishment", "decided_by"
     )
@@ -221,7 +214,7 @@ def match_reviews(request, slug):
 @login_required
 @require_POST
 def match_decide(request, slug, pk):
-    network = _animated_network(request, slug)
+    network = animated_network(request, slug)
     review = get_object_or_404(SupplierMatchReview, pk=pk, network=network)
     establishment = None
     chosen = request.POST.get("establishment", "")
