@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from maillage.directory.validators import validate_siren_format, validate_siret_format
 from maillage.engine.query import MAX_QUERY_CHARS
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
 
@@ -43,6 +44,36 @@ class TaxonomyField(forms.CharField):
 
 def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").replace(";", "\n").splitlines() if line.strip()]
+
+
+class _IdentifierField(forms.CharField):
+    """An identifier as typed (« 552 100 554 00013 »): spaces dropped, digits checked. Whether it
+    exists, and its Luhn key, are the services' business."""
+
+    format_validator = staticmethod(lambda value: None)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)  # room for the spaces people type
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "off"}
+
+    def to_python(self, value):
+        return "".join(super().to_python(value).split())
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            self.format_validator(value)
+
+
+class SiretField(_IdentifierField):
+    format_validator = staticmethod(validate_siret_format)
+
+
+class SirenField(_IdentifierField):
+    format_validator = staticmethod(validate_siren_format)
 
 
 class SearchEntryForm(forms.Form):

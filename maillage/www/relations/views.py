@@ -91,7 +91,7 @@ def relation_declare(request):
                 side=data["side"],
                 supplier=supplier,
                 client=client,
-                client_siren="" if client else "".join(data["other_siren"].split()),
+                client_siren="" if client else data["other_siren"],
                 client_name="" if client else data["other_name"],
                 client_country=(data["other_country"] or "FR").upper(),
                 category_text=data["category_text"],
