@@ -182,6 +182,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "maillage" / "static", ("leaflet", _leaflet.BASE_DIR)]
 
+# The search index (docs/search.md); empty: DATA_DIR/index.
+SEARCH_INDEX_DIR = (
+    Path(os.environ["MAILLAGE_SEARCH_INDEX_DIR"]) if os.environ.get("MAILLAGE_SEARCH_INDEX_DIR") else None
+)
 # Queries whose scored results each web worker keeps (pages 2+, htmx redraws); 0 turns it off.
 MAILLAGE_SEARCH_CACHE_ENTRIES = int(os.environ.get("MAILLAGE_SEARCH_CACHE_ENTRIES", "64"))
 
@@ -206,6 +210,8 @@ MAILLAGE_SITE_URL = os.environ.get("MAILLAGE_SITE_URL", "http://127.0.0.1:8000")
 MEDIA_ROOT = Path(os.environ.get("MAILLAGE_MEDIA_DIR", DATA_DIR / "media")).resolve()
 MEDIA_URL = "media/"
 NEEDS_ATTACHMENT_MAX_MB = int(os.environ.get("NEEDS_ATTACHMENT_MAX_MB", "10"))
+# Seconds between the retries of a failed task (sending a batch, a reminder…).
+NEEDS_TASK_RETRY_DELAY = int(os.environ.get("NEEDS_TASK_RETRY_DELAY", "60"))
 
 # Task queue (batched sending of needs, reminders, outcome requests): Huey. Embedded on a
 # SQLite file beside the database for a laptop (`maillage run_huey` consumes it), Redis when
