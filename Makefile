@@ -54,6 +54,7 @@ test-postgres:
 
 quality: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check .
 	$(BIN)/maillage makemigrations --check --dry-run
 

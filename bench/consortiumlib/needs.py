@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from maillage.engine.consortium import Candidate, ConsortiumRequest, CostWeights, Offer, RequiredCapability
-from maillage.engine.search import haversine_km
+from maillage.engine.geo import haversine_km
 
 WEIGHTS = CostWeights(partner=1.0, km_to_place=0.005, km_between=0.002, quality=0.5)
 

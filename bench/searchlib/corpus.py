@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from maillage.engine import CapabilityClaim, CertificationClaim, EngineDocument, EquipmentClaim
+from maillage.engine.geo import haversine_km
 from maillage.engine.taxonomy import EngineTaxonomy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -200,6 +201,63 @@ def _specialise(taxonomy: EngineTaxonomy, code: str, rng) -> str:
     return code
 
 
+def _draw_hints(taxonomy: EngineTaxonomy, hints, rng) -> tuple[list, list, list, list]:
+    """Capabilities, materials, sectors and equipment drawn from the NAF code's hints."""
+    caps, mats, sectors, equipment = [], [], [], []
+    for code, weight in hints:
+        if rng.random() >= weight:
+            continue
+        kind = code.split(".", 1)[0]
+        if kind in ("proc", "svc"):
+            caps.append(_specialise(taxonomy, code, rng))
+        elif kind == "mat":
+            mats.append(_specialise(taxonomy, code, rng))
+        elif kind == "sector":
+            sectors.append(code)
+        elif kind == "equip":
+            equipment.append(_specialise(taxonomy, code, rng))
+    if not caps:
+        top = max((h for h in hints if h[0].startswith(("proc.", "svc."))), key=lambda h: h[1], default=None)
+        if top is not None:
+            caps.append(_specialise(taxonomy, top[0], rng))
+    return list(dict.fromkeys(caps)), mats, sectors, equipment
+
+
+def _closure(taxonomy: EngineTaxonomy, codes: list[str]) -> tuple[int, ...]:
+    """Node ids of ``codes`` and of their ancestors, sorted."""
+    node_id = taxonomy.node_id
+    closed = set()
+    for code in codes:
+        closed.add(node_id[code])
+        closed.update(node_id[a] for a in taxonomy.ancestors(code))
+    return tuple(sorted(closed))
+
+
+def _draw_certifications(sectors: list[str], rng) -> list[CertificationClaim]:
+    certs = []
+    for code, rate in CERT_RATES.items():
+        sector_bonus = 4 if (code == "cert.en9100" and "sector.aeronautics" in sectors) else 1
+        if rng.random() < rate * sector_bonus:
+            start = date(2020 + int(rng.integers(0, 6)), 1 + int(rng.integers(0, 12)), 1)
+            certs.append(CertificationClaim(code, start, date(start.year + 3, start.month, 1)))
+    return certs
+
+
+def _draw_machines(
+    taxonomy: EngineTaxonomy, equipment: list[str], spec_cache: dict, rng
+) -> list[EquipmentClaim]:
+    machines = []
+    for code in equipment[:2]:
+        specs = spec_cache.get(code)
+        if specs is None:
+            specs = spec_cache[code] = taxonomy.effective_specs(code)
+        values = {}
+        for key, _spec in list(specs.items())[:2]:
+            values[key] = float(round(math.exp(rng.uniform(math.log(10), math.log(2000)))))
+        machines.append(EquipmentClaim(code, values))
+    return machines
+
+
 def generate_corpus(taxonomy: EngineTaxonomy, n: int, *, seed: int = 2026) -> Corpus:
     rng = np.random.default_rng(seed)
     communes = read_communes()
@@ -221,52 +279,12 @@ def generate_corpus(taxonomy: EngineTaxonomy, n: int, *, seed: int = 2026) -> Co
         naf = codes[naf_draw[i]]
         hints = taxonomy.naf_hints[naf]
         commune = communes[place_draw[i]]
-        caps, mats, sectors, equipment = [], [], [], []
-        for code, weight in hints:
-            if rng.random() >= weight:
-                continue
-            kind = code.split(".", 1)[0]
-            if kind in ("proc", "svc"):
-                caps.append(_specialise(taxonomy, code, rng))
-            elif kind == "mat":
-                mats.append(_specialise(taxonomy, code, rng))
-            elif kind == "sector":
-                sectors.append(code)
-            elif kind == "equip":
-                equipment.append(_specialise(taxonomy, code, rng))
-        if not caps:
-            top = max(
-                (h for h in hints if h[0].startswith(("proc.", "svc."))), key=lambda h: h[1], default=None
-            )
-            if top is not None:
-                caps.append(_specialise(taxonomy, top[0], rng))
-        caps = list(dict.fromkeys(caps))
-        closed = set()
-        for code in caps:
-            closed.add(node_id[code])
-            closed.update(node_id[a] for a in taxonomy.ancestors(code))
-        truth.append(tuple(sorted(closed)))
+        caps, mats, sectors, equipment = _draw_hints(taxonomy, hints, rng)
+        truth.append(_closure(taxonomy, caps))
         truth_leaf.append(tuple(node_id[c] for c in caps))
-        mat_closed = set()
-        for code in mats:
-            mat_closed.add(node_id[code])
-            mat_closed.update(node_id[a] for a in taxonomy.ancestors(code))
-        materials.append(tuple(sorted(mat_closed)))
-        certs = []
-        for code, rate in CERT_RATES.items():
-            sector_bonus = 4 if (code == "cert.en9100" and "sector.aeronautics" in sectors) else 1
-            if rng.random() < rate * sector_bonus:
-                start = date(2020 + int(rng.integers(0, 6)), 1 + int(rng.integers(0, 12)), 1)
-                certs.append(CertificationClaim(code, start, date(start.year + 3, start.month, 1)))
-        machines = []
-        for code in equipment[:2]:
-            specs = spec_cache.get(code)
-            if specs is None:
-                specs = spec_cache[code] = taxonomy.effective_specs(code)
-            values = {}
-            for key, _spec in list(specs.items())[:2]:
-                values[key] = float(round(math.exp(rng.uniform(math.log(10), math.log(2000)))))
-            machines.append(EquipmentClaim(code, values))
+        materials.append(_closure(taxonomy, mats))
+        certs = _draw_certifications(sectors, rng)
+        machines = _draw_machines(taxonomy, equipment, spec_cache, rng)
         year = int(rng.integers(1950, 2022))
         kind = kinds[i]
         described = caps + mats
@@ -337,14 +355,9 @@ def _description(writer: _Writer, codes: list[str], year: int, rng) -> str:
     return f"{opener}{verb} {', '.join(forms)}.{closer}"
 
 
-def generate_queries(
-    taxonomy: EngineTaxonomy, corpus: Corpus, count: int, *, seed: int = 7
-) -> list[JudgedQuery]:
-    rng = np.random.default_rng(seed)
-    writer = _Writer(taxonomy, rng)
-    codes = taxonomy.codes
-    n = len(corpus.documents)
-    # Inverted truth: node id → docs that truly do it (or something more specific).
+def _holders(corpus: Corpus) -> tuple[dict[int, list[int]], dict[int, set[int]]]:
+    """Inverted truth: node id → docs that truly do it (or something more specific), and the
+    same for materials."""
     holders: dict[int, list[int]] = {}
     for doc, nodes in enumerate(corpus.truth):
         for node in nodes:
@@ -353,6 +366,17 @@ def generate_queries(
     for doc, nodes in enumerate(corpus.materials):
         for node in nodes:
             material_holders.setdefault(node, set()).add(doc)
+    return holders, material_holders
+
+
+def generate_queries(
+    taxonomy: EngineTaxonomy, corpus: Corpus, count: int, *, seed: int = 7
+) -> list[JudgedQuery]:
+    rng = np.random.default_rng(seed)
+    writer = _Writer(taxonomy, rng)
+    codes = taxonomy.codes
+    n = len(corpus.documents)
+    holders, material_holders = _holders(corpus)
     template_p = np.array([p for _, p in TEMPLATES])
     template_p /= template_p.sum()
     queries = []
@@ -421,10 +445,7 @@ def generate_queries(
 def _within(corpus: Corpus, docs: np.ndarray, query: JudgedQuery) -> np.ndarray:
     if not len(docs):
         return np.zeros(0, bool)
-    lat1, lon1 = math.radians(query.lat), math.radians(query.lon)
-    lat2, lon2 = np.radians(corpus.lat[docs]), np.radians(corpus.lon[docs])
-    a = np.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(a)) <= query.radius_km
+    return haversine_km(query.lat, query.lon, corpus.lat[docs], corpus.lon[docs]) <= query.radius_km
 
 
 def peer_text(doc: EngineDocument, taxonomy: EngineTaxonomy) -> dict[str, str]:

@@ -17,9 +17,10 @@ from pathlib import Path
 import numpy as np
 import Stemmer
 
+from maillage.engine.geo import haversine_km
+
 FIELDS = ("name", "capabilities", "description", "equipment", "references", "naf")
 WEIGHTS = (3.0, 2.0, 1.0, 1.2, 0.7, 0.5)  # the engine's BM25F field weights
-EARTH_KM = 6371.0088
 WORD = re.compile(r"\w+")
 
 
@@ -32,13 +33,6 @@ def bbox(lat: float, lon: float, radius_km: float) -> tuple[float, float, float,
     dlat = radius_km / 111.0
     dlon = radius_km / (111.0 * max(math.cos(math.radians(lat)), 0.01))
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
-
-
-def distance_km(lat, lon, lats, lons) -> np.ndarray:
-    lat1, lon1 = math.radians(lat), math.radians(lon)
-    lat2, lon2 = np.radians(lats), np.radians(lons)
-    a = np.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
 def french_stop_words() -> set[str]:
@@ -106,7 +100,7 @@ class SqliteFts5:
         )
         if not len(ids):
             return []
-        keep = distance_km(lat, lon, self.lat[ids], self.lon[ids]) <= radius_km
+        keep = haversine_km(lat, lon, self.lat[ids], self.lon[ids]) <= radius_km
         return ids[keep][:k].tolist()
 
 
@@ -136,7 +130,7 @@ class Bm25s:
                 (self.lat >= south) & (self.lat <= north) & (self.lon >= west) & (self.lon <= east)
             )
             mask = np.zeros(self.n, np.float32)
-            mask[box[distance_km(lat, lon, self.lat[box], self.lon[box]) <= radius_km]] = 1.0
+            mask[box[haversine_km(lat, lon, self.lat[box], self.lon[box]) <= radius_km]] = 1.0
         docs, scores = self.retriever.retrieve(
             [terms], k=min(k, self.n), show_progress=False, n_threads=0, weight_mask=mask
         )
@@ -207,7 +201,7 @@ class Tantivy:
         hits = self.searcher.search(query, fetch).hits
         ids = np.array([self.searcher.doc(address)["id"][0] for _score, address in hits], dtype=np.int64)
         if lat is not None and len(ids):
-            ids = ids[distance_km(lat, lon, self.lat[ids], self.lon[ids]) <= radius_km]
+            ids = ids[haversine_km(lat, lon, self.lat[ids], self.lon[ids]) <= radius_km]
         return ids[:k].tolist()
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "maillage.imports",
     "maillage.needs",
     "maillage.relations",
+    "maillage.demo",
     "maillage.www",
     "huey.contrib.djhuey",
 ]
@@ -105,7 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "maillage.accounts.context_processors.roles",
+                "maillage.www.context_processors.roles",
             ],
         },
     },
@@ -194,6 +195,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "maillage" / "static", ("leaflet", _leaflet.BASE_DIR)]
 
+# The search index (docs/search.md); empty: DATA_DIR/index.
+SEARCH_INDEX_DIR = (
+    Path(os.environ["MAILLAGE_SEARCH_INDEX_DIR"]) if os.environ.get("MAILLAGE_SEARCH_INDEX_DIR") else None
+)
 # Queries whose scored results each web worker keeps (pages 2+, htmx redraws); 0 turns it off.
 MAILLAGE_SEARCH_CACHE_ENTRIES = int(os.environ.get("MAILLAGE_SEARCH_CACHE_ENTRIES", "64"))
 
@@ -218,6 +223,8 @@ MAILLAGE_SITE_URL = os.environ.get("MAILLAGE_SITE_URL", "http://127.0.0.1:8000")
 MEDIA_ROOT = Path(os.environ.get("MAILLAGE_MEDIA_DIR", DATA_DIR / "media")).resolve()
 MEDIA_URL = "media/"
 NEEDS_ATTACHMENT_MAX_MB = int(os.environ.get("NEEDS_ATTACHMENT_MAX_MB", "10"))
+# Seconds between the retries of a failed task (sending a batch, a reminder…).
+NEEDS_TASK_RETRY_DELAY = int(os.environ.get("NEEDS_TASK_RETRY_DELAY", "60"))
 
 # Import bounds (maillage/imports/limits.py, where each is explained): a hostile or broken file
 # stops early with a message naming the file and the limit.

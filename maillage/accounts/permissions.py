@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from maillage.directory.models import Establishment, EstablishmentUser, Membership, Network
+from maillage.directory.models import Establishment, EstablishmentUser, Network, current_member
 
 
 def _is_active_user(user) -> bool:
@@ -46,6 +46,11 @@ def is_animator_of(user, network: Network) -> bool:
     return network.animators.filter(pk=user.pk).exists()
 
 
+def can_animate_network(user, network: Network | None) -> bool:
+    """The network animator's rights: its animators, and platform administrators."""
+    return is_platform_admin(user) or is_animator_of(user, network)
+
+
 def is_animator(user) -> bool:
     """Animates at least one network (platform administrators excepted)."""
     return _is_active_user(user) and Network.objects.filter(animators=user).exists()
@@ -56,7 +61,7 @@ def is_member_user(user) -> bool:
     if not _is_active_user(user):
         return False
     return EstablishmentUser.objects.filter(
-        user=user, establishment__memberships__status=Membership.Status.MEMBER
+        current_member("establishment__memberships__"), user=user
     ).exists()
 
 
@@ -72,8 +77,7 @@ def member_networks(user) -> QuerySet[Network]:
     if not _is_active_user(user):
         return Network.objects.none()
     return Network.objects.filter(
-        memberships__status=Membership.Status.MEMBER,
-        memberships__establishment__user_links__user=user,
+        current_member("memberships__", establishment__user_links__user=user)
     ).distinct()
 
 
@@ -87,11 +91,7 @@ def can_view_members_only(user, establishment: Establishment) -> bool:
     if Network.objects.filter(animators=user, memberships__establishment=establishment).exists():
         return True
     # A prospect or former member is not part of the members' circle: its fields stay private.
-    return (
-        member_networks(user)
-        .filter(memberships__establishment=establishment, memberships__status=Membership.Status.MEMBER)
-        .exists()
-    )
+    return member_networks(user).filter(current_member("memberships__", establishment=establishment)).exists()
 
 
 def can_edit_establishment(user, establishment: Establishment) -> bool:

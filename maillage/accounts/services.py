@@ -36,8 +36,7 @@ def claim_network_for(establishment: Establishment) -> Network | None:
     """The network whose animators decide: one where it is a member, then any membership,
     then a network whose territory contains its commune."""
     memberships = Membership.objects.filter(establishment=establishment).select_related("network")
-    for status in (Membership.Status.MEMBER, None):
-        found = memberships.filter(status=status) if status else memberships
+    for found in (memberships.current(), memberships):
         membership = found.order_by("network__name").first()
         if membership:
             return membership.network

@@ -22,7 +22,7 @@ from django.utils import timezone
 from stdnum.fr import siret as siret_check
 
 from maillage.accounts.models import User
-from maillage.directory.models import Establishment, Membership, Network
+from maillage.directory.models import Establishment, Network, current_member
 from maillage.needs.models import Need
 from maillage.needs.services import CapabilityInput, need_create, need_open
 from maillage.profiles.models import CapabilityStatus, ChangeSource, ProfileCapability
@@ -54,10 +54,9 @@ def _luhn_siret(rng: np.random.Generator) -> str:
 def _local_offers(network: Network) -> list[tuple[str, str, str]]:
     """(SIRET, INSEE code, label) of members' confirmed processes: what a buyer's ledger names."""
     rows = ProfileCapability.objects.filter(
+        current_member("profile__establishment__memberships__", network=network),
         status=CapabilityStatus.CONFIRMED,
         node__type=NodeType.PROCESS,
-        profile__establishment__memberships__network=network,
-        profile__establishment__memberships__status=Membership.Status.MEMBER,
     ).values_list("profile__establishment__siret", "profile__establishment__commune_id", "node__label_fr")
     return sorted(set(rows))
 
@@ -65,9 +64,7 @@ def _local_offers(network: Network) -> list[tuple[str, str, str]]:
 def _buyers(network: Network) -> list[Establishment]:
     """The members with the most employees: the territory's large buyers."""
     return list(
-        Establishment.objects.filter(
-            memberships__network=network, memberships__status=Membership.Status.MEMBER
-        )
+        Establishment.objects.current_members(network)
         .exclude(headcount_band__min_employees=None)
         .order_by("-headcount_band__min_employees", "siret")[:BUYERS]
     )
@@ -111,11 +108,11 @@ def capacities_declare(network: Network) -> int:
     (leakage counts only those that do; the consortium builder compares needs' hours with it);
     the choice hangs on the SIRET, so a rerun picks the same ones and writes nothing."""
     declared = 0
-    members = Establishment.objects.filter(
-        memberships__network=network,
-        memberships__status=Membership.Status.MEMBER,
-        profile__capacity_stated_on__isnull=True,
-    ).order_by("siret")
+    members = (
+        Establishment.objects.current_members(network)
+        .filter(profile__capacity_stated_on__isnull=True)
+        .order_by("siret")
+    )
     for establishment in members:
         digest = int(hashlib.sha256(establishment.siret.encode()).hexdigest(), 16)
         if digest % 5 >= 3:

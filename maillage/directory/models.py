@@ -55,12 +55,27 @@ class Organisation(models.Model):
         return f"{self.name} ({self.siren})"
 
 
+def current_member(through: str = "", **same_membership) -> models.Q:
+    """The condition "is a current member" (neither prospect nor former) on the membership reached
+    through ``through`` ("memberships__", "establishment__memberships__"…). Further lookups
+    (``network=…``) bear on the same membership row: one Q in one ``filter()`` is one join."""
+    return models.Q(
+        **{f"{through}status": Membership.Status.MEMBER},
+        **{f"{through}{lookup}": value for lookup, value in same_membership.items()},
+    )
+
+
 class EstablishmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
     def in_network(self, network):
         return self.filter(memberships__network=network)
+
+    def current_members(self, network=None):
+        """Current members of ``network``, or of some network when None."""
+        same_membership = {"network": network} if network is not None else {}
+        return self.filter(current_member("memberships__", **same_membership))
 
 
 class Establishment(models.Model):
@@ -166,6 +181,12 @@ class Network(models.Model):
         ).distinct()
 
 
+class MembershipQuerySet(models.QuerySet):
+    def current(self):
+        """Current members: neither prospects nor former members."""
+        return self.filter(current_member())
+
+
 class Membership(models.Model):
     class Status(models.TextChoices):
         PROSPECT = "prospect", _("Prospect")
@@ -189,6 +210,8 @@ class Membership(models.Model):
     category = models.CharField(_("collège"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("adhésion")

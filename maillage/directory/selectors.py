@@ -8,14 +8,15 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from maillage.directory.models import Establishment, Membership, Network
-from maillage.referential.models import Commune
+from maillage.directory.models import Establishment, Membership, Network, current_member
+from maillage.referential.models import Commune, PostalCode
+from maillage.referential.text import normalize_name
 
 
 def network_list() -> QuerySet[Network]:
     """Every network with its number of current members, for the network index page."""
     return Network.objects.annotate(
-        member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.MEMBER))
+        member_count=Count("memberships", filter=current_member("memberships__"))
     ).order_by("name")
 
 
@@ -38,9 +39,7 @@ def network_territory_communes(network: Network) -> QuerySet[Commune]:
 def network_members(network: Network) -> QuerySet[Establishment]:
     """Current members of ``network``, with what a member list shows, by name."""
     return (
-        Establishment.objects.filter(
-            memberships__network=network, memberships__status=Membership.Status.MEMBER
-        )
+        Establishment.objects.current_members(network)
         .select_related("organisation", "commune", "naf", "headcount_band")
         .order_by("organisation__name", "siret")
     )
@@ -66,12 +65,10 @@ class NetworkFigures:
 def network_figures(network: Network) -> NetworkFigures:
     """Key figures of a network's home page, in four queries whatever the network's size."""
     memberships = network.memberships.aggregate(
-        members=Count("pk", filter=Q(status=Membership.Status.MEMBER)),
+        members=Count("pk", filter=current_member()),
         prospects=Count("pk", filter=Q(status=Membership.Status.PROSPECT)),
     )
-    member_establishments = Establishment.objects.filter(
-        memberships__network=network, memberships__status=Membership.Status.MEMBER
-    )
+    member_establishments = Establishment.objects.current_members(network)
     # Bands without an upper bound ("10 000 and more") count at their lower bound.
     jobs = member_establishments.aggregate(
         jobs_min=Coalesce(Sum("headcount_band__min_employees"), 0),
@@ -89,26 +86,10 @@ def network_figures(network: Network) -> NetworkFigures:
     )
 
 
-def network_capability_count(network: Network) -> int:
-    """Distinct capabilities (processes, materials, services) that current members hold."""
-    from maillage.profiles.models import CapabilityStatus, ProfileCapability
-
-    return (
-        ProfileCapability.objects.filter(
-            profile__establishment__memberships__network=network,
-            profile__establishment__memberships__status=Membership.Status.MEMBER,
-        )
-        .exclude(status=CapabilityStatus.REJECTED)
-        .values("node_id")
-        .distinct()
-        .count()
-    )
-
-
 def network_latest_members(network: Network, *, limit: int = 6) -> list[Membership]:
     """The most recent memberships (by joining date, then by record date)."""
     return list(
-        network.memberships.filter(status=Membership.Status.MEMBER)
+        network.memberships.current()
         .select_related("establishment__organisation", "establishment__commune", "establishment__naf")
         .order_by(F("joined_on").desc(nulls_last=True), "-created_at", "-pk")[:limit]
     )
@@ -127,9 +108,7 @@ def network_member_points(network: Network) -> list[MemberPoint]:
     """Located current members, for the network's map (public identity only); a member
     without its own coordinates stands at its commune's."""
     rows = (
-        Establishment.objects.filter(
-            memberships__network=network, memberships__status=Membership.Status.MEMBER
-        )
+        Establishment.objects.current_members(network)
         .annotate(
             point_lat=Coalesce("latitude", "commune__latitude"),
             point_lon=Coalesce("longitude", "commune__longitude"),
@@ -175,9 +154,6 @@ def commune_suggestions(
     """Communes whose name starts with ``text`` (accents, case, « St » ignored), or whose postal
     code starts with the digits typed; the most populated first, after those of ``network``'s
     territory when one is given (a network's users mostly mean their own communes)."""
-    from maillage.referential.models import PostalCode
-    from maillage.referential.text import normalize_name
-
     text = " ".join((text or "").split())
     queryset = Commune.objects.exclude(kind__in=[Commune.Kind.DELEGATED, Commune.Kind.ASSOCIATED])
     if text.isdigit():

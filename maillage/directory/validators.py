@@ -7,9 +7,18 @@ from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
 
-def validate_siren(value: str) -> None:
+def validate_siren_format(value: str) -> None:
     if not (isinstance(value, str) and len(value) == 9 and value.isdigit()):
         raise ValidationError(_("Un SIREN compte exactement 9 chiffres."), code="siren_format")
+
+
+def validate_siret_format(value: str) -> None:
+    if not (isinstance(value, str) and len(value) == 14 and value.isdigit()):
+        raise ValidationError(_("Un SIRET compte exactement 14 chiffres."), code="siret_format")
+
+
+def validate_siren(value: str) -> None:
+    validate_siren_format(value)
     try:
         stdnum_siren.validate(value)
     except StdnumError as exc:
@@ -19,8 +28,7 @@ def validate_siren(value: str) -> None:
 
 
 def validate_siret(value: str) -> None:
-    if not (isinstance(value, str) and len(value) == 14 and value.isdigit()):
-        raise ValidationError(_("Un SIRET compte exactement 14 chiffres."), code="siret_format")
+    validate_siret_format(value)
     try:
         stdnum_siret.validate(value)
     except StdnumError as exc:

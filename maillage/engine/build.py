@@ -176,7 +176,6 @@ class SegmentBuilder:
     def add(self, doc: EngineDocument) -> int:
         local = self.n
         self.n += 1
-        nodes = self.taxonomy.node_id
         self.keys.append(doc.doc_key)
         self.names.append(doc.name)
         has_point = doc.lat is not None and doc.lon is not None
@@ -190,63 +189,9 @@ class SegmentBuilder:
 
         # Capabilities (and sectors), strongest claim per node.
         best: dict[int, tuple[float, int, int]] = {}
-        cap_seq: list[int] = []
-        confirmed = 0
-        claims = capability_claims(doc.capabilities)
-        for claim in claims:
-            node = nodes.get(claim.node_code)
-            if node is None:
-                self._unknown(claim.node_code)
-                continue
-            status = STATUS_CODES.get(claim.status, 1)
-            entry = (
-                claim_weight(claim.status, claim.level, claim.weight),
-                status,
-                0 if claim.level == CORE else 1,
-            )
-            confirmed += claim.status == CONFIRMED
-            if node not in best or best[node][0] < entry[0]:
-                best[node] = entry
-            cap_seq += self._labels(claim.node_code)
-        for code in doc.sectors:
-            node = nodes.get(code)
-            if node is None:
-                self._unknown(code)
-                continue
-            best.setdefault(node, (1.0, 0, 1))
-            cap_seq += self._labels(code)
-
-        equip_seq: list[int] = []
-        equipment_nodes = set()
-        for claim in equipment_claims(doc.equipment):
-            node = nodes.get(claim.node_code)
-            if node is None:
-                self._unknown(claim.node_code)
-                continue
-            equip_seq += self._labels(claim.node_code)
-            if node not in equipment_nodes:
-                equipment_nodes.add(node)
-                self.e_node.append(node)
-                self.e_doc.append(local)
-            best.setdefault(node, (1.0, 0, 1))
-            for key, value in claim.specs.items():
-                spec = f"{claim.node_code}|{key}"
-                spec_id = self.spec_keys.setdefault(spec, len(self.spec_keys))
-                self.s_key.append(spec_id)
-                self.s_doc.append(local)
-                self.s_value.append(float(value))
-
-        for claim in certification_claims(doc.certifications):
-            node = nodes.get(claim.node_code)
-            if node is None:
-                self._unknown(claim.node_code)
-                continue
-            self.t_node.append(node)
-            self.t_doc.append(local)
-            self.t_from.append(day_number(claim.valid_from, DAY_MIN))
-            self.t_until.append(day_number(claim.valid_until, DAY_MAX))
-            best.setdefault(node, (1.0, 0, 1))
-            cap_seq += self._labels(claim.node_code)
+        cap_seq, confirmed, n_claims = self._add_capabilities(doc, best)
+        equip_seq = self._add_equipment(doc, local, best)
+        cap_seq += self._add_certifications(doc, local, best)
 
         naf_seq = self._naf_cache.get(doc.naf_label)
         if naf_seq is None:
@@ -277,9 +222,80 @@ class SegmentBuilder:
             cell = geo_cell(doc.lat, doc.lon)
             self.g_key.append(self.cell_keys.setdefault(cell, len(self.cell_keys)))
             self.g_doc.append(local)
-        share = confirmed / len(claims) if claims else 0.0
+        share = confirmed / n_claims if n_claims else 0.0
         self.quality.append(0.6 * max(0.0, min(1.0, float(doc.completeness or 0.0))) + 0.4 * share)
         return local
+
+    def _add_capabilities(self, doc: EngineDocument, best: dict) -> tuple[list[int], int, int]:
+        """Capability and sector claims into ``best``; their label tokens, confirmed and claim counts."""
+        nodes = self.taxonomy.node_id
+        cap_seq: list[int] = []
+        confirmed = 0
+        claims = capability_claims(doc.capabilities)
+        for claim in claims:
+            node = nodes.get(claim.node_code)
+            if node is None:
+                self._unknown(claim.node_code)
+                continue
+            status = STATUS_CODES.get(claim.status, 1)
+            entry = (
+                claim_weight(claim.status, claim.level, claim.weight),
+                status,
+                0 if claim.level == CORE else 1,
+            )
+            confirmed += claim.status == CONFIRMED
+            if node not in best or best[node][0] < entry[0]:
+                best[node] = entry
+            cap_seq += self._labels(claim.node_code)
+        for code in doc.sectors:
+            node = nodes.get(code)
+            if node is None:
+                self._unknown(code)
+                continue
+            best.setdefault(node, (1.0, 0, 1))
+            cap_seq += self._labels(code)
+        return cap_seq, confirmed, len(claims)
+
+    def _add_equipment(self, doc: EngineDocument, local: int, best: dict) -> list[int]:
+        """Equipment nodes and their specs; their label tokens."""
+        nodes = self.taxonomy.node_id
+        equip_seq: list[int] = []
+        equipment_nodes = set()
+        for claim in equipment_claims(doc.equipment):
+            node = nodes.get(claim.node_code)
+            if node is None:
+                self._unknown(claim.node_code)
+                continue
+            equip_seq += self._labels(claim.node_code)
+            if node not in equipment_nodes:
+                equipment_nodes.add(node)
+                self.e_node.append(node)
+                self.e_doc.append(local)
+            best.setdefault(node, (1.0, 0, 1))
+            for key, value in claim.specs.items():
+                spec = f"{claim.node_code}|{key}"
+                spec_id = self.spec_keys.setdefault(spec, len(self.spec_keys))
+                self.s_key.append(spec_id)
+                self.s_doc.append(local)
+                self.s_value.append(float(value))
+        return equip_seq
+
+    def _add_certifications(self, doc: EngineDocument, local: int, best: dict) -> list[int]:
+        """Certifications and their validity; their label tokens (searched with the capabilities)."""
+        nodes = self.taxonomy.node_id
+        labels: list[int] = []
+        for claim in certification_claims(doc.certifications):
+            node = nodes.get(claim.node_code)
+            if node is None:
+                self._unknown(claim.node_code)
+                continue
+            self.t_node.append(node)
+            self.t_doc.append(local)
+            self.t_from.append(day_number(claim.valid_from, DAY_MIN))
+            self.t_until.append(day_number(claim.valid_until, DAY_MAX))
+            best.setdefault(node, (1.0, 0, 1))
+            labels += self._labels(claim.node_code)
+        return labels
 
     # -- arrays --------------------------------------------------------------------
     def _text_table(self) -> tuple[PostingTable, list[float]]:

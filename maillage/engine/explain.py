@@ -70,6 +70,33 @@ class Explainer:
                 strict=True,
             )
         )
+        parts += self._concepts(held, details)
+        parts += self._words_found(segment, local, details)
+        parts += self._certifications(segment, local, details)
+        parts += self._equipment(segment, local, details)
+        if self.query.headcount_min is not None or self.query.headcount_max is not None:
+            low, high = int(segment.headcount_min[local]), int(segment.headcount_max[local])
+            details.append({"kind": "headcount", "min": low, "max": high})
+            parts.append(f"effectif {low}–{high} salariés")
+        for network in self.query.networks:
+            if segment.network.find(network, local) is not None:
+                details.append({"kind": "network", "network": network})
+                parts.append(f"membre du réseau {network}")
+        commune = segment.commune_values[int(segment.commune[local])]
+        if distance_km is not None and self.query.location is not None:
+            origin = self.query.location.label
+            where = f"à {_number(distance_km)} km" + (f" de {origin}" if origin else "")
+            if commune:
+                where += f" ({commune})"
+            if self.query.location.radius_km is not None:
+                where += f", dans le rayon de {_number(self.query.location.radius_km)} km"
+            details.append({"kind": "distance", "km": distance_km, "commune": commune})
+            parts.append(where)
+        text = "; ".join(parts) if parts else "correspond aux critères demandés"
+        return text[0].upper() + text[1:] + ".", details
+
+    def _concepts(self, held: list[tuple[int, int]], details: list[dict]) -> list[str]:
+        parts = []
         codes = self.taxonomy.codes
         for concept in self.plan.concepts:
             wanted = self._descendant_ids[concept.code]
@@ -95,6 +122,9 @@ class Explainer:
                 }
             )
             parts.append(f"{asked} → {target} ({STATUS_FR[status]})")
+        return parts
+
+    def _words_found(self, segment: Segment, local: int, details: list[dict]) -> list[str]:
         words = []
         found = self._words.get((id(segment), local))
         if found is None:  # explain() called without prefetch()
@@ -108,29 +138,8 @@ class Explainer:
             details.append({"kind": "text", "word": surface, "fields": fields})
             words.append(f"« {surface} » ({', '.join(fields)})")
         if words:
-            parts.append("mots trouvés : " + ", ".join(words))
-        parts += self._certifications(segment, local, details)
-        parts += self._equipment(segment, local, details)
-        if self.query.headcount_min is not None or self.query.headcount_max is not None:
-            low, high = int(segment.headcount_min[local]), int(segment.headcount_max[local])
-            details.append({"kind": "headcount", "min": low, "max": high})
-            parts.append(f"effectif {low}–{high} salariés")
-        for network in self.query.networks:
-            if segment.network.find(network, local) is not None:
-                details.append({"kind": "network", "network": network})
-                parts.append(f"membre du réseau {network}")
-        commune = segment.commune_values[int(segment.commune[local])]
-        if distance_km is not None and self.query.location is not None:
-            origin = self.query.location.label
-            where = f"à {_number(distance_km)} km" + (f" de {origin}" if origin else "")
-            if commune:
-                where += f" ({commune})"
-            if self.query.location.radius_km is not None:
-                where += f", dans le rayon de {_number(self.query.location.radius_km)} km"
-            details.append({"kind": "distance", "km": distance_km, "commune": commune})
-            parts.append(where)
-        text = "; ".join(parts) if parts else "correspond aux critères demandés"
-        return text[0].upper() + text[1:] + ".", details
+            return ["mots trouvés : " + ", ".join(words)]
+        return []
 
     def _certifications(self, segment: Segment, local: int, details: list[dict]) -> list[str]:
         parts = []

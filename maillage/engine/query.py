@@ -59,6 +59,16 @@ class SearchQuery:
 
 
 def validate(query: SearchQuery, taxonomy) -> None:
+    """Raise ``QueryError`` (field, message) at the first invalid part of ``query``."""
+    _validate_text(query)
+    _validate_codes(query, taxonomy)
+    _validate_equipment(query, taxonomy)
+    _validate_headcount(query)
+    _validate_location(query)
+    _validate_page(query)
+
+
+def _validate_text(query: SearchQuery) -> None:
     text = query.text or ""
     if not isinstance(text, str):
         raise QueryError("text", "le texte de la recherche doit être une chaîne")
@@ -79,6 +89,9 @@ def validate(query: SearchQuery, taxonomy) -> None:
     )
     if not text.strip() and not has_filter:
         raise QueryError("text", "recherche vide : saisissez un besoin ou choisissez au moins un critère")
+
+
+def _validate_codes(query: SearchQuery, taxonomy) -> None:
     for field_name, codes, prefix in (
         ("capabilities", query.capabilities, None),
         ("exclude_capabilities", query.exclude_capabilities, None),
@@ -89,6 +102,9 @@ def validate(query: SearchQuery, taxonomy) -> None:
                 raise QueryError(field_name, f"code inconnu dans la taxonomie : « {code} »")
             if prefix and not code.startswith(prefix):
                 raise QueryError(field_name, f"« {code} » n'est pas une certification")
+
+
+def _validate_equipment(query: SearchQuery, taxonomy) -> None:
     for index, constraint in enumerate(query.equipment):
         where = f"equipment[{index}]"
         if constraint.node_code not in taxonomy or not constraint.node_code.startswith("equip."):
@@ -108,6 +124,9 @@ def validate(query: SearchQuery, taxonomy) -> None:
             bound = getattr(constraint, bound_name)
             if bound is not None and (not isinstance(bound, int | float) or not math.isfinite(bound)):
                 raise QueryError(f"{where}.{bound_name}", "un nombre fini est attendu")
+
+
+def _validate_headcount(query: SearchQuery) -> None:
     for bound_name in ("headcount_min", "headcount_max"):
         bound = getattr(query, bound_name)
         if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int) or bound < 0):
@@ -118,19 +137,26 @@ def validate(query: SearchQuery, taxonomy) -> None:
         and query.headcount_min > query.headcount_max
     ):
         raise QueryError("headcount_max", "l'effectif maximum est inférieur au minimum")
-    if query.location is not None:
-        location = query.location
-        for name, value, low, high in (("lat", location.lat, -90, 90), ("lon", location.lon, -180, 180)):
-            if not isinstance(value, int | float) or not math.isfinite(value) or not low <= value <= high:
-                raise QueryError(f"location.{name}", f"coordonnée invalide : {value!r}")
-        for name in ("radius_km", "decay_km"):
-            value = getattr(location, name)
-            if value is None:
-                continue
-            if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
-                raise QueryError(name, f"distance positive attendue (reçu {value!r})")
-            if value > MAX_RADIUS_KM:
-                raise QueryError(name, f"distance trop grande ({value:g} km, {MAX_RADIUS_KM:g} km au plus)")
+
+
+def _validate_location(query: SearchQuery) -> None:
+    location = query.location
+    if location is None:
+        return
+    for name, value, low, high in (("lat", location.lat, -90, 90), ("lon", location.lon, -180, 180)):
+        if not isinstance(value, int | float) or not math.isfinite(value) or not low <= value <= high:
+            raise QueryError(f"location.{name}", f"coordonnée invalide : {value!r}")
+    for name in ("radius_km", "decay_km"):
+        value = getattr(location, name)
+        if value is None:
+            continue
+        if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+            raise QueryError(name, f"distance positive attendue (reçu {value!r})")
+        if value > MAX_RADIUS_KM:
+            raise QueryError(name, f"distance trop grande ({value:g} km, {MAX_RADIUS_KM:g} km au plus)")
+
+
+def _validate_page(query: SearchQuery) -> None:
     if isinstance(query.page, bool) or not isinstance(query.page, int) or not 1 <= query.page <= MAX_PAGE:
         raise QueryError("page", f"numéro de page entre 1 et {MAX_PAGE} attendu")
     if (

@@ -18,11 +18,11 @@ import numpy as np
 from maillage.engine.build import DAY_MAX, EPOCH_ORDINAL, GEO_CELL_DEG, deletes
 from maillage.engine.errors import QueryError
 from maillage.engine.explain import Explainer
+from maillage.engine.geo import haversine_km
 from maillage.engine.query import SearchQuery, validate
 from maillage.engine.segment import Segment
 from maillage.engine.store import EngineIndex
 
-EARTH_KM = 6371.0088
 HEADCOUNT_BANDS = (
     (0, "0"),
     (1, "1-9"),
@@ -84,12 +84,6 @@ class SearchResults:
     facets: dict | None
     interpretation: Interpretation
     took_ms: float
-
-
-def haversine_km(lat1, lon1, lat2, lon2):
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(v, dtype=np.float64)) for v in (lat1, lon1, lat2, lon2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
@@ -328,54 +322,9 @@ class Searcher:
         if query.strict:
             for requirement in requirements:
                 hard = requirement if hard is None else hard & requirement
-        text = None
-        if plan.terms:
-            text = np.zeros(n, np.float32)
-            for term in plan.terms:
-                span = segment.text.span(term.stem)
-                if span is None:
-                    continue
-                docs = segment.text.docs[span[0] : span[1]]
-                text[docs] += np.float32(term.weight) * segment.text.cols["impact"][span[0] : span[1]]
-        concept = None
-        # Concepts read in the typed text; a structured requirement (a filter) narrows them.
-        typed = None
-        if plan.concepts:
-            concept = np.zeros(n, np.float32)
-            for item in plan.concepts:
-                best = np.zeros(n, np.float32)
-                for node in self.taxonomy.descendants(item.code):
-                    span = segment.concept.span(node)
-                    if span is None or span[0] == span[1]:
-                        continue
-                    docs = segment.concept.docs[span[0] : span[1]]
-                    weights = segment.concept.cols["weight"][span[0] : span[1]]
-                    if query.confirmed_only:
-                        keep = segment.concept.cols["status"][span[0] : span[1]] == 0
-                        docs, weights = docs[keep], weights[keep]
-                    best[docs] = np.maximum(best[docs], weights)
-                concept += best
-                if not item.structured:
-                    held = best > 0
-                    typed = held if typed is None else (typed | held)
-        if text is not None or concept is not None:
-            # What the text matched decides the candidates; filters alone only when the text
-            # matched nothing the index knows (no words, or only unknown ones).
-            signal = (text > 0) if text is not None else None
-            if typed is not None:
-                signal = typed if signal is None else (signal | typed)
-            if signal is None:
-                signal = concept > 0
-            if not query.strict and requirements:
-                for requirement in requirements:
-                    signal |= requirement
-            candidates = np.flatnonzero(signal if hard is None else signal & hard)
-        elif hard is not None:
-            candidates = np.flatnonzero(hard)
-        elif not query.strict and requirements:
-            candidates = np.flatnonzero(np.logical_or.reduce(requirements))
-        else:
-            candidates = np.arange(n)
+        text = self._text_scores(segment, plan) if plan.terms else None
+        concept, typed = self._concept_scores(segment, query, plan) if plan.concepts else (None, None)
+        candidates = _candidates(n, query, text, concept, typed, hard, requirements)
         distance = np.full(len(candidates), np.nan)
         location = query.location
         if location is not None and len(candidates):
@@ -387,22 +336,7 @@ class Searcher:
                 candidates, distance = candidates[inside], distance[inside]
         if not len(candidates):
             return candidates, np.zeros(0, np.float32), np.zeros(0)
-        parts, weights = [], []
-        if text is not None:
-            max_text = sum(term.weight for term in plan.terms) or 1.0
-            parts.append(text[candidates] / max_text)
-            weights.append(TEXT_WEIGHT)
-        if concept is not None:
-            parts.append(concept[candidates] / len(plan.concepts))
-            weights.append(CONCEPT_WEIGHT)
-        if requirements and not query.strict:
-            coverage = np.mean([mask[candidates] for mask in requirements], axis=0)
-            parts.append(coverage)
-            weights.append(CONCEPT_WEIGHT)
-        if parts:
-            relevance = sum(w * p for w, p in zip(weights, parts, strict=True)) / sum(weights)
-        else:
-            relevance = np.ones(len(candidates), np.float32)
+        relevance = _relevance(candidates, query, plan, text, concept, requirements)
         score = relevance * (0.85 + 0.15 * np.asarray(segment.quality)[candidates])
         if location is not None:
             # ``distance`` is already that of these candidates (computed above, then filtered).
@@ -412,6 +346,41 @@ class Searcher:
                 factor = 0.3 + 0.7 * np.exp(-np.nan_to_num(distance, nan=1e9) / location.decay_km)
                 score = score * factor
         return candidates, score.astype(np.float32), distance
+
+    @staticmethod
+    def _text_scores(segment, plan: Interpretation) -> np.ndarray:
+        text = np.zeros(segment.n, np.float32)
+        for term in plan.terms:
+            span = segment.text.span(term.stem)
+            if span is None:
+                continue
+            docs = segment.text.docs[span[0] : span[1]]
+            text[docs] += np.float32(term.weight) * segment.text.cols["impact"][span[0] : span[1]]
+        return text
+
+    def _concept_scores(self, segment, query, plan: Interpretation) -> tuple[np.ndarray, np.ndarray | None]:
+        """Concepts read in the typed text; a structured requirement (a filter) narrows them.
+        Returns the summed concept scores and which documents hold a typed concept (or None)."""
+        n = segment.n
+        concept = np.zeros(n, np.float32)
+        typed = None
+        for item in plan.concepts:
+            best = np.zeros(n, np.float32)
+            for node in self.taxonomy.descendants(item.code):
+                span = segment.concept.span(node)
+                if span is None or span[0] == span[1]:
+                    continue
+                docs = segment.concept.docs[span[0] : span[1]]
+                weights = segment.concept.cols["weight"][span[0] : span[1]]
+                if query.confirmed_only:
+                    keep = segment.concept.cols["status"][span[0] : span[1]] == 0
+                    docs, weights = docs[keep], weights[keep]
+                best[docs] = np.maximum(best[docs], weights)
+            concept += best
+            if not item.structured:
+                held = best > 0
+                typed = held if typed is None else (typed | held)
+        return concept, typed
 
     # -- the whole search ----------------------------------------------------------------
     def search(self, query: SearchQuery, *, today: date | None = None) -> SearchResults:
@@ -675,3 +644,41 @@ def search(index: EngineIndex, query: SearchQuery, **kwargs) -> SearchResults:
 
 
 __all__ = ["DAY_MAX", "QueryError", "SearchHit", "SearchResults", "Searcher", "search"]
+
+
+def _candidates(n, query, text, concept, typed, hard, requirements) -> np.ndarray:
+    if text is not None or concept is not None:
+        # What the text matched decides the candidates; filters alone only when the text
+        # matched nothing the index knows (no words, or only unknown ones).
+        signal = (text > 0) if text is not None else None
+        if typed is not None:
+            signal = typed if signal is None else (signal | typed)
+        if signal is None:
+            signal = concept > 0
+        if not query.strict and requirements:
+            for requirement in requirements:
+                signal |= requirement
+        return np.flatnonzero(signal if hard is None else signal & hard)
+    if hard is not None:
+        return np.flatnonzero(hard)
+    if not query.strict and requirements:
+        return np.flatnonzero(np.logical_or.reduce(requirements))
+    return np.arange(n)
+
+
+def _relevance(candidates, query, plan: Interpretation, text, concept, requirements) -> np.ndarray:
+    parts, weights = [], []
+    if text is not None:
+        max_text = sum(term.weight for term in plan.terms) or 1.0
+        parts.append(text[candidates] / max_text)
+        weights.append(TEXT_WEIGHT)
+    if concept is not None:
+        parts.append(concept[candidates] / len(plan.concepts))
+        weights.append(CONCEPT_WEIGHT)
+    if requirements and not query.strict:
+        coverage = np.mean([mask[candidates] for mask in requirements], axis=0)
+        parts.append(coverage)
+        weights.append(CONCEPT_WEIGHT)
+    if parts:
+        return sum(w * p for w, p in zip(weights, parts, strict=True)) / sum(weights)
+    return np.ones(len(candidates), np.float32)

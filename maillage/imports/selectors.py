@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from maillage.directory.models import Membership, Network
-from maillage.imports.models import MappingReview
+from maillage.imports.models import MappingDecision, MappingReview
 from maillage.taxonomy.models import TaxonomyNode
 
 
@@ -48,3 +48,12 @@ def proposal_nodes(reviews) -> dict[str, TaxonomyNode]:
     """The nodes named by the proposals of ``reviews``, by code, in one query."""
     codes = {proposal["code"] for review in reviews for proposal in review.proposals}
     return {node.code: node for node in TaxonomyNode.objects.filter(code__in=codes)}
+
+
+def mapping_decisions() -> dict[tuple[str, str], str]:
+    """(normalised text, node type) → the code the animators chose, or "" for "maps to nothing";
+    ``TaxonomyMapper.from_database`` applies them (registered in ``ImportsConfig.ready``)."""
+    return {
+        (d.normalised_text, d.node_type): (d.node.code if d.node_id else "")
+        for d in MappingDecision.objects.select_related("node")
+    }

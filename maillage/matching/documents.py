@@ -193,9 +193,11 @@ def _profile_parts(ids: Sequence[int], span: tuple[int, int] | None) -> _Profile
 
 def _networks(ids: Sequence[int], span: tuple[int, int] | None) -> dict[int, list[str]]:
     networks: dict[int, list[str]] = defaultdict(list)
-    for establishment, slug in Membership.objects.filter(
-        status=Membership.Status.MEMBER, **_scope("establishment_id", ids, span)
-    ).values_list("establishment_id", "network__slug"):
+    for establishment, slug in (
+        Membership.objects.current()
+        .filter(**_scope("establishment_id", ids, span))
+        .values_list("establishment_id", "network__slug")
+    ):
         networks[establishment].append(slug)
     return networks
 

@@ -33,7 +33,6 @@ from django.conf import settings
 from django.db.models import Max
 
 from maillage.engine import EngineIndex, Searcher
-from maillage.engine.search import RESULT_CACHE_ENTRIES
 from maillage.matching.documents import DocumentMapper, engine_taxonomy
 from maillage.profiles.models import ProfileChange
 
@@ -46,7 +45,7 @@ class IndexMissingError(RuntimeError):
 
 
 def index_link() -> Path:
-    return Path(getattr(settings, "SEARCH_INDEX_DIR", None) or settings.DATA_DIR / "index")
+    return Path(settings.SEARCH_INDEX_DIR or settings.DATA_DIR / "index")
 
 
 def _builds_dir() -> Path:
@@ -213,7 +212,7 @@ class _Reader:
             if build != self._path:
                 self._searcher = Searcher(
                     EngineIndex(build),
-                    cache_entries=getattr(settings, "MAILLAGE_SEARCH_CACHE_ENTRIES", RESULT_CACHE_ENTRIES),
+                    cache_entries=settings.MAILLAGE_SEARCH_CACHE_ENTRIES,
                 )
                 self._path = build
             self._checked_at = now

@@ -1,10 +1,11 @@
 """Keep the search index in step with profile edits.
 
 Choice (docs/search.md): the profile journal (``maillage.profiles.journal.Journal.save``, which
-every profile service calls once) reports the establishment it changed to
+every profile service calls once) sends ``profiles.signals.profile_changed``, whose receiver
+(connected in ``MatchingConfig.ready``: profiles sits below matching and never imports it) calls
 ``index_refresh_on_commit``. The refresh runs in ``transaction.on_commit``, so a rolled-back
 edit never reaches the index and the write itself never waits on the index inside its
-transaction. No signal is involved. Edits made while no callback could run (another process
+transaction. Edits made while no callback could run (another process
 crashed after its commit, a raw SQL fix) are caught up from the journal by the next
 ``maillage build-index --changes`` or full build.
 """
@@ -35,6 +36,11 @@ def index_refresh_on_commit(*, establishment_id: int) -> None:
     _pending().add(establishment_id)
     if not _state.deferred:
         transaction.on_commit(_flush)
+
+
+def index_refresh_on_profile_change(sender, *, establishment_id: int, **kwargs) -> None:
+    """Receiver of ``profiles.signals.profile_changed`` (connected in ``MatchingConfig.ready``)."""
+    index_refresh_on_commit(establishment_id=establishment_id)
 
 
 def _flush() -> None:

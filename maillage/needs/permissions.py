@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from maillage.accounts.permissions import is_animator_of, member_networks
+from maillage.accounts.permissions import can_animate_network, member_networks
 from maillage.directory.models import EstablishmentUser
 from maillage.needs.models import Need, NeedRecipient, NeedStatus, NeedVisibility
 
@@ -41,7 +41,7 @@ def is_need_author(user, need: Need) -> bool:
 
 def is_need_moderator(user, need: Need) -> bool:
     """Animators of the need's network and platform administrators."""
-    return _active(user) and (user.is_superuser or is_animator_of(user, need.network))
+    return _active(user) and can_animate_network(user, need.network)
 
 
 def need_recipient_of(user, need: Need) -> NeedRecipient | None:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
-from maillage.accounts.permissions import is_animator_of, is_establishment_user, member_networks
+from maillage.accounts.permissions import can_animate_network, is_establishment_user, member_networks
 from maillage.directory.models import Establishment, Membership, Network
 from maillage.needs import permissions
 from maillage.needs.attachments import HEAD_BYTES, attachment_name, attachment_type
@@ -96,7 +96,7 @@ def _decimal(value, field: str) -> Decimal | None:
 
 
 def _check_author(*, author: User, network: Network, establishment: Establishment | None) -> None:
-    if author.is_superuser or is_animator_of(author, network):
+    if can_animate_network(author, network):
         if establishment is not None and not (
             author.is_superuser or is_establishment_user(author, establishment)
         ):
@@ -380,9 +380,9 @@ def need_group_invite(
         raise NeedValidationError("status", _("seul un besoin ouvert peut être envoyé à un groupement"))
     if need.visibility == NeedVisibility.MEMBERS:
         members = set(
-            Membership.objects.filter(
-                network=need.network, status=Membership.Status.MEMBER, establishment__in=establishments
-            ).values_list("establishment_id", flat=True)
+            Membership.objects.current()
+            .filter(network=need.network, establishment__in=establishments)
+            .values_list("establishment_id", flat=True)
         )
         outsiders = [e.display_name for e in establishments if e.pk not in members]
         if outsiders:
@@ -508,7 +508,7 @@ def need_outcome_record(
 
 @transaction.atomic
 def network_need_settings_update(*, network: Network, actor: User, **values: int) -> NetworkNeedSettings:
-    if not (actor.is_superuser or is_animator_of(actor, network)):
+    if not can_animate_network(actor, network):
         raise PermissionDenied
     row, _created = NetworkNeedSettings.objects.get_or_create(network=network)
     known = {field.name for field in NetworkNeedSettings._meta.fields} - {"id", "network"}

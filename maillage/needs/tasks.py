@@ -12,7 +12,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from maillage.needs import sending
 
 RETRIES = 5
-RETRY_DELAY = getattr(settings, "NEEDS_TASK_RETRY_DELAY", 60)
+RETRY_DELAY = settings.NEEDS_TASK_RETRY_DELAY
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Prefetch
 
 from maillage.directory.models import Establishment
-from maillage.engine.search import haversine_km
+from maillage.engine.geo import haversine_km
 from maillage.profiles.models import (
     CapabilityStatus,
     Certification,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from maillage.profiles.errors import ProfileValidationError
 from maillage.profiles.models import ChangeSource, Profile, ProfileChange
+from maillage.profiles.signals import profile_changed
 
 # ``field`` of a change that adds or removes a whole row: ``before``/``after`` hold the row.
 WHOLE_ROW = "*"
@@ -85,9 +86,6 @@ class Journal:
     def save(self) -> ProfileDiff:
         ProfileChange.objects.bulk_create(self.rows)
         if self.rows:
-            # Search follows profile edits after commit (docs/search.md); imported late because
-            # matching reads profiles, not the other way round.
-            from maillage.matching.services import index_refresh_on_commit
-
-            index_refresh_on_commit(establishment_id=self.profile.establishment_id)
+            # Search follows profile edits after commit (docs/search.md): matching listens.
+            profile_changed.send(sender=Profile, establishment_id=self.profile.establishment_id)
         return ProfileDiff(changes=list(self.rows))

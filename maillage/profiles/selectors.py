@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maillage.directory.models import Establishment
-from maillage.profiles.models import CapabilityStatus, Profile
+from maillage.directory.models import Establishment, Network, current_member
+from maillage.profiles.models import CapabilityStatus, Profile, ProfileCapability
 from maillage.profiles.snapshot import (
     CertificationEntry,
     EquipmentEntry,
@@ -164,4 +164,17 @@ def profile_completeness(establishment: Establishment, *, today: date | None = N
         score=100 - sum(item.weight for item in missing),
         missing=sorted(missing, key=lambda item: -item.weight),
         inferred_to_confirm=sum(1 for status, _type in statuses if status == CapabilityStatus.INFERRED),
+    )
+
+
+def network_capability_count(network: Network) -> int:
+    """Distinct capabilities (processes, materials, services) that current members hold."""
+    return (
+        ProfileCapability.objects.filter(
+            current_member("profile__establishment__memberships__", network=network)
+        )
+        .exclude(status=CapabilityStatus.REJECTED)
+        .values("node_id")
+        .distinct()
+        .count()
     )

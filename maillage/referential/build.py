@@ -85,17 +85,9 @@ def _median_point(points: list[tuple[float, float]]) -> tuple[float, float] | No
     return statistics.median(p[0] for p in points), statistics.median(p[1] for p in points)
 
 
-def build_communes(source: sources.Source) -> Built:
-    regions_file, departments_file = source.file(sources.REGIONS), source.file(sources.DEPARTMENTS)
-    epcis_file, communes_file = source.file(sources.EPCIS), source.file(sources.COMMUNES)
-    laposte_file = source.file(sources.LAPOSTE)
-
-    regions = _unique(regions_file, parse_regions(regions_file), lambda r: r.code)
-    departments = _unique(departments_file, parse_departments(departments_file), lambda r: r.code)
-    for department in departments.values():
-        _check_reference(departments_file, department, department.region, regions, "region")
-    epcis = _unique(epcis_file, parse_epcis(epcis_file), lambda r: r.siren)
-
+def _communes(communes_file, departments, regions) -> tuple[dict[str, Any], dict[str, Any], int]:
+    """Current communes and arrondissements by code, the delegated and associated communes kept,
+    and how many of those were shadowed by their commune nouvelle's code."""
     current: dict[str, Any] = {}
     others = []  # delegated and associated communes
     for record in parse_communes(communes_file):
@@ -124,6 +116,10 @@ def build_communes(source: sources.Source) -> Built:
             kept_others[record.code] = record
     shadowed = len(others) - len(kept_others)
 
+    return current, kept_others, shadowed
+
+
+def _epci_of(epcis_file, epcis, current) -> dict[str, str]:
     epci_of: dict[str, str] = {}
     for epci in epcis.values():
         for member in epci.members:
@@ -146,6 +142,11 @@ def build_communes(source: sources.Source) -> Built:
             # SIRENE places establishments in arrondissements: give them their city's EPCI.
             epci_of[code] = epci_of[record.parent]
 
+    return epci_of
+
+
+def _postal_points(laposte_file, current, kept_others):
+    """La Poste's points by INSEE code, the (postal code, commune) pairs, the unresolved codes."""
     points: dict[str, list[tuple[float, float]]] = defaultdict(list)
     postal_pairs: set[tuple[str, str]] = set()
     successor = {former: record.code for record in current.values() for former in record.former_codes}
@@ -165,6 +166,10 @@ def build_communes(source: sources.Source) -> Built:
         else:
             postal_pairs.add((point.postal_code, target))
 
+    return points, postal_pairs, unresolved_postal
+
+
+def _coordinates(current, kept_others, points) -> dict[str, tuple[float, float] | None]:
     coordinates: dict[str, tuple[float, float] | None] = {}
     for code, record in current.items():
         point = _median_point(points.get(code, []))
@@ -182,6 +187,28 @@ def build_communes(source: sources.Source) -> Built:
             )
     for code in kept_others:
         coordinates[code] = _median_point(points.get(code, []))
+
+    return coordinates
+
+
+def build_communes(source: sources.Source) -> Built:
+    regions_file, departments_file = source.file(sources.REGIONS), source.file(sources.DEPARTMENTS)
+    epcis_file, communes_file = source.file(sources.EPCIS), source.file(sources.COMMUNES)
+    laposte_file = source.file(sources.LAPOSTE)
+
+    regions = _unique(regions_file, parse_regions(regions_file), lambda r: r.code)
+    departments = _unique(departments_file, parse_departments(departments_file), lambda r: r.code)
+    for department in departments.values():
+        _check_reference(departments_file, department, department.region, regions, "region")
+    epcis = _unique(epcis_file, parse_epcis(epcis_file), lambda r: r.siren)
+
+    current, kept_others, shadowed = _communes(communes_file, departments, regions)
+
+    epci_of = _epci_of(epcis_file, epcis, current)
+
+    points, postal_pairs, unresolved_postal = _postal_points(laposte_file, current, kept_others)
+
+    coordinates = _coordinates(current, kept_others, points)
 
     commune_rows = {}
     for code, record in [*current.items(), *kept_others.items()]:

@@ -25,6 +25,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import Count, Max, Q
+
+from maillage.directory.models import Establishment
+from maillage.directory.selectors import network_territory_communes
+from maillage.engine.geo import haversine_km
+from maillage.profiles.models import CapabilityStatus, ProfileCapability
+from maillage.referential.models import Commune, CpvCode, Department, Epci
+from maillage.relations.models import PurchaseLine
+from maillage.relations.selectors import relations_visible
+from maillage.taxonomy.models import NodeCpvLink, TaxonomyNode
 
 OTHERS = "__others__"
 MIN_CONTRIBUTORS = 3
@@ -172,8 +182,6 @@ def protect(
 
 def within_km(points: np.ndarray, origins: np.ndarray, radius_km: float) -> np.ndarray:
     """For each point (lat, lon), whether some origin is within ``radius_km``."""
-    from maillage.engine.search import haversine_km
-
     if len(origins) == 0 or len(points) == 0:
         return np.ones(len(points), dtype=bool)
     distances = haversine_km(points[:, None, 0], points[:, None, 1], origins[None, :, 0], origins[None, :, 1])
@@ -192,16 +200,10 @@ class Territory:
 
     @classmethod
     def of_network(cls, network) -> Territory:
-        from maillage.directory.selectors import network_territory_communes
-
         return cls(network.name, frozenset(network_territory_communes(network).values_list("pk", flat=True)))
 
     @classmethod
     def of_codes(cls, *, epcis: Iterable[str] = (), departments: Iterable[str] = ()) -> Territory:
-        from django.db.models import Q
-
-        from maillage.referential.models import Commune, Department, Epci
-
         epcis, departments = list(epcis), list(departments)
         codes = Commune.objects.filter(Q(epci_id__in=epcis) | Q(department_id__in=departments))
         names = [*Epci.objects.filter(pk__in=epcis).values_list("name", flat=True)]
@@ -210,8 +212,6 @@ class Territory:
 
 
 def _cpv_nodes() -> dict[str, int]:
-    from maillage.taxonomy.models import NodeCpvLink
-
     return dict(NodeCpvLink.objects.values_list("cpv_id", "node_id").order_by("cpv_id", "node_id"))
 
 
@@ -248,15 +248,6 @@ def leakage_for(
     ``buyers``: client SIRENs (all buyers with spend lines when None). ``year``: the latest year
     with spend lines when None.
     """
-    from django.db.models import Q
-
-    from maillage.directory.models import Establishment
-    from maillage.profiles.models import CapabilityStatus, ProfileCapability
-    from maillage.referential.models import CpvCode
-    from maillage.relations.models import PurchaseLine
-    from maillage.relations.selectors import relations_visible
-    from maillage.taxonomy.models import TaxonomyNode
-
     visible = relations_visible(user).values("pk")
     lines = PurchaseLine.objects.filter(relation_id__in=visible)
     buyers = sorted(set(buyers)) if buyers is not None else None
@@ -345,11 +336,6 @@ def leakage_for(
 
 def leakage_buyers(user) -> list[tuple[str, str, int]]:
     """(SIREN, name, number of spend lines) of the buyers in the relations ``user`` may see."""
-    from django.db.models import Count, Max
-
-    from maillage.relations.models import PurchaseLine
-    from maillage.relations.selectors import relations_visible
-
     rows = (
         PurchaseLine.objects.filter(relation_id__in=relations_visible(user).values("pk"))
         .exclude(relation__client_siren="")

@@ -43,9 +43,7 @@ def _scopes(user) -> tuple[Q, Q, Q]:
     animated = Membership.objects.filter(network__in=Network.objects.filter(animators=user)).values(
         "establishment_id"
     )
-    circle = Membership.objects.filter(
-        network__in=member_networks(user), status=Membership.Status.MEMBER
-    ).values("establishment_id")
+    circle = Membership.objects.current().filter(network__in=member_networks(user)).values("establishment_id")
     return _either(own), _either(animated), _either(circle)
 
 

@@ -14,16 +14,24 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
-from maillage.accounts.permissions import _is_active_user, is_establishment_user
+from maillage.accounts.permissions import (
+    _is_active_user,
+    can_animate_network,
+    is_establishment_user,
+    is_platform_admin,
+)
 from maillage.directory.models import Establishment, Network
 from maillage.engine.graph.model import LEVELS
 from maillage.relations.models import (
     Confidentiality,
+    PurchaseLine,
     RelationEvent,
     RelationSource,
     RelationStatus,
+    SupplierMatchReview,
     SupplyRelation,
     VolumeBand,
     band_of,
@@ -139,7 +147,7 @@ def relation_set_confidentiality(*, actor, relation: SupplyRelation, confidentia
         raise ValidationError({"confidentiality": f"niveau inconnu « {confidentiality} »"})
     narrower = LEVELS.index(confidentiality) >= LEVELS.index(relation.confidentiality)
     party = is_party_user(actor, relation) is not None
-    admin = _is_active_user(actor) and actor.is_superuser
+    admin = is_platform_admin(actor)
     if not (party or admin or (narrower and _animates_either(actor, relation.supplier, relation.client))):
         raise PermissionDenied("les parties choisissent qui voit leur relation")
     before = relation.confidentiality
@@ -179,10 +187,7 @@ def supplier_match_decide(*, actor, review, establishment: Establishment | None)
     The decision is remembered (the review keeps it) and re-links the relations waiting on it;
     returns how many relations changed.
     """
-    from maillage.relations.models import SupplierMatchReview
-
-    admin = _is_active_user(actor) and actor.is_superuser
-    if not admin and not (review.network_id and review.network.animators.filter(pk=actor.pk).exists()):
+    if not can_animate_network(actor, review.network):
         raise PermissionDenied("seuls les animateurs du réseau de l'import décident")
     review.status = (
         SupplierMatchReview.Status.MATCHED if establishment else SupplierMatchReview.Status.NO_MATCH
@@ -236,10 +241,6 @@ def ledger_category_apply(*, review, node, actor) -> int:
 
 def relations_refresh_amounts(*, relation_ids) -> None:
     """``relation_refresh_amount`` for many relations in three queries (import batches)."""
-    from django.db.models import Sum
-
-    from maillage.relations.models import PurchaseLine
-
     ids = set(relation_ids)
     if not ids:
         return

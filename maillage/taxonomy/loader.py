@@ -281,17 +281,7 @@ def _read_node(raw, file_type, name, index, lines: _Lines, position, units, erro
             problem(_("libellé manquant"), label)
             value = ""
         labels[label] = " ".join(value.split())
-    if "parent" in raw:
-        parent = raw["parent"]
-        if not isinstance(parent, str):
-            problem(_("un code est attendu"), "parent")
-            parent = None
-        parent = parent or None
-    else:
-        # Codes are stable but the tree may change: the parent defaults to the code's
-        # prefix and is written out only for a node filed elsewhere.
-        segments = code.split(".")
-        parent = ".".join(segments[:-1]) if len(segments) > 2 else None
+    parent = _read_parent(raw, code, problem)
     record = NodeRecord(
         code=code,
         type=node_type,
@@ -301,6 +291,27 @@ def _read_node(raw, file_type, name, index, lines: _Lines, position, units, erro
         position=position,
         **labels,
     )
+    _read_texts(raw, record, problem)
+    _read_specs(raw, node_type, record, units, problem)
+    _read_certification(raw, node_type, record, problem)
+    return record
+
+
+def _read_parent(raw, code: str, problem) -> str | None:
+    if "parent" in raw:
+        parent = raw["parent"]
+        if not isinstance(parent, str):
+            problem(_("un code est attendu"), "parent")
+            parent = None
+        return parent or None
+    # Codes are stable but the tree may change: the parent defaults to the code's
+    # prefix and is written out only for a node filed elsewhere.
+    segments = code.split(".")
+    return ".".join(segments[:-1]) if len(segments) > 2 else None
+
+
+def _read_texts(raw, record: NodeRecord, problem) -> None:
+    """Synonyms, descriptions, ROME and CPV codes."""
     for key in ("synonyms_fr", "synonyms_en"):
         if key in raw:
             setattr(record, key, _string_list(raw[key], lambda message, key=key: problem(message, key)))
@@ -321,6 +332,9 @@ def _read_node(raw, file_type, name, index, lines: _Lines, position, units, erro
             record.cpv.append(match.group(1))
         else:
             problem(_("code CPV invalide « %(code)s » (8 chiffres)") % {"code": item}, "cpv")
+
+
+def _read_specs(raw, node_type, record: NodeRecord, units, problem) -> None:
     if "specs" in raw:
         if node_type != NodeType.EQUIPMENT:
             problem(_("seuls les types d'équipement ont des caractéristiques mesurables"), "specs")
@@ -328,6 +342,9 @@ def _read_node(raw, file_type, name, index, lines: _Lines, position, units, erro
             for field_name, message in validate_specs(raw["specs"], units):
                 problem(message, field_name)
             record.specs = [dict(spec) for spec in raw["specs"] if isinstance(spec, dict)]
+
+
+def _read_certification(raw, node_type, record: NodeRecord, problem) -> None:
     certification = {key: raw[key] for key in CERTIFICATION_KEYS if key in raw}
     if certification and node_type != NodeType.CERTIFICATION:
         problem(_("réservé aux certifications"), sorted(certification)[0])
@@ -350,7 +367,6 @@ def _read_node(raw, file_type, name, index, lines: _Lines, position, units, erro
         if years is not None and (isinstance(years, bool) or not isinstance(years, int) or years <= 0):
             problem(_("un nombre entier d'années est attendu"), "validity_years")
         record.attributes = certification
-    return record
 
 
 def _read_node_file(path: Path, name: str, data: TaxonomyData, position: int) -> int:

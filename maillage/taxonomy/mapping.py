@@ -26,8 +26,9 @@ member text the same way. No database access here except in ``TaxonomyMapper.fro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -186,6 +187,11 @@ class _ColumnIndex:
 
 
 class TaxonomyMapper:
+    # Reads the animators' remembered decisions for ``from_database``. They are recorded by the
+    # imports' review queue (``imports.models.MappingDecision``), a layer above taxonomy, which
+    # registers its reader here in ``ImportsConfig.ready``: taxonomy never imports it.
+    decision_reader: ClassVar[Callable[[], Mapping[tuple[str, str], str]] | None] = None
+
     def __init__(
         self, nodes: Iterable[EngineNode], *, decisions: Mapping[tuple[str, str], str] | None = None
     ):
@@ -239,14 +245,7 @@ class TaxonomyMapper:
             )
             for row in rows
         ]
-        decisions = {}
-        if with_decisions:
-            from maillage.imports.models import MappingDecision
-
-            decisions = {
-                (d.normalised_text, d.node_type): (d.node.code if d.node_id else "")
-                for d in MappingDecision.objects.select_related("node")
-            }
+        decisions = cls.decision_reader() if with_decisions and cls.decision_reader else {}
         return cls(nodes, decisions=decisions)
 
     @staticmethod

@@ -24,7 +24,7 @@ from maillage.engine.consortium import (
     RequiredCapability,
     build_consortium,
 )
-from maillage.engine.search import haversine_km
+from maillage.engine.geo import haversine_km
 
 PLACE = (45.75, 4.85)  # Lyon
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,10 +34,69 @@ def km(a, b):
     return float(haversine_km(a[0], a[1], b[0], b[1]))
 
 
+def _contributions(request, group, cap):
+    w = request.weights
+    out = []
+    for c in group:
+        for o in c.offers:
+            if o.code == cap.code:
+                amount = 1.0 if cap.quantity is None else min(o.capacity or 0.0, cap.quantity)
+                if amount > 0:
+                    out.append((amount, w.quality * (1 - o.quality) * amount / (cap.quantity or 1.0)))
+    return out
+
+
+def _cheapest_share(offers, need):
+    """Fractional shares: brute force over which members serve, the last one partially."""
+    best = math.inf
+    for order in itertools.permutations(offers):
+        left, cost = need, 0.0
+        for amount, full_cost in order:
+            if left <= 1e-9:
+                break
+            take = min(amount, left)
+            cost += full_cost * take / amount
+            left -= take
+        if left <= 1e-9:
+            best = min(best, cost)
+    return best
+
+
+def _quality_cost(request, group):
+    total = 0.0
+    for cap in request.capabilities:
+        best = _cheapest_share(_contributions(request, group, cap), cap.quantity or 1.0)
+        if best == math.inf:
+            return None
+        total += best
+    return total
+
+
+def _meets(request, group):
+    if request.require_sme and not any(c.is_sme for c in group):
+        return False
+    return _quality_cost(request, group) is not None
+
+
+def _admissible(request, group):
+    """Holds the lead, one establishment per organisation if asked, meets the need, is minimal."""
+    ids = {c.establishment_id for c in group}
+    if request.lead_id and request.lead_id not in ids:
+        return False
+    orgs = [c.organisation_id for c in group]
+    if request.one_per_organisation and len(set(orgs)) < len(orgs):
+        return False
+    if not _meets(request, group):
+        return False
+    return not any(
+        c.establishment_id != request.lead_id and _meets(request, [d for d in group if d is not c])
+        for c in group
+    )
+
+
 def brute_force(request, candidates):
     """Every minimal group meeting the request, with its cost, computed independently."""
     w = request.weights
-    by_id = {c.establishment_id: c for c in candidates}
     pool = [
         c
         for c in candidates
@@ -48,68 +107,18 @@ def brute_force(request, candidates):
             or km(PLACE, (c.lat, c.lon)) <= request.max_radius_km
         )
     ]
-
-    def contributions(group, cap):
-        out = []
-        for c in group:
-            for o in c.offers:
-                if o.code == cap.code:
-                    amount = 1.0 if cap.quantity is None else min(o.capacity or 0.0, cap.quantity)
-                    if amount > 0:
-                        out.append((amount, w.quality * (1 - o.quality) * amount / (cap.quantity or 1.0)))
-        return out
-
-    def quality_cost(group):
-        """Fractional shares: brute force over which members serve, the last one partially."""
-        total = 0.0
-        for cap in request.capabilities:
-            need = cap.quantity or 1.0
-            offers = contributions(group, cap)
-            best = math.inf
-            for order in itertools.permutations(offers):
-                left, cost = need, 0.0
-                for amount, full_cost in order:
-                    if left <= 1e-9:
-                        break
-                    take = min(amount, left)
-                    cost += full_cost * take / amount
-                    left -= take
-                if left <= 1e-9:
-                    best = min(best, cost)
-            if best == math.inf:
-                return None
-            total += best
-        return total
-
-    def meets(group):
-        if request.require_sme and not any(c.is_sme for c in group):
-            return False
-        return quality_cost(group) is not None
-
     results = {}
     for size in range(1, request.max_partners + 1):
         for group in itertools.combinations(pool, size):
-            ids = {c.establishment_id for c in group}
-            if request.lead_id and request.lead_id not in ids:
+            if not _admissible(request, group):
                 continue
-            orgs = [c.organisation_id for c in group]
-            if request.one_per_organisation and len(set(orgs)) < len(orgs):
-                continue
-            if not meets(group):
-                continue
-            if any(
-                c.establishment_id != request.lead_id and meets([d for d in group if d is not c])
-                for c in group
-            ):
-                continue  # not minimal
             cost = w.partner * size
             cost += sum(w.km_to_place * km(PLACE, (c.lat, c.lon)) for c in group)
             cost += sum(
                 w.km_between * km((a.lat, a.lon), (b.lat, b.lon)) for a, b in itertools.combinations(group, 2)
             )
-            cost += quality_cost(group)
-            results[frozenset(ids)] = cost
-    del by_id
+            cost += _quality_cost(request, group)
+            results[frozenset(c.establishment_id for c in group)] = cost
     return sorted(results.values())
 
 

@@ -1,12 +1,12 @@
 """maillage import-sirene on the real 7-row extract and on small hand-made variants of it."""
 
-import math
 import zipfile
 
 import pytest
 from django.core.management import CommandError
 
 from maillage.directory.models import Establishment, Organisation
+from maillage.engine.geo import haversine_km
 from maillage.imports.models import ImportRun
 from maillage.imports.sirene.schema import Reason
 from maillage.referential.models import Commune
@@ -17,10 +17,7 @@ pytestmark = pytest.mark.usefixtures("referential")
 
 
 def distance_km(lat1, lon1, lat2, lon2):
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371 * 2 * math.asin(math.sqrt(a))
+    return float(haversine_km(lat1, lon1, lat2, lon2))
 
 
 def test_real_extract_imports_all_seven_rows(tmp_path):

@@ -27,6 +27,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from maillage.directory.models import Establishment
+from maillage.engine.geo import haversine_km
 from maillage.matching.search import place_resolve
 from maillage.profiles.models import Certification, Equipment, EquipmentSpec, ProfileCapability, ProfileSector
 from maillage.taxonomy.models import TaxonomyNode
@@ -123,12 +124,7 @@ def _satisfies(rule: dict, held: Holdings) -> bool:
 
 
 def _km(lat1, lon1, lat2, lon2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+    return float(haversine_km(lat1, lon1, lat2, lon2))
 
 
 def judge(request: dict, holdings: dict[str, Holdings]) -> dict[str, int]:

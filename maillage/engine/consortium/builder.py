@@ -34,7 +34,7 @@ from maillage.engine.consortium.types import (
     NearbyCandidate,
     UncoveredCapability,
 )
-from maillage.engine.search import haversine_km
+from maillage.engine.geo import haversine_km
 
 SME_ROW = "__sme__"
 NEAREST_BEYOND = 5
@@ -53,15 +53,23 @@ def _validate(request: ConsortiumRequest, candidates: Sequence[Candidate], k: in
         raise ValueError("consortium request: 'max_partners' must be at least 1")
     if request.max_radius_km is not None and request.max_radius_km < 0:
         raise ValueError("consortium request: 'max_radius_km' must be >= 0")
+    _validate_weights(request)
+    if k < 1:
+        raise ValueError("build_consortium: 'k' must be at least 1")
+    if not time_limit_s > 0:
+        raise ValueError("build_consortium: 'time_limit_s' must be > 0")
+    _validate_candidates(request, candidates)
+
+
+def _validate_weights(request: ConsortiumRequest) -> None:
     w = request.weights
     for name in ("partner", "km_to_place", "km_between", "quality"):
         value = getattr(w, name)
         if not (value >= 0 and math.isfinite(value)):
             raise ValueError(f"consortium request: weight {name!r} must be a finite number >= 0")
-    if k < 1:
-        raise ValueError("build_consortium: 'k' must be at least 1")
-    if not time_limit_s > 0:
-        raise ValueError("build_consortium: 'time_limit_s' must be > 0")
+
+
+def _validate_candidates(request: ConsortiumRequest, candidates: Sequence[Candidate]) -> None:
     ids = [cand.establishment_id for cand in candidates]
     seen = set(ids)
     if len(seen) != len(ids):
@@ -109,6 +117,48 @@ class _LazyOffers:
         return got
 
 
+def _allowed(request, candidates, offers, usable, in_radius) -> list[int]:
+    """Candidates within the radius (the lead wherever it is), not excluded, bringing something."""
+    keep = []
+    lead_beyond = []
+    if request.lead_id is not None:
+        lead_beyond = [
+            j for j, c in enumerate(candidates) if c.establishment_id == request.lead_id and not in_radius[j]
+        ]
+    for j in np.flatnonzero(in_radius).tolist() + lead_beyond:
+        cand = candidates[j]
+        if cand.establishment_id in request.excluded_ids:
+            continue
+        is_lead = cand.establishment_id == request.lead_id
+        if is_lead or any(usable(i, o) > 0 for i, o in offers[j].items()):
+            keep.append(j)
+    return keep
+
+
+def _add_count_rows(caps, n_rows, nz_row, nz_col, nz_amount, nz_cost) -> list[float]:
+    """Count rows: a quantity that the p largest offers cannot meet needs p + 1 partners. The
+    row "at least p_i providers of i" is implied by the quantity (so groups and their
+    minimality do not change) but the Lagrangian bound sees it, which it would not otherwise.
+    Appends their nonzeros; returns their demands."""
+    extra_demand = []
+    nz_row_a, nz_col_a, nz_amount_a = np.array(nz_row), np.array(nz_col), np.array(nz_amount)
+    for i, cap in enumerate(caps):
+        if cap.quantity is None:
+            continue
+        mine = nz_row_a == i
+        amounts = np.sort(nz_amount_a[mine])[::-1]
+        needed = int(np.searchsorted(np.cumsum(amounts), cap.quantity - 1e-9) + 1)
+        if needed >= 2:
+            row = n_rows + len(extra_demand)
+            extra_demand.append(float(needed))
+            cols = nz_col_a[mine]
+            nz_row.extend([row] * len(cols))
+            nz_col.extend(cols.tolist())
+            nz_amount.extend([1.0] * len(cols))
+            nz_cost.extend([0.0] * len(cols))
+    return extra_demand
+
+
 def build_consortium(
     request: ConsortiumRequest,
     candidates: Sequence[Candidate],
@@ -143,19 +193,7 @@ def build_consortium(
     in_radius = np.ones(len(candidates), bool)
     if request.max_radius_km is not None:
         in_radius = dist <= request.max_radius_km
-    keep = []
-    lead_beyond = []
-    if request.lead_id is not None:
-        lead_beyond = [
-            j for j, c in enumerate(candidates) if c.establishment_id == request.lead_id and not in_radius[j]
-        ]
-    for j in np.flatnonzero(in_radius).tolist() + lead_beyond:
-        cand = candidates[j]
-        if cand.establishment_id in request.excluded_ids:
-            continue
-        is_lead = cand.establishment_id == request.lead_id
-        if is_lead or any(usable(i, o) > 0 for i, o in offers[j].items()):
-            keep.append(j)
+    keep = _allowed(request, candidates, offers, usable, in_radius)
     # Can each capability be met at all by the allowed candidates?
     available = np.zeros(len(caps))
     for j in keep:
@@ -188,25 +226,7 @@ def build_consortium(
             nz_col.append(col)
             nz_amount.append(1.0)
             nz_cost.append(0.0)
-    # Count rows: a quantity that the p largest offers cannot meet needs p + 1 partners. The
-    # row "at least p_i providers of i" is implied by the quantity (so groups and their
-    # minimality do not change) but the Lagrangian bound sees it, which it would not otherwise.
-    extra_demand = []
-    nz_row_a, nz_col_a, nz_amount_a = np.array(nz_row), np.array(nz_col), np.array(nz_amount)
-    for i, cap in enumerate(caps):
-        if cap.quantity is None:
-            continue
-        mine = nz_row_a == i
-        amounts = np.sort(nz_amount_a[mine])[::-1]
-        needed = int(np.searchsorted(np.cumsum(amounts), cap.quantity - 1e-9) + 1)
-        if needed >= 2:
-            row = n_rows + len(extra_demand)
-            extra_demand.append(float(needed))
-            cols = nz_col_a[mine]
-            nz_row.extend([row] * len(cols))
-            nz_col.extend(cols.tolist())
-            nz_amount.extend([1.0] * len(cols))
-            nz_cost.extend([0.0] * len(cols))
+    extra_demand = _add_count_rows(caps, n_rows, nz_row, nz_col, nz_amount, nz_cost)
     n_rows += len(extra_demand)
     organisations: dict[str, int] = {}
     group = np.array(

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from maillage.engine.search import haversine_km
+from maillage.engine.geo import EARTH_KM, haversine_km
 
 EPS = 1e-9
 
@@ -599,9 +599,7 @@ def _nearest_providers(model: CoverModel) -> tuple[np.ndarray, np.ndarray]:
         best = np.clip(dots.max(axis=1), -1.0, 1.0)
         chord = np.sqrt(np.maximum(0.0, 2.0 - 2.0 * best))
         # Shave a hair off for rounding: the bound must stay below the true distance.
-        near[:, i] = np.maximum(
-            0.0, 2 * 6371.0088 * np.arcsin(np.minimum(1.0, chord / 2)) * (1 - 1e-9) - 1e-6
-        )
+        near[:, i] = np.maximum(0.0, 2 * EARTH_KM * np.arcsin(np.minimum(1.0, chord / 2)) * (1 - 1e-9) - 1e-6)
     return near, covers
 
 

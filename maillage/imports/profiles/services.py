@@ -7,12 +7,18 @@ waiting for it, through ``profile_apply_snapshot``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from maillage.directory.models import Membership
 from maillage.imports.models import ImportRun, MappingDecision, MappingReview
+from maillage.imports.profiles.cells import CellReader
 from maillage.profiles.selectors import profile_snapshot
 from maillage.profiles.services import profile_apply_snapshot
+from maillage.relations.services import ledger_category_apply
 from maillage.taxonomy.mapping import COLUMN_KIND, COLUMN_TYPES, TaxonomyMapper, normalise
 from maillage.taxonomy.models import TaxonomyNode
 
@@ -72,10 +78,6 @@ def mapping_review_decide(*, review: MappingReview, code: str | None, actor, net
         status=MappingReview.Status.PENDING,
     )
     if network is not None:
-        from django.db.models import Q
-
-        from maillage.directory.models import Membership
-
         members = Membership.objects.filter(network=network).values("establishment_id")
         pending = pending.filter(
             Q(establishment_id__in=members) | Q(origin=MappingReview.Origin.LEDGER, network=network)
@@ -88,8 +90,6 @@ def mapping_review_decide(*, review: MappingReview, code: str | None, actor, net
         waiting.decided_node, waiting.decided_by, waiting.decided_at = node, actor, now
         waiting.save(update_fields=["status", "decided_node", "decided_by", "decided_at"])
         if waiting.origin == MappingReview.Origin.LEDGER:
-            from maillage.relations.services import ledger_category_apply
-
             ledger_category_apply(review=waiting, node=node, actor=actor)
         elif node is not None and waiting.establishment_id:
             _apply(waiting, mapper, actor)
@@ -97,10 +97,6 @@ def mapping_review_decide(*, review: MappingReview, code: str | None, actor, net
 
 
 def _apply(review: MappingReview, mapper: TaxonomyMapper, actor) -> None:
-    from dataclasses import replace
-
-    from maillage.imports.profiles.cells import CellReader
-
     cells = CellReader(mapper)
     column = review.column
     if column == "certifications":

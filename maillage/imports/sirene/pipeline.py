@@ -261,6 +261,26 @@ def _hang_if_asked(batch_number: int) -> None:
         time.sleep(600)
 
 
+def _start_run(
+    options: ImportOptions, report: ImportReport, key, described
+) -> tuple[ImportRun | None, int, int | None]:
+    """A wet run's ImportRun (resumed after a crash, or new) and the line and byte to start from."""
+    if not options.wet_run:
+        return None, 2, None
+    start_line, start_offset = 2, None
+    run, resumed = import_run_resume_or_start(
+        kind=ImportRun.Kind.SIRENE, path=options.path, described=described, key=key
+    )
+    if resumed:
+        start_line, start_offset = run.last_committed_line + 1, run.last_committed_offset
+        report.resumed_from_line = start_line
+        report.add(run.counts)
+    report.run_id = run.pk
+    if options.rejects_path is None:
+        options.rejects_path = settings.DATA_DIR / "imports" / f"sirene-{run.pk}-rejets.csv"
+    return run, start_line, start_offset
+
+
 def run_import(options: ImportOptions, *, progress: bool = False) -> ImportReport:
     started = time.perf_counter()
     referential = load_referential()
@@ -268,19 +288,7 @@ def run_import(options: ImportOptions, *, progress: bool = False) -> ImportRepor
     report = ImportReport(wet_run=options.wet_run)
     key, described = _options_key(options)
 
-    run: ImportRun | None = None
-    start_line, start_offset = 2, None
-    if options.wet_run:
-        run, resumed = import_run_resume_or_start(
-            kind=ImportRun.Kind.SIRENE, path=options.path, described=described, key=key
-        )
-        if resumed:
-            start_line, start_offset = run.last_committed_line + 1, run.last_committed_offset
-            report.resumed_from_line = start_line
-            report.add(run.counts)
-        report.run_id = run.pk
-        if options.rejects_path is None:
-            options.rejects_path = settings.DATA_DIR / "imports" / f"sirene-{run.pk}-rejets.csv"
+    run, start_line, start_offset = _start_run(options, report, key, described)
     report.rejects_path = str(options.rejects_path) if options.rejects_path else None
 
     stream = reader.open_binary(options.path)

@@ -7,6 +7,7 @@ from maillage.imports.models import MappingColumn, MappingReview
 from maillage.referential.models import Commune, Department, Epci
 from maillage.taxonomy.models import NodeType, TaxonomyProposal
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
+from maillage.www.forms import SiretField
 
 
 class MemberFilterForm(forms.Form):
@@ -24,12 +25,10 @@ class InvitationForm(forms.Form):
         initial=Invitation.Role.MEMBER,
         widget=forms.RadioSelect,
     )
-    siret = forms.CharField(
+    siret = SiretField(
         label=_("SIRET de l'établissement"),
         required=False,
-        max_length=20,
         help_text=_("Obligatoire pour un utilisateur d'établissement ; l'établissement doit être du réseau."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
 
     def __init__(self, *args, network, **kwargs):
@@ -40,7 +39,7 @@ class InvitationForm(forms.Form):
         cleaned = super().clean()
         cleaned["establishment"] = None
         if cleaned.get("role") == Invitation.Role.MEMBER:
-            siret = "".join((cleaned.get("siret") or "").split())
+            siret = cleaned.get("siret")
             membership = (
                 Membership.objects.filter(network=self.network, establishment__siret=siret)
                 .select_related("establishment")

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from maillage.directory.services import network_update
 from maillage.www.backoffice.forms import NetworkSettingsForm
-from maillage.www.backoffice.views import _context, _network
+from maillage.www.backoffice.views import _context
+from maillage.www.guards import animated_network
 
 PREVIEW = 30
 
@@ -25,7 +26,7 @@ def territory_summary(network) -> dict:
 
 @login_required
 def settings(request, slug):
-    network = _network(request, slug)
+    network = animated_network(request, slug)
     form = NetworkSettingsForm(request.POST or None, initial=NetworkSettingsForm.initial_for(network))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,23 +18,23 @@ from maillage.imports.models import MappingReview
 from maillage.imports.profiles.services import mapping_review_decide
 from maillage.imports.selectors import network_mapping_review_counts, network_mapping_reviews, proposal_nodes
 from maillage.www.backoffice.forms import ReviewDecisionForm, ReviewFilterForm
-from maillage.www.backoffice.views import _context, _network
+from maillage.www.backoffice.views import _context
+from maillage.www.guards import animated_network
+from maillage.www.pagination import paginate
 
 PER_PAGE = 25
 
 
 @login_required
 def reviews(request, slug):
-    network = _network(request, slug)
+    network = animated_network(request, slug)
     data = request.GET.copy()
     data.setdefault("statut", MappingReview.Status.PENDING)  # also on ?page=2 of the default list
     form = ReviewFilterForm(data)
     column, status = "", MappingReview.Status.PENDING
     if form.is_valid():
         column, status = form.cleaned_data["colonne"], form.cleaned_data["statut"]
-    page = Paginator(network_mapping_reviews(network, status=status, column=column), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, network_mapping_reviews(network, status=status, column=column), PER_PAGE)
     nodes = proposal_nodes(page)
     for review in page:
         review.proposal_rows = [
@@ -44,15 +43,14 @@ def reviews(request, slug):
         ]
     by_status = network_mapping_review_counts(network)
     counts = [(label, by_status[value]) for value, label in MappingReview.Status.choices]
-    filters = urlencode({"colonne": column, "statut": status})
-    context = _context(network, "reviews", form=form, page=page, counts=counts, filters=filters)
+    context = _context(network, "reviews", form=form, page=page, counts=counts)
     return render(request, "backoffice/reviews.html", context)
 
 
 @require_POST
 @login_required
 def review_decide(request, slug, pk):
-    network = _network(request, slug)
+    network = animated_network(request, slug)
     review = get_object_or_404(network_mapping_reviews(network), pk=pk)
     back = (
         reverse("backoffice:reviews", args=[network.slug])

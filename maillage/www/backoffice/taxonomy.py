@@ -20,14 +20,15 @@ from maillage.taxonomy.services import (
     taxonomy_proposal_reject,
 )
 from maillage.www.backoffice.forms import NodeProposalForm, ProposalRejectForm, SynonymProposalForm
-from maillage.www.backoffice.views import _context, _network
+from maillage.www.backoffice.views import _context
+from maillage.www.guards import animated_network
 
 RELATED = ("network", "node", "parent", "proposed_by", "decided_by", "created_node")
 
 
 @login_required
 def taxonomy(request, slug):
-    network = _network(request, slug)
+    network = animated_network(request, slug)
     which = request.POST.get("form") if request.method == "POST" else None
     forms = {
         "synonym": SynonymProposalForm(request.POST if which == "synonym" else None, auto_id="synonyme_%s"),

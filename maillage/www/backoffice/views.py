@@ -7,7 +7,6 @@ it; objects of another network are not found (404) even by their id.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,21 +23,15 @@ from maillage.accounts.selectors import (
 from maillage.accounts.services import claim_approve as approve
 from maillage.accounts.services import claim_reject as reject
 from maillage.accounts.services import invitation_create
-from maillage.directory.models import Membership, Network
+from maillage.directory.models import Membership
 from maillage.imports.models import MappingReview
 from maillage.imports.selectors import network_mapping_reviews
 from maillage.needs.selectors import network_need_figures
 from maillage.www.backoffice.forms import ClaimRejectForm, InvitationForm, MemberFilterForm
+from maillage.www.guards import animated_network
+from maillage.www.pagination import paginate
 
 PER_PAGE = 50
-
-
-def _network(request, slug) -> Network:
-    network = get_object_or_404(Network, slug=slug)
-    permissions.require(
-        permissions.is_animator_of(request.user, network) or permissions.is_platform_admin(request.user)
-    )
-    return network
 
 
 def _context(network, section, **extra):
@@ -64,14 +57,12 @@ def index(request):
 
 @login_required
 def members(request, slug):
-    network = _network(request, slug)
+    network = animated_network(request, slug)
     form = MemberFilterForm(request.GET or None)
     status = query = ""
     if form.is_valid():
         status, query = form.cleaned_data["statut"], form.cleaned_data["q"]
-    page = Paginator(network_memberships(network, status=status, query=query), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, network_memberships(network, status=status, query=query), PER_PAGE)
     by_status = network_status_counts(network)
     counts = [(label, by_status[value]) for value, label in Membership.Status.choices]
     context = _context(
@@ -82,7 +73,7 @@ def members(request, slug):
 
 @login_required
 def invitations(request, slug):
-    network = _network(request, slug)
+    network = animated_network(request, slug)
     form = InvitationForm(request.POST or None, network=network)
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,7 +89,7 @@ def invitations(request, slug):
         else:
             messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": invitation.email})
             return redirect("backoffice:invitations", slug=network.slug)
-    page = Paginator(network_invitations(network), PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, network_invitations(network), PER_PAGE)
     return render(
         request,
         "backoffice/invitations.html",
@@ -108,7 +99,7 @@ def invitations(request, slug):
 
 @login_required
 def claims(request, slug):
-    network = _network(request, slug)
+    network = animated_network(request, slug)
     all_claims = network_claims(network)
     context = _context(
         network,
@@ -121,7 +112,7 @@ def claims(request, slug):
 
 
 def _claim(request, slug, pk) -> Claim:
-    network = _network(request, slug)
+    network = animated_network(request, slug)
     return get_object_or_404(
         Claim.objects.select_related("user", "establishment", "network"), pk=pk, network=network
     )

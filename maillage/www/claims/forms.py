@@ -1,13 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from maillage.www.forms import SiretField
+
 
 class ClaimForm(forms.Form):
-    siret = forms.CharField(
+    siret = SiretField(
         label=_("SIRET de l'établissement"),
-        max_length=20,
         help_text=_("14 chiffres, inscrits sur vos factures ou sur l'avis de situation SIRENE."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     message = forms.CharField(
         label=_("Message aux animateurs (facultatif)"),

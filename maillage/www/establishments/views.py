@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
 from maillage.accounts.permissions import can_edit_establishment, can_view_members_only
-from maillage.directory.models import Membership, Organisation
+from maillage.directory.models import Organisation
 from maillage.profiles.display import (
     establishment_for_page,
     organisation_establishments,
@@ -20,6 +19,7 @@ from maillage.profiles.display import (
     similar_nearby,
 )
 from maillage.www.establishments import contact
+from maillage.www.pagination import paginate
 
 ESTABLISHMENTS_PER_PAGE = 50
 
@@ -44,10 +44,7 @@ def _establishment_page(request, establishment, *, form=None, status=200, contac
         "members_only": members_only,
         "can_edit": can_edit_establishment(request.user, establishment),
         "networks": [
-            membership.network
-            for membership in establishment.memberships.filter(
-                status=Membership.Status.MEMBER
-            ).select_related("network")
+            membership.network for membership in establishment.memberships.current().select_related("network")
         ],
         "neighbours": similar_nearby(establishment, shown=shown),
         "can_contact": bool(recipients) and establishment.is_active,
@@ -99,9 +96,7 @@ def organisation_detail(request, siren):
     organisation = get_object_or_404(
         Organisation.objects.select_related("legal_category", "naf", "headcount_band"), siren=siren
     )
-    page = Paginator(organisation_establishments(organisation), ESTABLISHMENTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, organisation_establishments(organisation), ESTABLISHMENTS_PER_PAGE)
     context = {
         "organisation": organisation,
         "siren_formatted": stdnum_siren.format(organisation.siren),

@@ -3,20 +3,20 @@
 from dataclasses import asdict
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from maillage.directory.models import Network
 from maillage.directory.selectors import (
-    network_capability_count,
     network_figures,
     network_latest_members,
     network_list,
     network_member_points,
     network_members,
 )
-from maillage.www.search.forms import SearchForm
+from maillage.profiles.selectors import network_capability_count
+from maillage.www.forms import SearchEntryForm
+from maillage.www.pagination import paginate
 
 MEMBERS_PER_PAGE = 25
 LATEST_MEMBERS = 6
@@ -31,7 +31,7 @@ def home(request):
     networks = list(network_list())
     for network in networks:
         network.description_shown = network.localised_description(language)
-    return render(request, "home/network_list.html", {"networks": networks, "search_form": SearchForm()})
+    return render(request, "home/network_list.html", {"networks": networks, "search_form": SearchEntryForm()})
 
 
 def network_detail(request, slug):
@@ -39,7 +39,7 @@ def network_detail(request, slug):
 
 
 def _network_page(request, network):
-    page = Paginator(network_members(network), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, network_members(network), MEMBERS_PER_PAGE)
     context = {
         "network": network,
         "description": network.localised_description(get_language()),
@@ -49,7 +49,7 @@ def _network_page(request, network):
         "points": [asdict(point) for point in network_member_points(network)],
         "tile_url": settings.MAILLAGE_TILE_URL,
         "tile_attribution": settings.MAILLAGE_TILE_ATTRIBUTION,
-        "search_form": SearchForm(),
+        "search_form": SearchEntryForm(),
         "page": page,
     }
     return render(request, "home/network_detail.html", context)

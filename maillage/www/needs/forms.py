@@ -12,7 +12,7 @@ from maillage.needs.models import Answer, DeclineReason, NeedClosing, NeedKind, 
 from maillage.needs.services import CapabilityInput, EquipmentInput
 from maillage.referential.selectors import commune_resolve
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
-from maillage.www.profile_edit.forms import DateInput, TaxonomyField, lines
+from maillage.www.forms import DateInput, SiretField, TaxonomyField, lines
 
 CAPABILITY_ROWS = 3
 SIRET = re.compile(r"\d{14}")
@@ -232,20 +232,12 @@ class OutcomeForm(forms.Form):
 
 class ConsortiumForm(forms.Form):
     max_partners = forms.IntegerField(label=_("Partenaires au plus"), min_value=1, max_value=10, initial=5)
-    lead = forms.CharField(label=_("Entreprise pilote (SIRET)"), required=False, max_length=20)
+    lead = SiretField(label=_("Entreprise pilote (SIRET)"), required=False)
     excluded = forms.CharField(
         label=_("Entreprises exclues (SIRET)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Un SIRET par ligne."),
     )  # fmt: skip
     alternatives = forms.IntegerField(label=_("Groupements proposés"), min_value=1, max_value=5, initial=3)
-
-    def clean_lead(self):
-        lead = re.sub(r"\s", "", self.cleaned_data["lead"])
-        if lead and not SIRET.fullmatch(lead):
-            raise forms.ValidationError(
-                _("« %(siret)s » n’est pas un SIRET (14 chiffres).") % {"siret": lead}
-            )
-        return lead
 
     def clean_excluded(self):
         return frozenset(re.sub(r"\s", "", line) for line in lines(self.cleaned_data["excluded"]))

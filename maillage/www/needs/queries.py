@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from maillage.accounts.permissions import animated_networks, member_networks
-from maillage.directory.models import Establishment, EstablishmentUser, Membership, Network
+from maillage.directory.models import Establishment, EstablishmentUser, Network
 from maillage.engine.consortium import ConsortiumResult
 
 
@@ -23,7 +23,8 @@ def author_establishments(user) -> QuerySet[Establishment]:
     if not (user and user.is_authenticated):
         return Establishment.objects.none()
     return (
-        Establishment.objects.filter(user_links__user=user, memberships__status=Membership.Status.MEMBER)
+        Establishment.objects.filter(user_links__user=user)
+        .current_members()
         .select_related("organisation")
         .distinct()
         .order_by("name", "siret")

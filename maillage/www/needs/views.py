@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,8 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from maillage import downloads
-from maillage.accounts.permissions import is_animator_of, is_platform_admin, require
-from maillage.directory.models import Establishment, Network
+from maillage.directory.models import Establishment
 from maillage.matching.index import IndexMissingError
 from maillage.needs import permissions, services
 from maillage.needs.attachments import attachment_name
@@ -27,9 +25,11 @@ from maillage.needs.consortium import need_consortium_propose, need_quantity_rul
 from maillage.needs.errors import NeedValidationError
 from maillage.needs.models import Need, NeedAttachment, NeedStatus, NeedVisibility, Notification
 from maillage.needs.selectors import need_candidates, needs_received, network_need_figures
+from maillage.www.guards import animated_network
 from maillage.www.needs import forms
 from maillage.www.needs.editing import need_form_page
 from maillage.www.needs.queries import ConsortiumProposal, need_contacts
+from maillage.www.pagination import paginate
 
 PER_PAGE = 30
 CONTENT_TYPES = {
@@ -80,7 +80,7 @@ def need_list(request):
         rows = rows.filter(
             Q(title__icontains=query) | Q(capabilities__node__label_fr__icontains=query)
         ).distinct()
-    page = Paginator(rows.order_by("-created_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, rows.order_by("-created_at", "-pk"), PER_PAGE)
     return render(
         request,
         "needs/list.html",
@@ -424,7 +424,7 @@ def need_consortium_invite(request, pk):
 def inbox(request):
     """The needs sent to the companies the user acts for, with the answer form."""
     rows = needs_received(request.user)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, PER_PAGE)
     return render(request, "needs/inbox.html", {"page": page, "answer_form": forms.AnswerForm()})
 
 
@@ -433,7 +433,7 @@ def notifications(request):
     rows = (
         Notification.objects.filter(user=request.user).select_related("need").order_by("-created_at", "-pk")
     )
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, PER_PAGE)
     unread = rows.filter(read_at__isnull=True).count()
     return render(request, "needs/notifications.html", {"page": page, "unread": unread})
 
@@ -453,8 +453,7 @@ def notifications_read(request):
 @login_required
 def figures(request, slug):
     """The network's need figures: business kept local, needs answered, response time."""
-    network = get_object_or_404(Network, slug=slug)
-    require(is_animator_of(request.user, network) or is_platform_admin(request.user))
+    network = animated_network(request, slug)
     return render(
         request, "needs/figures.html", {"network": network, "figures": network_need_figures(network)}
     )

@@ -6,43 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillage.profiles.models import CapabilityLevel, ReferenceVisibility
-from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TaxonomyField(forms.CharField):
-    """Free text (label, synonym or code) resolved to one taxonomy node of ``kind``."""
-
-    def __init__(self, *, kind: str, **kwargs):
-        self.kind = kind
-        super().__init__(max_length=200, **kwargs)
-        self.widget.attrs.update({"list": f"options-{kind}", "autocomplete": "off"})
-
-    def clean(self, value):
-        text = super().clean(value)
-        node, suggestions = resolve_typed_node(text, KINDS[self.kind])
-        if node is None:
-            if suggestions:
-                raise forms.ValidationError(
-                    _("Précisez : %(choices)s.")
-                    % {"choices": " ; ".join(f"{n.label_fr} ({n.code})" for n in suggestions[:6])},
-                    code="ambiguous",
-                )
-            raise forms.ValidationError(
-                _("« %(text)s » ne correspond à aucun élément de la taxonomie.") % {"text": text},
-                code="unknown",
-            )
-        return node
-
-
-def lines(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").replace(";", "\n").splitlines() if line.strip()]
+from maillage.www.forms import DateInput, TaxonomyField, lines
 
 
 class DescriptionForm(forms.Form):

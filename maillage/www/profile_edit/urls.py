@@ -1,6 +1,6 @@
 from django.urls import path
 
-import maillage.www.establishments.urls  # noqa: F401  (registers the siret converter)
+from maillage.www import converters  # noqa: F401  (registers <siret:…>)
 from maillage.www.profile_edit import views
 
 app_name = "profile_edit"

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.models import Establishment
 from maillage.relations.models import Confidentiality, RelationStatus, VolumeBand
+from maillage.www.forms import SirenField, SiretField
 
 
 class RelationFilterForm(forms.Form):
@@ -51,10 +52,8 @@ class DeclareForm(forms.Form):
     side = forms.ChoiceField(
         label=_("Notre rôle"), choices=SIDES, widget=forms.RadioSelect, initial="supplier"
     )
-    other_siret = forms.CharField(
-        label=_("SIRET de l'autre partie (si elle est dans l'annuaire)"), required=False, max_length=20
-    )
-    other_siren = forms.CharField(label=_("Sinon, SIREN du client"), required=False, max_length=11)
+    other_siret = SiretField(label=_("SIRET de l'autre partie (si elle est dans l'annuaire)"), required=False)
+    other_siren = SirenField(label=_("Sinon, SIREN du client"), required=False)
     other_name = forms.CharField(label=_("Nom du client"), required=False, max_length=255)
     other_country = forms.CharField(
         label=_("Pays du client (code ISO, ex. DE)"), required=False, max_length=2
@@ -74,7 +73,7 @@ class DeclareForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        siret = "".join(data.get("other_siret", "").split())
+        siret = data.get("other_siret", "")
         data["other"] = None
         if siret:
             data["other"] = Establishment.objects.filter(siret=siret).first()

@@ -9,7 +9,6 @@ animators of the network (and platform administrators).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from maillage import downloads
 from maillage.accounts import permissions
-from maillage.directory.models import Establishment, Network
+from maillage.directory.models import Establishment
 from maillage.relations import reports
 from maillage.relations.charts import euros, leakage_bars
 from maillage.relations.leakage import Territory, leakage_buyers, leakage_for
@@ -28,6 +27,8 @@ from maillage.relations.services import relation_confirm as confirm
 from maillage.relations.services import relation_declare as declare
 from maillage.relations.services import relation_dispute as dispute
 from maillage.relations.services import supplier_match_decide
+from maillage.www.guards import animated_network
+from maillage.www.pagination import paginate
 from maillage.www.relations.forms import DeclareForm, DisputeForm, LeakageForm, RelationFilterForm
 
 PER_PAGE = 50
@@ -64,14 +65,9 @@ def relation_list(request):
         return downloads.response(reports.relations_csv(relations), filename="relations.csv")
     if export == "xlsx":
         return downloads.response(reports.relations_xlsx(relations), filename="relations.xlsx")
-    page = Paginator(relations, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, relations, PER_PAGE)
     rows = [(relation, displayed_amount(relation)) for relation in page]
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    return render(
-        request, "relations/list.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
-    )
+    return render(request, "relations/list.html", {"form": form, "page": page, "rows": rows})
 
 
 @login_required
@@ -89,7 +85,7 @@ def relation_declare(request):
                 side=data["side"],
                 supplier=supplier,
                 client=client,
-                client_siren="" if client else "".join(data["other_siren"].split()),
+                client_siren="" if client else data["other_siren"],
                 client_name="" if client else data["other_name"],
                 client_country=(data["other_country"] or "FR").upper(),
                 category_text=data["category_text"],
@@ -151,17 +147,9 @@ def relation_dispute(request, pk):
     return redirect("relations:detail", pk=relation.pk)
 
 
-def _animated_network(request, slug) -> Network:
-    network = get_object_or_404(Network, slug=slug)
-    permissions.require(
-        permissions.is_animator_of(request.user, network) or permissions.is_platform_admin(request.user)
-    )
-    return network
-
-
 @login_required
 def leakage(request, slug):
-    network = _animated_network(request, slug)
+    network = animated_network(request, slug)
     form = LeakageForm(request.GET if "annee" in request.GET else None)
     options = {"year": None, "buyers": None, "min_local": 3, "radius_km": 50.0, "require_capacity": True}
     if form.is_bound and form.is_valid():
@@ -183,8 +171,6 @@ def leakage(request, slug):
         return downloads.response(
             reports.leakage_pdf(result, territory), filename=name, content_type="application/pdf"
         )
-    query = request.GET.copy()
-    query.pop("format", None)
     return render(
         request,
         "relations/leakage.html",
@@ -200,7 +186,6 @@ def leakage(request, slug):
             "totals": (euros(result.inside), euros(result.outside), euros(result.addressable))
             if result
             else None,
-            "query": query.urlencode(),
             "territory_size": len(territory.communes),
             "buyers": leakage_buyers(request.user),
         },
@@ -209,20 +194,18 @@ def leakage(request, slug):
 
 @login_required
 def match_reviews(request, slug):
-    network = _animated_network(request, slug)
+    network = animated_network(request, slug)
     reviews = SupplierMatchReview.objects.filter(network=network).select_related(
         "establishment", "decided_by"
     )
-    page = Paginator(reviews.order_by("status", "-created_at", "pk"), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, reviews.order_by("status", "-created_at", "pk"), PER_PAGE)
     return render(request, "relations/match_reviews.html", {"network": network, "page": page})
 
 
 @login_required
 @require_POST
 def match_decide(request, slug, pk):
-    network = _animated_network(request, slug)
+    network = animated_network(request, slug)
     review = get_object_or_404(SupplierMatchReview, pk=pk, network=network)
     establishment = None
     chosen = request.POST.get("establishment", "")

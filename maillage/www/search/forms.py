@@ -8,9 +8,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maillage.engine.query import MAX_PAGE, MAX_QUERY_CHARS
+from maillage.engine.query import MAX_PAGE
 from maillage.engine.search import HEADCOUNT_BANDS
 from maillage.matching.search import MAX_PLACE_CHARS
+from maillage.www.forms import SearchEntryForm
 
 DISTANCE_MIN_KM, DISTANCE_MAX_KM, DISTANCE_DEFAULT_KM = 5, 200, 50
 MAX_CODE_CHARS = 100
@@ -26,8 +27,7 @@ def headcount_bounds(label: str) -> tuple[int | None, int | None]:
     raise ValueError(label)
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Votre besoin"), required=False, strip=True)
+class SearchForm(SearchEntryForm):
     pres = forms.CharField(label=_("Près de"), required=False, strip=True)
     distance = forms.IntegerField(
         label=_("Distance maximale (km)"),
@@ -44,15 +44,6 @@ class SearchForm(forms.Form):
         error_messages={"invalid_choice": _("Tranche d'effectif inconnue.")},
     )
     page = forms.IntegerField(required=False, error_messages={"invalid": _("Numéro de page invalide.")})
-
-    def clean_q(self):
-        q = self.cleaned_data["q"]
-        if len(q) > MAX_QUERY_CHARS:
-            raise forms.ValidationError(
-                _("Recherche trop longue (%(n)d caractères, %(max)d au plus)."),
-                params={"n": len(q), "max": MAX_QUERY_CHARS},
-            )
-        return q
 
     def clean_pres(self):
         place = self.cleaned_data["pres"]

@@ -8,7 +8,6 @@ here for the map are the establishment's public identity).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -197,13 +196,6 @@ def _filters(form: SearchForm, facets: dict | None, chosen: dict) -> list[dict]:
     return filters
 
 
-def _replaced(request, **changes) -> str:
-    """The current query string with some parameters replaced (``None`` removes one)."""
-    params = [(key, value) for key, values in request.GET.lists() if key not in changes for value in values]
-    params += [(key, str(value)) for key, value in changes.items() if value is not None]
-    return urlencode(params)
-
-
 def _export(rows: list[Row], fmt: str) -> HttpResponse:
     values = [
         [r.siret, r.name, r.commune, r.postal_code, r.distance_km, r.score, r.explanation] for r in rows
@@ -243,10 +235,7 @@ def search_page(request):
         if data["pres"]:
             # Read once: the ambiguous candidates below and the engine's place both need it.
             resolution = commune_resolve(data["pres"])
-            context["candidates"] = [
-                {**c, "query": _replaced(request, pres=c["place"], page=None)}
-                for c in _ambiguous_candidates(resolution)
-            ]
+            context["candidates"] = _ambiguous_candidates(resolution)
         try:
             page, size = (1, MAX_PAGE_SIZE) if exporting else (data["page"], PAGE_SIZE)
             results = _run(form, page=page, page_size=size, resolution=resolution)
@@ -267,14 +256,9 @@ def search_page(request):
                 page=data["page"],
                 pages=pages,
                 first_rank=(data["page"] - 1) * PAGE_SIZE + 1,
-                previous_url="?" + _replaced(request, page=data["page"] - 1, format=None)
-                if data["page"] > 1
-                else "",
-                next_url="?" + _replaced(request, page=data["page"] + 1, format=None)
-                if data["page"] < pages
-                else "",
-                export_csv="?" + _replaced(request, page=None, format="csv"),
-                export_xlsx="?" + _replaced(request, page=None, format="xlsx"),
+                # Links are built by {% querystring %}: the other parameters are kept.
+                previous_page=data["page"] - 1 if data["page"] > 1 else None,
+                next_page=data["page"] + 1 if data["page"] < pages else None,
             )
     elif form.is_bound and (form.errors or exporting):
         # Invalid input, or an export of an empty search.

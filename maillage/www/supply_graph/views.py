@@ -192,7 +192,6 @@ def graph_page(request):
         "relations": seen.edges[: TABLE_ROWS * 4],
         "n_relations": len(seen.edges),
         "n_nodes": seen.graph.n_nodes,
-        "data_url": reverse("supply_graph:data") + (f"?{request.GET.urlencode()}" if request.GET else ""),
         **_tables(seen),
     }
     template = "supply_graph/includes/results.html" if request.htmx else "supply_graph/graph.html"

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from maillage.directory.models import Establishment, Membership, Network
 from maillage.engine.consortium import OPTIMAL
-from maillage.engine.search import haversine_km
+from maillage.engine.geo import haversine_km
 from maillage.needs.consortium import need_consortium_propose
 from maillage.needs.models import NeedRecipient
 from maillage.needs.selectors import need_candidates, need_settings

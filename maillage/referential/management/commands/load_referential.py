@@ -41,7 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--refresh", action="store_true", help="Retélécharger les fichiers d'une URL.")
 
     def handle(self, *args, source, only, wet_run, refresh, **options):
-        source = source or getattr(settings, "MAILLAGE_REFERENTIAL_SOURCE", "")
+        source = source or settings.MAILLAGE_REFERENTIAL_SOURCE
         if not source:
             raise CommandError(_("Aucune source : passer --source ou définir MAILLAGE_REFERENTIAL_SOURCE."))
         try:

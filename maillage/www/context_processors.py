@@ -1,8 +1,9 @@
 from maillage.accounts import permissions
+from maillage.needs.selectors import notifications_unread
 
 
 def roles(request):
-    """Booleans the site header needs on every page; computed lazily, only when rendered."""
+    """Booleans and counts the site header needs on every page; computed lazily, only when rendered."""
     user = getattr(request, "user", None)
 
     def can_animate():
@@ -11,9 +12,6 @@ def roles(request):
     def unread_notifications():
         if not (user and user.is_authenticated):
             return 0
-        # Imported here: accounts must not depend on needs at import time.
-        from maillage.needs.selectors import notifications_unread
-
         return notifications_unread(user).count()
 
     return {"nav_can_animate": can_animate, "nav_unread_notifications": unread_notifications}

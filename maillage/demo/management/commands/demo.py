@@ -27,7 +27,7 @@ DEFAULT_URL = "http://127.0.0.1:8000/"
 
 
 def referential_source() -> str:
-    return str(getattr(settings, "MAILLAGE_REFERENTIAL_SOURCE", "") or "")
+    return str(settings.MAILLAGE_REFERENTIAL_SOURCE or "")
 
 
 class Command(BaseCommand):

@@ -1,0 +1,91 @@
+"""Form pieces shared by several www areas (the areas never import one another)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from maillage.directory.validators import validate_siren_format, validate_siret_format
+from maillage.engine.query import MAX_QUERY_CHARS
+from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TaxonomyField(forms.CharField):
+    """Free text (label, synonym or code) resolved to one taxonomy node of ``kind``."""
+
+    def __init__(self, *, kind: str, **kwargs):
+        self.kind = kind
+        super().__init__(max_length=200, **kwargs)
+        self.widget.attrs.update({"list": f"options-{kind}", "autocomplete": "off"})
+
+    def clean(self, value):
+        text = super().clean(value)
+        node, suggestions = resolve_typed_node(text, KINDS[self.kind])
+        if node is None:
+            if suggestions:
+                raise forms.ValidationError(
+                    _("Précisez : %(choices)s.")
+                    % {"choices": " ; ".join(f"{n.label_fr} ({n.code})" for n in suggestions[:6])},
+                    code="ambiguous",
+                )
+            raise forms.ValidationError(
+                _("« %(text)s » ne correspond à aucun élément de la taxonomie.") % {"text": text},
+                code="unknown",
+            )
+        return node
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").replace(";", "\n").splitlines() if line.strip()]
+
+
+class _IdentifierField(forms.CharField):
+    """An identifier as typed (« 552 100 554 00013 »): spaces dropped, digits checked. Whether it
+    exists, and its Luhn key, are the services' business."""
+
+    format_validator = staticmethod(lambda value: None)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)  # room for the spaces people type
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "off"}
+
+    def to_python(self, value):
+        return "".join(super().to_python(value).split())
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            self.format_validator(value)
+
+
+class SiretField(_IdentifierField):
+    format_validator = staticmethod(validate_siret_format)
+
+
+class SirenField(_IdentifierField):
+    format_validator = staticmethod(validate_siren_format)
+
+
+class SearchEntryForm(forms.Form):
+    """The search box alone: the home page's entry to the search page, which extends it."""
+
+    q = forms.CharField(label=_("Votre besoin"), required=False, strip=True)
+
+    def clean_q(self):
+        q = self.cleaned_data["q"]
+        if len(q) > MAX_QUERY_CHARS:
+            raise forms.ValidationError(
+                _("Recherche trop longue (%(n)d caractères, %(max)d au plus)."),
+                params={"n": len(q), "max": MAX_QUERY_CHARS},
+            )
+        return q
