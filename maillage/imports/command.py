@@ -1,14 +1,27 @@
-"""The base of every import command: the same options and the same closing report.
+"""The base of every import command: the same options, the same errors and the same closing report.
 
 Subclasses declare their own arguments in ``add_import_arguments`` and build their header
 lines; the rejected-by-reason, resumption, first rejections, rejects file and duration lines
 are written here, identically for every import.
+
+No traceback reaches the user: an application error (``MaillageError``, the readers' file
+errors) is shown as « file, line, field : reason », anything else as one line naming the file
+and the error (``--traceback`` shows the traceback, for developers). SIGTERM is turned into
+``SystemExit`` so that, like Ctrl+C, it goes through the pipelines' ``finally`` blocks and marks
+the run failed (``maillage.imports.services.import_run_failure_recorded``).
 """
 
 import json
+import logging
+import signal
+import threading
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+
+from maillage.errors import MaillageError
+
+logger = logging.getLogger(__name__)
 
 DRY_RUN_BANNER = "ESSAI À BLANC (rien n'est écrit ; --wet-run pour écrire)"
 
@@ -30,6 +43,34 @@ class ImportCommand(BaseCommand):
 
     def add_import_arguments(self, parser):
         """Options of one import, between the file and the common options."""
+
+    def execute(self, *args, **options):
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGTERM, _terminate)
+        try:
+            return super().execute(*args, **options)
+        except CommandError:
+            raise
+        except MaillageError as exc:
+            raise CommandError(str(exc)) from exc
+        except KeyboardInterrupt as exc:
+            raise CommandError(f"{_name(options)} : import interrompu (Ctrl+C)", returncode=130) from exc
+        except SystemExit as exc:
+            if exc.code in (0, None):
+                raise
+            raise CommandError(f"{_name(options)} : import arrêté (signal ou SystemExit {exc.code})") from exc
+        except Exception as exc:
+            if options.get("traceback"):
+                raise
+            logger.debug("import failed", exc_info=True)
+            raise CommandError(
+                f"{_name(options)} : erreur inattendue, import arrêté ({type(exc).__name__} : {exc}) ; "
+                "relancez avec --traceback pour le détail"
+            ) from exc
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
     def check_batch_size(self, options) -> None:
         if options["batch_size"] < 1:
@@ -57,3 +98,12 @@ class ImportCommand(BaseCommand):
             lines.append(f"  rejets : {report.rejects_path}")
         lines.append(f"  durée : {report.seconds:.1f} s")
         self.stdout.write("\n".join(lines))
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _name(options) -> str:
+    path = options.get("file")
+    return Path(path).name if path else "import"

@@ -22,15 +22,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from maillage.directory import services as directory_services
 from maillage.directory.models import Establishment, Membership, Network, Organisation, Source
 from maillage.directory.validators import validate_siret
+from maillage.errors import MaillageError
 from maillage.imports.models import ImportRun
 from maillage.imports.profiles import services as review_services
 from maillage.imports.profiles.cells import CellError, CellReader, ParsedItem
 from maillage.imports.profiles.reader import Row, read_sheet
-from maillage.imports.services import import_run_resume_or_start
+from maillage.imports.services import import_run_failure_recorded, import_run_resume_or_start
 from maillage.imports.sirene.geo import BOUNDS
 from maillage.imports.sirene.reader import fingerprint
 from maillage.profiles.errors import ProfileValidationError
@@ -38,8 +40,11 @@ from maillage.profiles.services import profile_apply_snapshot
 from maillage.profiles.snapshot import ProfileSnapshot
 from maillage.referential.models import Commune, HeadcountBand, NafCode
 from maillage.taxonomy.mapping import TaxonomyMapper
+from maillage.taxonomy.models import TaxonomyNode
 
 PROFILE_PARTS = ("description", "capabilities", "certifications", "equipment", "sectors", "references")
+# The columns whose values are mapped to the taxonomy.
+MAPPED_COLUMNS = ("capabilities", "certifications", "equipment", "sectors")
 
 
 class Reason:
@@ -356,6 +361,12 @@ class _Rejects:
             self.writer.writerows(rows)
             self.handle.flush()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
     def close(self) -> None:
         if self.handle is not None:
             self.handle.close()
@@ -373,6 +384,17 @@ def run_import(options: ProfileImportOptions) -> ProfileImportReport:
         network = Network.objects.filter(slug=options.network).first()
         if network is None:
             raise ValueError(f"--network {options.network} : réseau inconnu")
+    mapped_columns = [column for column in MAPPED_COLUMNS if column in sheet.columns]
+    if mapped_columns and not TaxonomyNode.objects.exists():
+        # Without it every value would silently go to the review queue.
+        raise MaillageError(
+            "taxonomy",
+            _(
+                "%(file)s : la taxonomie des savoir-faire n'est pas chargée (colonnes %(columns)s) ; "
+                "lancez d'abord « maillage load-taxonomy --wet-run »"
+            )
+            % {"file": options.path.name, "columns": ", ".join(mapped_columns)},
+        )
     report = ProfileImportReport(
         wet_run=options.wet_run, ignored_columns=sheet.ignored_columns, encoding=sheet.encoding
     )
@@ -393,9 +415,10 @@ def run_import(options: ProfileImportOptions) -> ProfileImportReport:
         if options.rejects_path is None:
             options.rejects_path = settings.DATA_DIR / "imports" / f"profiles-{run.pk}-rejets.csv"
     report.rejects_path = str(options.rejects_path) if options.rejects_path else None
-    rejects = _Rejects(options.rejects_path, resume_after if report.resumed_from_line else None)
+    keep_until = resume_after if report.resumed_from_line else None
 
-    try:
+    # From here on, whatever stops the import (KeyboardInterrupt included) fails its run.
+    with import_run_failure_recorded(run), _Rejects(options.rejects_path, keep_until) as rejects:
         batch: list[Row] = []
         for row in sheet.rows:
             if row.line <= resume_after and report.resumed_from_line:
@@ -408,17 +431,11 @@ def run_import(options: ProfileImportOptions) -> ProfileImportReport:
                 batch = []
         if batch:
             _run_batch(batch, preparer, referential, network, options, report, run, rejects)
-    except Exception as exc:
         if run is not None:
-            ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FAILED, error=str(exc)[:2000])
-        raise
-    finally:
-        rejects.close()
-    if run is not None:
-        run.status = ImportRun.Status.SUCCEEDED
-        run.finished_at = timezone.now()
-        run.counts = report.counts()
-        run.save()
+            run.status = ImportRun.Status.SUCCEEDED
+            run.finished_at = timezone.now()
+            run.counts = report.counts()
+            run.save()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 

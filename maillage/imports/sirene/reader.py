@@ -46,11 +46,21 @@ class LineBatch:
         return self.first_line + len(self.lines) - 1
 
 
+def check_file(path: str | Path) -> None:
+    """Refuse a path that is not a readable file, before anything else looks at it."""
+    path = Path(path)
+    if path.is_dir():
+        raise SireneFileError(f"{path} : c'est un dossier, pas un fichier")
+    if not path.is_file():
+        raise SireneFileError(f"{path} : fichier introuvable")
+    if not os.access(path, os.R_OK):
+        raise SireneFileError(f"{path} : fichier illisible (droits d'accès)")
+
+
 def open_binary(path: str | Path) -> BinaryIO:
     """The uncompressed byte stream of a CSV file or of the single CSV inside a zip archive."""
     path = Path(path)
-    if not path.is_file():
-        raise SireneFileError(f"{path}: fichier introuvable")
+    check_file(path)
     if zipfile.is_zipfile(path):
         archive = zipfile.ZipFile(path)
         members = [m for m in archive.namelist() if m.lower().endswith(".csv")]
