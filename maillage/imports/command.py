@@ -77,15 +77,26 @@ class ImportCommand(BaseCommand):
             raise CommandError("--batch-size doit être positif")
 
     def write_report(
-        self, report, *, as_json: bool, path: Path, counts: list[tuple[str, int]], labels: dict, reject_line
+        self,
+        report,
+        *,
+        as_json: bool,
+        path: Path,
+        counts: list[tuple[str, int]],
+        labels: dict,
+        reject_line,
+        preamble: list[str] = (),
     ) -> None:
-        """``counts`` are (label, number) lines; ``reject_line(row)`` words one rejected line."""
+        """``counts`` are (label, number) lines; ``reject_line(row)`` words one rejected line.
+
+        ``preamble`` lines come first, right under the title: what the reader must not miss.
+        """
         if as_json:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, default=str))
             return
         mode = "ÉCRITURE" if report.wet_run else DRY_RUN_BANNER
         width = max(len(label) for label, _ in counts) + 2
-        lines = [f"{path} — {mode}"]
+        lines = [f"{path} — {mode}", *preamble]
         lines += [f"  {label:<{width}}{number:>12,}" for label, number in counts]
         lines.append(f"  {'rejetées':<{width}}{sum(report.rejected.values()):>12,}")
         lines += [f"    {labels.get(code, code)} ({code}) : {n:,}" for code, n in report.rejected.items()]

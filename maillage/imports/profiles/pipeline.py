@@ -36,6 +36,7 @@ from maillage.imports.services import import_run_failure_recorded, import_run_re
 from maillage.imports.sirene.geo import BOUNDS
 from maillage.imports.sirene.reader import fingerprint
 from maillage.profiles.errors import ProfileValidationError
+from maillage.profiles.journal import WHOLE_ROW
 from maillage.profiles.services import profile_apply_snapshot
 from maillage.profiles.snapshot import ProfileSnapshot
 from maillage.referential.models import Commune, HeadcountBand, NafCode
@@ -57,8 +58,10 @@ class Reason:
     UNKNOWN_HEADCOUNT_BAND = "unknown_headcount_band"
     INVALID_PROFILE = "invalid_profile"
     INVALID_ESTABLISHMENT = "invalid_establishment"
+    WOULD_REMOVE = "would_remove"
     LABELS = {
         "wrong_column_count": "nombre de champs",
+        WOULD_REMOVE: "retirerait des valeurs déclarées (--allow-removals)",
         "formula_without_value": "formule sans valeur",
         "merged_cells": "cellules fusionnées",
         EMPTY_REQUIRED: "champ obligatoire vide",
@@ -93,6 +96,7 @@ class ProfileImportOptions:
     batch_size: int = 200
     rejects_path: Path | None = None
     actor: object | None = None
+    allow_removals: bool = False
 
 
 @dataclass
@@ -106,9 +110,12 @@ class ProfileImportReport:
     values_mapped: int = 0
     values_to_review: int = 0
     values_dismissed: int = 0
+    removal_lines: int = 0
     changes: dict[str, int] = field(default_factory=dict)
     rejected: dict[str, int] = field(default_factory=dict)
     first_rejects: list[dict] = field(default_factory=list)
+    # Lines that remove declared values: {line, siret, fields: {part: [items]}, applied}.
+    removals: list[dict] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     encoding: str = ""
     run_id: int | None = None
@@ -125,6 +132,7 @@ class ProfileImportReport:
         "values_mapped",
         "values_to_review",
         "values_dismissed",
+        "removal_lines",
     )
 
     def counts(self) -> dict:
@@ -444,6 +452,7 @@ def _run_batch(batch, preparer, referential, network, options, report, run, reje
     counts: Counter = Counter()
     changes: Counter = Counter()
     rejected: list[dict] = []
+    removals: list[dict] = []
     try:
         with transaction.atomic():
             for row in batch:
@@ -451,7 +460,7 @@ def _run_batch(batch, preparer, referential, network, options, report, run, reje
                 try:
                     prepared = preparer.prepare(row)
                     with transaction.atomic():
-                        _write(prepared, referential, network, options, run, counts, changes)
+                        _write(prepared, referential, network, options, run, counts, changes, removals)
                 except Rejected as exc:
                     siret = "".join(row.values.get("siret", "").split())
                     rejected.append(
@@ -469,6 +478,7 @@ def _run_batch(batch, preparer, referential, network, options, report, run, reje
                 "rejected": dict(Counter(r["reason"] for r in rejected)),
             }
             report.add(counts_dict)
+            report.removals += removals[: max(0, MAX_REPORTED_REMOVALS - len(report.removals))]
             if len(report.first_rejects) < 20:
                 report.first_rejects += rejected[: 20 - len(report.first_rejects)]
             rejects.write(rejected)
@@ -482,7 +492,45 @@ def _run_batch(batch, preparer, referential, network, options, report, run, reje
         pass
 
 
-def _write(prepared: Prepared, referential, network, options, run, counts: Counter, changes: Counter) -> None:
+# The profile part each audited object belongs to.
+_PART_OF = {
+    "capability": "capabilities",
+    "certification": "certifications",
+    "equipment": "equipment",
+    "sector": "sectors",
+    "reference": "references",
+}
+MAX_REPORTED_REMOVALS = 1_000
+
+
+def removals_of(diff) -> dict[str, list[str]]:
+    """What a profile change takes away from what the member declared, by part, in PROFILE_PARTS order.
+
+    Rows removed; capabilities set to « rejected »; the description emptied. A changed value
+    (a quantity, a new description) is not a removal.
+    """
+    removed: dict[str, list[str]] = {}
+    for change in diff.changes:
+        if change.field == WHOLE_ROW and change.after is None:
+            part, item = _PART_OF.get(change.object_type), change.object_key
+        elif change.object_type == "capability" and change.field == "status" and change.after == "rejected":
+            part, item = "capabilities", change.object_key
+        elif change.object_type == "profile" and change.field == "description_fr" and change.before:
+            part, item = ("description", str(change.before)[:60]) if not change.after else (None, "")
+        else:
+            part = None
+        if part:
+            removed.setdefault(part, []).append(item)
+    return {part: removed[part] for part in PROFILE_PARTS if part in removed}
+
+
+def _removal_words(removed: dict[str, list[str]]) -> str:
+    return " ; ".join(f"{part} ({', '.join(items)})" for part, items in removed.items())
+
+
+def _write(
+    prepared: Prepared, referential, network, options, run, counts: Counter, changes: Counter, removals: list
+) -> None:
     try:
         establishment, created = _establishment(prepared, referential)
     except ValidationError as exc:
@@ -505,6 +553,25 @@ def _write(prepared: Prepared, referential, network, options, run, counts: Count
         )
     except ProfileValidationError as exc:
         raise Rejected(Reason.INVALID_PROFILE, _field_column(exc.field), str(exc)) from exc
+    removed = removals_of(diff)
+    if removed:
+        counts["removal_lines"] += 1
+        removals.append(
+            {
+                "line": prepared.row.line,
+                "siret": prepared.siret,
+                "fields": removed,
+                "applied": options.allow_removals,
+            }
+        )
+        if not options.allow_removals:
+            # Raised inside the line's savepoint: nothing of the line is written.
+            raise Rejected(
+                Reason.WOULD_REMOVE,
+                ", ".join(removed),
+                f"retirerait ce que l'adhérent a déclaré : {_removal_words(removed)} ; "
+                "relancez avec --allow-removals pour l'accepter",
+            )
     counts["profiles_changed" if diff else "profiles_unchanged"] += 1
     for (object_type, kind), number in diff.counts().items():
         changes[f"{object_type}_{kind}"] += number

@@ -142,7 +142,11 @@ def _read_csv(path: Path) -> Sheet:
                 if not any(cell.strip() for cell in record):
                     continue
                 row = Row(start, {})
-                if len(record) > len(names) and any(cell.strip() for cell in record[len(names) :]):
+                # Too many fields, or too few for a recognised column: reading the missing ones
+                # as empty would erase what the member declared there.
+                extra = len(record) > len(names) and any(cell.strip() for cell in record[len(names) :])
+                missing = [name for name in names[len(record) :] if name]
+                if extra or missing:
                     row.problems.append(
                         ("wrong_column_count", "", f"{len(record)} champs pour {len(names)} colonnes")
                     )

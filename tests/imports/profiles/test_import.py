@@ -203,7 +203,9 @@ def test_only_the_columns_present_are_applied(setting, tmp_path):
         [row(siret=SIRET_A, name="A", sectors="nucléaire")],
         columns=("siret", "name", "sectors"),
     )
-    import_profiles(path, "--wet-run")
+    # Replacing the sectors removes two the member declared: only with the flag (issue 12, item 8).
+    assert import_profiles(path, "--wet-run")["rejected"] == {"would_remove": 1}
+    import_profiles(path, "--wet-run", "--allow-removals")
     snapshot = profile_snapshot(Establishment.objects.get(siret=SIRET_A))
     assert snapshot.sectors == ("sector.nuclear",)
     assert "proc.machining.bar_turning" in snapshot.capabilities and len(snapshot.certifications) == 1
