@@ -28,6 +28,7 @@ from maillage.directory import services as directory_services
 from maillage.directory.models import Establishment, Membership, Network, Organisation, Source
 from maillage.directory.validators import validate_siret
 from maillage.errors import MaillageError
+from maillage.imports import limits
 from maillage.imports.models import ImportRun
 from maillage.imports.profiles import services as review_services
 from maillage.imports.profiles.cells import CellError, CellReader, ParsedItem
@@ -37,6 +38,7 @@ from maillage.imports.sirene.geo import BOUNDS
 from maillage.imports.sirene.reader import fingerprint
 from maillage.profiles.errors import ProfileValidationError
 from maillage.profiles.journal import WHOLE_ROW
+from maillage.profiles.models import Certification, Equipment, ProfileReference
 from maillage.profiles.services import profile_apply_snapshot
 from maillage.profiles.snapshot import ProfileSnapshot
 from maillage.referential.models import Commune, HeadcountBand, NafCode
@@ -59,7 +61,9 @@ class Reason:
     INVALID_PROFILE = "invalid_profile"
     INVALID_ESTABLISHMENT = "invalid_establishment"
     WOULD_REMOVE = "would_remove"
+    INVALID_VALUE = "invalid_value"
     LABELS = {
+        INVALID_VALUE: "valeur refusée par la base (caractère nul, longueur, bornes)",
         "wrong_column_count": "nombre de champs",
         WOULD_REMOVE: "retirerait des valeurs déclarées (--allow-removals)",
         "formula_without_value": "formule sans valeur",
@@ -213,6 +217,10 @@ class RowPreparer:
         if row.problems:
             raise Rejected(*row.problems[0])
         values = row.values
+        for column, value in values.items():
+            problem = limits.text_problem(value)
+            if problem:
+                raise Rejected(Reason.INVALID_VALUE, column, problem)
         siret = "".join(values.get("siret", "").split()).replace(".", "")
         if not siret:
             raise Rejected(Reason.EMPTY_REQUIRED, "siret", "SIRET vide")
@@ -249,6 +257,9 @@ class RowPreparer:
         if band and band not in self.referential.bands:
             raise Rejected(Reason.UNKNOWN_HEADCOUNT_BAND, "headcount_band", f"tranche « {band} » inconnue")
         snapshot, review, mapped, dismissed = self._snapshot(values)
+        refused = _db_problem(name, snapshot)
+        if refused:
+            raise Rejected(Reason.INVALID_VALUE, *refused)
         return Prepared(
             row,
             siret,
@@ -299,6 +310,34 @@ class RowPreparer:
         mapped = sum(1 for i in all_items if i.result.accepted)
         dismissed = sum(1 for i in all_items if i.result.rejected_by_animator)
         return ProfileSnapshot(**fields), review, mapped, dismissed
+
+
+def _db_problem(name: str, snapshot: ProfileSnapshot) -> tuple[str, str] | None:
+    """(column, reason) of the first value the columns it goes to would refuse on either database.
+
+    The rules are ``maillage.imports.limits``'; this says which model field each value lands in.
+    """
+    checks = [
+        ("name", limits.text_field_problem(name, Establishment, "name")),
+        ("name", limits.text_field_problem(name, Organisation, "name")),
+    ]
+    for entry in snapshot.certifications:
+        checks += [
+            ("certifications", limits.text_field_problem(entry.issuer, Certification, "issuer")),
+            ("certifications", limits.text_field_problem(entry.number, Certification, "number")),
+        ]
+    for entry in snapshot.equipment:
+        checks += [
+            ("equipment", limits.text_field_problem(entry.label, Equipment, "label")),
+            ("equipment", limits.integer_field_problem(entry.quantity, Equipment, "quantity")),
+            *(("equipment", limits.float_problem(spec.value)) for spec in entry.specs),
+        ]
+    for entry in snapshot.references:
+        checks += [
+            ("references", limits.text_field_problem(entry.client, ProfileReference, "client")),
+            ("references", limits.text_field_problem(entry.project, ProfileReference, "project")),
+        ]
+    return next(((column, problem) for column, problem in checks if problem), None)
 
 
 def _establishment(prepared: Prepared, referential: _Referential) -> tuple[Establishment, bool]:
