@@ -5,9 +5,9 @@ lines; the rejected-by-reason, resumption, first rejections, rejects file and du
 are written here, identically for every import.
 
 No traceback reaches the user: an application error (``MaillageError``, the readers' file
-errors) is a ``CommandError`` « file, line, field : reason »; on the command line, Ctrl+C,
-SIGTERM and any other error are one line naming the file and the error too (``--traceback``
-shows the traceback, for developers; ``call_command`` callers get the original exception).
+errors) is a ``CommandError`` « file, line, field : reason »; Ctrl+C, SIGTERM and any other
+error are a ``CommandError`` of one line naming the file and the error too (``--traceback``
+re-raises the original, with its traceback, for developers).
 SIGTERM is turned into ``SystemExit`` so that, like Ctrl+C, it goes through the pipelines'
 ``finally`` blocks and marks the run failed
 (``maillage.imports.services.import_run_failure_recorded``).
@@ -57,7 +57,7 @@ class ImportCommand(BaseCommand):
         except MaillageError as exc:
             raise CommandError(str(exc)) from exc
         except BaseException:
-            if not self._called_from_command_line or options.get("traceback"):
+            if options.get("traceback"):
                 raise
             self._raise_one_line(options)
         finally:

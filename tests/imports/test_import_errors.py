@@ -75,9 +75,9 @@ def test_an_interrupted_sirene_wet_run_is_recorded_failed(referential, tmp_path,
         raise exc
 
     monkeypatch.setattr(directory_services, "establishments_bulk_upsert", boom)
-    # call_command gives the exception itself; the command line gets one line (test below).
-    with pytest.raises(type(exc)):
+    with pytest.raises(CommandError, match=message) as caught:
         sirene(STOCK_EXTRACT, "--wet-run", "--rejects", tmp_path / "r.csv")
+    assert "stock_etablissement_extrait_format_2025.csv" in str(caught.value)
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.FAILED and run.finished_at is not None
     assert message in run.error
@@ -129,7 +129,7 @@ def test_an_interrupted_profiles_wet_run_is_recorded_failed(tmp_path, monkeypatc
 
     monkeypatch.setattr(profiles_pipeline, "_write", boom)
     path = write_profiles(tmp_path / "a.csv", [row(siret=SIRET_A, name="A")], columns=("siret", "name"))
-    with pytest.raises(type(exc)):
+    with pytest.raises(CommandError, match=message):
         profiles(path, "--wet-run", "--rejects", tmp_path / "r.csv")
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.FAILED and message in run.error

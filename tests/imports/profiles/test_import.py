@@ -228,7 +228,7 @@ def test_a_failed_wet_run_resumes_after_its_last_committed_batch(setting, tmp_pa
         return original(prepared, *args)
 
     monkeypatch.setattr(pipeline, "_write", crash_on_c)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(CommandError, match="a.csv : erreur inattendue.*coupure"):
         import_profiles(path, "--wet-run", "--batch-size", "2")
     run = ImportRun.objects.get(kind=ImportRun.Kind.PROFILES)
     assert (run.status, run.last_committed_line) == (ImportRun.Status.FAILED, 3)
