@@ -31,13 +31,27 @@ Each is a module constant (``DEFAULT_MAX_…``) overridden by the setting of the
 (``config/settings/base.py``, from the environment); ``limit("MAX_LINE_BYTES")`` reads it at
 call time, so ``override_settings`` works in tests.
 
+Readers: ``open_zip_member`` (a zip member as a stream bounded in inflated size and ratio),
+``check_zip_members`` (inflate every member once, for readers that open the archive
+themselves), ``iter_bounded_lines`` and ``line_too_long`` (lines, or the error for one),
+``open_xlsx`` (refuses a file that is not a zip, checks its parts and its first sheet's declared
+dimension, returns a read-only workbook) with ``iter_sheet_rows`` (rows checked again as they
+stream) and ``check_sheet_dimensions``, ``json_loads_bounded``/``json_depth_check``.
+
 **The values** (checked per line; a failure is a rejection of that line with a reason, so that
 the dry run rejects exactly what the wet run would, on SQLite and on PostgreSQL alike):
 ``text_problem`` (no NUL byte — PostgreSQL refuses them in text — and within the column's
 ``max_length``), ``decimal_problem``/``parse_decimal`` (finite, within ``max_digits`` and
 ``decimal_places`` of a ``DecimalField``, and no silent underflow: ``1e-400`` is not 0),
-``float_problem`` (finite: SQLite turns NaN into NULL). ``text_problem_expr`` is the same text
-check as a polars expression for the vectorised SIRENE parser.
+``float_problem`` (finite: SQLite turns NaN into NULL), ``integer_problem`` (within the
+column's 32- or 64-bit range, which SQLite does not enforce). ``text_problem_expr`` and
+``first_text_problem_expr`` are the text check as polars expressions for the vectorised SIRENE
+parser. The ``*_field_problem`` variants take the bounds from a model's field.
+
+An import that fails is recorded as failed, never left « running »: wrap a wet run in
+``maillage.imports.services.import_run_failure_recorded`` (any exception, KeyboardInterrupt and
+SystemExit included); ``maillage.imports.command.ImportCommand`` turns SIGTERM into SystemExit
+and every error into one line « file, line, field : reason » without traceback.
 """
 
 from __future__ import annotations
@@ -392,6 +406,40 @@ def text_problem_expr(column: str, max_length: int | None = None):
             pl.format(_("{} caractères pour {} au plus"), col.str.len_chars(), pl.lit(max_length))
         )
     return expr.otherwise(pl.lit(None, dtype=pl.String))
+
+
+def integer_problem(value: int, internal_type: str) -> str | None:
+    """Why ``value`` cannot go into an integer column of that Django type on both databases, or None.
+
+    PostgreSQL's ranges (a 32-bit ``integer``…) as Django declares them for every backend;
+    SQLite would store any size.
+    """
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    low, high = BaseDatabaseOperations.integer_field_ranges[internal_type]
+    if low <= value <= high:
+        return None
+    return _("%(value)s hors des bornes de la base (%(low)s à %(high)s)") % {
+        "value": value,
+        "low": low,
+        "high": _count(high),
+    }
+
+
+def integer_field_problem(value: int, model, field_name: str) -> str | None:
+    return integer_problem(value, model._meta.get_field(field_name).get_internal_type())
+
+
+def first_text_problem_expr(columns: dict[str, str], max_lengths: dict[str, int] | None = None):
+    """« label : reason » for the first of ``columns`` (label → polars column) that fails, else null."""
+    import polars as pl
+
+    max_lengths = max_lengths or {}
+    problems = [
+        pl.format("{} : {}", pl.lit(label), text_problem_expr(column, max_lengths.get(column)))
+        for label, column in columns.items()
+    ]
+    return pl.coalesce(problems)
 
 
 def decimal_problem(value, *, max_digits: int, decimal_places: int) -> str | None:

@@ -162,3 +162,15 @@ def test_a_spreadsheet_named_xlsx_that_is_not_a_zip_is_refused_clearly(tmp_path,
     path.write_text("siret;name\n73282932000074;Usine\n")
     result = run_bounded(READ_PROFILES, str(path))
     assert result.returncode == 3 and f"{name} : ce n'est pas un fichier XLSX" in result.stdout, str(result)
+
+
+def test_sirene_plain_file_of_empty_lines_streams_in_bounded_memory(tmp_path):
+    path = tmp_path / "StockEtablissement_utf8.csv"
+    with open(path, "wb") as out:
+        out.write(b"siren,nic,siret\n")
+        for _ in range(3):
+            out.write(b"\n" * (16 << 20))
+    result = run_bounded(READ_SIRENE, str(path))
+    print(f"{path.name}: {result}")
+    assert result.returncode == 0 and f"lignes {3 * (16 << 20)}" in result.stdout, str(result)
+    assert result.seconds < SECONDS and result.peak_mb < PEAK_MB, str(result)

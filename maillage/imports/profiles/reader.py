@@ -92,6 +92,23 @@ def read_sheet(path: Path) -> Sheet:
     raise SpreadsheetError(f"{path.name} : format non pris en charge (CSV ou XLSX)")
 
 
+def _decode(data: bytes, path: Path) -> tuple[str, str]:
+    """Whole bytes as text, UTF-8 (BOM or not) else Windows-1252 (kept for the ledger import)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SpreadsheetError(
+            f"{path.name}, ligne {line} : encodage illisible (ni UTF-8 ni Windows-1252)"
+        ) from exc
+
+
 def _encoding(path: Path) -> str:
     """UTF-8 (with or without BOM) when every line decodes so, else Windows-1252; lines are bounded."""
     encoding = "utf-8"
@@ -142,7 +159,11 @@ def _read_csv(path: Path) -> Sheet:
                 if not any(cell.strip() for cell in record):
                     continue
                 row = Row(start, {})
-                if len(record) > len(names) and any(cell.strip() for cell in record[len(names) :]):
+                # Too many fields, or too few for a recognised column: reading the missing ones
+                # as empty would erase what the member declared there.
+                extra = len(record) > len(names) and any(cell.strip() for cell in record[len(names) :])
+                missing = [name for name in names[len(record) :] if name]
+                if extra or missing:
                     row.problems.append(
                         ("wrong_column_count", "", f"{len(record)} champs pour {len(names)} colonnes")
                     )

@@ -24,6 +24,8 @@ import polars as pl
 from maillage.imports import limits
 
 BLOCK_SIZE = 16 * 1024 * 1024
+# At most this many lines are split into one polars frame (real lines: ~30,000 per block).
+MAX_FRAME_LINES = 262_144
 
 
 class SireneFileError(Exception):
@@ -46,11 +48,21 @@ class LineBatch:
         return self.first_line + len(self.lines) - 1
 
 
+def check_file(path: str | Path) -> None:
+    """Refuse a path that is not a readable file, before anything else looks at it."""
+    path = Path(path)
+    if path.is_dir():
+        raise SireneFileError(f"{path} : c'est un dossier, pas un fichier")
+    if not path.is_file():
+        raise SireneFileError(f"{path} : fichier introuvable")
+    if not os.access(path, os.R_OK):
+        raise SireneFileError(f"{path} : fichier illisible (droits d'accès)")
+
+
 def open_binary(path: str | Path) -> BinaryIO:
     """The uncompressed byte stream of a CSV file or of the single CSV inside a zip archive."""
     path = Path(path)
-    if not path.is_file():
-        raise SireneFileError(f"{path}: fichier introuvable")
+    check_file(path)
     if zipfile.is_zipfile(path):
         archive = zipfile.ZipFile(path)
         members = [m for m in archive.namelist() if m.lower().endswith(".csv")]
@@ -136,6 +148,20 @@ def _block_frame(data: bytes) -> pl.DataFrame:
     )
 
 
+def _pieces(data: bytes) -> Iterator[bytes]:
+    """``data`` (whole lines, the last without its newline) cut at newlines into pieces of at
+    most ``MAX_FRAME_LINES`` lines: a block of 16 MiB of empty lines would otherwise become a
+    frame of 16 million rows (half a gigabyte)."""
+    if data.count(b"\n") < MAX_FRAME_LINES:
+        yield data
+        return
+    middle = data.rfind(b"\n", 0, len(data) // 2 + 1)
+    if middle < 0:
+        middle = data.find(b"\n", len(data) // 2)
+    yield from _pieces(data[:middle])
+    yield from _pieces(data[middle + 1 :])
+
+
 def iter_batches(
     stream: BinaryIO,
     *,
@@ -192,17 +218,18 @@ def iter_batches(
             tail = data
             continue
         tail = data[cut + 1 :]
-        frame = _block_frame(data[:cut])
-        too_long = frame["nbytes"] > max_line + 1
-        if too_long.any():
-            line = line_no + pending.height + int(too_long.arg_true()[0])
-            raise limits.line_too_long(file=file, line=line)
+        for piece in _pieces(data[:cut]):
+            frame = _block_frame(piece)
+            too_long = frame["nbytes"] > max_line + 1
+            if too_long.any():
+                line = line_no + pending.height + int(too_long.arg_true()[0])
+                raise limits.line_too_long(file=file, line=line)
+            pending = pl.concat([pending, frame])
+            while pending.height >= batch_size:
+                yield emit(pending.head(batch_size))
+                pending = pending.slice(batch_size)
         if len(tail) > max_line:
-            raise limits.line_too_long(file=file, line=line_no + pending.height + frame.height)
-        pending = pl.concat([pending, frame])
-        while pending.height >= batch_size:
-            yield emit(pending.head(batch_size))
-            pending = pending.slice(batch_size)
+            raise limits.line_too_long(file=file, line=line_no + pending.height)
     while pending.height:
         yield emit(pending.head(batch_size))
         pending = pending.slice(batch_size)
