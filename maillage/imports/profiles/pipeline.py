@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from maillage.directory import services as directory_services
+from maillage.directory.errors import DirectoryError
 from maillage.directory.models import Establishment, Membership, Network, Organisation, Source
 from maillage.directory.validators import validate_siret
 from maillage.imports.models import ImportRun
@@ -468,8 +469,8 @@ def _run_batch(batch, preparer, referential, network, options, report, run, reje
 def _write(prepared: Prepared, referential, network, options, run, counts: Counter, changes: Counter) -> None:
     try:
         establishment, created = _establishment(prepared, referential)
-    except ValidationError as exc:
-        raise Rejected(Reason.INVALID_ESTABLISHMENT, "siret", "; ".join(exc.messages)) from exc
+    except DirectoryError as exc:
+        raise Rejected(Reason.INVALID_ESTABLISHMENT, "siret", exc.message) from exc
     counts["establishments_created"] += created
     if network is not None:
         membership = Membership.objects.filter(network=network, establishment=establishment).first()

@@ -6,7 +6,6 @@ it; objects of another network are not found (404) even by their id.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.accounts import permissions
+from maillage.accounts.errors import AccountError
 from maillage.accounts.models import Claim
 from maillage.accounts.selectors import (
     network_claims,
@@ -29,6 +29,7 @@ from maillage.imports.models import MappingReview
 from maillage.imports.selectors import network_mapping_reviews
 from maillage.needs.selectors import network_need_figures
 from maillage.www.backoffice.forms import ClaimRejectForm, InvitationForm, MemberFilterForm
+from maillage.www.forms import attach_error
 
 PER_PAGE = 50
 
@@ -94,8 +95,8 @@ def invitations(request, slug):
                 invited_by=request.user,
                 site_url=request.build_absolute_uri("/"),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except AccountError as error:
+            attach_error(form, error)
         else:
             messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": invitation.email})
             return redirect("backoffice:invitations", slug=network.slug)
@@ -134,8 +135,8 @@ def claim_approve(request, slug, pk):
     claim = _claim(request, slug, pk)
     try:
         approve(claim=claim, by=request.user, site_url=request.build_absolute_uri("/"))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except AccountError as error:
+        messages.error(request, error.message)
     else:
         messages.success(
             request,
@@ -153,8 +154,8 @@ def claim_reject(request, slug, pk):
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
         reject(claim=claim, by=request.user, note=note, site_url=request.build_absolute_uri("/"))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except AccountError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("Demande de %(user)s refusée.") % {"user": claim.user.email})
     return redirect("backoffice:claims", slug=slug)
