@@ -1,15 +1,14 @@
 """The page on a real multi-echelon supply chain (Willems 2008, chain 27: 482 stages, 941 arcs)."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from maillage.engine.graph import GraphEdge, GraphNode, SupplyGraph, articulation_points
 from maillage.engine.graph.willems import read_chain
 from maillage.relations.models import RelationSource, RelationStatus, SupplyRelation
+from tests.shared_data import shared_path
 
-CHAIN = Path("/work/shared/bench/supply-chains/willems2008/raw/27.csv")
+CHAIN = shared_path("bench", "supply-chains", "willems2008", "raw", "27.csv")
 DATA = "/qui-travaille-pour-qui/donnees.json"
 
 
