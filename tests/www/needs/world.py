@@ -1,4 +1,4 @@
-"""A small network for the need page tests (tests/www/test_needs_*, tests/browser/test_need_journey).
+"""A small network for the need page tests (tests/www/needs/, tests/browser/test_need_journey).
 
 One author company, three suppliers whose confirmed capabilities cover a three-capability
 need only together (laser cutting + bending, TIG welding, laser cutting), an animator, and a

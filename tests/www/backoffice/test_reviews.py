@@ -9,7 +9,7 @@ from maillage.taxonomy.mapping import normalise
 from maillage.taxonomy.models import NodeType
 from maillage.taxonomy.services import taxonomy_refresh_tree_paths
 from tests.taxonomy.factories import TaxonomyNodeFactory
-from tests.www.backoffice_world import world_fixture  # noqa: F401
+from tests.www.backoffice.world import world_fixture  # noqa: F401
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from maillage.needs import services
 from maillage.needs.models import Answer, NeedStatus, NeedVisibility
 from tests.profiles import conftest as profiles_conftest
 from tests.taxonomy.shipped import shipped_taxonomy_fixture
-from tests.www import needs_world as world_module
-from tests.www.test_needs_pages import make_need
+from tests.www.needs import world as world_module
+from tests.www.needs.test_pages import make_need
 
 pytestmark = pytest.mark.django_db
 _shipped_taxonomy_loaded = shipped_taxonomy_fixture("module")

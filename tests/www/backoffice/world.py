@@ -1,4 +1,4 @@
-"""Two networks and their people, shared by the back-office page tests (tests/www/test_backoffice_*)."""
+"""Two networks and their people, shared by the back-office page tests (tests/www/backoffice/)."""
 
 import pytest
 from django.core.cache import cache

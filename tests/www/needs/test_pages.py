@@ -15,8 +15,8 @@ from maillage.needs.models import Answer, Need, NeedStatus, NeedVisibility, Netw
 from maillage.needs.selectors import network_need_figures
 from tests.profiles import conftest as profiles_conftest
 from tests.taxonomy.shipped import shipped_taxonomy_fixture
-from tests.www import needs_world as world_module
-from tests.www.needs_world import BENDING, LASER, TIG
+from tests.www.needs import world as world_module
+from tests.www.needs.world import BENDING, LASER, TIG
 
 pytestmark = pytest.mark.django_db
 _shipped_taxonomy_loaded = shipped_taxonomy_fixture("module")

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from maillage.directory.models import Network
-from tests.www.backoffice_world import world_fixture  # noqa: F401
+from tests.www.backoffice.world import world_fixture  # noqa: F401
 from tests.www.factories import CommuneFactory, DepartmentFactory, EpciFactory
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
 
-from tests.www.backoffice_world import world_fixture  # noqa: F401
+from tests.www.backoffice.world import world_fixture  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from maillage.taxonomy.models import NodeType, TaxonomyNode, TaxonomyProposal
 from maillage.taxonomy.services import taxonomy_refresh_tree_paths
 from tests.taxonomy.factories import TaxonomyNodeFactory
-from tests.www.backoffice_world import world_fixture  # noqa: F401
+from tests.www.backoffice.world import world_fixture  # noqa: F401
 
 
 @pytest.fixture
