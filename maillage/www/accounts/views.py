@@ -47,7 +47,7 @@ def invitation_accept(request, token):
                     request, "accounts/invitation_unusable.html", {"reason": error.reason}, status=410
                 )
             except AccountError as error:
-                attach_error(form, error)
+                attach_error(form, error, aliases={"password": "password1"})
             else:
                 if existing:
                     messages.success(request, _("Invitation acceptée : connectez-vous pour continuer."))

@@ -52,7 +52,7 @@ def taxonomy(request, slug):
                 network=network, proposed_by=request.user, kind=which, rationale=data["rationale"], **fields
             )
         except TaxonomyError as error:
-            attach_error(form, error)
+            attach_error(form, error, aliases={"node": "q"})
         else:
             messages.success(request, _("Proposition envoyée aux administrateurs de la plateforme."))
             return redirect("backoffice:taxonomy", slug=network.slug)

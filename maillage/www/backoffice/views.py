@@ -96,7 +96,7 @@ def invitations(request, slug):
                 site_url=request.build_absolute_uri("/"),
             )
         except AccountError as error:
-            attach_error(form, error)
+            attach_error(form, error, aliases={"establishment": "siret"})
         else:
             messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": invitation.email})
             return redirect("backoffice:invitations", slug=network.slug)

@@ -70,6 +70,7 @@ def test_known_term_or_unknown_node_is_refused_with_a_message(client, nodes):
     response = client.post(page_url(nodes["a"]), synonym(synonym="Usinage"))
     assert response.status_code == 200
     assert "« Usinage » désigne déjà Usinage (proc.machining)." in response.content.decode()
+    assert list(response.context["synonym_form"].errors) == ["synonym"]  # the service names the field
     response = client.post(page_url(nodes["a"]), synonym(q="Presse"))  # an equipment, not a capability
     assert "Aucun nœud ne correspond exactement à « Presse »." in response.content.decode()
     response = client.post(
