@@ -17,7 +17,7 @@ from maillage.relations.models import SupplyRelation
 from maillage.relations.services import relation_declare, relation_dispute
 from maillage.www.forms import attach_error
 from tests.accounts.factories import UserFactory
-from tests.www.factories import EstablishmentFactory
+from tests.directory.factories import EstablishmentFactory
 
 
 @pytest.fixture

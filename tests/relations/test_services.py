@@ -11,7 +11,7 @@ from maillage.relations.services import (
     relation_set_confidentiality,
 )
 from tests.accounts.factories import UserFactory
-from tests.www.factories import EstablishmentFactory, MembershipFactory
+from tests.directory.factories import EstablishmentFactory, MembershipFactory
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from maillage.taxonomy.services import (
     taxonomy_proposal_reject,
 )
 from tests.accounts.factories import UserFactory
-from tests.www.factories import NetworkFactory
+from tests.directory.factories import NetworkFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@
 from django.urls import reverse
 
 from maillage.directory.models import Network
+from tests.referential.factories import CommuneFactory, DepartmentFactory, EpciFactory
 from tests.www.backoffice.world import world_fixture  # noqa: F401
-from tests.www.factories import CommuneFactory, DepartmentFactory, EpciFactory
 
 
 def url(network):

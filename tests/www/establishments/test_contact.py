@@ -10,7 +10,7 @@ from django.urls import reverse
 from maillage.directory.models import EstablishmentUser
 from maillage.www.establishments import contact
 from tests.accounts.factories import UserFactory
-from tests.www.factories import EstablishmentFactory
+from tests.directory.factories import EstablishmentFactory
 
 pytestmark = pytest.mark.django_db
 

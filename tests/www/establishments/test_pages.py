@@ -10,9 +10,9 @@ from maillage.profiles import services
 from maillage.profiles.display import distance_km, similar_nearby
 from maillage.profiles.models import ChangeSource, ReferenceVisibility
 from tests.accounts.factories import UserFactory
+from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 from tests.profiles import conftest as profiles_conftest
 from tests.taxonomy.shipped import shipped_taxonomy_fixture
-from tests.www.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db
 # The real taxonomy, loaded once per package by the profiles fixtures.

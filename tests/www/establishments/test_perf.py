@@ -5,6 +5,7 @@ import pytest
 from maillage.profiles import services
 from maillage.profiles.display import distance_km, profile_shown, similar_nearby
 from maillage.profiles.models import ChangeSource
+from tests.directory.factories import EstablishmentFactory
 from tests.www.establishments.test_pages import (  # noqa: F401
     _shipped_taxonomy_loaded,
     kieffer,
@@ -12,7 +13,6 @@ from tests.www.establishments.test_pages import (  # noqa: F401
     taxonomy,
     url,
 )
-from tests.www.factories import EstablishmentFactory
 
 pytestmark = pytest.mark.django_db
 SPREADSHEET = ChangeSource.SPREADSHEET

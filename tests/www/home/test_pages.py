@@ -6,15 +6,10 @@ import pytest
 from django.urls import reverse
 
 from maillage.directory.models import Membership
+from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 from tests.profiles import conftest as profiles_conftest
+from tests.referential.factories import CommuneFactory, HeadcountBandFactory
 from tests.taxonomy.shipped import shipped_taxonomy_fixture
-from tests.www.factories import (
-    CommuneFactory,
-    EstablishmentFactory,
-    HeadcountBandFactory,
-    MembershipFactory,
-    NetworkFactory,
-)
 
 pytestmark = pytest.mark.django_db
 _shipped_taxonomy_loaded = shipped_taxonomy_fixture("module")

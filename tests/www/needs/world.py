@@ -8,12 +8,12 @@ search index of it all in a temporary directory.
 import pytest
 from django.core.cache import cache
 
-from maillage.directory.models import EstablishmentUser
 from maillage.matching.index import index_build, reader
 from maillage.profiles.models import ChangeSource
 from maillage.profiles.services import profile_capability_set
 from tests.accounts.factories import UserFactory
-from tests.www.factories import CommuneFactory, EstablishmentFactory, MembershipFactory, NetworkFactory
+from tests.directory.factories import EstablishmentFactory, NetworkFactory
+from tests.referential.factories import CommuneFactory
 
 LASER = "proc.sheet_metal.cutting.laser"
 BENDING = "proc.sheet_metal.bending"
@@ -41,12 +41,15 @@ def build_needs_world(index_dir):
     world = {"network": network, "other_network": other_network, "commune": commune}
 
     def company(name, email, point, in_network=network):
-        establishment = EstablishmentFactory(
-            name=name, commune=commune, latitude=point[0], longitude=point[1]
-        )
-        MembershipFactory(network=in_network, establishment=establishment)
         user = _user(email)
-        EstablishmentUser.objects.create(user=user, establishment=establishment)
+        establishment = EstablishmentFactory(
+            name=name,
+            commune=commune,
+            latitude=point[0],
+            longitude=point[1],
+            member_of=in_network,
+            users=[user],
+        )
         return establishment, user
 
     world["author_establishment"], world["author"] = company(
@@ -66,7 +69,7 @@ def build_needs_world(index_dir):
     network.animators.add(world["animator"])
     world["other_animator"] = _user("animateur-b@example.org")
     other_network.animators.add(world["other_animator"])
-    world["admin"] = UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
+    world["admin"] = UserFactory(email="admin@example.org", admin=True)
     reader.reset()
     index_build()
     return world

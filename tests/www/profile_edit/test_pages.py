@@ -18,9 +18,9 @@ from maillage.profiles.models import (
     ProfileReference,
 )
 from tests.accounts.factories import UserFactory
+from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 from tests.profiles import conftest as profiles_conftest
 from tests.taxonomy.shipped import shipped_taxonomy_fixture
-from tests.www.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db
 _shipped_taxonomy_loaded = shipped_taxonomy_fixture("module")

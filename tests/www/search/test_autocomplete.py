@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from maillage.referential.models import PostalCode
 from maillage.referential.text import normalize_name
+from tests.directory.factories import EstablishmentFactory, OrganisationFactory
 from tests.profiles import conftest as profiles_conftest
+from tests.referential.factories import CommuneFactory
 from tests.taxonomy.shipped import shipped_taxonomy_fixture
-from tests.www.factories import CommuneFactory, EstablishmentFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 _shipped_taxonomy_loaded = shipped_taxonomy_fixture("module")

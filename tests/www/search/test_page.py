@@ -14,8 +14,8 @@ from maillage.matching.index import index_build, reader
 from maillage.profiles.models import ChangeSource
 from maillage.profiles.services import profile_reference_add
 from tests.accounts.factories import EstablishmentUserFactory, UserFactory
+from tests.directory.factories import MembershipFactory
 from tests.matching.buyer_judge import load_holdings
-from tests.www.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/recherche/"

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.accounts.factories import UserFactory
-from tests.www.factories import NetworkFactory
+from tests.directory.factories import NetworkFactory
 from tests.www.search.test_suggestions_territory import VALUE, _order, communes  # noqa: F401
 
 pytestmark = pytest.mark.django_db

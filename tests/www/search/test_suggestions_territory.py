@@ -8,13 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from maillage.directory.selectors import commune_suggestions
 from tests.accounts.factories import EstablishmentUserFactory, UserFactory
-from tests.www.factories import (
-    CommuneFactory,
-    DepartmentFactory,
-    EstablishmentFactory,
-    MembershipFactory,
-    NetworkFactory,
-)
+from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
+from tests.referential.factories import CommuneFactory, DepartmentFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/recherche/suggestions/"

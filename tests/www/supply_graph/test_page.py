@@ -7,13 +7,9 @@ import pytest
 from maillage.referential.models import CpvCode
 from maillage.relations.models import RelationSource
 from maillage.www.supply_graph import queries
+from tests.directory.factories import EstablishmentFactory, OrganisationFactory
+from tests.referential.factories import CommuneFactory, DepartmentFactory
 from tests.relations.factories import SupplyRelationFactory
-from tests.www.factories import (
-    CommuneFactory,
-    DepartmentFactory,
-    EstablishmentFactory,
-    OrganisationFactory,
-)
 
 PAGE = "/qui-travaille-pour-qui/"
 DATA = "/qui-travaille-pour-qui/donnees.json"

@@ -13,9 +13,14 @@ from django.contrib.auth.models import AnonymousUser
 from maillage.directory.models import EstablishmentUser
 from maillage.relations.models import RelationSource, RelationStatus
 from tests.accounts.factories import UserFactory
+from tests.directory.factories import (
+    EstablishmentFactory,
+    MembershipFactory,
+    NetworkFactory,
+    OrganisationFactory,
+)
 from tests.relations.factories import SupplyRelationFactory
 from tests.relations.matrix import LEVELS, ROLES, SEES, SEES_AMOUNT
-from tests.www.factories import EstablishmentFactory, MembershipFactory, NetworkFactory, OrganisationFactory
 
 PAGE = "/qui-travaille-pour-qui/"
 DATA = "/qui-travaille-pour-qui/donnees.json"
@@ -58,7 +63,7 @@ def world(db):
     users["animator_a"], users["animator_b"] = UserFactory(), UserFactory()
     network_a.animators.add(users["animator_a"])
     network_b.animators.add(users["animator_b"])
-    users["admin"] = UserFactory(is_superuser=True, is_staff=True)
+    users["admin"] = UserFactory(admin=True)
     relations = {
         level: SupplyRelationFactory(
             supplier=supplier,

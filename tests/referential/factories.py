@@ -1,15 +1,18 @@
-"""Minimal directory and referential factories for the page tests."""
+"""Referential factories: regions, departments, EPCIs, communes, NAF codes, headcount bands.
+
+Defaults are one real place (Bas-Rhin, Grand Est) so that a test names only what it checks.
+"""
 
 import factory
 import numpy as np
 
-from maillage.directory.models import Establishment, Membership, Network, Organisation
-from maillage.directory.synthetic import luhn_check_digits, siret_make
+from maillage.directory.synthetic import luhn_check_digits
 from maillage.referential.models import Commune, Department, Epci, HeadcountBand, NafCode, Region
 from maillage.referential.text import normalize_name
 
 
-def _siren(n: int) -> str:
+def siren_for(n: int) -> str:
+    """A valid SIREN (Luhn) made from a sequence number: distinct for distinct ``n``."""
     payload = 20_000_000 + n
     return f"{payload}{int(luhn_check_digits(np.array([payload]), 8)[0])}"
 
@@ -37,7 +40,7 @@ class EpciFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Epci
 
-    siren = factory.Sequence(_siren)
+    siren = factory.Sequence(siren_for)
     name = factory.Sequence(lambda n: f"CC numéro {n}")
     kind = Epci.Kind.CC
 
@@ -79,41 +82,3 @@ class HeadcountBandFactory(factory.django.DjangoModelFactory):
     label = "20 à 49 salariés"
     min_employees = 20
     max_employees = 49
-
-
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    siren = factory.Sequence(lambda n: _siren(50_000 + n))
-    name = factory.Sequence(lambda n: f"Entreprise {n:04d}")
-
-
-class EstablishmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Establishment
-
-    organisation = factory.SubFactory(OrganisationFactory)
-    siret = factory.LazyAttribute(lambda o: siret_make(o.organisation.siren, 1))
-    name = factory.LazyAttribute(lambda o: o.organisation.name)
-    commune = factory.SubFactory(CommuneFactory)
-    naf = factory.SubFactory(NafCodeFactory)
-    headcount_band = factory.SubFactory(HeadcountBandFactory)
-
-
-class NetworkFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Network
-
-    slug = factory.Sequence(lambda n: f"reseau-{n}")
-    name = factory.Sequence(lambda n: f"Réseau {n}")
-    description = "Un réseau d'industriels."
-
-
-class MembershipFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Membership
-
-    network = factory.SubFactory(NetworkFactory)
-    establishment = factory.SubFactory(EstablishmentFactory)
-    status = Membership.Status.MEMBER
