@@ -36,8 +36,9 @@ sys.path.insert(0, str(ROOT))
 from maillage.engine.consortium import build_consortium  # noqa: E402
 from maillage.engine.consortium.cover import greedy_cover, solve_cover  # noqa: E402
 from maillage.engine.consortium.orlib import read_orlib  # noqa: E402
+from tests.shared_data import shared_path  # noqa: E402
 
-ORLIB = ROOT.parent / "shared" / "bench" / "orlib-scp"
+ORLIB = shared_path("bench", "orlib-scp")
 SETS = {
     "4": "scp4",
     "5": "scp5",

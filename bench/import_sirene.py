@@ -28,7 +28,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("MAILLAGE_REFERENTIAL_SOURCE") or ROOT.parent / "shared" / "data")
+sys.path.insert(0, str(ROOT))
+
+from tests.shared_data import shared_path  # noqa: E402
+
+# The reference files the product would read (its own variable), else the shared test data.
+DATA = Path(os.environ.get("MAILLAGE_REFERENTIAL_SOURCE") or shared_path("data"))
 DATASETS = "communes,naf,headcount-bands,legal-categories"
 
 

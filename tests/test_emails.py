@@ -12,8 +12,9 @@ from maillage.needs.emails import need_context, need_email_message
 from maillage.needs.models import DeliveryKind
 from maillage.www.establishments.contact import send_contact_email
 from tests.accounts.factories import UserFactory
+from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 from tests.needs.factories import NeedFactory, NeedRecipientFactory
-from tests.www.factories import CommuneFactory, EstablishmentFactory, MembershipFactory, NetworkFactory
+from tests.referential.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
 HOSTILE = '<script>alert("x")</script> Kieffer & Fils'

@@ -29,9 +29,10 @@ import numpy as np
 from maillage.engine import CapabilityClaim, CertificationClaim, EngineDocument, EquipmentClaim
 from maillage.engine.geo import haversine_km
 from maillage.engine.taxonomy import EngineTaxonomy
+from tests.shared_data import shared_path
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT.parent / "shared" / "data"
+DATA = shared_path("data")
 COMMUNES = DATA / "communes" / "communes_2026_geo_epci.csv"
 NAF_LABELS = DATA / "naf" / "naf2008_5_niveaux_libelles.csv"
 NAF_COMPANIES = DATA / "sirene" / "index_egalite_sirens_unites_legales.csv"

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.accounts.errors import AccountError
 from maillage.accounts.models import Claim, Invitation, User
 from maillage.directory.models import Establishment, EstablishmentUser, Membership, Network
 from maillage.directory.validators import validate_siret
@@ -57,18 +58,21 @@ def claim_network_for(establishment: Establishment) -> Network | None:
 def claim_create(*, user: User, siret: str, message: str = "") -> Claim:
     """Ask to act for the establishment ``siret``; the network's animators are told by e-mail."""
     siret = "".join(siret.split())
-    validate_siret(siret)
+    try:
+        validate_siret(siret)
+    except ValidationError as error:
+        raise AccountError.from_validation(error, "siret") from error
     establishment = Establishment.objects.filter(siret=siret).select_related("commune").first()
     if establishment is None:
-        raise ValidationError({"siret": _("Aucun établissement de l'annuaire ne porte ce SIRET.")})
+        raise AccountError("siret", _("Aucun établissement de l'annuaire ne porte ce SIRET."))
     if EstablishmentUser.objects.filter(user=user, establishment=establishment).exists():
-        raise ValidationError({"siret": _("Vous agissez déjà pour cet établissement.")})
+        raise AccountError("siret", _("Vous agissez déjà pour cet établissement."))
     if Claim.objects.filter(user=user, establishment=establishment, status=Claim.Status.PENDING).exists():
-        raise ValidationError({"siret": _("Une demande est déjà en attente pour cet établissement.")})
+        raise AccountError("siret", _("Une demande est déjà en attente pour cet établissement."))
     network = claim_network_for(establishment)
     if network is None:
-        raise ValidationError(
-            {"siret": _("Aucun réseau ne couvre cet établissement : personne ne peut valider la demande.")}
+        raise AccountError(
+            "siret", _("Aucun réseau ne couvre cet établissement : personne ne peut valider la demande.")
         )
     claim = Claim.objects.create(user=user, establishment=establishment, network=network, message=message)
     recipients = list(network.animators.filter(is_active=True).values_list("email", flat=True))
@@ -85,7 +89,7 @@ def claim_create(*, user: User, siret: str, message: str = "") -> Claim:
 def _decide(claim: Claim, *, by: User, status: str, note: str) -> Claim:
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.status != Claim.Status.PENDING:
-        raise ValidationError(_("Cette demande a déjà été traitée."))
+        raise AccountError("", _("Cette demande a déjà été traitée."))
     claim.status = status
     claim.decided_by = by
     claim.decided_at = timezone.now()
@@ -159,9 +163,9 @@ def invitation_create(
     email = User.objects.normalize_email(email.strip())
     if role == Invitation.Role.MEMBER:
         if establishment is None:
-            raise ValidationError({"establishment": _("Choisissez l'établissement de la personne invitée.")})
+            raise AccountError("establishment", _("Choisissez l'établissement de la personne invitée."))
         if not Membership.objects.filter(network=network, establishment=establishment).exists():
-            raise ValidationError({"establishment": _("Cet établissement n'appartient pas au réseau.")})
+            raise AccountError("establishment", _("Cet établissement n'appartient pas au réseau."))
     else:
         establishment = None
     invitation = Invitation(
@@ -172,7 +176,10 @@ def invitation_create(
         invited_by=invited_by,
         expires_at=timezone.now() + INVITATION_VALIDITY,
     )
-    invitation.full_clean()
+    try:
+        invitation.full_clean()
+    except ValidationError as error:
+        raise AccountError.from_validation(error) from error
     invitation.save()
     accept_url = absolute_url(reverse("accounts:invitation_accept", args=[invitation_token(invitation)]))
     templated_email(
@@ -199,7 +206,7 @@ def invitation_accept(
     user = User.objects.filter(email__iexact=invitation.email).first()
     if user is None:
         if not password:
-            raise ValidationError({"password": _("Choisissez un mot de passe.")})
+            raise AccountError("password", _("Choisissez un mot de passe."))
         user = User.objects.create_user(
             email=invitation.email, password=password, first_name=first_name, last_name=last_name
         )

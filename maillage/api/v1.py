@@ -1,8 +1,9 @@
 """``/api/v1/``: the public, read-only API (django-ninja; schema at ``/api/v1/openapi.json``).
 
 Errors name the parameter at fault: a value of the wrong type is refused by ninja (422, its
-own ``detail`` list), a value the search refuses (unknown place or code, absurd radius, empty
-request) gets the same shape, ``{"detail": [{"loc": ["query", "near"], "msg": "…"}]}``.
+own ``detail`` list); a value a service refuses (any ``MaillageError``: unknown place or code,
+absurd radius, empty request…) gets the same shape from one handler,
+``{"detail": [{"loc": ["query", "near"], "msg": "…", "type": "value_error"}]}``.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,7 @@ from ninja import NinjaAPI
 
 from maillage.api.relations import router as relations_router
 from maillage.api.search import router as search_router
-from maillage.engine import QueryError
+from maillage.errors import MaillageError
 from maillage.matching.index import IndexMissingError
 
 api = NinjaAPI(
@@ -29,11 +30,14 @@ api.add_router("/", search_router)
 api.add_router("/", relations_router)
 
 
-@api.exception_handler(QueryError)
-def query_error(request, error: QueryError):
+@api.exception_handler(MaillageError)
+def refused(request, error: MaillageError):
+    """Every service refusal, in ninja's own 422 shape: the field is a query parameter of a GET,
+    a member of the body otherwise."""
+    where = "query" if request.method in ("GET", "HEAD") else "body"
     return api.create_response(
         request,
-        {"detail": [{"loc": ["query", error.field], "msg": error.message, "type": "value_error"}]},
+        {"detail": [{"loc": [where, error.field], "msg": error.message, "type": "value_error"}]},
         status=422,
     )
 

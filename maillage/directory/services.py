@@ -16,12 +16,22 @@ import polars as pl
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from maillage.directory import bulk
+from maillage.directory.errors import DirectoryError
 from maillage.directory.models import Establishment, Membership, Network, Organisation
 from maillage.referential.models import Commune, Department, Epci
 
 logger = logging.getLogger(__name__)
+
+
+def _clean(instance) -> None:
+    """The model's validators (``full_clean``), refusals raised as ``DirectoryError``."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise DirectoryError.from_validation(error) from error
 
 
 @transaction.atomic
@@ -52,7 +62,7 @@ def organisation_create(
         source=source,
         is_generated=is_generated,
     )
-    organisation.full_clean()
+    _clean(organisation)
     organisation.save()
     return organisation
 
@@ -81,7 +91,7 @@ def establishment_create(
     is_generated: bool = False,
 ) -> Establishment:
     if not siret.startswith(organisation.siren):
-        raise ValidationError({"siret": "Le SIRET doit commencer par le SIREN de l'entreprise."})
+        raise DirectoryError("siret", _("Le SIRET doit commencer par le SIREN de l'entreprise."))
     establishment = Establishment(
         siret=siret,
         organisation=organisation,
@@ -103,7 +113,7 @@ def establishment_create(
         source=source,
         is_generated=is_generated,
     )
-    establishment.full_clean()
+    _clean(establishment)
     establishment.save()
     return establishment
 
@@ -135,7 +145,7 @@ def membership_set(
     ):
         if value is not _UNSET:
             setattr(membership, field, value)
-    membership.full_clean()
+    _clean(membership)
     membership.save()
     return membership
 
@@ -195,7 +205,7 @@ def network_update(
     network.description = description.strip()
     network.description_en = description_en.strip()
     network.contact_email = contact_email.strip()
-    network.full_clean()
+    _clean(network)
     network.save()
     network.epcis.set(list(epcis))
     network.departments.set(list(departments))

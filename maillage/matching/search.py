@@ -1,8 +1,8 @@
 """One search as the CLI and the API ask it: resolve the place, build the query, run, shape.
 
-Errors are ``QueryError(field, message)`` whose ``field`` is the *parameter name* the caller
-typed (``q``, ``near``, ``radius_km``, ``capability``, ``certification``, ``limit``), so the
-command line and the API can name it.
+Errors are ``SearchQueryError(field, message)`` (the one application error) whose ``field``
+is the *parameter name* the caller typed (``q``, ``near``, ``radius_km``, ``capability``,
+``certification``, ``limit``), so the command line and the API can name it.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from maillage.engine import Location, QueryError, SearchQuery, SearchResults
 from maillage.engine.query import MAX_QUERY_CHARS
+from maillage.matching.errors import SearchQueryError
 from maillage.matching.index import searcher
 from maillage.referential.selectors import CommuneResolution, commune_resolve
 
@@ -65,13 +66,13 @@ def place_resolve(text: str, *, resolution: CommuneResolution | None = None) -> 
     """
     text = (text or "").strip()
     if not text:
-        raise QueryError("near", _("lieu vide"))
+        raise SearchQueryError("near", _("lieu vide"))
     if len(text) > MAX_PLACE_CHARS:
-        raise QueryError("near", _("lieu trop long (%(n)d caractères)") % {"n": len(text)})
+        raise SearchQueryError("near", _("lieu trop long (%(n)d caractères)") % {"n": len(text)})
     if match := _LAT_LON.fullmatch(text):
         lat, lon = (float(value.replace(",", ".")) for value in match.groups())
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise QueryError(
+            raise SearchQueryError(
                 "near", _("coordonnées invalides : « %(text)s » (LAT,LON attendu)") % {"text": text}
             )
         return Place(lat, lon, f"{lat:.4f}, {lon:.4f}")
@@ -80,7 +81,9 @@ def place_resolve(text: str, *, resolution: CommuneResolution | None = None) -> 
     if resolution.commune is not None:
         commune = resolution.commune
         if commune.latitude is None or commune.longitude is None:
-            raise QueryError("near", _("la commune %(name)s n'a pas de coordonnées") % {"name": commune.name})
+            raise SearchQueryError(
+                "near", _("la commune %(name)s n'a pas de coordonnées") % {"name": commune.name}
+            )
         return Place(commune.latitude, commune.longitude, commune.name)
     if resolution.is_ambiguous:
         candidates = "; ".join(
@@ -88,7 +91,7 @@ def place_resolve(text: str, *, resolution: CommuneResolution | None = None) -> 
         )
         more = len(resolution.candidates) - 10
         suffix = _(" et %(n)d autres") % {"n": more} if more > 0 else ""
-        raise QueryError(
+        raise SearchQueryError(
             "near",
             _(
                 "lieu ambigu « %(text)s » : %(candidates)s%(suffix)s — "
@@ -96,7 +99,7 @@ def place_resolve(text: str, *, resolution: CommuneResolution | None = None) -> 
             )
             % {"text": text, "candidates": candidates, "suffix": suffix},
         )
-    raise QueryError(
+    raise SearchQueryError(
         "near",
         _("lieu inconnu : « %(text)s » (commune, code postal, code INSEE ou LAT,LON)") % {"text": text},
     )
@@ -105,17 +108,19 @@ def place_resolve(text: str, *, resolution: CommuneResolution | None = None) -> 
 def search_query(request: SearchRequest, *, resolution: CommuneResolution | None = None) -> SearchQuery:
     """Validate what the engine does not know about (place, limit) and build its query."""
     if len(request.q or "") > MAX_QUERY_CHARS:
-        raise QueryError(
+        raise SearchQueryError(
             "q",
             _("recherche trop longue (%(n)d caractères, %(max)d au plus)")
             % {"n": len(request.q), "max": MAX_QUERY_CHARS},
         )
     limit = request.limit
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise QueryError("limit", _("nombre de résultats entre 1 et %(max)d attendu") % {"max": MAX_LIMIT})
+        raise SearchQueryError(
+            "limit", _("nombre de résultats entre 1 et %(max)d attendu") % {"max": MAX_LIMIT}
+        )
     radius = request.radius_km
     if radius is not None and (not math.isfinite(radius) or radius <= 0):
-        raise QueryError(
+        raise SearchQueryError(
             "radius_km", _("rayon positif attendu, en kilomètres (reçu %(value)s)") % {"value": radius}
         )
     location = None
@@ -129,7 +134,7 @@ def search_query(request: SearchRequest, *, resolution: CommuneResolution | None
             label=place.label,
         )
     elif radius is not None:
-        raise QueryError("near", _("un rayon demande un lieu (paramètre near)"))
+        raise SearchQueryError("near", _("un rayon demande un lieu (paramètre near)"))
     return SearchQuery(
         text=request.q or "",
         capabilities=list(request.capability),
@@ -144,7 +149,7 @@ def search_run(request: SearchRequest) -> SearchResults:
     try:
         return searcher().search(query)
     except QueryError as error:
-        raise QueryError(PARAMETER_OF.get(error.field, error.field), error.message) from error
+        raise SearchQueryError(PARAMETER_OF.get(error.field, error.field), error.message) from error
 
 
 def results_public(results: SearchResults) -> dict:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from maillage.referential import sources
 from maillage.referential.build import DATASETS, Built, Table
+from maillage.referential.errors import ReferentialError
 
 # Django lowers this to what the backend allows (999 variables per statement on SQLite
 # with Django 5.2, so e.g. 76 communes of 13 fields); PostgreSQL takes the full batch.
@@ -60,14 +61,15 @@ class LoadReport:
 
 
 def datasets_select(only: Iterable[str] | None) -> list[str]:
-    """The dataset names in load order; unknown names raise ``ValueError`` listing the valid ones."""
+    """The dataset names in load order; unknown names raise ``ReferentialError`` listing the valid ones."""
     if not only:
         return list(DATASETS)
     wanted = {name.strip().replace("_", "-") for name in only if name.strip()}
     if unknown := wanted - DATASETS.keys():
-        raise ValueError(
+        raise ReferentialError(
+            "only",
             _("jeu de données inconnu : %(unknown)s (possibles : %(known)s)")
-            % {"unknown": ", ".join(sorted(unknown)), "known": ", ".join(DATASETS)}
+            % {"unknown": ", ".join(sorted(unknown)), "known": ", ".join(DATASETS)},
         )
     return [name for name in DATASETS if name in wanted]
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from maillage.accounts.permissions import (
     _is_active_user,
@@ -25,6 +26,7 @@ from maillage.accounts.permissions import (
 )
 from maillage.directory.models import Establishment, Network
 from maillage.engine.graph.model import LEVELS
+from maillage.relations.errors import RelationError
 from maillage.relations.models import (
     Confidentiality,
     PurchaseLine,
@@ -70,27 +72,27 @@ def relation_declare(
     the other side confirms it. ``client`` is an establishment, or an outside entity by SIREN,
     name and country."""
     if supplier is None:
-        raise ValidationError({"supplier": "fournisseur obligatoire"})
+        raise RelationError("supplier", _("fournisseur obligatoire"))
     if client is None and not (client_siren or client_name):
-        raise ValidationError({"client": "client obligatoire (établissement, ou SIREN et nom)"})
+        raise RelationError("client", _("client obligatoire (établissement, ou SIREN et nom)"))
     if client is not None and client.pk == supplier.pk:
-        raise ValidationError({"client": "un établissement ne se fournit pas chez lui-même"})
+        raise RelationError("client", _("un établissement ne se fournit pas chez lui-même"))
     if confidentiality not in LEVELS:
-        raise ValidationError({"confidentiality": f"niveau inconnu « {confidentiality} »"})
+        raise RelationError("confidentiality", _("niveau inconnu « %(value)s »") % {"value": confidentiality})
     if volume_band not in VolumeBand.values:
-        raise ValidationError({"volume_band": f"tranche inconnue « {volume_band} »"})
+        raise RelationError("volume_band", _("tranche inconnue « %(value)s »") % {"value": volume_band})
     if client_siren and not (len(client_siren) == 9 and client_siren.isdigit()):
-        raise ValidationError({"client_siren": "SIREN à 9 chiffres attendu"})
+        raise RelationError("client_siren", _("SIREN à 9 chiffres attendu"))
     sources = {
         "supplier": (RelationSource.SUPPLIER, is_establishment_user(actor, supplier)),
         "client": (RelationSource.CLIENT, client is not None and is_establishment_user(actor, client)),
         "animator": (RelationSource.ANIMATOR, _animates_either(actor, supplier, client)),
     }
     if side not in sources:
-        raise ValidationError({"side": f"côté inconnu « {side} »"})
+        raise RelationError("side", _("côté inconnu « %(value)s »") % {"value": side})
     source, allowed = sources[side]
     if not allowed:
-        raise PermissionDenied("vous n'agissez pas pour ce côté de la relation")
+        raise PermissionDenied(_("vous n'agissez pas pour ce côté de la relation"))
     relation = SupplyRelation.objects.create(
         supplier=supplier,
         client=client,
@@ -117,7 +119,7 @@ def relation_declare(
 @transaction.atomic
 def relation_confirm(*, actor, relation: SupplyRelation, comment: str = "") -> SupplyRelation:
     if not can_answer(actor, relation):
-        raise PermissionDenied("seule l'autre partie confirme une relation")
+        raise PermissionDenied(_("seule l'autre partie confirme une relation"))
     relation.status = RelationStatus.CONFIRMED
     relation.save(update_fields=["status", "updated_at"])
     RelationEvent.objects.create(
@@ -130,9 +132,9 @@ def relation_confirm(*, actor, relation: SupplyRelation, comment: str = "") -> S
 def relation_dispute(*, actor, relation: SupplyRelation, comment: str) -> SupplyRelation:
     """The other side says the relation is wrong; the declaration is kept, with its history."""
     if not can_answer(actor, relation):
-        raise PermissionDenied("seule l'autre partie conteste une relation")
+        raise PermissionDenied(_("seule l'autre partie conteste une relation"))
     if not comment.strip():
-        raise ValidationError({"comment": "dites pourquoi la relation est contestée"})
+        raise RelationError("comment", _("dites pourquoi la relation est contestée"))
     relation.status = RelationStatus.DISPUTED
     relation.save(update_fields=["status", "updated_at"])
     RelationEvent.objects.create(
@@ -144,12 +146,12 @@ def relation_dispute(*, actor, relation: SupplyRelation, comment: str) -> Supply
 @transaction.atomic
 def relation_set_confidentiality(*, actor, relation: SupplyRelation, confidentiality: str) -> SupplyRelation:
     if confidentiality not in LEVELS:
-        raise ValidationError({"confidentiality": f"niveau inconnu « {confidentiality} »"})
+        raise RelationError("confidentiality", _("niveau inconnu « %(value)s »") % {"value": confidentiality})
     narrower = LEVELS.index(confidentiality) >= LEVELS.index(relation.confidentiality)
     party = is_party_user(actor, relation) is not None
     admin = is_platform_admin(actor)
     if not (party or admin or (narrower and _animates_either(actor, relation.supplier, relation.client))):
-        raise PermissionDenied("les parties choisissent qui voit leur relation")
+        raise PermissionDenied(_("les parties choisissent qui voit leur relation"))
     before = relation.confidentiality
     if before == confidentiality:
         return relation
@@ -188,7 +190,7 @@ def supplier_match_decide(*, actor, review, establishment: Establishment | None)
     returns how many relations changed.
     """
     if not can_animate_network(actor, review.network):
-        raise PermissionDenied("seuls les animateurs du réseau de l'import décident")
+        raise PermissionDenied(_("seuls les animateurs du réseau de l'import décident"))
     review.status = (
         SupplierMatchReview.Status.MATCHED if establishment else SupplierMatchReview.Status.NO_MATCH
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.referential.models import CpvCode, NafCode, RomeCode
+from maillage.taxonomy.errors import TaxonomyError
 from maillage.taxonomy.loader import NodeRecord, TaxonomyData
 from maillage.taxonomy.mapping import COLUMN_TYPES
 from maillage.taxonomy.models import (
@@ -286,14 +287,18 @@ def taxonomy_node_save(*, node: TaxonomyNode, user) -> TaxonomyNode:
         stored = TaxonomyNode.objects.get(pk=node.pk)
         edited = [name for name in (*FILE_FIELDS, "code") if getattr(stored, name) != getattr(node, name)]
         if edited:
-            raise ValidationError(
+            raise TaxonomyError(
+                edited[0],
                 _(
                     "Ce nœud vient des fichiers de la taxonomie : proposez la modification "
                     "de %(fields)s dans les fichiers."
                 )
-                % {"fields": ", ".join(edited)}
+                % {"fields": ", ".join(edited)},
             )
-    node.full_clean()
+    try:
+        node.full_clean()
+    except ValidationError as error:
+        raise TaxonomyError.from_validation(error) from error
     node.save()
     taxonomy_refresh_tree_paths()
     node.refresh_from_db()
@@ -345,35 +350,38 @@ def taxonomy_proposal_create(
     )
     if kind == TaxonomyProposal.Kind.SYNONYM:
         if node is None or not synonym:
-            raise ValidationError(_("Indiquez le nœud et le synonyme proposé."))
+            raise TaxonomyError(
+                "node" if node is None else "synonym", _("Indiquez le nœud et le synonyme proposé.")
+            )
         bearers = _bearers(synonym, _column_types(node.type))
         if bearers:
-            raise ValidationError(
-                _("« %(term)s » désigne déjà %(node)s.") % {"term": synonym, "node": bearers[0]}
+            raise TaxonomyError(
+                "synonym", _("« %(term)s » désigne déjà %(node)s.") % {"term": synonym, "node": bearers[0]}
             )
         duplicate = TaxonomyProposal.objects.filter(
             kind=kind, node=node, status=TaxonomyProposal.Status.PENDING, synonym__iexact=synonym
         )
         if duplicate.exists():
-            raise ValidationError(_("Ce synonyme est déjà proposé et attend une décision."))
+            raise TaxonomyError("synonym", _("Ce synonyme est déjà proposé et attend une décision."))
         proposal.node, proposal.synonym = node, synonym
     elif kind == TaxonomyProposal.Kind.NODE:
         node_type = parent.type if parent is not None else node_type
         if not (label_fr and label_en and node_type):
-            raise ValidationError(_("Indiquez les libellés français et anglais, et le parent ou le type."))
+            raise TaxonomyError("", _("Indiquez les libellés français et anglais, et le parent ou le type."))
         if node_type not in NodeType.values:
-            raise ValidationError(_("Type de nœud inconnu."))
-        for label in (label_fr, label_en):
+            raise TaxonomyError("node_type", _("Type de nœud inconnu."))
+        for name, label in (("label_fr", label_fr), ("label_en", label_en)):
             bearers = _bearers(label, _column_types(node_type))
             if bearers:
-                raise ValidationError(
+                raise TaxonomyError(
+                    name,
                     _("« %(term)s » désigne déjà %(node)s : proposez plutôt un synonyme.")
-                    % {"term": label, "node": bearers[0]}
+                    % {"term": label, "node": bearers[0]},
                 )
         proposal.parent, proposal.node_type = parent, node_type
         proposal.label_fr, proposal.label_en = label_fr, label_en
     else:
-        raise ValidationError(_("Nature de proposition inconnue."))
+        raise TaxonomyError("kind", _("Nature de proposition inconnue."))
     proposal.save()
     return proposal
 
@@ -393,7 +401,7 @@ def _new_code(proposal: TaxonomyProposal) -> str:
 def _pending(proposal: TaxonomyProposal) -> TaxonomyProposal:
     locked = TaxonomyProposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.status != TaxonomyProposal.Status.PENDING:
-        raise ValidationError(_("Cette proposition a déjà été décidée."))
+        raise TaxonomyError("", _("Cette proposition a déjà été décidée."))
     return locked
 
 

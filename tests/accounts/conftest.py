@@ -3,7 +3,8 @@ from django.core.cache import cache
 
 from maillage.directory.models import Membership
 from tests.accounts.factories import EstablishmentUserFactory, UserFactory
-from tests.www.factories import CommuneFactory, EstablishmentFactory, MembershipFactory, NetworkFactory
+from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
+from tests.referential.factories import CommuneFactory
 
 
 @pytest.fixture(autouse=True)
@@ -44,6 +45,6 @@ def world(db):
         "a": network_a, "b": network_b, "own": own, "peer": peer, "prospect": prospect,
         "elsewhere": elsewhere, "unclaimed": unclaimed, "member": member, "other_member": other_member,
         "animator_a": animator_a, "animator_b": animator_b,
-        "admin": UserFactory(email="admin@example.org", is_superuser=True, is_staff=True),
+        "admin": UserFactory(email="admin@example.org", admin=True),
         "visitor": None,
     }  # fmt: skip

@@ -15,10 +15,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Test{n}")
     password = factory.django.Password(DEFAULT_PASSWORD)
 
+    class Params:
+        admin = factory.Trait(is_superuser=True, is_staff=True)
+
 
 class EstablishmentUserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "directory.EstablishmentUser"
 
     user = factory.SubFactory(UserFactory)
-    establishment = factory.SubFactory("tests.www.factories.EstablishmentFactory")
+    establishment = factory.SubFactory("tests.directory.factories.EstablishmentFactory")

@@ -2,9 +2,9 @@
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 
 from maillage.accounts import permissions
+from maillage.accounts.errors import AccountError
 from maillage.accounts.models import Claim
 from maillage.accounts.services import claim_approve, claim_create, claim_reject
 from maillage.directory.models import EstablishmentUser
@@ -42,7 +42,7 @@ def test_claim_accepts_a_siret_with_spaces(world):
     ],
 )
 def test_bad_sirets_are_refused_with_a_clear_message(world, siret, message):
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(AccountError) as error:
         claim_create(user=UserFactory(), siret=siret)
     assert message in str(error.value)
 
@@ -50,9 +50,9 @@ def test_bad_sirets_are_refused_with_a_clear_message(world, siret, message):
 def test_second_pending_claim_and_claim_on_own_establishment_are_refused(world):
     claimant = UserFactory()
     claim_create(user=claimant, siret=world["peer"].siret)
-    with pytest.raises(ValidationError, match="déjà en attente"):
+    with pytest.raises(AccountError, match="déjà en attente"):
         claim_create(user=claimant, siret=world["peer"].siret)
-    with pytest.raises(ValidationError, match="déjà pour cet établissement"):
+    with pytest.raises(AccountError, match="déjà pour cet établissement"):
         claim_create(user=world["member"], siret=world["own"].siret)
 
 
@@ -67,7 +67,7 @@ def test_approval_creates_the_link_and_emails_the_claimant(world):
     assert permissions.can_edit_establishment(claimant, world["peer"])
     assert mail.outbox[0].to == ["directeur@example.org"]
     assert "accepté votre demande" in mail.outbox[0].body.replace("&#x27;", "'")
-    with pytest.raises(ValidationError, match="déjà été traitée"):
+    with pytest.raises(AccountError, match="déjà été traitée"):
         claim_reject(claim=claim, by=world["animator_a"])
 
 

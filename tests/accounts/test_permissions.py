@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from maillage.accounts import permissions as perms
 from tests.accounts.factories import EstablishmentUserFactory
-from tests.www.factories import EstablishmentFactory
+from tests.directory.factories import EstablishmentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from maillage.accounts.services import claim_create
 from maillage.directory.models import EstablishmentUser
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.browser.conftest import login
-from tests.www.factories import CommuneFactory, MembershipFactory, NetworkFactory
+from tests.directory.factories import MembershipFactory, NetworkFactory
+from tests.referential.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -19,7 +19,7 @@ from maillage.needs.models import Answer, Need, NeedStatus
 from maillage.taxonomy.loader import read_taxonomy
 from maillage.taxonomy.services import taxonomy_load
 from tests.browser.conftest import login
-from tests.www.needs_world import PASSWORD, build_needs_world
+from tests.www.needs.world import PASSWORD, build_needs_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

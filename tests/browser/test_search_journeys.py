@@ -15,7 +15,8 @@ from maillage.profiles.models import ChangeSource
 from maillage.profiles.services import profile_capability_set
 from maillage.taxonomy.loader import read_taxonomy
 from maillage.taxonomy.services import taxonomy_load
-from tests.www.factories import CommuneFactory, EstablishmentFactory, MembershipFactory, NetworkFactory
+from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
+from tests.referential.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HAGUENAU = (48.8156, 7.7906)

@@ -20,7 +20,8 @@ from maillage.taxonomy.loader import read_taxonomy
 from maillage.taxonomy.services import taxonomy_load
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.browser.conftest import login
-from tests.www.factories import CommuneFactory, EstablishmentFactory, MembershipFactory, NetworkFactory
+from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
+from tests.referential.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 # Haguenau (67180) and a far commune: the far injection moulder must stay out of a 30 km search.

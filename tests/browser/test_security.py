@@ -18,7 +18,8 @@ from maillage.taxonomy.loader import read_taxonomy
 from maillage.taxonomy.services import taxonomy_load
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.browser.conftest import login
-from tests.www.factories import CommuneFactory, EstablishmentFactory, MembershipFactory, NetworkFactory
+from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
+from tests.referential.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HOSTILE = '<img src=x onerror="window.__xss = 1">Usinage & Fils'

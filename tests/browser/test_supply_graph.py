@@ -10,8 +10,9 @@ from maillage.referential.models import CpvCode
 from maillage.relations.models import RelationSource
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.browser.conftest import login
+from tests.directory.factories import EstablishmentFactory, OrganisationFactory
+from tests.referential.factories import CommuneFactory, DepartmentFactory
 from tests.relations.factories import SupplyRelationFactory
-from tests.www.factories import CommuneFactory, DepartmentFactory, EstablishmentFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,7 +41,7 @@ def world():
     SupplyRelationFactory(
         supplier=suppliers[0], client=_company("Client Discret", "PME", "67"), confidentiality="parties"
     )
-    return {"admin": UserFactory(is_superuser=True, is_staff=True)}
+    return {"admin": UserFactory(admin=True)}
 
 
 def test_graph_renders_and_a_filter_redraws_it(page, axe, world):

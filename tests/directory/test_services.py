@@ -4,9 +4,9 @@ import datetime
 
 import polars as pl
 import pytest
-from django.core.exceptions import ValidationError
 
 from maillage.directory import bulk, services
+from maillage.directory.errors import DirectoryError
 from maillage.directory.models import Establishment, Membership, Network, Organisation
 
 
@@ -16,18 +16,18 @@ def organisation(db):
 
 
 def test_organisation_create_refuses_a_bad_siren_key(db):
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(DirectoryError) as error:
         services.organisation_create(siren="732829321", name="X")
-    assert "siren" in error.value.message_dict
+    assert error.value.field == "siren"
     assert not Organisation.objects.exists()
 
 
 def test_establishment_create_checks_siret_and_its_siren(organisation):
     site = services.establishment_create(siret="73282932000074", organisation=organisation, city="STRASBOURG")
     assert site.organisation == organisation and site.source == "manual"
-    with pytest.raises(ValidationError):
+    with pytest.raises(DirectoryError):
         services.establishment_create(siret="73282932000079", organisation=organisation)
-    with pytest.raises(ValidationError, match="SIREN"):
+    with pytest.raises(DirectoryError, match="SIREN"):
         services.establishment_create(siret="40483304800022", organisation=organisation)
 
 
@@ -39,7 +39,7 @@ def test_membership_set_creates_then_updates_only_given_fields(organisation):
     second = services.membership_set(network=network, establishment=site, status="former", category="PME")
     assert first.pk == second.pk and Membership.objects.count() == 1
     assert (second.status, second.joined_on, second.category) == ("former", joined, "PME")
-    with pytest.raises(ValidationError):
+    with pytest.raises(DirectoryError):
         services.membership_set(
             network=network, establishment=site, status="former", left_on=datetime.date(2023, 1, 1)
         )

@@ -1,18 +1,17 @@
 """The samplers behind generated companies: valid identifiers, real distributions, reproducibility."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
 from maillage.directory import synthetic
+from tests.shared_data import shared_path
 
-DATA = Path("/work/shared/data")
+DATA = shared_path("data")
 UNITES_LEGALES = DATA / "sirene/index_egalite_sirens_unites_legales.csv"
 COMMUNES = DATA / "communes/communes_2026_geo_epci.csv"
-VECTORS = Path("/work/shared/bench/identifiers/siret_vectors.csv")
+VECTORS = shared_path("bench", "identifiers", "siret_vectors.csv")
 
 
 def test_luhn_valid_agrees_with_published_vectors_outside_la_poste():

@@ -1,7 +1,6 @@
 """The generic set-cover core: OR-Library files, known optima, brute force, time limits."""
 
 import itertools
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,8 +9,9 @@ from hypothesis import strategies as st
 
 from maillage.engine.consortium.cover import CoverModel, greedy_cover, solve_cover
 from maillage.engine.consortium.orlib import OrlibFormatError, read_orlib
+from tests.shared_data import shared_path
 
-ORLIB = Path(__file__).resolve().parents[3] / "shared" / "bench" / "orlib-scp"
+ORLIB = shared_path("bench", "orlib-scp")
 
 
 def test_reads_an_orlib_file():

@@ -1,7 +1,6 @@
 """The 38 real supply chains of Willems (2008) load, and the analytics agree with networkx."""
 
 import csv
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -21,8 +20,9 @@ from maillage.engine.graph import (
 )
 from maillage.engine.graph.errors import ChainFileError
 from maillage.engine.graph.willems import read_chain, read_chains
+from tests.shared_data import shared_path
 
-WILLEMS = Path(__file__).resolve().parents[3] / "shared" / "bench" / "supply-chains" / "willems2008"
+WILLEMS = shared_path("bench", "supply-chains", "willems2008")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 import csv
 import json
 from datetime import date
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -19,8 +18,9 @@ from maillage.engine.graph.decp import (
     read_decp_csv,
     read_decp_json,
 )
+from tests.shared_data import shared_path
 
-DECP = Path(__file__).resolve().parents[3] / "shared" / "data" / "commande_publique"
+DECP = shared_path("data", "commande_publique")
 
 
 @pytest.fixture(scope="module")

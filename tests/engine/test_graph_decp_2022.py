@@ -10,7 +10,6 @@ The records below are written by hand from two public sources, adapted where sai
 import copy
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -25,8 +24,9 @@ from maillage.engine.graph.decp import (
     read_cpv_codes,
     read_decp_json,
 )
+from tests.shared_data import shared_path
 
-DECP = Path(__file__).resolve().parents[3] / "shared" / "data" / "commande_publique"
+DECP = shared_path("data", "commande_publique")
 
 # OFFICIAL, "marche"[1] as published (its buyer SIRET has a valid key; "marche"[0]'s does not).
 OFFICIAL_MARKET = {

@@ -7,7 +7,6 @@ References are computed here with the standard ``json`` module and the per-recor
 import json
 import re
 import tracemalloc
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +17,9 @@ from maillage.engine.graph.decp import (
     read_cpv_codes,
     read_decp_json,
 )
+from tests.shared_data import shared_path
 
-DECP = Path(__file__).resolve().parents[3] / "shared" / "data" / "commande_publique"
+DECP = shared_path("data", "commande_publique")
 FILES = ("e-marchespublics.json", "data.gouv.fr_pes.json", "marches-publics.info.json")
 
 

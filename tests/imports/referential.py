@@ -7,11 +7,11 @@ module bulk-creates in a fraction of a second.
 
 import csv
 import json
-from pathlib import Path
 
 from maillage.referential.models import Commune, Epci, HeadcountBand, LegalCategory, NafCode
+from tests.shared_data import shared_path
 
-DATA = Path("/work/shared/data")
+DATA = shared_path("data")
 STOCK_EXTRACT = DATA / "sirene/stock_etablissement_extrait_format_2025.csv"
 UNITES_LEGALES_SAMPLE = DATA / "sirene/index_egalite_sirens_unites_legales.csv"
 COMMUNES_CSV = DATA / "communes/communes_2026_geo_epci.csv"

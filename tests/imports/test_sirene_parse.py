@@ -1,7 +1,6 @@
 """Identifier checks, line splitting and projections, without a database."""
 
 import csv
-from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -12,8 +11,9 @@ from maillage.directory import synthetic
 from maillage.imports.sirene import geo, reader
 from maillage.imports.sirene.parse import siret_valid, split_fields
 from maillage.imports.sirene.schema import ETABLISSEMENT_COLUMNS, Reason
+from tests.shared_data import shared_path
 
-VECTORS = Path("/work/shared/bench/identifiers/siret_vectors.csv")
+VECTORS = shared_path("bench", "identifiers", "siret_vectors.csv")
 
 
 def test_siret_check_agrees_with_published_vectors_including_la_poste():

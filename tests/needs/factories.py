@@ -1,4 +1,4 @@
-"""Need factories; directory ones come from tests.www.factories, users from tests.accounts."""
+"""Need factories; directory ones come from tests.directory.factories, users from tests.accounts."""
 
 import datetime
 
@@ -9,7 +9,7 @@ from maillage.directory.models import EstablishmentUser
 from maillage.needs.models import Need, NeedKind, NeedRecipient, NeedVisibility
 from maillage.taxonomy.models import NodeSource, NodeType, TaxonomyNode
 from tests.accounts.factories import UserFactory
-from tests.www.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
+from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 
 
 class NeedFactory(factory.django.DjangoModelFactory):

@@ -9,8 +9,8 @@ from maillage.needs.attachments import attachment_name, attachment_type, sniff
 from maillage.needs.errors import NeedValidationError
 from maillage.needs.models import AttachmentType, NeedAttachment, NetworkNeedSettings
 from maillage.needs.services import need_attachment_add
+from tests.directory.factories import NetworkFactory
 from tests.needs.factories import NeedFactory, member
-from tests.www.factories import NetworkFactory
 
 MB = 1_000_000
 

@@ -16,8 +16,9 @@ from maillage.needs.services import CapabilityInput
 from maillage.needs.units import is_hours_per_week
 from maillage.profiles.models import ChangeSource
 from maillage.profiles.services import profile_capability_set, profile_update
+from tests.directory.factories import NetworkFactory
 from tests.needs.factories import capability_node, chosen_need, member
-from tests.www.factories import CommuneFactory, NetworkFactory
+from tests.referential.factories import CommuneFactory
 
 MILLING = "proc.test.milling"
 WELDING = "proc.test.welding"

@@ -22,8 +22,9 @@ from maillage.profiles.models import ChangeSource, Profile
 from maillage.profiles.selectors import CAPACITY_FRESHNESS
 from maillage.profiles.services import profile_capability_set, profile_update
 from maillage.taxonomy.services import taxonomy_refresh_tree_paths
+from tests.directory.factories import NetworkFactory
 from tests.needs.factories import capability_node, chosen_need, member
-from tests.www.factories import CommuneFactory, NetworkFactory
+from tests.referential.factories import CommuneFactory
 
 MILLING = "proc.test.milling"
 WELDING = "proc.test.welding"

@@ -17,8 +17,8 @@ from huey.storage import SqliteStorage
 from maillage.needs import sending, tasks
 from maillage.needs.models import DeliveryState, NeedDelivery, NeedStatus
 from maillage.needs.services import CapabilityInput, need_create
+from tests.directory.factories import NetworkFactory
 from tests.needs.factories import capability_node, member
-from tests.www.factories import NetworkFactory
 
 
 @pytest.fixture

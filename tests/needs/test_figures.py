@@ -7,8 +7,8 @@ from django.utils import timezone
 from maillage.needs.models import Answer, NeedStatus
 from maillage.needs.selectors import network_need_figures
 from maillage.needs.services import need_outcome_record
+from tests.directory.factories import NetworkFactory
 from tests.needs.factories import NeedFactory, NeedRecipientFactory, member
-from tests.www.factories import NetworkFactory
 
 pytestmark = pytest.mark.django_db
 

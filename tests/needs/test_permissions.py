@@ -7,8 +7,8 @@ from maillage.directory.models import EstablishmentUser
 from maillage.needs import permissions as p
 from maillage.needs.models import Answer, NeedStatus, NeedVisibility
 from tests.accounts.factories import UserFactory
+from tests.directory.factories import EstablishmentFactory, NetworkFactory
 from tests.needs.factories import NeedFactory, NeedRecipientFactory, animator, member
-from tests.www.factories import EstablishmentFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from maillage.needs.models import (
     Notification,
 )
 from maillage.needs.services import CapabilityInput, need_answer, need_create, need_open
+from tests.directory.factories import NetworkFactory
 from tests.needs.factories import capability_node, member
-from tests.www.factories import NetworkFactory
 
 pytestmark = pytest.mark.django_db
 

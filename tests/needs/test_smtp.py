@@ -12,8 +12,8 @@ from django.utils import timezone
 from maillage.needs import sending
 from maillage.needs.models import NeedStatus
 from maillage.needs.services import CapabilityInput, need_create
+from tests.directory.factories import NetworkFactory
 from tests.needs.factories import capability_node, member
-from tests.www.factories import NetworkFactory
 
 
 class Sink:

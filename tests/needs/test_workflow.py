@@ -18,8 +18,9 @@ from maillage.needs.services import (
 )
 from maillage.taxonomy.models import NodeType
 from tests.accounts.factories import UserFactory
+from tests.directory.factories import EstablishmentFactory, NetworkFactory
 from tests.needs.factories import animator, capability_node, member
-from tests.www.factories import CommuneFactory, EstablishmentFactory, NetworkFactory
+from tests.referential.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
 

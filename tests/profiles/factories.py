@@ -1,4 +1,4 @@
-"""Profile factories. Establishments come from ``tests.www.factories`` (no twins here).
+"""Profile factories. Establishments come from ``tests.directory.factories`` (no twins here).
 
 Rows point at nodes of the real taxonomy (the ``taxonomy`` fixture loads it): pass ``node``
 or rely on the defaults below. Tests of behaviour go through the services instead.
@@ -15,7 +15,7 @@ from maillage.profiles.models import (
     ProfileCapability,
 )
 from maillage.taxonomy.models import TaxonomyNode
-from tests.www.factories import EstablishmentFactory
+from tests.directory.factories import EstablishmentFactory
 
 
 def _node(code: str):

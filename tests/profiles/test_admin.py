@@ -9,7 +9,7 @@ from maillage.profiles.models import Equipment, Profile, ProfileChange
 from maillage.profiles.services import profile_capability_set, profile_certification_add, profile_update
 from maillage.taxonomy.models import TaxonomyNode
 from tests.accounts.factories import UserFactory
-from tests.www.factories import EstablishmentFactory
+from tests.directory.factories import EstablishmentFactory
 
 
 @pytest.fixture

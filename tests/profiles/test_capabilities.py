@@ -17,7 +17,8 @@ from maillage.profiles.services import (
     profile_infer_from_naf,
 )
 from tests.accounts.factories import UserFactory
-from tests.www.factories import EstablishmentFactory, NafCodeFactory
+from tests.directory.factories import EstablishmentFactory
+from tests.referential.factories import NafCodeFactory
 
 MEMBER = ChangeSource.MEMBER
 ANIMATOR = ChangeSource.ANIMATOR

@@ -18,8 +18,8 @@ from maillage.profiles.services import (
     profile_reference_update,
     profile_sector_add,
 )
+from tests.directory.factories import EstablishmentFactory
 from tests.profiles.factories import CertificationFactory, ProfileFactory
-from tests.www.factories import EstablishmentFactory
 
 MEMBER = ChangeSource.MEMBER
 TODAY = datetime.date.today

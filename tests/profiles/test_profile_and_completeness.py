@@ -19,7 +19,8 @@ from maillage.profiles.services import (
 from maillage.profiles.snapshot import ProfileSnapshot, ReferenceEntry
 from maillage.profiles.validation import language_name_fr
 from tests.accounts.factories import UserFactory
-from tests.www.factories import EstablishmentFactory, NafCodeFactory
+from tests.directory.factories import EstablishmentFactory
+from tests.referential.factories import NafCodeFactory
 
 MEMBER = ChangeSource.MEMBER
 

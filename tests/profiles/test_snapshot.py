@@ -21,7 +21,8 @@ from maillage.profiles.snapshot import (
     SpecValue,
 )
 from tests.accounts.factories import UserFactory
-from tests.www.factories import EstablishmentFactory, NafCodeFactory
+from tests.directory.factories import EstablishmentFactory
+from tests.referential.factories import NafCodeFactory
 
 SHEET = ChangeSource.SPREADSHEET
 

@@ -5,8 +5,9 @@ import pytest
 from django.core.management import call_command
 
 from maillage.referential.services import referential_load
+from tests.shared_data import shared_path
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED_DATA = shared_path("data")
 
 
 @pytest.fixture(scope="session")

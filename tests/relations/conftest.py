@@ -1,14 +1,14 @@
 import csv
-from pathlib import Path
 
 import pytest
 
 from maillage.referential.loaders.cpv import cpv_parent
 from maillage.referential.models import CpvCode
 from maillage.taxonomy.models import TaxonomyNode
+from tests.shared_data import shared_path
 from tests.taxonomy.shipped import shipped_taxonomy_load, shipped_taxonomy_wipe
 
-DATA = Path("/work/shared/data")
+DATA = shared_path("data")
 DECP_DIR = DATA / "commande_publique"
 CPV_CSV = DECP_DIR / "cpv_2008_fr.csv"
 

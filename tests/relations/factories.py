@@ -1,7 +1,7 @@
 import factory
 
 from maillage.relations.models import Confidentiality, RelationSource, RelationStatus, SupplyRelation
-from tests.www.factories import EstablishmentFactory
+from tests.directory.factories import EstablishmentFactory
 
 
 class SupplyRelationFactory(factory.django.DjangoModelFactory):

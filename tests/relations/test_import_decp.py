@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 
 from maillage.imports.models import ImportRun
 from maillage.relations.models import PurchaseLine, RelationSource, RelationStatus, SupplyRelation
+from tests.directory.factories import EstablishmentFactory, OrganisationFactory
 from tests.relations.conftest import DECP_DIR
-from tests.www.factories import EstablishmentFactory, OrganisationFactory
 
 JSON_FILE = DECP_DIR / "e-marchespublics.json"
 FLAT_FILE = DECP_DIR / "decp_2019_extrait_flat.csv"

@@ -9,7 +9,8 @@ from maillage.relations.ledger import parse_amount
 from maillage.relations.models import PurchaseLine, RelationSource, SupplierMatchReview, SupplyRelation
 from maillage.relations.services import supplier_match_decide
 from tests.accounts.factories import UserFactory
-from tests.www.factories import CommuneFactory, EstablishmentFactory, NetworkFactory, OrganisationFactory
+from tests.directory.factories import EstablishmentFactory, NetworkFactory, OrganisationFactory
+from tests.referential.factories import CommuneFactory
 
 HEADER = "SIRET fournisseur;Fournisseur;Commune;Montant HT;Catégorie;Année"
 

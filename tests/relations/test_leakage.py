@@ -9,16 +9,11 @@ from maillage.relations.leakage import OTHERS, Territory, leakage_for
 from maillage.relations.models import PurchaseLine, RelationSource
 from maillage.relations.reports import leakage_html, leakage_pdf, leakage_xlsx
 from tests.accounts.factories import UserFactory
+from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 from tests.profiles.factories import ProfileCapabilityFactory, ProfileFactory
+from tests.referential.factories import CommuneFactory, DepartmentFactory
 from tests.relations.factories import SupplyRelationFactory
 from tests.spreadsheets import assert_safe_workbook
-from tests.www.factories import (
-    CommuneFactory,
-    DepartmentFactory,
-    EstablishmentFactory,
-    MembershipFactory,
-    NetworkFactory,
-)
 
 
 def spend(supplier, client, node, amount, year=2025, confidentiality="animators"):

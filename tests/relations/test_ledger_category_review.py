@@ -17,13 +17,13 @@ from maillage.imports.models import MappingReview
 from maillage.relations.leakage import Territory, leakage_for
 from maillage.relations.models import PurchaseLine, RelationEvent, SupplyRelation
 from tests.accounts.factories import EstablishmentUserFactory, UserFactory
-from tests.www.factories import (
-    CommuneFactory,
+from tests.directory.factories import (
     EstablishmentFactory,
     MembershipFactory,
     NetworkFactory,
     OrganisationFactory,
 )
+from tests.referential.factories import CommuneFactory
 
 HEADER = "SIRET fournisseur;Fournisseur;Commune;Montant HT;Catégorie;Année"
 UNMAPPED = "fournitures diverses"

@@ -1,7 +1,8 @@
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from maillage.directory.models import EstablishmentUser
+from maillage.relations.errors import RelationError
 from maillage.relations.models import Confidentiality, RelationEvent, RelationSource, RelationStatus
 from maillage.relations.services import (
     relation_confirm,
@@ -10,7 +11,7 @@ from maillage.relations.services import (
     relation_set_confidentiality,
 )
 from tests.accounts.factories import UserFactory
-from tests.www.factories import EstablishmentFactory, MembershipFactory
+from tests.directory.factories import EstablishmentFactory, MembershipFactory
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def test_supplier_declares_and_client_confirms(parties):
 def test_client_disputes_with_a_reason_and_history_is_kept(parties):
     supplier, client, supplier_user, client_user = parties
     relation = relation_declare(actor=supplier_user, side="supplier", supplier=supplier, client=client)
-    with pytest.raises(ValidationError):
+    with pytest.raises(RelationError):
         relation_dispute(actor=client_user, relation=relation, comment="  ")
     relation_dispute(actor=client_user, relation=relation, comment="Jamais travaillé ensemble")
     relation.refresh_from_db()
@@ -82,9 +83,9 @@ def test_animator_of_another_network_cannot_declare(parties):
 
 def test_outside_client_needs_siren_or_name(parties):
     supplier, _, supplier_user, _ = parties
-    with pytest.raises(ValidationError):
+    with pytest.raises(RelationError):
         relation_declare(actor=supplier_user, side="supplier", supplier=supplier)
-    with pytest.raises(ValidationError):
+    with pytest.raises(RelationError):
         relation_declare(
             actor=supplier_user, side="supplier", supplier=supplier, client_siren="12AB", client_name="X"
         )

@@ -17,10 +17,10 @@ from maillage.relations.models import Confidentiality, RelationSource, RelationS
 from maillage.relations.reports import relations_csv, relations_xlsx
 from maillage.relations.selectors import can_view_relation, displayed_amount, relations_visible
 from tests.accounts.factories import UserFactory
+from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 from tests.relations.factories import SupplyRelationFactory
 from tests.relations.matrix import LEVELS, ROLES, SEES, SEES_AMOUNT
 from tests.spreadsheets import assert_safe_workbook, read_csv
-from tests.www.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def world(db):
     users["animator_a"], users["animator_b"] = UserFactory(), UserFactory()
     network_a.animators.add(users["animator_a"])
     network_b.animators.add(users["animator_b"])
-    users["admin"] = UserFactory(is_superuser=True, is_staff=True)
+    users["admin"] = UserFactory(admin=True)
     relations = {
         level: SupplyRelationFactory(
             supplier=supplier,

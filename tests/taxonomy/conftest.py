@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from maillage.taxonomy.loader import DATA_DIR, read_taxonomy
+from tests.shared_data import shared_path
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED_DATA = shared_path("data")
 
 BASE_NODES = """
 type = "process"

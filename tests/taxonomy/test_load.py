@@ -1,9 +1,9 @@
 """Loading the files into the database: idempotent, dry by default, kind to animators' additions."""
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from maillage.referential.models import CpvCode, NafCode, RomeCode
+from maillage.taxonomy.errors import TaxonomyError
 from maillage.taxonomy.loader import read_taxonomy
 from maillage.taxonomy.models import (
     NafCapabilityHint,
@@ -165,7 +165,7 @@ def test_file_node_cannot_be_edited_through_the_service(tree):
     load(tree)
     milling = TaxonomyNode.objects.get(code="proc.machining.milling")
     milling.label_fr = "Autre chose"
-    with pytest.raises(ValidationError, match="label_fr"):
+    with pytest.raises(TaxonomyError, match="label_fr"):
         taxonomy_node_save(node=milling, user=UserFactory())
 
 

@@ -1,8 +1,8 @@
 """Animators' taxonomy proposals: validated, decided once, effective in mapping, kept by reloads."""
 
 import pytest
-from django.core.exceptions import ValidationError
 
+from maillage.taxonomy.errors import TaxonomyError
 from maillage.taxonomy.mapping import TaxonomyMapper
 from maillage.taxonomy.models import NodeSource, TaxonomyNode, TaxonomyProposal
 from maillage.taxonomy.services import (
@@ -12,7 +12,7 @@ from maillage.taxonomy.services import (
     taxonomy_proposal_reject,
 )
 from tests.accounts.factories import UserFactory
-from tests.www.factories import NetworkFactory
+from tests.directory.factories import NetworkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -119,14 +119,14 @@ def test_root_node_gets_a_code_of_its_type_and_codes_stay_unique(loaded):
 def test_known_terms_and_incomplete_proposals_are_refused(loaded, kwargs, message):
     if kwargs["kind"] == "synonym":
         kwargs["node"] = node("proc.machining.milling.5axis")
-    with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(TaxonomyError, match=message.replace("(", r"\(").replace(")", r"\)")):
         taxonomy_proposal_create(network=NetworkFactory(), proposed_by=UserFactory(), **kwargs)
     assert not TaxonomyProposal.objects.exists()
 
 
 def test_the_same_pending_synonym_is_not_proposed_twice(loaded):
     propose_synonym()
-    with pytest.raises(ValidationError, match="déjà proposé"):
+    with pytest.raises(TaxonomyError, match="déjà proposé"):
         propose_synonym("Fraisage grande vitesse")
 
 
@@ -136,5 +136,5 @@ def test_rejected_proposal_changes_nothing_and_is_decided_once(loaded):
     proposal.refresh_from_db()
     assert (proposal.status, proposal.decision_note) == (TaxonomyProposal.Status.REJECTED, "Trop vague")
     assert node("proc.machining.milling").animator_synonyms_fr == []
-    with pytest.raises(ValidationError, match="déjà été décidée"):
+    with pytest.raises(TaxonomyError, match="déjà été décidée"):
         taxonomy_proposal_accept(proposal=proposal, by=UserFactory())

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.www.factories import EstablishmentFactory, NetworkFactory
+from tests.directory.factories import EstablishmentFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db
 

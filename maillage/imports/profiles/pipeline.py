@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.directory import services as directory_services
+from maillage.directory.errors import DirectoryError
 from maillage.directory.models import Establishment, Membership, Network, Organisation, Source
 from maillage.directory.validators import validate_siret
 from maillage.errors import MaillageError
@@ -572,8 +573,8 @@ def _write(
 ) -> None:
     try:
         establishment, created = _establishment(prepared, referential)
-    except ValidationError as exc:
-        raise Rejected(Reason.INVALID_ESTABLISHMENT, "siret", "; ".join(exc.messages)) from exc
+    except DirectoryError as exc:
+        raise Rejected(Reason.INVALID_ESTABLISHMENT, "siret", exc.message) from exc
     counts["establishments_created"] += created
     if network is not None:
         membership = Membership.objects.filter(network=network, establishment=establishment).first()

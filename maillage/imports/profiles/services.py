@@ -12,8 +12,10 @@ from dataclasses import replace
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from maillage.directory.models import Membership
+from maillage.imports.errors import MappingReviewError
 from maillage.imports.models import ImportRun, MappingDecision, MappingReview
 from maillage.imports.profiles.cells import CellReader
 from maillage.profiles.selectors import profile_snapshot
@@ -62,10 +64,12 @@ def mapping_review_decide(*, review: MappingReview, code: str | None, actor, net
     if code:
         node = TaxonomyNode.objects.active().filter(code=code).first()
         if node is None:
-            raise ValueError(f"code inconnu « {code} »")
+            raise MappingReviewError("code", _("code inconnu « %(code)s »") % {"code": code})
         if node.type not in COLUMN_TYPES[review.column]:
-            raise ValueError(
-                f"« {code} » est de type {node.type}, la colonne {review.column} ne l'accepte pas"
+            raise MappingReviewError(
+                "code",
+                _("« %(code)s » est de type %(type)s, la colonne %(column)s ne l'accepte pas")
+                % {"code": code, "type": node.type, "column": review.column},
             )
     decision, _created = MappingDecision.objects.update_or_create(
         normalised_text=review.normalised_text,

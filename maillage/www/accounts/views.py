@@ -3,15 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from maillage.accounts.errors import AccountError
 from maillage.accounts.forms import InvitationAcceptForm, LoginForm
 from maillage.accounts.models import User
 from maillage.accounts.services import InvitationError, invitation_from_token
 from maillage.accounts.services import invitation_accept as accept
+from maillage.www.forms import attach_error
 
 
 class LoginView(auth_views.LoginView):
@@ -45,8 +46,8 @@ def invitation_accept(request, token):
                 return render(
                     request, "accounts/invitation_unusable.html", {"reason": error.reason}, status=410
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
+            except AccountError as error:
+                attach_error(form, error, aliases={"password": "password1"})
             else:
                 if existing:
                     messages.success(request, _("Invitation acceptée : connectez-vous pour continuer."))

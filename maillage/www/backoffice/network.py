@@ -6,9 +6,11 @@ from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from maillage.directory.errors import DirectoryError
 from maillage.directory.services import network_update
 from maillage.www.backoffice.forms import NetworkSettingsForm
 from maillage.www.backoffice.views import _context
+from maillage.www.forms import attach_error
 from maillage.www.guards import animated_network
 
 PREVIEW = 30
@@ -30,23 +32,28 @@ def settings(request, slug):
     form = NetworkSettingsForm(request.POST or None, initial=NetworkSettingsForm.initial_for(network))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        network_update(
-            network=network,
-            actor=request.user,
-            name=data["name"],
-            description=data["description"],
-            description_en=data["description_en"],
-            contact_email=data["contact_email"],
-            epcis=data["epcis_objects"],
-            departments=data["departments_objects"],
-            communes=data["communes_objects"],
-        )
-        summary = territory_summary(network)
-        messages.success(
-            request,
-            _("Réglages enregistrés. Le territoire compte %(count)d communes.") % {"count": summary["count"]},
-        )
-        return redirect("backoffice:settings", slug=network.slug)
+        try:
+            network_update(
+                network=network,
+                actor=request.user,
+                name=data["name"],
+                description=data["description"],
+                description_en=data["description_en"],
+                contact_email=data["contact_email"],
+                epcis=data["epcis_objects"],
+                departments=data["departments_objects"],
+                communes=data["communes_objects"],
+            )
+        except DirectoryError as error:
+            attach_error(form, error)
+        else:
+            summary = territory_summary(network)
+            messages.success(
+                request,
+                _("Réglages enregistrés. Le territoire compte %(count)d communes.")
+                % {"count": summary["count"]},
+            )
+            return redirect("backoffice:settings", slug=network.slug)
     context = _context(
         network, "settings", form=form, territory=territory_summary(network), preview_size=PREVIEW
     )

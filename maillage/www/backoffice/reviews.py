@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillage.imports.errors import MappingReviewError
 from maillage.imports.models import MappingReview
 from maillage.imports.profiles.services import mapping_review_decide
 from maillage.imports.selectors import network_mapping_review_counts, network_mapping_reviews, proposal_nodes
@@ -67,8 +68,8 @@ def review_decide(request, slug, pk):
     code = form.cleaned_data["code"]
     try:
         decision = mapping_review_decide(review=review, code=code, actor=request.user, network=network)
-    except ValueError as error:
-        messages.error(request, str(error))
+    except MappingReviewError as error:
+        messages.error(request, error.message)
         return redirect(back)
     if decision.node_id:
         messages.success(

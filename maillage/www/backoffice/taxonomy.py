@@ -7,12 +7,12 @@ at its next run.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.accounts import permissions
+from maillage.taxonomy.errors import TaxonomyError
 from maillage.taxonomy.models import TaxonomyProposal
 from maillage.taxonomy.services import (
     taxonomy_proposal_accept,
@@ -21,6 +21,7 @@ from maillage.taxonomy.services import (
 )
 from maillage.www.backoffice.forms import NodeProposalForm, ProposalRejectForm, SynonymProposalForm
 from maillage.www.backoffice.views import _context
+from maillage.www.forms import attach_error
 from maillage.www.guards import animated_network
 
 RELATED = ("network", "node", "parent", "proposed_by", "decided_by", "created_node")
@@ -51,8 +52,8 @@ def taxonomy(request, slug):
             taxonomy_proposal_create(
                 network=network, proposed_by=request.user, kind=which, rationale=data["rationale"], **fields
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except TaxonomyError as error:
+            attach_error(form, error, aliases={"node": "q"})
         else:
             messages.success(request, _("Proposition envoyée aux administrateurs de la plateforme."))
             return redirect("backoffice:taxonomy", slug=network.slug)
@@ -85,8 +86,8 @@ def _decide(request, pk, decide):
     proposal = get_object_or_404(TaxonomyProposal, pk=pk)
     try:
         decide(proposal)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except TaxonomyError as error:
+        messages.error(request, error.message)
     return redirect("backoffice:taxonomy_proposals")
 
 

@@ -6,13 +6,13 @@ it; objects of another network are not found (404) even by their id.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.accounts import permissions
+from maillage.accounts.errors import AccountError
 from maillage.accounts.models import Claim
 from maillage.accounts.selectors import (
     network_claims,
@@ -28,6 +28,7 @@ from maillage.imports.models import MappingReview
 from maillage.imports.selectors import network_mapping_reviews
 from maillage.needs.selectors import network_need_figures
 from maillage.www.backoffice.forms import ClaimRejectForm, InvitationForm, MemberFilterForm
+from maillage.www.forms import attach_error
 from maillage.www.guards import animated_network
 from maillage.www.pagination import paginate
 
@@ -84,8 +85,8 @@ def invitations(request, slug):
                 establishment=form.cleaned_data["establishment"],
                 invited_by=request.user,
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except AccountError as error:
+            attach_error(form, error, aliases={"establishment": "siret"})
         else:
             messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": invitation.email})
             return redirect("backoffice:invitations", slug=network.slug)
@@ -124,8 +125,8 @@ def claim_approve(request, slug, pk):
     claim = _claim(request, slug, pk)
     try:
         approve(claim=claim, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except AccountError as error:
+        messages.error(request, error.message)
     else:
         messages.success(
             request,
@@ -143,8 +144,8 @@ def claim_reject(request, slug, pk):
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
         reject(claim=claim, by=request.user, note=note)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except AccountError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("Demande de %(user)s refusée.") % {"user": claim.user.email})
     return redirect("backoffice:claims", slug=slug)

@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from maillage.accounts.errors import AccountError
 from maillage.accounts.selectors import user_claims
 from maillage.accounts.services import claim_create as create
 from maillage.www.claims.forms import ClaimForm
+from maillage.www.forms import attach_error
 
 
 @login_required
@@ -21,10 +22,8 @@ def claim_create(request):
                 siret=form.cleaned_data["siret"],
                 message=form.cleaned_data["message"],
             )
-        except ValidationError as error:
-            # Every claim error is about the SIRET: show it under that field.
-            for message in error.messages:
-                form.add_error("siret", message)
+        except AccountError as error:
+            attach_error(form, error)
         else:
             messages.success(
                 request,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,14 +12,12 @@ from maillage.accounts.permissions import animated_networks
 from maillage.needs import services
 from maillage.needs.errors import NeedValidationError
 from maillage.needs.models import Need
+from maillage.www.forms import attach_error
 from maillage.www.needs import forms
 from maillage.www.needs.queries import author_establishments, postable_networks
 
-FIELD_PATH = re.compile(r"(?P<name>\w+)(?:\[(?P<index>\d+)\](?:\.(?P<sub>\w+))?)?")
-FORM_FIELDS = {
-    "kind", "title", "description", "commune", "max_distance_km", "deadline", "budget_min", "budget_max",
-    "visibility", "attachments", "certifications",
-}  # fmt: skip
+# The services' names that the need form spells otherwise (a row's "code" is its "node").
+ERROR_ALIASES = {"chosen_establishments": "chosen", "code": "node"}
 
 
 def _initial(need: Need) -> tuple[dict, list[dict], list[dict]]:
@@ -52,23 +48,13 @@ def _initial(need: Need) -> tuple[dict, list[dict], list[dict]]:
 
 
 def _place_error(error: NeedValidationError, form, capability_set, equipment_set) -> None:
-    """Show a service refusal next to the field it names (``capabilities[1].quantity``…)."""
-    match = FIELD_PATH.fullmatch(error.field or "")
-    name, index, sub = (match["name"], match["index"], match["sub"]) if match else ("", None, None)
-    formsets = {"capabilities": capability_set, "equipment": equipment_set}
-    if name in formsets and index is not None:
-        rows = [f for f in formsets[name].forms if f.cleaned_data.get("node")]
-        if int(index) < len(rows):
-            field = {"code": "node", None: None}.get(sub, sub)
-            target = rows[int(index)]
-            target.add_error(field if field in target.fields else None, error.message)
-            return
-    if name == "chosen_establishments":
-        form.add_error("chosen", error.message)
-    elif name in FORM_FIELDS:
-        form.add_error(name, error.message)
-    else:
-        form.add_error(None, error.message)
+    """Show a service refusal next to the field it names (``capabilities[1].quantity``…): the
+    rows are the formsets' filled forms, in the order the service received them."""
+    rows = {
+        name: [row for row in formset.forms if row.cleaned_data.get("node")]
+        for name, formset in (("capabilities", capability_set), ("equipment", equipment_set))
+    }
+    attach_error(form, error, aliases=ERROR_ALIASES, rows=rows)
 
 
 def need_form_page(request, *, need: Need | None):

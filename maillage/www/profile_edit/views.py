@@ -32,6 +32,7 @@ from maillage.profiles.models import (
 from maillage.profiles.selectors import profile_completeness
 from maillage.taxonomy.models import TaxonomyNode
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node, taxonomy_suggestions
+from maillage.www.forms import attach_error
 from maillage.www.profile_edit import forms
 
 PROFILE_FIELDS = ("description_fr", "description_en", "products", "languages")
@@ -49,13 +50,8 @@ def _editable(request, siret) -> Establishment:
     return establishment
 
 
-def _attach_error(form, error: ProfileValidationError) -> None:
-    """Show a service's refusal next to the field it names ("specs.force" → spec_force)."""
-    name = error.field.split("[")[0]
-    name = "spec_" + name.removeprefix("specs.") if name.startswith("specs.") else name
-    if name == "code" and "node" in form.fields:
-        name = "node"
-    form.add_error(name if name in form.fields else None, error.message)
+# The services' names that the profile forms spell otherwise ("specs.force" → spec_force).
+ERROR_ALIASES = {"specs.": "spec_", "code": "node"}
 
 
 def _row(model, establishment, form):
@@ -286,7 +282,7 @@ def profile_edit(request, siret):
             try:
                 write()
             except ProfileValidationError as error:
-                _attach_error(form, error)
+                attach_error(form, error, aliases=ERROR_ALIASES)
             else:
                 messages.success(request, success)
                 return redirect(reverse("profile_edit:edit", args=[siret]) + "#" + anchor)

@@ -8,7 +8,7 @@ animators of the network (and platform administrators).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +20,7 @@ from maillage.accounts import permissions
 from maillage.directory.models import Establishment
 from maillage.relations import reports
 from maillage.relations.charts import euros, leakage_bars
+from maillage.relations.errors import RelationError
 from maillage.relations.leakage import Territory, leakage_buyers, leakage_for
 from maillage.relations.models import RelationStatus, SupplierMatchReview, SupplyRelation
 from maillage.relations.selectors import can_answer, displayed_amount, is_party_user, relations_visible
@@ -27,6 +28,7 @@ from maillage.relations.services import relation_confirm as confirm
 from maillage.relations.services import relation_declare as declare
 from maillage.relations.services import relation_dispute as dispute
 from maillage.relations.services import supplier_match_decide
+from maillage.www.forms import attach_error
 from maillage.www.guards import animated_network
 from maillage.www.pagination import paginate
 from maillage.www.relations.forms import DeclareForm, DisputeForm, LeakageForm, RelationFilterForm
@@ -70,6 +72,19 @@ def relation_list(request):
     return render(request, "relations/list.html", {"form": form, "page": page, "rows": rows})
 
 
+def _declare_aliases(side: str) -> dict[str, str]:
+    """The declaration form's names for the service's: "our" side is an establishment, the other
+    one a SIRET or a SIREN and a name."""
+    other = "client" if side == "supplier" else "supplier"
+    return {
+        side: "establishment",
+        other: "other_siret",
+        "client_siren": "other_siren",
+        "client_name": "other_name",
+        "client_country": "other_country",
+    }
+
+
 @login_required
 def relation_declare(request):
     establishments = Establishment.objects.filter(user_links__user=request.user).order_by("name", "siret")
@@ -93,9 +108,8 @@ def relation_declare(request):
                 since=data["since"],
                 confidentiality=data["confidentiality"],
             )
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(None, f"{field} : {' '.join(problems)}")
+        except RelationError as error:
+            attach_error(form, error, aliases=_declare_aliases(data["side"]))
         else:
             messages.success(request, _("Relation déclarée : l'autre partie peut la confirmer."))
             return redirect("relations:detail", pk=relation.pk)
@@ -140,8 +154,8 @@ def relation_dispute(request, pk):
         return redirect("relations:detail", pk=relation.pk)
     try:
         dispute(actor=request.user, relation=relation, comment=form.cleaned_data["comment"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except RelationError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("Relation contestée : l'autre partie et les animateurs le verront."))
     return redirect("relations:detail", pk=relation.pk)

@@ -33,11 +33,13 @@ from maillage.directory.models import Establishment, Network
 from maillage.directory.selectors import commune_suggestions, company_suggestions
 from maillage.engine import QueryError
 from maillage.engine.query import MAX_PAGE, MAX_PAGE_SIZE
+from maillage.matching.errors import SearchQueryError
 from maillage.matching.index import IndexMissingError, searcher
 from maillage.matching.search import PARAMETER_OF, SearchRequest, search_query
 from maillage.referential.selectors import CommuneResolution, commune_resolve
 from maillage.taxonomy.models import NodeType
 from maillage.taxonomy.suggestions import SEARCH_BOX_TYPES, matched_term, taxonomy_suggestions
+from maillage.www.forms import attach_error
 from maillage.www.search.forms import (
     DISTANCE_DEFAULT_KM,
     DISTANCE_MAX_KM,
@@ -124,7 +126,7 @@ def _run(form: SearchForm, *, page: int, page_size: int, resolution: CommuneReso
     try:
         return searcher().search(query)
     except QueryError as error:
-        raise QueryError(PARAMETER_OF.get(error.field, error.field), error.message) from error
+        raise SearchQueryError(PARAMETER_OF.get(error.field, error.field), error.message) from error
 
 
 def _rows(results) -> list[Row]:
@@ -239,8 +241,8 @@ def search_page(request):
         try:
             page, size = (1, MAX_PAGE_SIZE) if exporting else (data["page"], PAGE_SIZE)
             results = _run(form, page=page, page_size=size, resolution=resolution)
-        except QueryError as error:
-            form.add_error(FIELD_OF.get(error.field), error.message)
+        except SearchQueryError as error:
+            attach_error(form, error, aliases=FIELD_OF)
             status = 400
         except IndexMissingError:
             context["index_missing"] = True

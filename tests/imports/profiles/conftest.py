@@ -1,8 +1,8 @@
 import pytest
 
+from tests.directory.factories import NetworkFactory
 from tests.imports.referential import load_bands, load_communes, load_naf
 from tests.taxonomy.shipped import shipped_taxonomy_fixture
-from tests.www.factories import NetworkFactory
 
 _shipped_taxonomy_loaded = shipped_taxonomy_fixture("package")
 

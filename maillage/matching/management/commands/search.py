@@ -13,7 +13,7 @@ import json as jsonlib
 
 from django.core.management.base import BaseCommand
 
-from maillage.engine import QueryError
+from maillage.matching.errors import SearchQueryError
 from maillage.matching.index import IndexMissingError
 from maillage.matching.search import DEFAULT_LIMIT, SearchRequest, results_public, search_run
 
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         )
         try:
             results = search_run(request)
-        except QueryError as error:
+        except SearchQueryError as error:
             option = "QUERY" if error.field == "q" else "--" + error.field.replace("_", "-")
             self._fail(f"Erreur : {option} : {error.message}")
         except IndexMissingError:

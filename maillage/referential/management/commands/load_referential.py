@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from maillage.referential.build import DATASETS
+from maillage.referential.errors import ReferentialError
 from maillage.referential.loaders import ReferentialFileError
 from maillage.referential.services import LoadReport, datasets_select, referential_load
 
@@ -46,8 +47,8 @@ class Command(BaseCommand):
             raise CommandError(_("Aucune source : passer --source ou définir MAILLAGE_REFERENTIAL_SOURCE."))
         try:
             names = datasets_select(only.split(",") if only else None)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
+        except ReferentialError as exc:
+            raise CommandError(exc.message) from None
         steps = sum(1 + len(DATASETS[name].models) for name in names)
         with tqdm(total=steps, file=sys.stderr, disable=not sys.stderr.isatty(), unit="étape") as bar:
 
