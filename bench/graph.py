@@ -38,9 +38,9 @@ DECP = SHARED / "data" / "commande_publique"
 DECP_JSON = ("e-marchespublics.json", "data.gouv.fr_pes.json", "marches-publics.info.json")
 
 from maillage.engine.graph import SupplyGraph, analyse, betweenness, cut_edges  # noqa: E402
-from maillage.engine.graph.decp import decp_graph, read_cpv_codes, read_decp_json  # noqa: E402
 from maillage.engine.graph.structure import LARGE_CODE, SME_CODE  # noqa: E402
 from maillage.engine.graph.willems import read_chains  # noqa: E402
+from maillage.imports.decp.parser import decp_graph, read_cpv_codes, read_decp_json  # noqa: E402
 
 
 def best_of(repeat: int, function):

@@ -1,4 +1,4 @@
-"""Parsers of French public procurement data (DECP, regulatory formats 2019 and 2022) and its graph.
+"""Parsers of French public procurement data (DECP, regulatory formats 2019 and 2022).
 
 Three published shapes are read:
 - the JSON files of the 2019 format, ``{"marches": [...]}``, one object per market (or
@@ -60,7 +60,8 @@ import polars as pl
 from stdnum.eu import vat
 from stdnum.fr import siret
 
-from maillage.engine.graph.model import PUBLIC, GraphEdge, GraphNode, SupplyGraph
+from maillage.engine.graph.model import SupplyGraph
+from maillage.engine.graph.procurement import ContractHolder, PublicContract, contracts_graph
 
 CONCESSION = "Contrat de concession"
 
@@ -134,6 +135,17 @@ class DecpMarket:
             return None
         months = self.duration_months or 12
         return self.amount * 12 / max(months, 12)
+
+    def contract(self) -> PublicContract:
+        """The plain record the graph engine takes."""
+        return PublicContract(
+            buyer=self.buyer_siret,
+            buyer_name=self.buyer_name,
+            category=self.cpv,
+            annual_amount=self.annual_amount(),
+            holder_count=self.holder_count,
+            holders=tuple(ContractHolder(h.key, h.id_type, h.name) for h in self.holders),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -657,28 +669,5 @@ def read_cpv_codes(path: Path) -> frozenset[str]:
 
 
 def decp_graph(markets: Iterable[DecpMarket], *, key: str = "siret") -> SupplyGraph:
-    """Holders → buyers, one public relation per (market, holder), category = CPV code.
-
-    Volume = the market's annual amount split evenly among its holders (DECP does not say
-    who gets what); ``key="siren"`` merges establishments into their legal unit.
-    """
-    if key not in ("siret", "siren"):
-        raise ValueError(f"key : « {key} » (siret ou siren attendu)")
-
-    def node_key(identifier: str, id_type: str = "SIRET") -> str:
-        if key == "siren" and id_type == "SIRET":
-            return identifier[:9]
-        return identifier
-
-    nodes: dict[str, GraphNode] = {}
-    edges: list[GraphEdge] = []
-    for market in markets:
-        buyer = node_key(market.buyer_siret)
-        nodes.setdefault(buyer, GraphNode(buyer, market.buyer_name))
-        annual = market.annual_amount()
-        share = None if annual is None else annual / max(market.holder_count, 1)
-        for holder in market.holders:
-            supplier = node_key(holder.key, holder.id_type)
-            nodes.setdefault(supplier, GraphNode(supplier, holder.name))
-            edges.append(GraphEdge(supplier, buyer, market.cpv, share, share, PUBLIC))
-    return SupplyGraph.build(nodes.values(), edges)
+    """The engine's graph of these markets (``maillage.engine.graph.procurement``)."""
+    return contracts_graph((market.contract() for market in markets), key=key)

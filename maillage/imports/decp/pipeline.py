@@ -1,6 +1,6 @@
 """Import French public procurement data (DECP) as public buyer → supplier relations.
 
-The files are read by the graph engine's parsers (``maillage.engine.graph.decp``: JSON
+The files are read by this package's parser (``maillage.imports.decp.parser``: JSON
 ``{"marches": [...]}`` or the flattened CSV), which validate CPV codes, SIRET, amounts and dates
 and name the file, record and field of every rejection. Here each (market, holder) becomes:
 - a relation per (buyer, holder, CPV code), public and confirmed (published data), whose client
@@ -21,7 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from maillage.directory.models import Establishment
-from maillage.engine.graph.decp import (
+from maillage.imports.batch import Item, Rejected, run_batches
+from maillage.imports.decp.parser import (
     DecpFileError,
     DecpMarket,
     DecpReject,
@@ -29,7 +30,6 @@ from maillage.engine.graph.decp import (
     iter_decp_json,
 )
 from maillage.referential.models import CpvCode
-from maillage.relations.importing import Item, Rejected, run_batches
 from maillage.relations.models import (
     Confidentiality,
     PurchaseLine,

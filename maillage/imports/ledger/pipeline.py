@@ -35,12 +35,12 @@ from rapidfuzz import fuzz
 from stdnum.fr import siret as stdnum_siret
 
 from maillage.directory.models import Establishment, Network
-from maillage.engine.graph.decp import CPV_RE, _Invalid, normalise_cpv
 from maillage.engine.text import fold
+from maillage.imports.batch import Item, Rejected, run_batches
+from maillage.imports.decp.parser import CPV_RE, _Invalid, normalise_cpv
 from maillage.imports.models import MappingReview
 from maillage.imports.profiles.reader import SpreadsheetError, _decode
 from maillage.referential.models import Commune, CpvCode, PostalCode
-from maillage.relations.importing import Item, Rejected, run_batches
 from maillage.relations.models import (
     Confidentiality,
     PurchaseLine,

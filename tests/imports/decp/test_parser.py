@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from maillage.engine.graph import articulation_points, client_concentration
-from maillage.engine.graph.decp import (
+from maillage.imports.decp.parser import (
     DecpFileError,
     Reason,
     _Invalid,
@@ -20,7 +20,7 @@ from maillage.engine.graph.decp import (
     read_decp_json,
 )
 
-DECP = Path(__file__).resolve().parents[3] / "shared" / "data" / "commande_publique"
+DECP = Path(__file__).resolve().parents[4] / "shared" / "data" / "commande_publique"
 
 
 @pytest.fixture(scope="module")

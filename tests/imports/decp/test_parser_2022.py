@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from maillage.engine.graph import decp
-from maillage.engine.graph.decp import (
+from maillage.imports.decp import parser as decp
+from maillage.imports.decp.parser import (
     CONCESSION,
     DecpFileError,
     DecpHolder,
@@ -26,7 +26,7 @@ from maillage.engine.graph.decp import (
     read_decp_json,
 )
 
-DECP = Path(__file__).resolve().parents[3] / "shared" / "data" / "commande_publique"
+DECP = Path(__file__).resolve().parents[4] / "shared" / "data" / "commande_publique"
 
 # OFFICIAL, "marche"[1] as published (its buyer SIRET has a valid key; "marche"[0]'s does not).
 OFFICIAL_MARKET = {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from maillage.engine.graph.decp import (
+from maillage.imports.decp.parser import (
     DecpFileError,
     _json_market,
     iter_decp_json,
@@ -19,7 +19,7 @@ from maillage.engine.graph.decp import (
     read_decp_json,
 )
 
-DECP = Path(__file__).resolve().parents[3] / "shared" / "data" / "commande_publique"
+DECP = Path(__file__).resolve().parents[4] / "shared" / "data" / "commande_publique"
 FILES = ("e-marchespublics.json", "data.gouv.fr_pes.json", "marches-publics.info.json")
 
 

@@ -3,15 +3,15 @@
     maillage import-decp /data/commande_publique/decp_2019_extrait_flat.csv            # dry run
     maillage import-decp /data/commande_publique/marches-publics.info.json --wet-run   # writes
 
-Dry by default; a wet run commits batch by batch and resumes after a crash. The parsers are the
-graph engine's (maillage.engine.graph.decp). See docs/relations.md.
+Dry by default; a wet run commits batch by batch and resumes after a crash. The files are read by
+maillage.imports.decp.parser. See docs/relations.md.
 """
 
 from django.core.management.base import CommandError
 
-from maillage.engine.graph.decp import DecpFileError
 from maillage.imports.command import ImportCommand
-from maillage.relations.decp import LABELS, DecpOptions, run_decp_import
+from maillage.imports.decp.parser import DecpFileError
+from maillage.imports.decp.pipeline import LABELS, DecpOptions, run_decp_import
 
 COUNTS = (
     ("read", "marchés lus"),

@@ -10,8 +10,8 @@ by name with doubt go to the animators' review queue. See docs/relations.md for 
 from django.core.management.base import CommandError
 
 from maillage.imports.command import ImportCommand
+from maillage.imports.ledger.pipeline import LedgerOptions, Reason, run_ledger_import
 from maillage.imports.profiles.reader import SpreadsheetError
-from maillage.relations.ledger import LedgerOptions, Reason, run_ledger_import
 from maillage.relations.models import Confidentiality
 
 COUNTS = (
