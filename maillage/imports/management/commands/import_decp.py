@@ -27,7 +27,7 @@ COUNTS = (
 class Command(ImportCommand):
     help = "Importe les données de la commande publique (DECP) (--wet-run pour écrire)."
     file_help = "fichier DECP JSON ou CSV aplati"
-    rejects_columns = "line,field,value,reason,detail"
+    rejects_columns = "file,line,field,value,reason,detail"
 
     def handle(self, *args, **options):
         self.check_batch_size(options)

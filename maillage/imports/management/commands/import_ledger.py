@@ -31,7 +31,7 @@ COUNTS = (
 class Command(ImportCommand):
     help = "Importe le registre d'achats d'un donneur d'ordres (--wet-run pour écrire)."
     file_help = "registre d'achats CSV ou XLSX"
-    rejects_columns = "line,field,value,reason,detail"
+    rejects_columns = "file,line,field,value,reason,detail"
     default_batch_size = 500
 
     def add_import_arguments(self, parser):
