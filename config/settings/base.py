@@ -206,6 +206,39 @@ MEDIA_ROOT = Path(os.environ.get("MAILLAGE_MEDIA_DIR", DATA_DIR / "media")).reso
 MEDIA_URL = "media/"
 NEEDS_ATTACHMENT_MAX_MB = int(os.environ.get("NEEDS_ATTACHMENT_MAX_MB", "10"))
 
+# Import bounds (maillage/imports/limits.py, where each is explained): a hostile or broken file
+# stops early with a message naming the file and the limit.
+_IMPORT_LIMITS = {
+    "MAX_LINE_BYTES": 1 << 20,
+    "MAX_DECOMPRESSED_BYTES": 32 << 30,
+    "MAX_COMPRESSION_RATIO": 100,
+    "MAX_SHEET_ROWS": 500_000,
+    "MAX_SHEET_COLUMNS": 1_000,
+    "MAX_XLSX_MEMBER_BYTES": 256 << 20,
+    "MAX_JSON_DEPTH": 64,
+}
+MAILLAGE_IMPORT_MAX_LINE_BYTES = int(
+    os.environ.get("MAILLAGE_IMPORT_MAX_LINE_BYTES", _IMPORT_LIMITS["MAX_LINE_BYTES"])
+)
+MAILLAGE_IMPORT_MAX_DECOMPRESSED_BYTES = int(
+    os.environ.get("MAILLAGE_IMPORT_MAX_DECOMPRESSED_BYTES", _IMPORT_LIMITS["MAX_DECOMPRESSED_BYTES"])
+)
+MAILLAGE_IMPORT_MAX_COMPRESSION_RATIO = int(
+    os.environ.get("MAILLAGE_IMPORT_MAX_COMPRESSION_RATIO", _IMPORT_LIMITS["MAX_COMPRESSION_RATIO"])
+)
+MAILLAGE_IMPORT_MAX_SHEET_ROWS = int(
+    os.environ.get("MAILLAGE_IMPORT_MAX_SHEET_ROWS", _IMPORT_LIMITS["MAX_SHEET_ROWS"])
+)
+MAILLAGE_IMPORT_MAX_SHEET_COLUMNS = int(
+    os.environ.get("MAILLAGE_IMPORT_MAX_SHEET_COLUMNS", _IMPORT_LIMITS["MAX_SHEET_COLUMNS"])
+)
+MAILLAGE_IMPORT_MAX_XLSX_MEMBER_BYTES = int(
+    os.environ.get("MAILLAGE_IMPORT_MAX_XLSX_MEMBER_BYTES", _IMPORT_LIMITS["MAX_XLSX_MEMBER_BYTES"])
+)
+MAILLAGE_IMPORT_MAX_JSON_DEPTH = int(
+    os.environ.get("MAILLAGE_IMPORT_MAX_JSON_DEPTH", _IMPORT_LIMITS["MAX_JSON_DEPTH"])
+)
+
 # Task queue (batched sending of needs, reminders, outcome requests): Huey. Embedded on a
 # SQLite file beside the database for a laptop (`maillage run_huey` consumes it), Redis when
 # REDIS_URL (above) is set. HUEY_IMMEDIATE=true runs each task inline (tests, a demo without consumer).

@@ -1,0 +1,441 @@
+"""Bounds on what an import reads and on the values it may write: one place for every importer.
+
+Why: an import reads files sent by members, buyers or downloaded from the web. Without bounds
+a 5 KB XLSX whose one cell sits at XFD1048576 made ``import-profiles`` allocate more than 4 GB,
+one 800 MB line in a SIRENE zip took 9.2 GB, and a zip of 1.26 billion empty lines ran for
+minutes. And a value that SQLite stores (a NUL byte, a text longer than its column, an amount
+with 20 digits) makes PostgreSQL fail the wet run after a dry run that saw nothing wrong. So:
+
+**The file** (checked while reading; a breach stops the file, ``ImportLimitError``):
+
+=================================  ============  ====================================================
+limit (setting ``MAILLAGE_IMPORT_…``)  default   why
+=================================  ============  ====================================================
+``MAX_LINE_BYTES``                 1 MiB         one CSV/text line (a SIRENE line is ~600 bytes,
+                                                 a profile line with a long description a few KB);
+                                                 a longer line is never held whole in memory
+``MAX_DECOMPRESSED_BYTES``         32 GiB        one zip member, counted while inflating, never
+                                                 trusting the size its header declares (the
+                                                 national SIRENE stock is ~8 GB)
+``MAX_COMPRESSION_RATIO``          100           inflated / compressed bytes of a zip member beyond
+                                                 its first MiB: real CSV and XLSX compress 4 to 20
+                                                 times, a bomb of empty lines 1,000 times
+``MAX_SHEET_ROWS``                 500,000       rows of a spreadsheet, from the sheet's declared
+                                                 dimension and again while streaming it
+``MAX_SHEET_COLUMNS``              1,000         columns of a spreadsheet, the same way
+``MAX_XLSX_MEMBER_BYTES``          256 MiB       one inflated part of an XLSX (sheet, shared strings)
+``MAX_JSON_DEPTH``                 64            nesting of arrays and objects in a JSON document
+=================================  ============  ====================================================
+
+Each is a module constant (``DEFAULT_MAX_…``) overridden by the setting of the same name
+(``config/settings/base.py``, from the environment); ``limit("MAX_LINE_BYTES")`` reads it at
+call time, so ``override_settings`` works in tests.
+
+**The values** (checked per line; a failure is a rejection of that line with a reason, so that
+the dry run rejects exactly what the wet run would, on SQLite and on PostgreSQL alike):
+``text_problem`` (no NUL byte — PostgreSQL refuses them in text — and within the column's
+``max_length``), ``decimal_problem``/``parse_decimal`` (finite, within ``max_digits`` and
+``decimal_places`` of a ``DecimalField``, and no silent underflow: ``1e-400`` is not 0),
+``float_problem`` (finite: SQLite turns NaN into NULL). ``text_problem_expr`` is the same text
+check as a polars expression for the vectorised SIRENE parser.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import BinaryIO
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from maillage.errors import MaillageError
+
+MIB = 1 << 20
+DEFAULT_MAX_LINE_BYTES = 1 * MIB
+DEFAULT_MAX_DECOMPRESSED_BYTES = 32 * 1024 * MIB
+DEFAULT_MAX_COMPRESSION_RATIO = 100
+DEFAULT_MAX_SHEET_ROWS = 500_000
+DEFAULT_MAX_SHEET_COLUMNS = 1_000
+DEFAULT_MAX_XLSX_MEMBER_BYTES = 256 * MIB
+DEFAULT_MAX_JSON_DEPTH = 64
+# The ratio applies beyond this many inflated bytes: tiny members compress any way they like.
+RATIO_SLACK_BYTES = 1 * MIB
+STREAM_CHUNK = 1 * MIB
+
+
+def limit(name: str) -> int:
+    """The bound ``name`` (``"MAX_LINE_BYTES"``…): the setting ``MAILLAGE_IMPORT_<name>`` or the default."""
+    return int(getattr(settings, f"MAILLAGE_IMPORT_{name}", globals()[f"DEFAULT_{name}"]))
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def _size(n: int) -> str:
+    if n >= MIB and n % MIB == 0:
+        return _("%(n)s Mio") % {"n": _count(n // MIB)}
+    return _("%(n)s octets") % {"n": _count(n)}
+
+
+class ImportLimitError(MaillageError):
+    """A file, or one of its values, beyond what an import accepts: « file, line, field : reason ».
+
+    ``field`` and ``message`` as every ``MaillageError``; ``file``, ``line`` and ``limit`` (the
+    bound that was passed, a number, or ``None`` when the file is refused for its form) besides.
+    """
+
+    def __init__(
+        self, message, *, file: str | Path | None = None, line: int | None = None, field: str = "", limit=None
+    ):
+        super().__init__(field, message)
+        self.file = Path(file).name if file else ""
+        self.line = line
+        self.limit = limit
+        self.args = (str(self),)
+
+    def __str__(self) -> str:
+        where = [self.file] if self.file else []
+        if self.line is not None:
+            where.append(_("ligne %(line)s") % {"line": self.line})
+        if self.field:
+            where.append(self.field)
+        return f"{', '.join(where)} : {self.message}" if where else self.message
+
+
+# --- Files -----------------------------------------------------------------------------------
+
+
+class BoundedStream(io.RawIOBase):
+    """A read-only byte stream that raises ``ImportLimitError`` once more than ``max_bytes`` came out.
+
+    Wraps an inflating zip member: the count is of bytes actually produced, not of the size
+    the archive declares. ``compressed_size`` (when known) adds the ratio bound.
+    """
+
+    def __init__(
+        self,
+        raw: BinaryIO,
+        *,
+        file,
+        max_bytes: int,
+        compressed_size: int | None = None,
+        ratio: int | None = None,
+    ):
+        super().__init__()
+        self._raw, self._file = raw, file
+        self._max = max_bytes
+        if compressed_size is not None and ratio:
+            self._max = min(self._max, max(RATIO_SLACK_BYTES, compressed_size * ratio))
+            self._ratio = ratio
+        else:
+            self._ratio = None
+        self.produced = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.produced += n
+        if self.produced > self._max:
+            raise self._error()
+        return n
+
+    def _error(self) -> ImportLimitError:
+        if self._ratio and self._max < limit("MAX_DECOMPRESSED_BYTES"):
+            return ImportLimitError(
+                _(
+                    "archive refusée : son contenu décompressé dépasse %(ratio)s fois sa taille "
+                    "compressée (limite MAILLAGE_IMPORT_MAX_COMPRESSION_RATIO), signe d'une bombe de "
+                    "décompression"
+                )
+                % {"ratio": self._ratio},
+                file=self._file,
+                limit=self._ratio,
+            )
+        return ImportLimitError(
+            _("contenu décompressé de plus de %(limit)s (limite MAILLAGE_IMPORT_MAX_DECOMPRESSED_BYTES)")
+            % {"limit": _size(self._max)},
+            file=self._file,
+            limit=self._max,
+        )
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+def open_zip_member(
+    archive: zipfile.ZipFile, member: str | zipfile.ZipInfo, *, file, max_bytes: int | None = None
+) -> BinaryIO:
+    """A buffered stream of one zip member, bounded in inflated size and compression ratio."""
+    info = member if isinstance(member, zipfile.ZipInfo) else archive.getinfo(member)
+    raw = archive.open(info)
+    bounded = BoundedStream(
+        raw,
+        file=file,
+        max_bytes=max_bytes or limit("MAX_DECOMPRESSED_BYTES"),
+        compressed_size=info.compress_size if info.compress_type != zipfile.ZIP_STORED else None,
+        ratio=limit("MAX_COMPRESSION_RATIO"),
+    )
+    return io.BufferedReader(bounded, buffer_size=STREAM_CHUNK)
+
+
+def check_zip_members(path: Path, *, max_member_bytes: int | None = None) -> None:
+    """Inflate every member of an archive once, counting, and refuse the file beyond the bounds.
+
+    For readers that open the archive themselves (openpyxl): after this, none of its parts can
+    inflate past ``max_member_bytes`` or the ratio, whatever their headers say.
+    """
+    if not zipfile.is_zipfile(path):
+        raise ImportLimitError(_("ce n'est pas un fichier XLSX (archive zip) valide"), file=path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                with open_zip_member(archive, info, file=path, max_bytes=max_member_bytes) as stream:
+                    while stream.read(STREAM_CHUNK):
+                        pass
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
+        raise ImportLimitError(_("archive zip illisible (%(error)s)") % {"error": exc}, file=path) from exc
+
+
+def line_too_long(*, file, line: int | None, length: int | None = None) -> ImportLimitError:
+    """The error for a line beyond ``MAX_LINE_BYTES`` (``length``: what was seen of it, if known)."""
+    bound = limit("MAX_LINE_BYTES")
+    return ImportLimitError(
+        _("ligne de plus de %(limit)s (limite MAILLAGE_IMPORT_MAX_LINE_BYTES) : fichier refusé")
+        % {"limit": _size(bound)},
+        file=file,
+        line=line,
+        limit=bound,
+    )
+
+
+def iter_bounded_lines(stream: BinaryIO, *, file, first_line: int = 1) -> Iterator[bytes]:
+    """Lines of a byte stream (newline kept), never reading more than ``MAX_LINE_BYTES`` + 1 of one."""
+    bound = limit("MAX_LINE_BYTES")
+    number = first_line
+    while True:
+        raw = stream.readline(bound + 1)
+        if not raw:
+            return
+        if len(raw) > bound and not (len(raw) == bound + 1 and raw.endswith(b"\n")):
+            raise line_too_long(file=file, line=number)
+        yield raw
+        number += 1
+
+
+def read_bounded_text_lines(path: Path, *, max_bytes: int | None = None) -> bytes:
+    """The bytes of a plain text file whose every line is within ``MAX_LINE_BYTES``.
+
+    For small files parsed whole (profile CSV): ``max_bytes`` bounds the file itself.
+    """
+    bound = max_bytes or limit("MAX_DECOMPRESSED_BYTES")
+    size = path.stat().st_size
+    if size > bound:
+        raise ImportLimitError(
+            _("fichier de plus de %(limit)s") % {"limit": _size(bound)}, file=path, limit=bound
+        )
+    with open(path, "rb") as handle:
+        return b"".join(iter_bounded_lines(handle, file=path))
+
+
+def check_sheet_dimensions(rows: int | None, columns: int | None, *, file) -> None:
+    """Refuse a sheet whose declared (or reached) size passes ``MAX_SHEET_ROWS`` × ``MAX_SHEET_COLUMNS``."""
+    max_rows, max_columns = limit("MAX_SHEET_ROWS"), limit("MAX_SHEET_COLUMNS")
+    if rows is not None and rows > max_rows:
+        raise ImportLimitError(
+            _(
+                "feuille de %(rows)s lignes, au-delà de la limite de %(limit)s "
+                "(MAILLAGE_IMPORT_MAX_SHEET_ROWS) : supprimez les lignes vides ou le contenu égaré "
+                "en bas de la feuille"
+            )
+            % {"rows": _count(rows), "limit": _count(max_rows)},
+            file=file,
+            limit=max_rows,
+        )
+    if columns is not None and columns > max_columns:
+        raise ImportLimitError(
+            _(
+                "feuille de %(columns)s colonnes, au-delà de la limite de %(limit)s "
+                "(MAILLAGE_IMPORT_MAX_SHEET_COLUMNS) : supprimez le contenu égaré à droite de la feuille"
+            )
+            % {"columns": _count(columns), "limit": _count(max_columns)},
+            file=file,
+            limit=max_columns,
+        )
+
+
+def open_xlsx(path: Path, *, data_only: bool = True):
+    """An openpyxl read-only workbook, after the archive's parts were checked in size and ratio.
+
+    The first sheet's declared dimension is checked here; rows read with ``iter_sheet_rows``
+    are checked again as they stream (a declared dimension may lie or be absent).
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    check_zip_members(path, max_member_bytes=limit("MAX_XLSX_MEMBER_BYTES"))
+    try:
+        book = load_workbook(path, read_only=True, data_only=data_only)
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise ImportLimitError(_("classeur XLSX illisible (%(error)s)") % {"error": exc}, file=path) from exc
+    if not book.worksheets:
+        raise ImportLimitError(_("classeur sans feuille"), file=path)
+    sheet = book.worksheets[0]
+    check_sheet_dimensions(sheet.max_row, sheet.max_column, file=path)
+    return book
+
+
+def iter_sheet_rows(
+    sheet, *, file, min_row: int = 1, max_col: int | None = None
+) -> Iterator[tuple[int, tuple]]:
+    """``(line, cells)`` of a read-only sheet, refusing it once a row passes the bounds."""
+    max_rows = limit("MAX_SHEET_ROWS")
+    # The declared dimension was checked; read past it, so that content it hides is not dropped.
+    sheet.reset_dimensions()
+    for line, cells in enumerate(sheet.iter_rows(min_row=min_row, max_col=max_col), start=min_row):
+        if line > max_rows:
+            check_sheet_dimensions(line, None, file=file)
+        yield line, cells
+
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def json_depth_check(data: bytes | str, *, file, max_depth: int | None = None) -> None:
+    """Refuse a JSON document nested deeper than ``MAX_JSON_DEPTH`` (before ``json.loads`` recurses)."""
+    bound = max_depth or limit("MAX_JSON_DEPTH")
+    raw = data.encode() if isinstance(data, str) else data
+    depth = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub(b'""', raw)):
+        depth += 1 if match.group() in (b"[", b"{") else -1
+        if depth > bound:
+            raise ImportLimitError(
+                _("JSON imbriqué sur plus de %(limit)s niveaux (limite MAILLAGE_IMPORT_MAX_JSON_DEPTH)")
+                % {"limit": bound},
+                file=file,
+                limit=bound,
+            )
+
+
+def json_loads_bounded(data: bytes | str, *, file, max_depth: int | None = None):
+    """``json.loads`` after the depth check; a syntax error is an ``ImportLimitError`` too."""
+    import json
+
+    json_depth_check(data, file=file, max_depth=max_depth)
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise ImportLimitError(_("JSON illisible (%(error)s)") % {"error": exc}, file=file) from exc
+
+
+# --- Values ----------------------------------------------------------------------------------
+
+
+def text_problem(value: str | None, max_length: int | None = None) -> str | None:
+    """Why ``value`` cannot go into a text column of ``max_length`` on both databases, or None."""
+    if value is None:
+        return None
+    if "\x00" in value:
+        return _("caractère nul (NUL) refusé")
+    if max_length is not None and len(value) > max_length:
+        return _("%(length)s caractères pour %(limit)s au plus") % {"length": len(value), "limit": max_length}
+    return None
+
+
+def text_field_problem(value: str | None, model, field_name: str) -> str | None:
+    """``text_problem`` with the ``max_length`` of ``model``'s field (None for a TextField)."""
+    return text_problem(value, model._meta.get_field(field_name).max_length)
+
+
+def text_problem_expr(column: str, max_length: int | None = None):
+    """``text_problem`` as a polars expression: a reason string, or null when the value is fine."""
+    import polars as pl
+
+    col = pl.col(column)
+    expr = pl.when(col.str.contains("\x00", literal=True)).then(pl.lit(_("caractère nul (NUL) refusé")))
+    if max_length is not None:
+        expr = expr.when(col.str.len_chars() > max_length).then(
+            pl.format(_("{} caractères pour {} au plus"), col.str.len_chars(), pl.lit(max_length))
+        )
+    return expr.otherwise(pl.lit(None, dtype=pl.String))
+
+
+def decimal_problem(value, *, max_digits: int, decimal_places: int) -> str | None:
+    """Why ``value`` (Decimal, int or float) cannot go into such a DecimalField, or None."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return _("nombre non fini (%(value)s)") % {"value": value}
+        value = Decimal(repr(value))
+    if not isinstance(value, Decimal):
+        value = Decimal(value)
+    if not value.is_finite():
+        return _("nombre non fini (%(value)s)") % {"value": value}
+    quantum = Decimal(1).scaleb(-decimal_places)
+    try:
+        rounded = value.quantize(quantum)
+    except InvalidOperation:
+        rounded = None
+    if rounded is not None and value and not rounded:
+        return _("%(value)s s'arrondit à zéro (%(places)s décimales au plus)") % {
+            "value": value,
+            "places": decimal_places,
+        }
+    integer_digits = max_digits - decimal_places
+    if rounded is None or abs(rounded) >= Decimal(10) ** integer_digits:
+        return _("%(value)s dépasse %(digits)s chiffres avant la virgule") % {
+            "value": value,
+            "digits": integer_digits,
+        }
+    return None
+
+
+def decimal_field_problem(value, model, field_name: str) -> str | None:
+    field = model._meta.get_field(field_name)
+    return decimal_problem(value, max_digits=field.max_digits, decimal_places=field.decimal_places)
+
+
+def parse_decimal(text: str, *, max_digits: int, decimal_places: int, field: str = "") -> Decimal:
+    """A French or English written amount (``1 234,50``, ``1234.5``) as a Decimal fit for the column.
+
+    Read as a Decimal, never through float: ``1e-400`` stays non-zero and is refused rather
+    than stored as 0. Raises ``ImportLimitError`` (without file and line: add them) when unfit.
+    """
+    cleaned = "".join(str(text).replace("\u202f", "").replace("\xa0", "").split())
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ImportLimitError(_("« %(text)s » n'est pas un nombre") % {"text": text}, field=field) from exc
+    problem = decimal_problem(value, max_digits=max_digits, decimal_places=decimal_places)
+    if problem:
+        raise ImportLimitError(problem, field=field, limit=max_digits)
+    return value.quantize(Decimal(1).scaleb(-decimal_places))
+
+
+def float_problem(value: float | None) -> str | None:
+    """Why a float cannot go into a FloatField on both databases (NaN, infinities), or None."""
+    if value is None or math.isfinite(value):
+        return None
+    return _("nombre non fini (%(value)s)") % {"value": value}
