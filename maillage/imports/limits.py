@@ -70,8 +70,14 @@ STREAM_CHUNK = 1 * MIB
 
 
 def limit(name: str) -> int:
-    """The bound ``name`` (``"MAX_LINE_BYTES"``…): the setting ``MAILLAGE_IMPORT_<name>`` or the default."""
-    return int(getattr(settings, f"MAILLAGE_IMPORT_{name}", globals()[f"DEFAULT_{name}"]))
+    """The bound ``name`` (``"MAX_LINE_BYTES"``…): the setting ``MAILLAGE_IMPORT_<name>`` or the default.
+
+    Without configured settings (a parser used by a benchmark script), the default.
+    """
+    default = globals()[f"DEFAULT_{name}"]
+    if not settings.configured:
+        return default
+    return int(getattr(settings, f"MAILLAGE_IMPORT_{name}", default))
 
 
 def _count(n: int) -> str:
@@ -336,6 +342,59 @@ def json_depth_check(data: bytes | str, *, file, max_depth: int | None = None) -
                 file=file,
                 limit=bound,
             )
+
+
+class JsonDepthGuard:
+    """The depth check of a JSON document read in chunks (for a streaming parser such as ijson).
+
+    ``feed(chunk)`` before the parser gets the chunk: the nesting of arrays and objects outside
+    strings is followed across chunks (strings, escapes and backslash runs included), with numpy
+    over each chunk, so a 1 GB file costs a few seconds. ijson keeps one path prefix per level,
+    so 100,000 levels held some 25 GB; the guard refuses the file at ``MAX_JSON_DEPTH`` + 1.
+    """
+
+    def __init__(self, *, file, max_depth: int | None = None):
+        self.file = file
+        self.max_depth = limit("MAX_JSON_DEPTH") if max_depth is None else max_depth
+        self.depth = 0
+        self.in_string = False
+        self.backslashes = 0  # backslashes ending the previous chunk
+        self.offset = 0  # bytes fed before this chunk
+
+    def feed(self, data: bytes) -> None:
+        import numpy as np
+
+        size = len(data)
+        if not size:
+            return
+        raw = np.frombuffer(data, dtype=np.uint8)
+        index = np.arange(size)
+        backslash = raw == 0x5C
+        # The last byte that is not a backslash, at or before each position (before the chunk:
+        # as many virtual backslashes as ended the previous one).
+        last_other = np.maximum.accumulate(np.where(backslash, -1 - self.backslashes, index))
+        before = np.concatenate(([-1 - self.backslashes], last_other[:-1]))
+        escaped = ((index - 1 - before) % 2) == 1  # preceded by an odd run of backslashes
+        quotes = (raw == 0x22) & ~escaped
+        inside = (np.cumsum(quotes) % 2 == 1) ^ self.in_string
+        opening = ((raw == 0x5B) | (raw == 0x7B)) & ~inside
+        closing = ((raw == 0x5D) | (raw == 0x7D)) & ~inside
+        depth = self.depth + np.cumsum(opening.astype(np.int64) - closing.astype(np.int64))
+        if depth.max() > self.max_depth:
+            at = self.offset + int(np.argmax(depth > self.max_depth)) + 1
+            raise ImportLimitError(
+                _(
+                    "JSON imbriqué sur plus de %(limit)s niveaux à l'octet %(offset)s "
+                    "(limite MAILLAGE_IMPORT_MAX_JSON_DEPTH)"
+                )
+                % {"limit": self.max_depth, "offset": _count(at)},
+                file=self.file,
+                limit=self.max_depth,
+            )
+        self.depth = int(depth[-1])
+        self.in_string = bool(inside[-1])
+        self.backslashes = int(size - 1 - last_other[-1]) if backslash[-1] else 0
+        self.offset += size
 
 
 def json_loads_bounded(data: bytes | str, *, file, max_depth: int | None = None):
