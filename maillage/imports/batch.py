@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from maillage.imports.models import ImportRun
-from maillage.imports.services import import_run_resume_or_start
+from maillage.imports.services import import_run_failure_recorded, import_run_resume_or_start
 from maillage.imports.sirene.reader import fingerprint
 
 
@@ -147,19 +147,17 @@ def run_batches(
             _batch(batch, write, finish_batch, report, run, writer, wet_run, path.name)
 
     try:
-        if wet_run:
-            loop()
-        else:
-            try:
-                with transaction.atomic():
-                    loop()
-                    raise _DryRunRollback
-            except _DryRunRollback:
-                pass
-    except Exception as exc:
-        if run is not None:
-            ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FAILED, error=str(exc)[:2000])
-        raise
+        # Whatever stops a wet run (a file error, Ctrl+C…) records it failed, never « running ».
+        with import_run_failure_recorded(run):
+            if wet_run:
+                loop()
+            else:
+                try:
+                    with transaction.atomic():
+                        loop()
+                        raise _DryRunRollback
+                except _DryRunRollback:
+                    pass
     finally:
         if handle is not None:
             handle.close()

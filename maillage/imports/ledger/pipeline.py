@@ -23,7 +23,9 @@ imports of the same text in the network keep to it.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -38,6 +40,14 @@ from maillage.directory.models import Establishment, Network
 from maillage.engine.text import fold
 from maillage.imports.batch import Item, Rejected, run_batches
 from maillage.imports.decp.parser import CPV_RE, _Invalid, normalise_cpv
+from maillage.imports.limits import (
+    decimal_field_problem,
+    iter_sheet_rows,
+    limit,
+    open_xlsx,
+    read_bounded_text_lines,
+    text_problem,
+)
 from maillage.imports.models import MappingReview
 from maillage.imports.profiles.reader import SpreadsheetError, _decode
 from maillage.referential.models import Commune, CpvCode, PostalCode
@@ -66,6 +76,19 @@ ALIASES = {
     "year": ("annee", "exercice", "year"),
 }
 COLUMN_OF = {alias: column for column, aliases in ALIASES.items() for alias in aliases}
+TEXT_COLUMNS = {
+    "name": SupplyRelation._meta.get_field("supplier_name").max_length,
+    "category": SupplyRelation._meta.get_field("category_text").max_length,
+}
+# The names rejections give the columns (those of the documented header).
+FIELD_NAMES = {
+    "siret": "siret",
+    "name": "fournisseur",
+    "commune": "commune",
+    "amount": "montant",
+    "category": "categorie",
+    "year": "annee",
+}
 LEGAL_FORMS = frozenset(
     ("sa", "sas", "sasu", "sarl", "eurl", "sci", "snc", "scop", "ets", "etablissements", "societe", "ste")
 )
@@ -79,6 +102,7 @@ class Reason:
     UNKNOWN_COMMUNE = "unknown_commune"
     BAD_CPV = "bad_cpv"
     BAD_ROW = "bad_row"
+    BAD_TEXT = "bad_text"
     LABELS = {
         MISSING_SUPPLIER: "fournisseur absent (ni SIRET ni nom)",
         BAD_SIRET: "SIRET invalide",
@@ -87,6 +111,7 @@ class Reason:
         UNKNOWN_COMMUNE: "commune inconnue",
         BAD_CPV: "code CPV inconnu",
         BAD_ROW: "ligne illisible",
+        BAD_TEXT: "texte refusé par la base (caractère NUL, trop long)",
     }
 
 
@@ -125,11 +150,11 @@ def read_ledger(path: Path) -> Iterator[LedgerRow]:
 
 
 def _read_csv(path: Path) -> Iterator[LedgerRow]:
-    import csv
-    import io
-
-    text, _encoding = _decode(path.read_bytes(), path)
+    # Every line within MAILLAGE_IMPORT_MAX_LINE_BYTES, else the file is refused naming the line.
+    text, _encoding = _decode(read_bounded_text_lines(path), path)
     delimiter = max((";", ",", "\t"), key=text.split("\n", 1)[0].count)
+    # The csv module's own bound (128 KiB a field) would raise mid-file: the line bound holds.
+    csv.field_size_limit(max(csv.field_size_limit(), limit("MAX_LINE_BYTES") + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, None)
     if header is None:
@@ -163,25 +188,24 @@ def _cell(value, name: str | None) -> str:
 
 
 def _read_xlsx(path: Path) -> Iterator[LedgerRow]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(path, data_only=True, read_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise SpreadsheetError(f"{path.name} : classeur XLSX illisible ({exc})") from exc
-    rows_iter = book.worksheets[0].iter_rows(values_only=True)
-    header = next(rows_iter, None)
+    # The archive's parts bounded in inflated size and ratio, the sheet in rows and columns.
+    book = open_xlsx(path)
+    rows_iter = iter_sheet_rows(book.worksheets[0], file=path)
+    _, header = next(rows_iter, (1, ()))
+    header = [cell.value for cell in header]
     if not header or not any(header):
+        book.close()
         raise SpreadsheetError(f"{path.name} : feuille vide")
-    names = _header(list(header), path)
+    names = _header(header, path)
 
     def rows():
-        for line, cells in enumerate(rows_iter, start=2):
-            values = {n: _cell(v, n) for n, v in zip(names, cells, strict=False) if n}
-            if any(values.values()):
-                yield LedgerRow(line, values)
-        book.close()
+        try:
+            for line, cells in rows_iter:
+                values = {n: _cell(c.value, n) for n, c in zip(names, cells, strict=False) if n}
+                if any(values.values()):
+                    yield LedgerRow(line, values)
+        finally:
+            book.close()
 
     return rows()
 
@@ -206,6 +230,10 @@ def parse_amount(text: str) -> Decimal:
         raise Rejected(Reason.BAD_AMOUNT, "montant", "montant illisible", text) from None
     if not amount.is_finite() or amount <= 0:
         raise Rejected(Reason.BAD_AMOUNT, "montant", "montant positif attendu", text)
+    # What both databases store (SQLite would take 1e13, PostgreSQL not), never rounded to 0.00.
+    problem = decimal_field_problem(amount, PurchaseLine, "amount")
+    if problem:
+        raise Rejected(Reason.BAD_AMOUNT, "montant", f"montant refusé : {problem}", text)
     return amount.quantize(Decimal("0.01"))
 
 
@@ -266,6 +294,13 @@ class RowParser:
         if row.problem:
             raise Rejected(Reason.BAD_ROW, "", row.problem)
         v = row.values
+        for column, value in v.items():
+            # A name or category longer than its column is refused, not cut (a 200 KB name also
+            # passed SQLite's bound on LIKE patterns when matched).
+            problem = text_problem(value, TEXT_COLUMNS.get(column))
+            if problem:
+                shown = value[:200].replace("\x00", "\\0")
+                raise Rejected(Reason.BAD_TEXT, FIELD_NAMES[column], problem, shown)
         siret = re.sub(r"[\s.]", "", v.get("siret", ""))
         name = " ".join(v.get("name", "").split())
         if not siret and not name:

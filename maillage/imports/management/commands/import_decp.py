@@ -9,6 +9,7 @@ maillage.imports.decp.parser. See docs/relations.md.
 
 from django.core.management.base import CommandError
 
+from maillage.errors import MaillageError
 from maillage.imports.command import ImportCommand
 from maillage.imports.decp.parser import DecpFileError
 from maillage.imports.decp.pipeline import LABELS, DecpOptions, run_decp_import
@@ -40,9 +41,9 @@ class Command(ImportCommand):
                     rejects_path=options["rejects"],
                 )
             )
-        except DecpFileError as exc:
+        except (DecpFileError, MaillageError) as exc:
             message = str(exc)
-            if options["wet_run"] and exc.records_read:
+            if options["wet_run"] and getattr(exc, "records_read", 0):
                 # A streamed file can break after whole batches were committed (the dry run is
                 # one rolled-back transaction, so there it wrote nothing at all).
                 message += (

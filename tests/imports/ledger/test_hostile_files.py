@@ -1,0 +1,132 @@
+"""Hostile purchase ledgers (generated here): bounded memory and time, no traceback, DB-safe values.
+
+The bombs are read in a child process capped at 2 GB (``tests/imports/hostile.py``), which
+reports its peak memory and time; the other files go through the command, dry then wet, whose
+rejections must be the same on SQLite and PostgreSQL.
+"""
+
+import zipfile
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from maillage.imports.models import ImportRun
+from maillage.relations.models import PurchaseLine
+from tests.imports.hostile import assert_bounded, run_child
+from tests.imports.ledger.test_import_ledger import HEADER, ledger, run, world  # noqa: F401
+
+READ = """
+from pathlib import Path
+from maillage.imports.ledger.pipeline import read_ledger
+outcome["rows"] = sum(1 for _ in read_ledger(Path({path!r})))
+"""
+
+
+def test_xlsx_with_a_cell_at_xfd1048576_is_refused_early(tmp_path):
+    path = tmp_path / "achats-xfd.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["SIRET fournisseur", "Fournisseur", "Montant HT", "Année"])
+    sheet.append(["", "Usinage Known", 1200, 2025])
+    sheet["XFD1048576"] = "égaré"
+    book.save(path)
+    assert path.stat().st_size < 10_000
+    outcome = run_child(READ.format(path=str(path)))
+    assert "achats-xfd.xlsx" in outcome["error"] and "MAILLAGE_IMPORT_MAX_SHEET" in outcome["error"], outcome
+    assert_bounded(outcome)
+
+
+def test_xlsx_whose_cell_inflates_to_a_gigabyte_is_refused(tmp_path):
+    plain = tmp_path / "plain.xlsx"
+    book = Workbook()
+    book.active.append(["Fournisseur", "Montant HT", "Année"])
+    book.active.append(["X", 1, 2025])
+    book.save(plain)
+    path = tmp_path / "achats-bombe.xlsx"
+    sheet_name = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in source.infolist():
+            if info.filename != sheet_name:
+                bomb.writestr(info, source.read(info))
+        with bomb.open(sheet_name, "w") as member:
+            member.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+            )
+            chunk = b"a" * (1 << 20)
+            for _ in range(1024):
+                member.write(chunk)
+            member.write(b"</t></is></c></row></sheetData></worksheet>")
+    assert path.stat().st_size < 5_000_000
+    outcome = run_child(READ.format(path=str(path)))
+    assert "achats-bombe.xlsx" in outcome["error"] and "MAILLAGE_IMPORT_MAX" in outcome["error"], outcome
+    assert_bounded(outcome)
+
+
+def test_xlsx_that_is_not_a_zip_is_a_command_error(world, tmp_path):  # noqa: F811
+    path = tmp_path / "faux.xlsx"
+    path.write_text(HEADER + "\n;X;;10;usinage;2025\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"faux\.xlsx : .*(zip|XLSX)"):
+        run(path, world)
+
+
+def test_csv_with_a_3_mb_field_is_a_command_error_naming_file_and_line(world, tmp_path):  # noqa: F811
+    path = ledger(tmp_path, world, (";" + "N" * 3_000_000 + ";;10;usinage;2025",))
+    with pytest.raises(CommandError, match=r"achats\.csv, ligne 7 : .*MAILLAGE_IMPORT_MAX_LINE_BYTES"):
+        run(path, world)
+
+
+def test_csv_with_a_200_kb_name_rejects_that_line_only(world, tmp_path):  # noqa: F811
+    path = ledger(tmp_path, world, (";" + "N" * 200_000 + ";;10;usinage;2025",))
+    report = run(path, world)
+    assert report["counts"]["read"] == 5 and report["rejected"] == {"bad_text": 1}
+    (reject,) = report["first_rejects"]
+    assert (reject["file"], reject["line"], reject["field"]) == ("achats.csv", "7", "fournisseur")
+    assert "200000 caractères pour 255 au plus" in reject["detail"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "field", "reason"),
+    [
+        (";Lointaine;;1e308;usinage;2025", "montant", "bad_amount"),
+        (";Lointaine;;1e13;usinage;2025", "montant", "bad_amount"),
+        (";Lointaine;;10000000000000;usinage;2025", "montant", "bad_amount"),
+        (";Lointaine;;1e-400;usinage;2025", "montant", "bad_amount"),
+        (";Lointaine;;NaN;usinage;2025", "montant", "bad_amount"),
+        (";Loin\x00taine;;10;usinage;2025", "fournisseur", "bad_text"),
+        (";Lointaine;;10;usi\x00nage;2025", "categorie", "bad_text"),
+    ],
+)
+def test_values_the_databases_refuse_are_rejected_by_the_dry_and_the_wet_run(
+    world,  # noqa: F811
+    tmp_path,
+    cells,
+    field,
+    reason,
+):
+    path = ledger(tmp_path, world, (cells,))
+    dry = run(path, world)
+    wet = run(path, world, "--wet-run")
+    for report in (dry, wet):
+        assert report["rejected"] == {reason: 1}, report
+        (reject,) = report["first_rejects"]
+        assert (reject["file"], reject["line"], reject["field"]) == ("achats.csv", "7", field)
+    assert dry["counts"] == wet["counts"]
+    assert PurchaseLine.objects.count() == 5
+    assert ImportRun.objects.get(kind="ledger").status == ImportRun.Status.SUCCEEDED
+
+
+def test_an_interrupted_wet_run_is_recorded_as_failed(world, tmp_path, monkeypatch):  # noqa: F811
+    from maillage.imports.ledger import pipeline
+
+    def interrupted(**kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "relations_refresh_amounts", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        call_command(
+            "import_ledger", str(ledger(tmp_path, world)), "--buyer", world["buyer"].siret, "--wet-run"
+        )
+    failed = ImportRun.objects.get(kind="ledger")
+    assert failed.status == ImportRun.Status.FAILED and "interrompu" in failed.error
