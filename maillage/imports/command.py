@@ -6,9 +6,13 @@ are written here, identically for every import.
 """
 
 import json
+import logging
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+
+logger = logging.getLogger(__name__)
 
 DRY_RUN_BANNER = "ESSAI À BLANC (rien n'est écrit ; --wet-run pour écrire)"
 
@@ -30,6 +34,28 @@ class ImportCommand(BaseCommand):
 
     def add_import_arguments(self, parser):
         """Options of one import, between the file and the common options."""
+
+    @contextmanager
+    def errors_as_messages(self, path: Path, *expected: type[Exception]):
+        """No traceback for the user: ``expected`` errors (which name file, line and field) and
+        unreadable files become a message; anything else too, logged with its traceback.
+
+        The import's run, if any, was already recorded failed by the batch loop.
+        """
+        try:
+            yield
+        except CommandError:
+            raise
+        except expected as exc:
+            raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(f"{path.name} : fichier illisible ({exc.strerror or exc})") from exc
+        except Exception as exc:
+            logger.exception("import of %s", path)
+            raise CommandError(
+                f"{path.name} : import arrêté par une erreur inattendue ({type(exc).__name__} : {exc}) ; "
+                "le détail est dans le journal"
+            ) from exc
 
     def check_batch_size(self, options) -> None:
         if options["batch_size"] < 1:

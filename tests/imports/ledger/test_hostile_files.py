@@ -130,3 +130,27 @@ def test_an_interrupted_wet_run_is_recorded_as_failed(world, tmp_path, monkeypat
         )
     failed = ImportRun.objects.get(kind="ledger")
     assert failed.status == ImportRun.Status.FAILED and "interrompu" in failed.error
+
+
+def test_a_directory_named_like_a_ledger_is_a_command_error(world, tmp_path):  # noqa: F811
+    path = tmp_path / "dossier.csv"
+    path.mkdir()
+    with pytest.raises(CommandError, match=r"dossier\.csv"):
+        run(path, world)
+
+
+def test_an_unexpected_error_reaches_the_user_as_a_message_and_fails_the_run(
+    world,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    from maillage.imports.ledger import pipeline
+
+    def broken(self, row, key):
+        raise RuntimeError("panne")
+
+    monkeypatch.setattr(pipeline.RowParser, "parse", broken)
+    with pytest.raises(CommandError, match=r"achats\.csv : .*erreur inattendue.*RuntimeError : panne"):
+        run(ledger(tmp_path, world), world, "--wet-run")
+    failed = ImportRun.objects.get(kind="ledger")
+    assert failed.status == ImportRun.Status.FAILED and "panne" in failed.error

@@ -7,8 +7,6 @@ Dry by default; a wet run commits batch by batch and resumes after a crash. Supp
 by name with doubt go to the animators' review queue. See docs/relations.md for the columns.
 """
 
-from django.core.management.base import CommandError
-
 from maillage.imports.command import ImportCommand
 from maillage.imports.ledger.pipeline import LedgerOptions, Reason, run_ledger_import
 from maillage.imports.profiles.reader import SpreadsheetError
@@ -50,7 +48,7 @@ class Command(ImportCommand):
 
     def handle(self, *args, **options):
         self.check_batch_size(options)
-        try:
+        with self.errors_as_messages(options["file"], SpreadsheetError, ValueError):
             report = run_ledger_import(
                 LedgerOptions(
                     path=options["file"],
@@ -64,8 +62,6 @@ class Command(ImportCommand):
                     rejects_path=options["rejects"],
                 )
             )
-        except (SpreadsheetError, ValueError) as exc:
-            raise CommandError(str(exc)) from exc
         self.write_report(
             report,
             as_json=options["json"],
