@@ -15,7 +15,7 @@ import hashlib
 import json
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -26,6 +26,7 @@ from django.utils import timezone
 from maillage.directory import services as directory_services
 from maillage.directory.models import Establishment, Membership, Network, Organisation, Source
 from maillage.directory.validators import validate_siret
+from maillage.imports.batch import ImportReportBase
 from maillage.imports.models import ImportRun
 from maillage.imports.profiles import services as review_services
 from maillage.imports.profiles.cells import CellError, CellReader, ParsedItem
@@ -91,8 +92,7 @@ class ProfileImportOptions:
 
 
 @dataclass
-class ProfileImportReport:
-    wet_run: bool
+class ProfileImportReport(ImportReportBase):
     read: int = 0
     establishments_created: int = 0
     memberships_set: int = 0
@@ -102,14 +102,8 @@ class ProfileImportReport:
     values_to_review: int = 0
     values_dismissed: int = 0
     changes: dict[str, int] = field(default_factory=dict)
-    rejected: dict[str, int] = field(default_factory=dict)
-    first_rejects: list[dict] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     encoding: str = ""
-    run_id: int | None = None
-    resumed_from_line: int | None = None
-    rejects_path: str | None = None
-    seconds: float = 0.0
 
     COUNTERS = (
         "read",
@@ -136,9 +130,6 @@ class ProfileImportReport:
             merged = Counter(getattr(self, name))
             merged.update(counts.get(name, {}))
             setattr(self, name, dict(sorted(merged.items())))
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass

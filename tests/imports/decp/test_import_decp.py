@@ -104,7 +104,7 @@ def test_resume_after_a_committed_batch(taxonomy, decp_slice, monkeypatch):
         original(relation_ids=relation_ids)
 
     monkeypatch.setattr(decp, "relations_refresh_amounts", crash_in_third_batch)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(CommandError, match="erreur inattendue.*RuntimeError : panne"):  # no traceback
         run(json_path, "--wet-run", "--batch-size", "10")
     run_row = ImportRun.objects.get(kind="decp")
     assert run_row.status == ImportRun.Status.FAILED and run_row.batches_committed == 2
