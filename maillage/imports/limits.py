@@ -368,33 +368,55 @@ class JsonDepthGuard:
         if not size:
             return
         raw = np.frombuffer(data, dtype=np.uint8)
-        index = np.arange(size)
-        backslash = raw == 0x5C
-        # The last byte that is not a backslash, at or before each position (before the chunk:
-        # as many virtual backslashes as ended the previous one).
-        last_other = np.maximum.accumulate(np.where(backslash, -1 - self.backslashes, index))
-        before = np.concatenate(([-1 - self.backslashes], last_other[:-1]))
-        escaped = ((index - 1 - before) % 2) == 1  # preceded by an odd run of backslashes
-        quotes = (raw == 0x22) & ~escaped
-        inside = (np.cumsum(quotes) % 2 == 1) ^ self.in_string
-        opening = ((raw == 0x5B) | (raw == 0x7B)) & ~inside
-        closing = ((raw == 0x5D) | (raw == 0x7D)) & ~inside
-        depth = self.depth + np.cumsum(opening.astype(np.int64) - closing.astype(np.int64))
-        if depth.max() > self.max_depth:
-            at = self.offset + int(np.argmax(depth > self.max_depth)) + 1
-            raise ImportLimitError(
-                _(
-                    "JSON imbriqué sur plus de %(limit)s niveaux à l'octet %(offset)s "
-                    "(limite MAILLAGE_IMPORT_MAX_JSON_DEPTH)"
-                )
-                % {"limit": self.max_depth, "offset": _count(at)},
-                file=self.file,
-                limit=self.max_depth,
-            )
-        self.depth = int(depth[-1])
-        self.in_string = bool(inside[-1])
-        self.backslashes = int(size - 1 - last_other[-1]) if backslash[-1] else 0
+        quotes = np.flatnonzero(raw == 0x22)
+        if quotes.size and (self.backslashes or b"\\" in data):
+            # Only a quote right after a backslash may be escaped: those few are looked at one by one.
+            previous = raw[np.maximum(quotes - 1, 0)] == 0x5C
+            suspects = np.flatnonzero(np.where(quotes > 0, previous, self.backslashes > 0))
+            if suspects.size:
+                keep = np.ones(quotes.size, dtype=bool)
+                for i in suspects:
+                    keep[i] = not self._escaped(data, int(quotes[i]))
+                quotes = quotes[keep]
+        brackets = np.flatnonzero((raw | 0x20) == 0x7B)  # [ { (0x5B 0x7B)
+        closing = np.flatnonzero((raw | 0x20) == 0x7D)  # ] } (0x5D 0x7D)
+        if brackets.size or closing.size:
+            at = np.concatenate((brackets, closing))
+            step = np.concatenate((np.ones(brackets.size, np.int64), -np.ones(closing.size, np.int64)))
+            order = np.argsort(at, kind="stable")
+            at, step = at[order], step[order]
+            # Outside strings: an even number of real quotes before it (odd when a string was open).
+            outside = (np.searchsorted(quotes, at) % 2 == 1) == self.in_string
+            at, step = at[outside], step[outside]
+            if at.size:
+                depth = self.depth + np.cumsum(step)
+                if depth.max() > self.max_depth:
+                    self._refuse(self.offset + int(at[np.argmax(depth > self.max_depth)]) + 1)
+                self.depth = int(depth[-1])
+        self.in_string ^= bool(quotes.size % 2)
+        stripped = len(data.rstrip(b"\\"))
+        self.backslashes = (self.backslashes if stripped == 0 else 0) + size - stripped
         self.offset += size
+
+    def _escaped(self, data: bytes, at: int) -> bool:
+        """The quote at ``at`` follows an odd run of backslashes (of this chunk and the last)."""
+        run = 0
+        while at - run - 1 >= 0 and data[at - run - 1] == 0x5C:
+            run += 1
+        if run == at:
+            run += self.backslashes
+        return run % 2 == 1
+
+    def _refuse(self, at: int):
+        raise ImportLimitError(
+            _(
+                "JSON imbriqué sur plus de %(limit)s niveaux à l'octet %(offset)s "
+                "(limite MAILLAGE_IMPORT_MAX_JSON_DEPTH)"
+            )
+            % {"limit": self.max_depth, "offset": _count(at)},
+            file=self.file,
+            limit=self.max_depth,
+        )
 
 
 def json_loads_bounded(data: bytes | str, *, file, max_depth: int | None = None):
