@@ -1,16 +1,25 @@
-"""The base of every import command: the same options and the same closing report.
+"""The base of every import command: the same options, the same errors and the same closing report.
 
 Subclasses declare their own arguments in ``add_import_arguments`` and build their header
 lines; the rejected-by-reason, resumption, first rejections, rejects file and duration lines
 are written here, identically for every import.
+
+No traceback reaches the user: an application error (``MaillageError``, the readers' file
+errors) is shown as « file, line, field : reason », anything else as one line naming the file
+and the error (``--traceback`` shows the traceback, for developers). SIGTERM is turned into
+``SystemExit`` so that, like Ctrl+C, it goes through the pipelines' ``finally`` blocks and marks
+the run failed (``maillage.imports.services.import_run_failure_recorded``).
 """
 
 import json
 import logging
-from contextlib import contextmanager
+import signal
+import threading
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+
+from maillage.errors import MaillageError
 
 logger = logging.getLogger(__name__)
 
@@ -35,42 +44,59 @@ class ImportCommand(BaseCommand):
     def add_import_arguments(self, parser):
         """Options of one import, between the file and the common options."""
 
-    @contextmanager
-    def errors_as_messages(self, path: Path, *expected: type[Exception]):
-        """No traceback for the user: ``expected`` errors (which name file, line and field) and
-        unreadable files become a message; anything else too, logged with its traceback.
-
-        The import's run, if any, was already recorded failed by the batch loop.
-        """
+    def execute(self, *args, **options):
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGTERM, _terminate)
         try:
-            yield
+            return super().execute(*args, **options)
         except CommandError:
             raise
-        except expected as exc:
+        except MaillageError as exc:
             raise CommandError(str(exc)) from exc
-        except OSError as exc:
-            raise CommandError(f"{path.name} : fichier illisible ({exc.strerror or exc})") from exc
+        except KeyboardInterrupt as exc:
+            raise CommandError(f"{_name(options)} : import interrompu (Ctrl+C)", returncode=130) from exc
+        except SystemExit as exc:
+            if exc.code in (0, None):
+                raise
+            raise CommandError(f"{_name(options)} : import arrêté (signal ou SystemExit {exc.code})") from exc
         except Exception as exc:
-            logger.exception("import of %s", path)
+            if options.get("traceback"):
+                raise
+            logger.debug("import failed", exc_info=True)
             raise CommandError(
-                f"{path.name} : import arrêté par une erreur inattendue ({type(exc).__name__} : {exc}) ; "
-                "le détail est dans le journal"
+                f"{_name(options)} : erreur inattendue, import arrêté ({type(exc).__name__} : {exc}) ; "
+                "relancez avec --traceback pour le détail"
             ) from exc
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
     def check_batch_size(self, options) -> None:
         if options["batch_size"] < 1:
             raise CommandError("--batch-size doit être positif")
 
     def write_report(
-        self, report, *, as_json: bool, path: Path, counts: list[tuple[str, int]], labels: dict, reject_line
+        self,
+        report,
+        *,
+        as_json: bool,
+        path: Path,
+        counts: list[tuple[str, int]],
+        labels: dict,
+        reject_line,
+        preamble: list[str] = (),
     ) -> None:
-        """``counts`` are (label, number) lines; ``reject_line(row)`` words one rejected line."""
+        """``counts`` are (label, number) lines; ``reject_line(row)`` words one rejected line.
+
+        ``preamble`` lines come first, right under the title: what the reader must not miss.
+        """
         if as_json:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, default=str))
             return
         mode = "ÉCRITURE" if report.wet_run else DRY_RUN_BANNER
         width = max(len(label) for label, _ in counts) + 2
-        lines = [f"{path} — {mode}"]
+        lines = [f"{path} — {mode}", *preamble]
         lines += [f"  {label:<{width}}{number:>12,}" for label, number in counts]
         lines.append(f"  {'rejetées':<{width}}{sum(report.rejected.values()):>12,}")
         lines += [f"    {labels.get(code, code)} ({code}) : {n:,}" for code, n in report.rejected.items()]
@@ -83,3 +109,12 @@ class ImportCommand(BaseCommand):
             lines.append(f"  rejets : {report.rejects_path}")
         lines.append(f"  durée : {report.seconds:.1f} s")
         self.stdout.write("\n".join(lines))
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _name(options) -> str:
+    path = options.get("file")
+    return Path(path).name if path else "import"

@@ -17,9 +17,9 @@ limit (setting ``MAILLAGE_IMPORT_…``)  default   why
 ``MAX_DECOMPRESSED_BYTES``         32 GiB        one zip member, counted while inflating, never
                                                  trusting the size its header declares (the
                                                  national SIRENE stock is ~8 GB)
-``MAX_COMPRESSION_RATIO``          100           inflated / compressed bytes of a zip member beyond
-                                                 its first MiB: real CSV and XLSX compress 4 to 20
-                                                 times, a bomb of empty lines 1,000 times
+``MAX_COMPRESSION_RATIO``          100           inflated / compressed bytes consumed so far, past
+                                                 a zip member's first MiB: real CSV and XLSX
+                                                 compress 4 to 20 times, empty lines 1,000 times
 ``MAX_SHEET_ROWS``                 500,000       rows of a spreadsheet, from the sheet's declared
                                                  dimension and again while streaming it
 ``MAX_SHEET_COLUMNS``              1,000         columns of a spreadsheet, the same way
@@ -36,8 +36,10 @@ the dry run rejects exactly what the wet run would, on SQLite and on PostgreSQL 
 ``text_problem`` (no NUL byte — PostgreSQL refuses them in text — and within the column's
 ``max_length``), ``decimal_problem``/``parse_decimal`` (finite, within ``max_digits`` and
 ``decimal_places`` of a ``DecimalField``, and no silent underflow: ``1e-400`` is not 0),
-``float_problem`` (finite: SQLite turns NaN into NULL). ``text_problem_expr`` is the same text
-check as a polars expression for the vectorised SIRENE parser.
+``float_problem`` (finite: SQLite turns NaN into NULL), ``integer_problem`` (within the
+column's 32- or 64-bit range, which SQLite does not enforce). ``text_problem_expr`` and
+``first_text_problem_expr`` are the text check as polars expressions for the vectorised SIRENE
+parser. The ``*_field_problem`` variants take the bounds from a model's field.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ DEFAULT_MAX_JSON_DEPTH = 64
 # The ratio applies beyond this many inflated bytes: tiny members compress any way they like.
 RATIO_SLACK_BYTES = 1 * MIB
 STREAM_CHUNK = 1 * MIB
+RAW_READ = 64 * 1024
 
 
 def limit(name: str) -> int:
@@ -122,7 +125,9 @@ class BoundedStream(io.RawIOBase):
     """A read-only byte stream that raises ``ImportLimitError`` once more than ``max_bytes`` came out.
 
     Wraps an inflating zip member: the count is of bytes actually produced, not of the size
-    the archive declares. ``compressed_size`` (when known) adds the ratio bound.
+    the archive declares. With ``compressed_size`` and ``ratio``, the bytes produced past the
+    first MiB may not exceed ``ratio`` times the compressed bytes consumed so far, so a bomb is
+    stopped within a few MiB rather than after ``ratio`` × its whole compressed size.
     """
 
     def __init__(
@@ -133,31 +138,44 @@ class BoundedStream(io.RawIOBase):
         max_bytes: int,
         compressed_size: int | None = None,
         ratio: int | None = None,
+        limit_name: str = "MAX_DECOMPRESSED_BYTES",
     ):
         super().__init__()
-        self._raw, self._file = raw, file
+        self._raw, self._file, self._limit_name = raw, file, limit_name
         self._max = max_bytes
-        if compressed_size is not None and ratio:
-            self._max = min(self._max, max(RATIO_SLACK_BYTES, compressed_size * ratio))
-            self._ratio = ratio
-        else:
-            self._ratio = None
+        self._compressed_size = compressed_size
+        self._ratio = ratio if compressed_size is not None else None
         self.produced = 0
 
     def readable(self) -> bool:
         return True
 
+    def _consumed(self) -> int:
+        """Compressed bytes the inflater used so far (all of them if the stream does not say)."""
+        left = getattr(self._raw, "_compress_left", None)
+        if left is None:
+            return self._compressed_size
+        tail = getattr(getattr(self._raw, "_decompressor", None), "unconsumed_tail", b"") or b""
+        return max(0, self._compressed_size - left - len(tail))
+
     def readinto(self, buffer) -> int:
-        data = self._raw.read(len(buffer))
+        # Small reads keep the inflater's compressed input close to its output (ratio check).
+        data = self._raw.read(min(len(buffer), RAW_READ))
         n = len(data)
         buffer[:n] = data
         self.produced += n
         if self.produced > self._max:
-            raise self._error()
+            raise self._error(self._max)
+        if (
+            self._ratio
+            and self.produced > RATIO_SLACK_BYTES
+            and self.produced > self._ratio * self._consumed()
+        ):
+            raise self._error(None)
         return n
 
-    def _error(self) -> ImportLimitError:
-        if self._ratio and self._max < limit("MAX_DECOMPRESSED_BYTES"):
+    def _error(self, size: int | None) -> ImportLimitError:
+        if size is None:
             return ImportLimitError(
                 _(
                     "archive refusée : son contenu décompressé dépasse %(ratio)s fois sa taille "
@@ -169,10 +187,10 @@ class BoundedStream(io.RawIOBase):
                 limit=self._ratio,
             )
         return ImportLimitError(
-            _("contenu décompressé de plus de %(limit)s (limite MAILLAGE_IMPORT_MAX_DECOMPRESSED_BYTES)")
-            % {"limit": _size(self._max)},
+            _("contenu décompressé de plus de %(limit)s (limite MAILLAGE_IMPORT_%(name)s)")
+            % {"limit": _size(size), "name": self._limit_name},
             file=self._file,
-            limit=self._max,
+            limit=size,
         )
 
     def close(self) -> None:
@@ -183,33 +201,38 @@ class BoundedStream(io.RawIOBase):
 
 
 def open_zip_member(
-    archive: zipfile.ZipFile, member: str | zipfile.ZipInfo, *, file, max_bytes: int | None = None
+    archive: zipfile.ZipFile,
+    member: str | zipfile.ZipInfo,
+    *,
+    file,
+    limit_name: str = "MAX_DECOMPRESSED_BYTES",
 ) -> BinaryIO:
-    """A buffered stream of one zip member, bounded in inflated size and compression ratio."""
+    """A buffered stream of one zip member, bounded by ``limit(limit_name)`` and the compression ratio."""
     info = member if isinstance(member, zipfile.ZipInfo) else archive.getinfo(member)
     raw = archive.open(info)
     bounded = BoundedStream(
         raw,
         file=file,
-        max_bytes=max_bytes or limit("MAX_DECOMPRESSED_BYTES"),
+        max_bytes=limit(limit_name),
         compressed_size=info.compress_size if info.compress_type != zipfile.ZIP_STORED else None,
         ratio=limit("MAX_COMPRESSION_RATIO"),
+        limit_name=limit_name,
     )
     return io.BufferedReader(bounded, buffer_size=STREAM_CHUNK)
 
 
-def check_zip_members(path: Path, *, max_member_bytes: int | None = None) -> None:
+def check_zip_members(path: Path, *, limit_name: str = "MAX_DECOMPRESSED_BYTES") -> None:
     """Inflate every member of an archive once, counting, and refuse the file beyond the bounds.
 
     For readers that open the archive themselves (openpyxl): after this, none of its parts can
-    inflate past ``max_member_bytes`` or the ratio, whatever their headers say.
+    inflate past ``limit(limit_name)`` or the ratio, whatever their headers say.
     """
     if not zipfile.is_zipfile(path):
-        raise ImportLimitError(_("ce n'est pas un fichier XLSX (archive zip) valide"), file=path)
+        raise ImportLimitError(_("ce n'est pas une archive zip"), file=path)
     try:
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
-                with open_zip_member(archive, info, file=path, max_bytes=max_member_bytes) as stream:
+                with open_zip_member(archive, info, file=path, limit_name=limit_name) as stream:
                     while stream.read(STREAM_CHUNK):
                         pass
     except (
@@ -249,21 +272,6 @@ def iter_bounded_lines(stream: BinaryIO, *, file, first_line: int = 1) -> Iterat
         number += 1
 
 
-def read_bounded_text_lines(path: Path, *, max_bytes: int | None = None) -> bytes:
-    """The bytes of a plain text file whose every line is within ``MAX_LINE_BYTES``.
-
-    For small files parsed whole (profile CSV): ``max_bytes`` bounds the file itself.
-    """
-    bound = max_bytes or limit("MAX_DECOMPRESSED_BYTES")
-    size = path.stat().st_size
-    if size > bound:
-        raise ImportLimitError(
-            _("fichier de plus de %(limit)s") % {"limit": _size(bound)}, file=path, limit=bound
-        )
-    with open(path, "rb") as handle:
-        return b"".join(iter_bounded_lines(handle, file=path))
-
-
 def check_sheet_dimensions(rows: int | None, columns: int | None, *, file) -> None:
     """Refuse a sheet whose declared (or reached) size passes ``MAX_SHEET_ROWS`` × ``MAX_SHEET_COLUMNS``."""
     max_rows, max_columns = limit("MAX_SHEET_ROWS"), limit("MAX_SHEET_COLUMNS")
@@ -290,16 +298,23 @@ def check_sheet_dimensions(rows: int | None, columns: int | None, *, file) -> No
         )
 
 
-def open_xlsx(path: Path, *, data_only: bool = True):
+def open_xlsx(path: Path, *, data_only: bool = True, checked: bool = False):
     """An openpyxl read-only workbook, after the archive's parts were checked in size and ratio.
 
     The first sheet's declared dimension is checked here; rows read with ``iter_sheet_rows``
-    are checked again as they stream (a declared dimension may lie or be absent).
+    are checked again as they stream (a declared dimension may lie or be absent). ``checked``:
+    the archive was already checked by an earlier call (a second workbook on the same file).
     """
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    check_zip_members(path, max_member_bytes=limit("MAX_XLSX_MEMBER_BYTES"))
+    if not zipfile.is_zipfile(path):
+        raise ImportLimitError(
+            _("ce n'est pas un fichier XLSX (qui serait une archive zip) : enregistrez-le au format XLSX"),
+            file=path,
+        )
+    if not checked:
+        check_zip_members(path, limit_name="MAX_XLSX_MEMBER_BYTES")
     try:
         book = load_workbook(path, read_only=True, data_only=data_only)
     except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
@@ -460,6 +475,40 @@ def text_problem_expr(column: str, max_length: int | None = None):
             pl.format(_("{} caractères pour {} au plus"), col.str.len_chars(), pl.lit(max_length))
         )
     return expr.otherwise(pl.lit(None, dtype=pl.String))
+
+
+def integer_problem(value: int, internal_type: str) -> str | None:
+    """Why ``value`` cannot go into an integer column of that Django type on both databases, or None.
+
+    PostgreSQL's ranges (a 32-bit ``integer``…) as Django declares them for every backend;
+    SQLite would store any size.
+    """
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    low, high = BaseDatabaseOperations.integer_field_ranges[internal_type]
+    if low <= value <= high:
+        return None
+    return _("%(value)s hors des bornes de la base (%(low)s à %(high)s)") % {
+        "value": value,
+        "low": low,
+        "high": _count(high),
+    }
+
+
+def integer_field_problem(value: int, model, field_name: str) -> str | None:
+    return integer_problem(value, model._meta.get_field(field_name).get_internal_type())
+
+
+def first_text_problem_expr(columns: dict[str, str], max_lengths: dict[str, int] | None = None):
+    """« label : reason » for the first of ``columns`` (label → polars column) that fails, else null."""
+    import polars as pl
+
+    max_lengths = max_lengths or {}
+    problems = [
+        pl.format("{} : {}", pl.lit(label), text_problem_expr(column, max_lengths.get(column)))
+        for label, column in columns.items()
+    ]
+    return pl.coalesce(problems)
 
 
 def decimal_problem(value, *, max_digits: int, decimal_places: int) -> str | None:

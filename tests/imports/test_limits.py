@@ -68,7 +68,8 @@ def test_zip_member_is_bounded_by_what_it_inflates_not_its_header(tmp_path):
         archive.writestr("a.csv", b"x" * 5000)
     with (
         zipfile.ZipFile(path) as archive,
-        limits.open_zip_member(archive, "a.csv", file=path, max_bytes=1000) as s,
+        override_settings(MAILLAGE_IMPORT_MAX_DECOMPRESSED_BYTES=1000),
+        limits.open_zip_member(archive, "a.csv", file=path) as s,
         pytest.raises(ImportLimitError),
     ):
         s.read()
@@ -143,3 +144,17 @@ def test_any_exception_marks_the_run_failed_with_its_reason(exc):
     assert run.status == ImportRun.Status.FAILED
     assert run.error
     assert run.finished_at is not None
+
+
+def test_sirene_blocks_of_many_short_lines_are_cut_without_losing_or_moving_a_line(monkeypatch):
+    from maillage.imports.sirene import reader
+
+    monkeypatch.setattr(reader, "MAX_FRAME_LINES", 3)
+    text = b"a\n\n\nbb\nccc\n\n\n\nd\neeee\n\nf"
+    batches = list(
+        reader.iter_batches(io.BytesIO(text), batch_size=4, start_line=2, start_offset=10, block_size=16)
+    )
+    lines = [line for batch in batches for line in batch.lines.to_list()]
+    assert lines == text.decode().split("\n")
+    assert [batch.first_line for batch in batches] == [2, 6, 10]
+    assert batches[-1].end_offset == 10 + len(text)

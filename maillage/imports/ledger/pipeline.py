@@ -42,10 +42,10 @@ from maillage.imports.batch import Item, Rejected, run_batches
 from maillage.imports.decp.parser import CPV_RE, _Invalid, normalise_cpv
 from maillage.imports.limits import (
     decimal_field_problem,
+    iter_bounded_lines,
     iter_sheet_rows,
     limit,
     open_xlsx,
-    read_bounded_text_lines,
     text_problem,
 )
 from maillage.imports.models import MappingReview
@@ -151,7 +151,8 @@ def read_ledger(path: Path) -> Iterator[LedgerRow]:
 
 def _read_csv(path: Path) -> Iterator[LedgerRow]:
     # Every line within MAILLAGE_IMPORT_MAX_LINE_BYTES, else the file is refused naming the line.
-    text, _encoding = _decode(read_bounded_text_lines(path), path)
+    with open(path, "rb") as handle:
+        text, _encoding = _decode(b"".join(iter_bounded_lines(handle, file=path)), path)
     delimiter = max((";", ",", "\t"), key=text.split("\n", 1)[0].count)
     # The csv module's own bound (128 KiB a field) would raise mid-file: the line bound holds.
     csv.field_size_limit(max(csv.field_size_limit(), limit("MAX_LINE_BYTES") + 1))

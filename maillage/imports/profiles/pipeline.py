@@ -22,25 +22,33 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from maillage.directory import services as directory_services
 from maillage.directory.models import Establishment, Membership, Network, Organisation, Source
 from maillage.directory.validators import validate_siret
+from maillage.errors import MaillageError
+from maillage.imports import limits
 from maillage.imports.batch import ImportReportBase
 from maillage.imports.models import ImportRun
 from maillage.imports.profiles import services as review_services
 from maillage.imports.profiles.cells import CellError, CellReader, ParsedItem
 from maillage.imports.profiles.reader import Row, read_sheet
-from maillage.imports.services import import_run_resume_or_start
+from maillage.imports.services import import_run_failure_recorded, import_run_resume_or_start
 from maillage.imports.sirene.geo import BOUNDS
 from maillage.imports.sirene.reader import fingerprint
 from maillage.profiles.errors import ProfileValidationError
+from maillage.profiles.journal import WHOLE_ROW
+from maillage.profiles.models import Certification, Equipment, ProfileReference
 from maillage.profiles.services import profile_apply_snapshot
 from maillage.profiles.snapshot import ProfileSnapshot
 from maillage.referential.models import Commune, HeadcountBand, NafCode
 from maillage.taxonomy.mapping import TaxonomyMapper
+from maillage.taxonomy.models import TaxonomyNode
 
 PROFILE_PARTS = ("description", "capabilities", "certifications", "equipment", "sectors", "references")
+# The columns whose values are mapped to the taxonomy.
+MAPPED_COLUMNS = ("capabilities", "certifications", "equipment", "sectors")
 
 
 class Reason:
@@ -53,8 +61,12 @@ class Reason:
     UNKNOWN_HEADCOUNT_BAND = "unknown_headcount_band"
     INVALID_PROFILE = "invalid_profile"
     INVALID_ESTABLISHMENT = "invalid_establishment"
+    WOULD_REMOVE = "would_remove"
+    INVALID_VALUE = "invalid_value"
     LABELS = {
+        INVALID_VALUE: "valeur refusée par la base (caractère nul, longueur, bornes)",
         "wrong_column_count": "nombre de champs",
+        WOULD_REMOVE: "retirerait des valeurs déclarées (--allow-removals)",
         "formula_without_value": "formule sans valeur",
         "merged_cells": "cellules fusionnées",
         EMPTY_REQUIRED: "champ obligatoire vide",
@@ -89,6 +101,7 @@ class ProfileImportOptions:
     batch_size: int = 200
     rejects_path: Path | None = None
     actor: object | None = None
+    allow_removals: bool = False
 
 
 @dataclass
@@ -101,7 +114,10 @@ class ProfileImportReport(ImportReportBase):
     values_mapped: int = 0
     values_to_review: int = 0
     values_dismissed: int = 0
+    removal_lines: int = 0
     changes: dict[str, int] = field(default_factory=dict)
+    # Lines that remove declared values: {line, siret, fields: {part: [items]}, applied}.
+    removals: list[dict] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     encoding: str = ""
 
@@ -114,6 +130,7 @@ class ProfileImportReport(ImportReportBase):
         "values_mapped",
         "values_to_review",
         "values_dismissed",
+        "removal_lines",
     )
 
     def counts(self) -> dict:
@@ -191,6 +208,10 @@ class RowPreparer:
         if row.problems:
             raise Rejected(*row.problems[0])
         values = row.values
+        for column, value in values.items():
+            problem = limits.text_problem(value)
+            if problem:
+                raise Rejected(Reason.INVALID_VALUE, column, problem)
         siret = "".join(values.get("siret", "").split()).replace(".", "")
         if not siret:
             raise Rejected(Reason.EMPTY_REQUIRED, "siret", "SIRET vide")
@@ -227,6 +248,9 @@ class RowPreparer:
         if band and band not in self.referential.bands:
             raise Rejected(Reason.UNKNOWN_HEADCOUNT_BAND, "headcount_band", f"tranche « {band} » inconnue")
         snapshot, review, mapped, dismissed = self._snapshot(values)
+        refused = _db_problem(name, snapshot)
+        if refused:
+            raise Rejected(Reason.INVALID_VALUE, *refused)
         return Prepared(
             row,
             siret,
@@ -277,6 +301,34 @@ class RowPreparer:
         mapped = sum(1 for i in all_items if i.result.accepted)
         dismissed = sum(1 for i in all_items if i.result.rejected_by_animator)
         return ProfileSnapshot(**fields), review, mapped, dismissed
+
+
+def _db_problem(name: str, snapshot: ProfileSnapshot) -> tuple[str, str] | None:
+    """(column, reason) of the first value the columns it goes to would refuse on either database.
+
+    The rules are ``maillage.imports.limits``'; this says which model field each value lands in.
+    """
+    checks = [
+        ("name", limits.text_field_problem(name, Establishment, "name")),
+        ("name", limits.text_field_problem(name, Organisation, "name")),
+    ]
+    for entry in snapshot.certifications:
+        checks += [
+            ("certifications", limits.text_field_problem(entry.issuer, Certification, "issuer")),
+            ("certifications", limits.text_field_problem(entry.number, Certification, "number")),
+        ]
+    for entry in snapshot.equipment:
+        checks += [
+            ("equipment", limits.text_field_problem(entry.label, Equipment, "label")),
+            ("equipment", limits.integer_field_problem(entry.quantity, Equipment, "quantity")),
+            *(("equipment", limits.float_problem(spec.value)) for spec in entry.specs),
+        ]
+    for entry in snapshot.references:
+        checks += [
+            ("references", limits.text_field_problem(entry.client, ProfileReference, "client")),
+            ("references", limits.text_field_problem(entry.project, ProfileReference, "project")),
+        ]
+    return next(((column, problem) for column, problem in checks if problem), None)
 
 
 def _establishment(prepared: Prepared, referential: _Referential) -> tuple[Establishment, bool]:
@@ -347,6 +399,12 @@ class _Rejects:
             self.writer.writerows(rows)
             self.handle.flush()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
     def close(self) -> None:
         if self.handle is not None:
             self.handle.close()
@@ -364,6 +422,17 @@ def run_import(options: ProfileImportOptions) -> ProfileImportReport:
         network = Network.objects.filter(slug=options.network).first()
         if network is None:
             raise ValueError(f"--network {options.network} : réseau inconnu")
+    mapped_columns = [column for column in MAPPED_COLUMNS if column in sheet.columns]
+    if mapped_columns and not TaxonomyNode.objects.exists():
+        # Without it every value would silently go to the review queue.
+        raise MaillageError(
+            "taxonomy",
+            _(
+                "%(file)s : la taxonomie des savoir-faire n'est pas chargée (colonnes %(columns)s) ; "
+                "lancez d'abord « maillage load-taxonomy --wet-run »"
+            )
+            % {"file": options.path.name, "columns": ", ".join(mapped_columns)},
+        )
     report = ProfileImportReport(
         wet_run=options.wet_run, ignored_columns=sheet.ignored_columns, encoding=sheet.encoding
     )
@@ -384,9 +453,10 @@ def run_import(options: ProfileImportOptions) -> ProfileImportReport:
         if options.rejects_path is None:
             options.rejects_path = settings.DATA_DIR / "imports" / f"profiles-{run.pk}-rejets.csv"
     report.rejects_path = str(options.rejects_path) if options.rejects_path else None
-    rejects = _Rejects(options.rejects_path, resume_after if report.resumed_from_line else None)
+    keep_until = resume_after if report.resumed_from_line else None
 
-    try:
+    # From here on, whatever stops the import (KeyboardInterrupt included) fails its run.
+    with import_run_failure_recorded(run), _Rejects(options.rejects_path, keep_until) as rejects:
         batch: list[Row] = []
         for row in sheet.rows:
             if row.line <= resume_after and report.resumed_from_line:
@@ -399,17 +469,11 @@ def run_import(options: ProfileImportOptions) -> ProfileImportReport:
                 batch = []
         if batch:
             _run_batch(batch, preparer, referential, network, options, report, run, rejects)
-    except Exception as exc:
         if run is not None:
-            ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FAILED, error=str(exc)[:2000])
-        raise
-    finally:
-        rejects.close()
-    if run is not None:
-        run.status = ImportRun.Status.SUCCEEDED
-        run.finished_at = timezone.now()
-        run.counts = report.counts()
-        run.save()
+            run.status = ImportRun.Status.SUCCEEDED
+            run.finished_at = timezone.now()
+            run.counts = report.counts()
+            run.save()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -418,6 +482,7 @@ def _run_batch(batch, preparer, referential, network, options, report, run, reje
     counts: Counter = Counter()
     changes: Counter = Counter()
     rejected: list[dict] = []
+    removals: list[dict] = []
     try:
         with transaction.atomic():
             for row in batch:
@@ -425,7 +490,7 @@ def _run_batch(batch, preparer, referential, network, options, report, run, reje
                 try:
                     prepared = preparer.prepare(row)
                     with transaction.atomic():
-                        _write(prepared, referential, network, options, run, counts, changes)
+                        _write(prepared, referential, network, options, run, counts, changes, removals)
                 except Rejected as exc:
                     siret = "".join(row.values.get("siret", "").split())
                     rejected.append(
@@ -443,6 +508,7 @@ def _run_batch(batch, preparer, referential, network, options, report, run, reje
                 "rejected": dict(Counter(r["reason"] for r in rejected)),
             }
             report.add(counts_dict)
+            report.removals += removals[: max(0, MAX_REPORTED_REMOVALS - len(report.removals))]
             if len(report.first_rejects) < 20:
                 report.first_rejects += rejected[: 20 - len(report.first_rejects)]
             rejects.write(rejected)
@@ -456,7 +522,45 @@ def _run_batch(batch, preparer, referential, network, options, report, run, reje
         pass
 
 
-def _write(prepared: Prepared, referential, network, options, run, counts: Counter, changes: Counter) -> None:
+# The profile part each audited object belongs to.
+_PART_OF = {
+    "capability": "capabilities",
+    "certification": "certifications",
+    "equipment": "equipment",
+    "sector": "sectors",
+    "reference": "references",
+}
+MAX_REPORTED_REMOVALS = 1_000
+
+
+def removals_of(diff) -> dict[str, list[str]]:
+    """What a profile change takes away from what the member declared, by part, in PROFILE_PARTS order.
+
+    Rows removed; capabilities set to « rejected »; the description emptied. A changed value
+    (a quantity, a new description) is not a removal.
+    """
+    removed: dict[str, list[str]] = {}
+    for change in diff.changes:
+        if change.field == WHOLE_ROW and change.after is None:
+            part, item = _PART_OF.get(change.object_type), change.object_key
+        elif change.object_type == "capability" and change.field == "status" and change.after == "rejected":
+            part, item = "capabilities", change.object_key
+        elif change.object_type == "profile" and change.field == "description_fr" and change.before:
+            part, item = ("description", str(change.before)[:60]) if not change.after else (None, "")
+        else:
+            part = None
+        if part:
+            removed.setdefault(part, []).append(item)
+    return {part: removed[part] for part in PROFILE_PARTS if part in removed}
+
+
+def _removal_words(removed: dict[str, list[str]]) -> str:
+    return " ; ".join(f"{part} ({', '.join(items)})" for part, items in removed.items())
+
+
+def _write(
+    prepared: Prepared, referential, network, options, run, counts: Counter, changes: Counter, removals: list
+) -> None:
     try:
         establishment, created = _establishment(prepared, referential)
     except ValidationError as exc:
@@ -479,6 +583,25 @@ def _write(prepared: Prepared, referential, network, options, run, counts: Count
         )
     except ProfileValidationError as exc:
         raise Rejected(Reason.INVALID_PROFILE, _field_column(exc.field), str(exc)) from exc
+    removed = removals_of(diff)
+    if removed:
+        counts["removal_lines"] += 1
+        removals.append(
+            {
+                "line": prepared.row.line,
+                "siret": prepared.siret,
+                "fields": removed,
+                "applied": options.allow_removals,
+            }
+        )
+        if not options.allow_removals:
+            # Raised inside the line's savepoint: nothing of the line is written.
+            raise Rejected(
+                Reason.WOULD_REMOVE,
+                ", ".join(removed),
+                f"retirerait ce que l'adhérent a déclaré : {_removal_words(removed)} ; "
+                "relancez avec --allow-removals pour l'accepter",
+            )
     counts["profiles_changed" if diff else "profiles_unchanged"] += 1
     for (object_type, kind), number in diff.counts().items():
         changes[f"{object_type}_{kind}"] += number

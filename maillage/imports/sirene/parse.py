@@ -5,7 +5,8 @@ operations, never a Python loop per line (except the rare quoted or badly encode
 Rules worth knowing:
 
 - a row is rejected for its first failing check, in this order: column count, encoding,
-  SIRET, commune, NAF, dates, coordinates; then repeated SIRETs in a batch keep the last one;
+  SIRET, commune, NAF, dates, coordinates, text the databases refuse (a NUL byte:
+  ``maillage.imports.limits``); then repeated SIRETs in a batch keep the last one;
 - filters (departments, EPCI, NAF sections, active only) apply before validation, so a
   broken line of another department is not reported; establishments abroad are filtered out;
 - NAF codes are checked only when the nomenclature is ``NAFRev2``: older nomenclatures (NAP,
@@ -24,10 +25,23 @@ import numpy as np
 import polars as pl
 
 from maillage.directory.synthetic import luhn_valid
+from maillage.imports import limits
 from maillage.imports.sirene import geo
 from maillage.imports.sirene.schema import ETABLISSEMENT_COLUMNS, NAF_REV2, NOT_DISCLOSED, Reason
 
 REJECT_SCHEMA = {"line": pl.Int64, "siret": pl.String, "reason": pl.String, "detail": pl.String}
+# Imported text columns (frame column → SIRENE column): checked for what PostgreSQL refuses.
+# Lengths need no check: each is cut to its column's length in ``_records``.
+TEXT_COLUMNS = {
+    "name": "denominationUsuelleEtablissement",
+    "trade_name": "enseigne1Etablissement",
+    "numero": "numeroVoieEtablissement",
+    "type_voie": "typeVoieEtablissement",
+    "voie": "libelleVoieEtablissement",
+    "complement": "complementAdresseEtablissement",
+    "postal_code": "codePostalEtablissement",
+    "city": "libelleCommuneEtablissement",
+}
 LA_POSTE_SIREN = "356000000"
 LA_POSTE_HEAD_OFFICE = "35600000000048"
 
@@ -249,6 +263,9 @@ def _validate(frame: pl.DataFrame, referential: Referential) -> tuple[pl.DataFra
         bad_xy=pl.Series(converted & ~in_bounds)
         | (pl.col("has_xy") & (pl.col("xf").is_null() | pl.col("yf").is_null())),
         naf_known=pl.col("naf_code").is_in(list(referential.naf_subclasses)),
+        text_problem=limits.first_text_problem_expr(
+            {label: column for column, label in TEXT_COLUMNS.items()}
+        ),
     )
     checks = [
         (
@@ -277,6 +294,11 @@ def _validate(frame: pl.DataFrame, referential: Referential) -> tuple[pl.DataFra
             pl.col("bad_xy"),
             Reason.MALFORMED_COORDINATES,
             pl.format("coordonnées X={}, Y={} illisibles ou hors du territoire (EPSG:{})", "x", "y", "epsg"),
+        ),
+        (
+            pl.col("text_problem").is_not_null(),
+            Reason.INVALID_TEXT,
+            pl.col("text_problem"),
         ),
     ]
     reason = pl.lit(None, dtype=pl.String)

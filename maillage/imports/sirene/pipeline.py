@@ -28,7 +28,7 @@ from maillage.directory import bulk, services
 from maillage.directory.models import Establishment
 from maillage.imports.batch import ImportReportBase
 from maillage.imports.models import ImportRun
-from maillage.imports.services import import_run_resume_or_start
+from maillage.imports.services import import_run_failure_recorded, import_run_resume_or_start
 from maillage.imports.sirene import reader
 from maillage.imports.sirene.parse import (
     REJECT_SCHEMA,
@@ -254,6 +254,9 @@ def _hang_if_asked(batch_number: int) -> None:
 
 def run_import(options: ImportOptions, *, progress: bool = False) -> ImportReport:
     started = time.perf_counter()
+    reader.check_file(options.path)
+    if options.unites_legales:
+        reader.check_file(options.unites_legales)
     referential = load_referential()
     filters = build_filters(options, referential)
     report = ImportReport(wet_run=options.wet_run)
@@ -274,12 +277,28 @@ def run_import(options: ImportOptions, *, progress: bool = False) -> ImportRepor
             options.rejects_path = settings.DATA_DIR / "imports" / f"sirene-{run.pk}-rejets.csv"
     report.rejects_path = str(options.rejects_path) if options.rejects_path else None
 
-    stream = reader.open_binary(options.path)
-    cursor = UniteLegaleCursor(options.unites_legales, referential) if options.unites_legales else None
-    rejects_out = _RejectWriter(options.rejects_path, start_line - 1 if report.resumed_from_line else None)
-    # A dry run against an empty directory needs no lookups at all.
-    lookups = options.wet_run or Establishment.objects.exists()
+    # From here on, whatever stops the import (KeyboardInterrupt included) fails its run.
+    with import_run_failure_recorded(run):
+        _run_batches(options, referential, filters, report, run, start_line, start_offset, progress)
+        if run is not None:
+            run.status = ImportRun.Status.SUCCEEDED
+            run.finished_at = timezone.now()
+            run.counts = report.counts()
+            run.save()
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _run_batches(options, referential, filters, report, run, start_line, start_offset, progress) -> None:
+    stream = cursor = rejects_out = None
     try:
+        stream = reader.open_binary(options.path)
+        cursor = UniteLegaleCursor(options.unites_legales, referential) if options.unites_legales else None
+        rejects_out = _RejectWriter(
+            options.rejects_path, start_line - 1 if report.resumed_from_line else None
+        )
+        # A dry run against an empty directory needs no lookups at all.
+        lookups = options.wet_run or Establishment.objects.exists()
         header, header_bytes = reader.read_header(stream, options.path)
         _check_header(header, options.path)
         skip = (start_offset - header_bytes) if start_offset else 0
@@ -289,6 +308,7 @@ def run_import(options: ImportOptions, *, progress: bool = False) -> ImportRepor
             start_line=start_line,
             start_offset=start_offset or header_bytes,
             skip_bytes=skip,
+            file=options.path,
         )
         bar = None
         if progress:
@@ -337,22 +357,13 @@ def run_import(options: ImportOptions, *, progress: bool = False) -> ImportRepor
                 bar.update(parsed.read)
         if bar is not None:
             bar.close()
-    except Exception as exc:
-        if run is not None:
-            ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FAILED, error=str(exc)[:2000])
-        raise
     finally:
-        stream.close()
+        if stream is not None:
+            stream.close()
         if cursor is not None:
             cursor.close()
-        rejects_out.close()
-    if run is not None:
-        run.status = ImportRun.Status.SUCCEEDED
-        run.finished_at = timezone.now()
-        run.counts = report.counts()
-        run.save()
-    report.seconds = round(time.perf_counter() - started, 3)
-    return report
+        if rejects_out is not None:
+            rejects_out.close()
 
 
 _NO_UL = {

@@ -21,7 +21,11 @@ from typing import BinaryIO
 
 import polars as pl
 
+from maillage.imports import limits
+
 BLOCK_SIZE = 16 * 1024 * 1024
+# At most this many lines are split into one polars frame (real lines: ~30,000 per block).
+MAX_FRAME_LINES = 262_144
 
 
 class SireneFileError(Exception):
@@ -44,18 +48,29 @@ class LineBatch:
         return self.first_line + len(self.lines) - 1
 
 
+def check_file(path: str | Path) -> None:
+    """Refuse a path that is not a readable file, before anything else looks at it."""
+    path = Path(path)
+    if path.is_dir():
+        raise SireneFileError(f"{path} : c'est un dossier, pas un fichier")
+    if not path.is_file():
+        raise SireneFileError(f"{path} : fichier introuvable")
+    if not os.access(path, os.R_OK):
+        raise SireneFileError(f"{path} : fichier illisible (droits d'accès)")
+
+
 def open_binary(path: str | Path) -> BinaryIO:
     """The uncompressed byte stream of a CSV file or of the single CSV inside a zip archive."""
     path = Path(path)
-    if not path.is_file():
-        raise SireneFileError(f"{path}: fichier introuvable")
+    check_file(path)
     if zipfile.is_zipfile(path):
         archive = zipfile.ZipFile(path)
         members = [m for m in archive.namelist() if m.lower().endswith(".csv")]
         if len(members) != 1:
             archive.close()
             raise SireneFileError(f"{path}: l'archive doit contenir exactement un fichier .csv ({members})")
-        return archive.open(members[0])
+        # Bounded by what it inflates (size and ratio), whatever the archive declares.
+        return limits.open_zip_member(archive, members[0], file=path)
     return open(path, "rb")
 
 
@@ -78,7 +93,10 @@ def fingerprint(path: str | Path) -> str:
 
 def read_header(stream: BinaryIO, path: str | Path) -> tuple[list[str], int]:
     """Column names of the first line and its length in bytes (newline included)."""
-    raw = stream.readline()
+    bound = limits.limit("MAX_LINE_BYTES")
+    raw = stream.readline(bound + 1)
+    if len(raw) > bound and not raw.endswith(b"\n"):
+        raise limits.line_too_long(file=path, line=1)
     try:
         text = raw.decode("utf-8-sig").rstrip("\r\n")
     except UnicodeDecodeError as exc:
@@ -130,6 +148,20 @@ def _block_frame(data: bytes) -> pl.DataFrame:
     )
 
 
+def _pieces(data: bytes) -> Iterator[bytes]:
+    """``data`` (whole lines, the last without its newline) cut at newlines into pieces of at
+    most ``MAX_FRAME_LINES`` lines: a block of 16 MiB of empty lines would otherwise become a
+    frame of 16 million rows (half a gigabyte)."""
+    if data.count(b"\n") < MAX_FRAME_LINES:
+        yield data
+        return
+    middle = data.rfind(b"\n", 0, len(data) // 2 + 1)
+    if middle < 0:
+        middle = data.find(b"\n", len(data) // 2)
+    yield from _pieces(data[:middle])
+    yield from _pieces(data[middle + 1 :])
+
+
 def iter_batches(
     stream: BinaryIO,
     *,
@@ -138,12 +170,16 @@ def iter_batches(
     start_offset: int,
     skip_bytes: int = 0,
     block_size: int = BLOCK_SIZE,
+    file: str | Path = "",
 ) -> Iterator[LineBatch]:
     """Batches of ``batch_size`` lines from the current position of ``stream``.
 
     ``start_line``/``start_offset`` describe where the stream stands once ``skip_bytes``
-    more bytes are skipped (used to resume after the last committed batch).
+    more bytes are skipped (used to resume after the last committed batch). A line longer than
+    ``MAILLAGE_IMPORT_MAX_LINE_BYTES`` stops the file (``limits.ImportLimitError``, naming
+    ``file`` and the line) before it is held whole: a block plus that bound at most.
     """
+    max_line = limits.limit("MAX_LINE_BYTES")
     _skip(stream, skip_bytes)
     pending = pl.DataFrame(schema={"line": pl.String, "nbytes": pl.Int64, "bad": pl.Boolean})
     tail = b""
@@ -177,13 +213,23 @@ def iter_batches(
             break
         cut = data.rfind(b"\n")
         if cut < 0:
+            if len(data) > max_line:
+                raise limits.line_too_long(file=file, line=line_no + pending.height)
             tail = data
             continue
         tail = data[cut + 1 :]
-        pending = pl.concat([pending, _block_frame(data[:cut])])
-        while pending.height >= batch_size:
-            yield emit(pending.head(batch_size))
-            pending = pending.slice(batch_size)
+        for piece in _pieces(data[:cut]):
+            frame = _block_frame(piece)
+            too_long = frame["nbytes"] > max_line + 1
+            if too_long.any():
+                line = line_no + pending.height + int(too_long.arg_true()[0])
+                raise limits.line_too_long(file=file, line=line)
+            pending = pl.concat([pending, frame])
+            while pending.height >= batch_size:
+                yield emit(pending.head(batch_size))
+                pending = pending.slice(batch_size)
+        if len(tail) > max_line:
+            raise limits.line_too_long(file=file, line=line_no + pending.height)
     while pending.height:
         yield emit(pending.head(batch_size))
         pending = pending.slice(batch_size)

@@ -64,6 +64,7 @@ class Reason:
     UNKNOWN_COMMUNE = "unknown_commune"
     MALFORMED_COORDINATES = "malformed_coordinates"
     MALFORMED_DATE = "malformed_date"
+    INVALID_TEXT = "invalid_text"
     MALFORMED_UNITE_LEGALE = "malformed_unite_legale"
 
     LABELS = {
@@ -75,5 +76,6 @@ class Reason:
         UNKNOWN_COMMUNE: _("commune inconnue"),
         MALFORMED_COORDINATES: _("coordonnées mal formées ou hors zone"),
         MALFORMED_DATE: _("date mal formée"),
+        INVALID_TEXT: _("texte refusé par la base (caractère nul)"),
         MALFORMED_UNITE_LEGALE: _("ligne du fichier des unités légales illisible"),
     }

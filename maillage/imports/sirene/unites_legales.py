@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+from maillage.imports import limits
 from maillage.imports.sirene import reader
 from maillage.imports.sirene.parse import REJECT_SCHEMA, Referential, split_fields
 from maillage.imports.sirene.schema import NAF_REV2, NOT_DISCLOSED, UNITE_LEGALE_NEEDED, Reason
@@ -26,6 +27,17 @@ ORGANISATION_SCHEMA = {
     "creation_date": pl.Date,
     "is_active": pl.Boolean,
 }
+
+
+# The text columns an organisation is built from.
+TEXT_COLUMNS = (
+    "denominationUniteLegale",
+    "sigleUniteLegale",
+    "prenomUsuelUniteLegale",
+    "prenom1UniteLegale",
+    "nomUsageUniteLegale",
+    "nomUniteLegale",
+)
 
 
 def _disclosed(column: str) -> pl.Expr:
@@ -77,7 +89,7 @@ class UniteLegaleCursor:
             raise reader.SireneFileError(f"{self.path}, ligne 1 : colonnes absentes de l'en-tête : {missing}")
         self.columns = tuple(header)
         self.batches = reader.iter_batches(
-            self.stream, batch_size=batch_size, start_line=2, start_offset=header_bytes
+            self.stream, batch_size=batch_size, start_line=2, start_offset=header_bytes, file=self.path
         )
         self.buffer = pl.DataFrame(schema=ORGANISATION_SCHEMA)
         self.exhausted = False
@@ -94,6 +106,16 @@ class UniteLegaleCursor:
             self.exhausted = True
             return
         fields, rejects = split_fields(batch.lines, batch.line_numbers, batch.bad_encoding, self.columns)
+        # Text PostgreSQL refuses (NUL) rejects the unit's line: its establishments keep their own name.
+        fields = fields.with_columns(
+            text_problem=limits.first_text_problem_expr({column: column for column in TEXT_COLUMNS})
+        )
+        refused = fields.filter(pl.col("text_problem").is_not_null())
+        if refused.height:
+            rejects = pl.concat(
+                [rejects, refused.select("line", detail=pl.col("text_problem"))], how="diagonal"
+            )
+            fields = fields.filter(pl.col("text_problem").is_null())
         if rejects.height:
             self.rejects.append(
                 rejects.select(

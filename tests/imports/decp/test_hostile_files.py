@@ -13,22 +13,26 @@ from django.core.management import CommandError, call_command
 from maillage.imports.models import ImportRun
 from maillage.relations.models import PurchaseLine
 from tests.imports.decp.test_import_decp import JSON_FILE, run
-from tests.imports.hostile import assert_bounded, run_child
+from tests.imports.hostile import run_bounded
+
+READ_JSON = """
+from maillage.imports.decp.parser import DecpFileError, iter_decp_json
+try:
+    print(sum(1 for _ in iter_decp_json(sys.argv[1], [])), "marchés")
+except DecpFileError as exc:
+    print(exc)
+"""
 
 
 def test_deeply_nested_json_is_refused_early_naming_the_file_and_the_limit(tmp_path):
     # 200 KB: 100,000 nested brackets drove import-decp to 23.8 GB
     path = tmp_path / "imbrique.json"
     path.write_text('{"marches": [' + "[" * 100_000 + "]" * 100_000 + "]}", encoding="utf-8")
-    outcome = run_child(
-        f"""
-        from maillage.imports.decp.parser import iter_decp_json
-        outcome["markets"] = sum(1 for _ in iter_decp_json({str(path)!r}, []))
-        """
-    )
-    assert "imbrique.json" in outcome["error"] and "64 niveaux" in outcome["error"], outcome
-    assert "MAILLAGE_IMPORT_MAX_JSON_DEPTH" in outcome["error"]
-    assert_bounded(outcome)
+    result = run_bounded(READ_JSON, str(path))
+    assert result.returncode == 0, str(result)
+    assert "imbrique.json" in result.stdout and "64 niveaux" in result.stdout, str(result)
+    assert "MAILLAGE_IMPORT_MAX_JSON_DEPTH" in result.stdout
+    assert result.seconds < 30 and result.peak_mb < 500, str(result)
 
 
 def test_deeply_nested_json_is_a_command_error(db, tmp_path):

@@ -203,7 +203,9 @@ def test_only_the_columns_present_are_applied(setting, tmp_path):
         [row(siret=SIRET_A, name="A", sectors="nucléaire")],
         columns=("siret", "name", "sectors"),
     )
-    import_profiles(path, "--wet-run")
+    # Replacing the sectors removes two the member declared: only with the flag (issue 12, item 8).
+    assert import_profiles(path, "--wet-run")["rejected"] == {"would_remove": 1}
+    import_profiles(path, "--wet-run", "--allow-removals")
     snapshot = profile_snapshot(Establishment.objects.get(siret=SIRET_A))
     assert snapshot.sectors == ("sector.nuclear",)
     assert "proc.machining.bar_turning" in snapshot.capabilities and len(snapshot.certifications) == 1
@@ -226,7 +228,7 @@ def test_a_failed_wet_run_resumes_after_its_last_committed_batch(setting, tmp_pa
         return original(prepared, *args)
 
     monkeypatch.setattr(pipeline, "_write", crash_on_c)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(CommandError, match="a.csv : erreur inattendue.*coupure"):
         import_profiles(path, "--wet-run", "--batch-size", "2")
     run = ImportRun.objects.get(kind=ImportRun.Kind.PROFILES)
     assert (run.status, run.last_committed_line) == (ImportRun.Status.FAILED, 3)

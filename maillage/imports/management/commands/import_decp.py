@@ -9,7 +9,6 @@ maillage.imports.decp.parser. See docs/relations.md.
 
 from django.core.management.base import CommandError
 
-from maillage.errors import MaillageError
 from maillage.imports.command import ImportCommand
 from maillage.imports.decp.parser import DecpFileError
 from maillage.imports.decp.pipeline import LABELS, DecpOptions, run_decp_import
@@ -32,26 +31,25 @@ class Command(ImportCommand):
 
     def handle(self, *args, **options):
         self.check_batch_size(options)
-        with self.errors_as_messages(options["file"], MaillageError):
-            try:
-                report = run_decp_import(
-                    DecpOptions(
-                        path=options["file"],
-                        wet_run=options["wet_run"],
-                        batch_size=options["batch_size"],
-                        rejects_path=options["rejects"],
-                    )
+        try:
+            report = run_decp_import(
+                DecpOptions(
+                    path=options["file"],
+                    wet_run=options["wet_run"],
+                    batch_size=options["batch_size"],
+                    rejects_path=options["rejects"],
                 )
-            except DecpFileError as exc:
-                message = str(exc)
-                if options["wet_run"] and exc.records_read:
-                    # A streamed file can break after whole batches were committed (the dry run is
-                    # one rolled-back transaction, so there it wrote nothing at all).
-                    message += (
-                        " — écriture : les lots complets lus avant l'erreur sont enregistrés, pas le "
-                        "lot en cours ; réimporter le fichier corrigé ne crée aucun doublon"
-                    )
-                raise CommandError(message) from exc
+            )
+        except DecpFileError as exc:
+            message = str(exc)
+            if options["wet_run"] and exc.records_read:
+                # A streamed file can break after whole batches were committed (the dry run is
+                # one rolled-back transaction, so there it wrote nothing at all).
+                message += (
+                    " — écriture : les lots complets lus avant l'erreur sont enregistrés, pas le "
+                    "lot en cours ; réimporter le fichier corrigé ne crée aucun doublon"
+                )
+            raise CommandError(message) from exc
         self.write_report(
             report,
             as_json=options["json"],

@@ -7,6 +7,8 @@ Dry by default; a wet run commits batch by batch and resumes after a crash. Supp
 by name with doubt go to the animators' review queue. See docs/relations.md for the columns.
 """
 
+from django.core.management.base import CommandError
+
 from maillage.imports.command import ImportCommand
 from maillage.imports.ledger.pipeline import LedgerOptions, Reason, run_ledger_import
 from maillage.imports.profiles.reader import SpreadsheetError
@@ -48,7 +50,7 @@ class Command(ImportCommand):
 
     def handle(self, *args, **options):
         self.check_batch_size(options)
-        with self.errors_as_messages(options["file"], SpreadsheetError, ValueError):
+        try:
             report = run_ledger_import(
                 LedgerOptions(
                     path=options["file"],
@@ -62,6 +64,8 @@ class Command(ImportCommand):
                     rejects_path=options["rejects"],
                 )
             )
+        except (SpreadsheetError, ValueError) as exc:  # the file's errors name it (and line, field)
+            raise CommandError(str(exc)) from exc
         self.write_report(
             report,
             as_json=options["json"],

@@ -3,8 +3,10 @@
     maillage import-profiles adherents.xlsx --network pole-meca            # dry run: counts only
     maillage import-profiles adherents.xlsx --network pole-meca --wet-run  # writes, batch by batch
 
-Dry by default. Values the mapper is not sure of go to the animators' review queue. See
-docs/profiles-import.md for the columns and the cell grammar.
+Dry by default. Values the mapper is not sure of go to the animators' review queue. A line that
+would remove what a member declared (an emptied cell, a certification gone) is rejected unless
+``--allow-removals`` is given; the report lists such lines first. See docs/profiles-import.md
+for the columns and the cell grammar.
 """
 
 from django.core.management.base import CommandError
@@ -22,6 +24,11 @@ class Command(ImportCommand):
 
     def add_import_arguments(self, parser):
         parser.add_argument("--network", help="identifiant du réseau dont les lignes sont adhérentes")
+        parser.add_argument(
+            "--allow-removals",
+            action="store_true",
+            help="accepte les lignes qui retirent des valeurs déclarées (sinon : rejetées)",
+        )
 
     def handle(self, *args, **options):
         self.check_batch_size(options)
@@ -31,6 +38,7 @@ class Command(ImportCommand):
             wet_run=options["wet_run"],
             batch_size=options["batch_size"],
             rejects_path=options["rejects"],
+            allow_removals=options["allow_removals"],
         )
         try:
             report = run_import(import_options)
@@ -51,9 +59,25 @@ class Command(ImportCommand):
                 ("valeurs écartées (décision)", report.values_dismissed),
             ],
             labels=Reason.LABELS,
+            preamble=_removal_lines(report, options["file"].name),
             reject_line=lambda row: (
                 (f", colonne {row['column']}" if row["column"] else "") + f" : {row['detail']}"
             ),
         )
         if report.ignored_columns and not options["json"]:
             self.stdout.write(f"  colonnes ignorées : {', '.join(report.ignored_columns)}")
+
+
+def _removal_lines(report, file_name: str) -> list[str]:
+    if not report.removal_lines:
+        return []
+    verdict = (
+        "appliquées (--allow-removals)" if report.removals[0]["applied"] else "REFUSÉES sans --allow-removals"
+    )
+    lines = [f"  SUPPRESSIONS : {report.removal_lines:,} ligne(s) retirent des valeurs déclarées — {verdict}"]
+    for removal in report.removals[:20]:
+        fields = " ; ".join(f"{part} ({', '.join(items)})" for part, items in removal["fields"].items())
+        lines.append(f"    {file_name}, ligne {removal['line']}, SIRET {removal['siret']} : {fields}")
+    if report.removal_lines > 20:
+        lines.append(f"    … et {report.removal_lines - 20:,} autre(s) (--json ou le fichier des rejets)")
+    return lines
