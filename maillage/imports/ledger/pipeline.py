@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -42,14 +42,13 @@ from maillage.imports.batch import Item, Rejected, run_batches
 from maillage.imports.decp.parser import CPV_RE, _Invalid, normalise_cpv
 from maillage.imports.limits import (
     decimal_field_problem,
-    iter_bounded_lines,
     iter_sheet_rows,
     limit,
     open_xlsx,
     text_problem,
 )
 from maillage.imports.models import MappingReview
-from maillage.imports.profiles.reader import SpreadsheetError, _decode
+from maillage.imports.profiles.reader import SpreadsheetError, _encoding, _text_lines
 from maillage.referential.models import Commune, CpvCode, PostalCode
 from maillage.relations.models import (
     Confidentiality,
@@ -150,13 +149,14 @@ def read_ledger(path: Path) -> Iterator[LedgerRow]:
 
 
 def _read_csv(path: Path) -> Iterator[LedgerRow]:
-    # Every line within MAILLAGE_IMPORT_MAX_LINE_BYTES, else the file is refused naming the line.
-    with open(path, "rb") as handle:
-        text, _encoding = _decode(b"".join(iter_bounded_lines(handle, file=path)), path)
-    delimiter = max((";", ",", "\t"), key=text.split("\n", 1)[0].count)
+    # Streamed as the profile spreadsheets are: every line within MAILLAGE_IMPORT_MAX_LINE_BYTES
+    # (else the file is refused naming the line), UTF-8 or Windows-1252.
+    lines = _text_lines(path, _encoding(path))
+    first = next(lines, "")
+    delimiter = max((";", ",", "\t"), key=first.count)
     # The csv module's own bound (128 KiB a field) would raise mid-file: the line bound holds.
     csv.field_size_limit(max(csv.field_size_limit(), limit("MAX_LINE_BYTES") + 1))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(itertools.chain((first,), lines), delimiter=delimiter)
     header = next(reader, None)
     if header is None:
         raise SpreadsheetError(f"{path.name} : fichier vide")
