@@ -113,9 +113,7 @@ def purchase_amount(market: DecpMarket) -> Decimal | None:
         share = market.annual_amount() / max(market.holder_count, 1)
         problem = decimal_field_problem(share, PurchaseLine, "amount")
     if problem:
-        raise Rejected(
-            "bad_amount", field, f"montant hors de ce que la base accepte : {problem}", str(market.amount)
-        )
+        raise Rejected("bad_amount", field, f"montant refusé : {problem}", str(market.amount))
     return Decimal(str(round(share, 2)))
 
 
