@@ -17,15 +17,19 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
+from maillage.imports.limits import decimal_field_problem
 from maillage.imports.models import ImportRun
 from maillage.imports.services import import_run_failure_recorded, import_run_resume_or_start
 from maillage.imports.sirene.reader import fingerprint
+from maillage.relations.models import PurchaseLine, SupplyRelation
 
 
 class Rejected(Exception):
@@ -96,6 +100,21 @@ REJECT_COLUMNS = ("file", "line", "field", "value", "reason", "detail")
 def options_key(kind: str, path: Path, extra: dict) -> tuple[str, dict]:
     described = {"kind": kind, "file": fingerprint(path), **extra}
     return hashlib.sha256(json.dumps(described, sort_keys=True, default=str).encode()).hexdigest(), described
+
+
+def purchase_total_problem(*, relation_id: int, year: int, key: str, amount: Decimal) -> str | None:
+    """Why adding this purchase line would take its relation's yearly amount past its column.
+
+    Each line fits ``PurchaseLine.amount``; their sum is ``SupplyRelation.amount`` (written by
+    ``relations_refresh_amounts``), which PostgreSQL refuses beyond its digits and SQLite not.
+    """
+    others = (
+        PurchaseLine.objects.filter(relation_id=relation_id, year=year)
+        .exclude(key=key)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    problem = decimal_field_problem((others or 0) + amount, SupplyRelation, "amount")
+    return f"total annuel de la relation refusé : {problem}" if problem else None
 
 
 def run_batches(
@@ -179,9 +198,15 @@ def _batch(batch, write, finish_batch, report, run, writer, wet_run, file_name) 
             try:
                 if item.rejection is not None:
                     raise item.rejection
+                before = counts.copy()
                 counts["read"] += 1
-                with transaction.atomic():
-                    touched |= write(item.payload, counts, run)
+                try:
+                    with transaction.atomic():
+                        touched |= write(item.payload, counts, run)
+                except Rejected:
+                    counts.clear()  # a record rejected while written counts as rejected only
+                    counts.update(before)
+                    raise
             except Rejected as exc:
                 rejected.append(
                     {

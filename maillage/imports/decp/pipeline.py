@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from maillage.directory.models import Establishment
-from maillage.imports.batch import Item, Rejected, run_batches
+from maillage.imports.batch import Item, Rejected, purchase_total_problem, run_batches
 from maillage.imports.decp.parser import (
     CONCESSION,
     DecpFileError,
@@ -173,6 +173,11 @@ def run_decp_import(options: DecpOptions):
             line_key = (
                 f"decp:{market.buyer_siret}:{market.market_id}:{holder.key}:{market.cpv}:{market.notified_on}"
             )[:120]
+            year = market.notified_on.year
+            problem = purchase_total_problem(relation_id=relation.pk, year=year, key=line_key, amount=share)
+            if problem:
+                field = "valeurGlobale" if market.kind == CONCESSION else "montant"
+                raise Rejected("bad_amount", field, problem, str(market.amount))
             _, line_created = PurchaseLine.objects.update_or_create(
                 key=line_key,
                 defaults={

@@ -38,7 +38,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from maillage.directory.models import Establishment, Network
 from maillage.engine.text import fold
-from maillage.imports.batch import Item, Rejected, run_batches
+from maillage.imports.batch import Item, Rejected, purchase_total_problem, run_batches
 from maillage.imports.decp.parser import CPV_RE, _Invalid, normalise_cpv
 from maillage.imports.limits import (
     decimal_field_problem,
@@ -603,6 +603,11 @@ def run_ledger_import(options: LedgerOptions):
                 kind=RelationEvent.Kind.IMPORTED,
                 comment=f"{file_name}, ligne {parsed.line}",
             )
+        problem = purchase_total_problem(
+            relation_id=relation.pk, year=parsed.year, key=parsed.key, amount=parsed.amount
+        )
+        if problem:
+            raise Rejected(Reason.BAD_AMOUNT, "montant", problem, str(parsed.amount))
         previous = PurchaseLine.objects.filter(key=parsed.key).values_list("relation_id", flat=True).first()
         _, line_created = PurchaseLine.objects.update_or_create(
             key=parsed.key,

@@ -111,3 +111,15 @@ def test_csv_with_a_3_mb_multiline_field_reads(taxonomy, tmp_path):
     path.write_text(buffer.getvalue(), encoding="utf-8")
     report = run(path)
     assert report["counts"]["read"] + sum(report["rejected"].values()) == 1, report
+
+
+def test_markets_whose_relation_total_would_overflow_its_column_are_rejected(taxonomy, tmp_path):
+    # one relation (same buyer, holder and CPV code): each share fits, the yearly sum would not
+    records = [market(id=f"M{n}", montant=6e11, dureeMois=12) for n in (1, 2)]
+    path = tmp_path / "somme.json"
+    path.write_text(json.dumps({"marches": records}), encoding="utf-8")
+    dry, wet = run(path), run(path, "--wet-run")
+    for report in (dry, wet):
+        assert report["rejected"] == {"bad_amount": 1}, report
+        assert "total annuel" in report["first_rejects"][0]["detail"]
+    assert dry["counts"] == wet["counts"] and wet["counts"]["read"] == 1

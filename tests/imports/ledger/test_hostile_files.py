@@ -162,3 +162,17 @@ def test_an_unexpected_error_reaches_the_user_as_a_message_and_fails_the_run(
         run(ledger(tmp_path, world), world, "--wet-run")
     failed = ImportRun.objects.get(kind="ledger")
     assert failed.status == ImportRun.Status.FAILED and "panne" in failed.error
+
+
+def test_lines_whose_relation_total_would_overflow_its_column_are_rejected(world, tmp_path):  # noqa: F811
+    # each line fits PurchaseLine.amount; their sum (the relation's yearly amount) would not
+    extra = (";Lointaine;;600000000000;usinage;2025", ";Lointaine;;600000000000;usinage;2025")
+    path = ledger(tmp_path, world, extra)
+    dry = run(path, world)
+    wet = run(path, world, "--wet-run")
+    for report in (dry, wet):
+        assert report["rejected"] == {"bad_amount": 1}, report
+        (reject,) = report["first_rejects"]
+        assert (reject["line"], reject["field"]) == ("8", "montant")
+        assert "total" in reject["detail"]
+    assert dry["counts"] == wet["counts"] and wet["counts"]["read"] == 6
