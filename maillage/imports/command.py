@@ -5,10 +5,12 @@ lines; the rejected-by-reason, resumption, first rejections, rejects file and du
 are written here, identically for every import.
 
 No traceback reaches the user: an application error (``MaillageError``, the readers' file
-errors) is shown as « file, line, field : reason », anything else as one line naming the file
-and the error (``--traceback`` shows the traceback, for developers). SIGTERM is turned into
-``SystemExit`` so that, like Ctrl+C, it goes through the pipelines' ``finally`` blocks and marks
-the run failed (``maillage.imports.services.import_run_failure_recorded``).
+errors) is a ``CommandError`` « file, line, field : reason »; Ctrl+C, SIGTERM and any other
+error are a ``CommandError`` of one line naming the file and the error too (``--traceback``
+re-raises the original, with its traceback, for developers).
+SIGTERM is turned into ``SystemExit`` so that, like Ctrl+C, it goes through the pipelines'
+``finally`` blocks and marks the run failed
+(``maillage.imports.services.import_run_failure_recorded``).
 """
 
 import json
@@ -54,6 +56,18 @@ class ImportCommand(BaseCommand):
             raise
         except MaillageError as exc:
             raise CommandError(str(exc)) from exc
+        except BaseException:
+            if options.get("traceback"):
+                raise
+            self._raise_one_line(options)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+    def _raise_one_line(self, options):
+        """Re-raise the exception being handled as one line for the person at the terminal."""
+        try:
+            raise
         except KeyboardInterrupt as exc:
             raise CommandError(f"{_name(options)} : import interrompu (Ctrl+C)", returncode=130) from exc
         except SystemExit as exc:
@@ -61,16 +75,11 @@ class ImportCommand(BaseCommand):
                 raise
             raise CommandError(f"{_name(options)} : import arrêté (signal ou SystemExit {exc.code})") from exc
         except Exception as exc:
-            if options.get("traceback"):
-                raise
             logger.debug("import failed", exc_info=True)
             raise CommandError(
                 f"{_name(options)} : erreur inattendue, import arrêté ({type(exc).__name__} : {exc}) ; "
                 "relancez avec --traceback pour le détail"
             ) from exc
-        finally:
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
 
     def check_batch_size(self, options) -> None:
         if options["batch_size"] < 1:

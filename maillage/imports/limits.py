@@ -31,6 +31,13 @@ Each is a module constant (``DEFAULT_MAX_…``) overridden by the setting of the
 (``config/settings/base.py``, from the environment); ``limit("MAX_LINE_BYTES")`` reads it at
 call time, so ``override_settings`` works in tests.
 
+Readers: ``open_zip_member`` (a zip member as a stream bounded in inflated size and ratio),
+``check_zip_members`` (inflate every member once, for readers that open the archive
+themselves), ``iter_bounded_lines`` and ``line_too_long`` (lines, or the error for one),
+``open_xlsx`` (refuses a file that is not a zip, checks its parts and its first sheet's declared
+dimension, returns a read-only workbook) with ``iter_sheet_rows`` (rows checked again as they
+stream) and ``check_sheet_dimensions``, ``json_loads_bounded``/``json_depth_check``.
+
 **The values** (checked per line; a failure is a rejection of that line with a reason, so that
 the dry run rejects exactly what the wet run would, on SQLite and on PostgreSQL alike):
 ``text_problem`` (no NUL byte — PostgreSQL refuses them in text — and within the column's
@@ -40,6 +47,11 @@ the dry run rejects exactly what the wet run would, on SQLite and on PostgreSQL 
 column's 32- or 64-bit range, which SQLite does not enforce). ``text_problem_expr`` and
 ``first_text_problem_expr`` are the text check as polars expressions for the vectorised SIRENE
 parser. The ``*_field_problem`` variants take the bounds from a model's field.
+
+An import that fails is recorded as failed, never left « running »: wrap a wet run in
+``maillage.imports.services.import_run_failure_recorded`` (any exception, KeyboardInterrupt and
+SystemExit included); ``maillage.imports.command.ImportCommand`` turns SIGTERM into SystemExit
+and every error into one line « file, line, field : reason » without traceback.
 """
 
 from __future__ import annotations

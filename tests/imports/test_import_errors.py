@@ -119,7 +119,7 @@ def test_import_profiles_on_a_missing_path_names_the_file(tmp_path):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("exc", "message"), [(KeyboardInterrupt(), "interrompu"), (ValueError("bizarre"), "bizarre")]
+    ("exc", "message"), [(KeyboardInterrupt(), "interrompu"), (RuntimeError("bizarre"), "bizarre")]
 )
 def test_an_interrupted_profiles_wet_run_is_recorded_failed(tmp_path, monkeypatch, exc, message):
     load_communes(("67",))
@@ -135,8 +135,22 @@ def test_an_interrupted_profiles_wet_run_is_recorded_failed(tmp_path, monkeypatc
     assert run.status == ImportRun.Status.FAILED and message in run.error
 
 
-def test_sigterm_fails_the_run_and_prints_no_traceback(tmp_path):
-    """A real process killed with SIGTERM while it writes: its run is failed, stderr is one line."""
+@pytest.mark.parametrize(
+    ("stop", "message"),
+    [
+        (
+            "os.kill(os.getpid(), signal.SIGTERM)",
+            f"import arrêté (signal ou SystemExit {128 + signal.SIGTERM})",
+        ),
+        ("raise KeyboardInterrupt", "import interrompu (Ctrl+C)"),
+        (
+            "raise RuntimeError('disque plein')",
+            "erreur inattendue, import arrêté (RuntimeError : disque plein)",
+        ),
+    ],
+)
+def test_on_the_command_line_a_stopped_import_is_one_line_and_a_failed_run(tmp_path, stop, message):
+    """A real process stopped while it writes: stderr is one line naming the file, its run is failed."""
     database, rejects = tmp_path / "db.sqlite3", tmp_path / "r.csv"
     script = f"""
 import os, signal, sys
@@ -147,9 +161,9 @@ call_command("migrate", verbosity=0)
 from tests.imports.referential import load_minimal_referential
 load_minimal_referential()
 from maillage.directory import services
-def hang(**kwargs):
-    os.kill(os.getpid(), signal.SIGTERM)
-services.establishments_bulk_upsert = hang
+def stop(**kwargs):
+    {stop}
+services.establishments_bulk_upsert = stop
 from django.core.management import execute_from_command_line
 arguments = ["{STOCK_EXTRACT}", "--wet-run", "--rejects", "{rejects}"]
 execute_from_command_line(["maillage", "import_sirene", *arguments])
@@ -169,7 +183,7 @@ execute_from_command_line(["maillage", "import_sirene", *arguments])
     )
     assert done.returncode != 0
     assert "Traceback" not in done.stderr, done.stderr
-    assert "arrêté" in done.stderr
+    assert f"stock_etablissement_extrait_format_2025.csv : {message}" in done.stderr, done.stderr
     with sqlite3.connect(database) as connection:
         status, error = connection.execute("select status, error from imports_importrun").fetchone()
-    assert status == "failed" and str(128 + signal.SIGTERM) in error
+    assert status == "failed" and error
