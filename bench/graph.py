@@ -34,9 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from maillage.engine.graph import SupplyGraph, analyse, betweenness, cut_edges  # noqa: E402
-from maillage.engine.graph.decp import decp_graph, read_cpv_codes, read_decp_json  # noqa: E402
 from maillage.engine.graph.structure import LARGE_CODE, SME_CODE  # noqa: E402
 from maillage.engine.graph.willems import read_chains  # noqa: E402
+from maillage.imports.decp.parser import decp_graph, read_cpv_codes, read_decp_json  # noqa: E402
 from tests.shared_data import shared_path  # noqa: E402
 
 CHAINS = shared_path("bench", "supply-chains", "willems2008", "raw")

@@ -85,8 +85,14 @@ RAW_READ = 64 * 1024
 
 
 def limit(name: str) -> int:
-    """The bound ``name`` (``"MAX_LINE_BYTES"``…): the setting ``MAILLAGE_IMPORT_<name>`` or the default."""
-    return int(getattr(settings, f"MAILLAGE_IMPORT_{name}", globals()[f"DEFAULT_{name}"]))
+    """The bound ``name`` (``"MAX_LINE_BYTES"``…): the setting ``MAILLAGE_IMPORT_<name>`` or the default.
+
+    Without configured settings (a parser used by a benchmark script), the default.
+    """
+    default = globals()[f"DEFAULT_{name}"]
+    if not settings.configured:
+        return default
+    return int(getattr(settings, f"MAILLAGE_IMPORT_{name}", default))
 
 
 def _count(n: int) -> str:
@@ -363,6 +369,81 @@ def json_depth_check(data: bytes | str, *, file, max_depth: int | None = None) -
                 file=file,
                 limit=bound,
             )
+
+
+class JsonDepthGuard:
+    """The depth check of a JSON document read in chunks (for a streaming parser such as ijson).
+
+    ``feed(chunk)`` before the parser gets the chunk: the nesting of arrays and objects outside
+    strings is followed across chunks (strings, escapes and backslash runs included), with numpy
+    over each chunk, so a 1 GB file costs a few seconds. ijson keeps one path prefix per level,
+    so 100,000 levels held some 25 GB; the guard refuses the file at ``MAX_JSON_DEPTH`` + 1.
+    """
+
+    def __init__(self, *, file, max_depth: int | None = None):
+        self.file = file
+        self.max_depth = limit("MAX_JSON_DEPTH") if max_depth is None else max_depth
+        self.depth = 0
+        self.in_string = False
+        self.backslashes = 0  # backslashes ending the previous chunk
+        self.offset = 0  # bytes fed before this chunk
+
+    def feed(self, data: bytes) -> None:
+        import numpy as np
+
+        size = len(data)
+        if not size:
+            return
+        raw = np.frombuffer(data, dtype=np.uint8)
+        quotes = np.flatnonzero(raw == 0x22)
+        if quotes.size and (self.backslashes or b"\\" in data):
+            # Only a quote right after a backslash may be escaped: those few are looked at one by one.
+            previous = raw[np.maximum(quotes - 1, 0)] == 0x5C
+            suspects = np.flatnonzero(np.where(quotes > 0, previous, self.backslashes > 0))
+            if suspects.size:
+                keep = np.ones(quotes.size, dtype=bool)
+                for i in suspects:
+                    keep[i] = not self._escaped(data, int(quotes[i]))
+                quotes = quotes[keep]
+        brackets = np.flatnonzero((raw | 0x20) == 0x7B)  # [ { (0x5B 0x7B)
+        closing = np.flatnonzero((raw | 0x20) == 0x7D)  # ] } (0x5D 0x7D)
+        if brackets.size or closing.size:
+            at = np.concatenate((brackets, closing))
+            step = np.concatenate((np.ones(brackets.size, np.int64), -np.ones(closing.size, np.int64)))
+            order = np.argsort(at, kind="stable")
+            at, step = at[order], step[order]
+            # Outside strings: an even number of real quotes before it (odd when a string was open).
+            outside = (np.searchsorted(quotes, at) % 2 == 1) == self.in_string
+            at, step = at[outside], step[outside]
+            if at.size:
+                depth = self.depth + np.cumsum(step)
+                if depth.max() > self.max_depth:
+                    self._refuse(self.offset + int(at[np.argmax(depth > self.max_depth)]) + 1)
+                self.depth = int(depth[-1])
+        self.in_string ^= bool(quotes.size % 2)
+        stripped = len(data.rstrip(b"\\"))
+        self.backslashes = (self.backslashes if stripped == 0 else 0) + size - stripped
+        self.offset += size
+
+    def _escaped(self, data: bytes, at: int) -> bool:
+        """The quote at ``at`` follows an odd run of backslashes (of this chunk and the last)."""
+        run = 0
+        while at - run - 1 >= 0 and data[at - run - 1] == 0x5C:
+            run += 1
+        if run == at:
+            run += self.backslashes
+        return run % 2 == 1
+
+    def _refuse(self, at: int):
+        raise ImportLimitError(
+            _(
+                "JSON imbriqué sur plus de %(limit)s niveaux à l'octet %(offset)s "
+                "(limite MAILLAGE_IMPORT_MAX_JSON_DEPTH)"
+            )
+            % {"limit": self.max_depth, "offset": _count(at)},
+            file=self.file,
+            limit=self.max_depth,
+        )
 
 
 def json_loads_bounded(data: bytes | str, *, file, max_depth: int | None = None):

@@ -73,7 +73,7 @@ class MappingReview(models.Model):
     One pending review per text, node type and establishment, so that importing the same file
     again does not pile up duplicates.
 
-    Purchase ledgers (``origin`` = ledger, ``maillage.relations.ledger``) queue their unmapped
+    Purchase ledgers (``origin`` = ledger, ``maillage.imports.ledger.pipeline``) queue their unmapped
     categories here too: one review per network and text, whatever its status, without an
     establishment; ``line_count`` and ``amount`` are the purchase lines waiting for it, and the
     decision gives their relations the category (``relations.services.ledger_category_apply``).

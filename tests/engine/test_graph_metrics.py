@@ -255,7 +255,7 @@ def test_graph_engine_and_loaders_import_without_django():
     script = (
         "import sys\n"
         "from maillage.engine.graph import SupplyGraph, GraphNode, GraphEdge, analyse\n"
-        "import maillage.engine.graph.decp, maillage.engine.graph.willems\n"
+        "import maillage.engine.graph.procurement, maillage.engine.graph.willems\n"
         "analyse(SupplyGraph.build([GraphNode('a'), GraphNode('b')], [GraphEdge('a', 'b')]))\n"
         "loaded = [m for m in sys.modules if m == 'django' or m.startswith('django.')]\n"
         "assert not loaded, loaded\n"

@@ -15,7 +15,7 @@ import hashlib
 import json
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -30,6 +30,7 @@ from maillage.directory.models import Establishment, Membership, Network, Organi
 from maillage.directory.validators import validate_siret
 from maillage.errors import MaillageError
 from maillage.imports import limits
+from maillage.imports.batch import ImportReportBase
 from maillage.imports.models import ImportRun
 from maillage.imports.profiles import services as review_services
 from maillage.imports.profiles.cells import CellError, CellReader, ParsedItem
@@ -105,8 +106,7 @@ class ProfileImportOptions:
 
 
 @dataclass
-class ProfileImportReport:
-    wet_run: bool
+class ProfileImportReport(ImportReportBase):
     read: int = 0
     establishments_created: int = 0
     memberships_set: int = 0
@@ -117,16 +117,10 @@ class ProfileImportReport:
     values_dismissed: int = 0
     removal_lines: int = 0
     changes: dict[str, int] = field(default_factory=dict)
-    rejected: dict[str, int] = field(default_factory=dict)
-    first_rejects: list[dict] = field(default_factory=list)
     # Lines that remove declared values: {line, siret, fields: {part: [items]}, applied}.
     removals: list[dict] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     encoding: str = ""
-    run_id: int | None = None
-    resumed_from_line: int | None = None
-    rejects_path: str | None = None
-    seconds: float = 0.0
 
     COUNTERS = (
         "read",
@@ -154,9 +148,6 @@ class ProfileImportReport:
             merged = Counter(getattr(self, name))
             merged.update(counts.get(name, {}))
             setattr(self, name, dict(sorted(merged.items())))
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass

@@ -15,7 +15,7 @@ import json
 import os
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from maillage.directory import bulk, services
 from maillage.directory.models import Establishment
+from maillage.imports.batch import ImportReportBase
 from maillage.imports.models import ImportRun
 from maillage.imports.services import import_run_failure_recorded, import_run_resume_or_start
 from maillage.imports.sirene import reader
@@ -64,20 +65,13 @@ class ImportOptions:
 
 
 @dataclass
-class ImportReport:
-    wet_run: bool
+class ImportReport(ImportReportBase):
     read: int = 0
     kept: int = 0
     filtered_out: int = 0
     to_create: int = 0
     to_update: int = 0
     unchanged: int = 0
-    rejected: dict[str, int] = field(default_factory=dict)
-    run_id: int | None = None
-    resumed_from_line: int | None = None
-    rejects_path: str | None = None
-    first_rejects: list[dict] = field(default_factory=list)
-    seconds: float = 0.0
 
     COUNTERS = ("read", "kept", "filtered_out", "to_create", "to_update", "unchanged")
 
@@ -90,9 +84,6 @@ class ImportReport:
 
     def counts(self) -> dict:
         return {**{name: getattr(self, name) for name in self.COUNTERS}, "rejected": self.rejected}
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def load_referential() -> Referential:

@@ -3,15 +3,15 @@
     maillage import-decp /data/commande_publique/decp_2019_extrait_flat.csv            # dry run
     maillage import-decp /data/commande_publique/marches-publics.info.json --wet-run   # writes
 
-Dry by default; a wet run commits batch by batch and resumes after a crash. The parsers are the
-graph engine's (maillage.engine.graph.decp). See docs/relations.md.
+Dry by default; a wet run commits batch by batch and resumes after a crash. The files are read by
+maillage.imports.decp.parser. See docs/relations.md.
 """
 
 from django.core.management.base import CommandError
 
-from maillage.engine.graph.decp import DecpFileError
 from maillage.imports.command import ImportCommand
-from maillage.relations.decp import LABELS, DecpOptions, run_decp_import
+from maillage.imports.decp.parser import DecpFileError
+from maillage.imports.decp.pipeline import LABELS, DecpOptions, run_decp_import
 
 COUNTS = (
     ("read", "marchés lus"),
@@ -27,7 +27,7 @@ COUNTS = (
 class Command(ImportCommand):
     help = "Importe les données de la commande publique (DECP) (--wet-run pour écrire)."
     file_help = "fichier DECP JSON ou CSV aplati"
-    rejects_columns = "line,field,value,reason,detail"
+    rejects_columns = "file,line,field,value,reason,detail"
 
     def handle(self, *args, **options):
         self.check_batch_size(options)
@@ -46,8 +46,8 @@ class Command(ImportCommand):
                 # A streamed file can break after whole batches were committed (the dry run is
                 # one rolled-back transaction, so there it wrote nothing at all).
                 message += (
-                    " — écriture : les lots complets lus avant l'erreur sont enregistrés, pas le lot "
-                    "en cours ; réimporter le fichier corrigé ne crée aucun doublon"
+                    " — écriture : les lots complets lus avant l'erreur sont enregistrés, pas le "
+                    "lot en cours ; réimporter le fichier corrigé ne crée aucun doublon"
                 )
             raise CommandError(message) from exc
         self.write_report(

@@ -1,4 +1,4 @@
-"""Parsers of French public procurement data (DECP, regulatory formats 2019 and 2022) and its graph.
+"""Parsers of French public procurement data (DECP, regulatory formats 2019 and 2022).
 
 Three published shapes are read:
 - the JSON files of the 2019 format, ``{"marches": [...]}``, one object per market (or
@@ -48,8 +48,11 @@ a market that has others is dropped and reported. Quirks of the data handled her
 from __future__ import annotations
 
 import ast
+import csv
+import math
 import re
 from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -60,7 +63,9 @@ import polars as pl
 from stdnum.eu import vat
 from stdnum.fr import siret
 
-from maillage.engine.graph.model import PUBLIC, GraphEdge, GraphNode, SupplyGraph
+from maillage.engine.graph.model import SupplyGraph
+from maillage.engine.graph.procurement import ContractHolder, PublicContract, contracts_graph
+from maillage.imports.limits import ImportLimitError, JsonDepthGuard, text_problem
 
 CONCESSION = "Contrat de concession"
 
@@ -78,6 +83,7 @@ class Reason:
     BAD_DATE = "bad_date"
     NO_HOLDER = "no_holder"
     BAD_RECORD = "bad_record"
+    BAD_TEXT = "bad_text"
 
 
 class DecpFileError(ValueError):
@@ -134,6 +140,17 @@ class DecpMarket:
             return None
         months = self.duration_months or 12
         return self.amount * 12 / max(months, 12)
+
+    def contract(self) -> PublicContract:
+        """The plain record the graph engine takes."""
+        return PublicContract(
+            buyer=self.buyer_siret,
+            buyer_name=self.buyer_name,
+            category=self.cpv,
+            annual_amount=self.annual_amount(),
+            holder_count=self.holder_count,
+            holders=tuple(ContractHolder(h.key, h.id_type, h.name) for h in self.holders),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +231,9 @@ def _amount(value: object, name: str) -> float | None:
     return amount or None
 
 
+MAX_MONTHS = 1200  # a century: concessions run up to 99 years; real files stop at 162 months
+
+
 def _duration(value: object) -> int | None:
     # « NC » (non communiqué) occurs in real 2022 records: an unknown duration, not a bad one.
     if value is None or (isinstance(value, str) and value.strip().upper() in ("", "NC")):
@@ -222,9 +242,22 @@ def _duration(value: object) -> int | None:
         months = float(value)
     except (TypeError, ValueError):
         raise _Invalid("dureeMois", value, Reason.BAD_DURATION, "durée illisible") from None
-    if months != int(months) or months < 0:
+    if not math.isfinite(months) or months != int(months) or months < 1:
         raise _Invalid("dureeMois", value, Reason.BAD_DURATION, "durée en mois entière positive attendue")
-    return int(months) or None
+    if months > MAX_MONTHS:
+        raise _Invalid(
+            "dureeMois", value, Reason.BAD_DURATION, f"durée de plus de {MAX_MONTHS} mois (un siècle)"
+        )
+    return int(months)
+
+
+def _stored_text(value: object, name: str) -> str:
+    """Text the importer writes: refused when a database would refuse it (NUL byte)."""
+    text = _text(value)
+    problem = text_problem(text)
+    if problem:
+        raise _Invalid(name, text.replace("\x00", "\\0"), Reason.BAD_TEXT, problem)
+    return text
 
 
 def _date(value: object, name: str) -> date | None:
@@ -246,8 +279,10 @@ def _buyer_siret(value: object, name: str) -> str:
     return text
 
 
-def _holder(id_type: object, identifier: object, name: object, prefix: str) -> DecpHolder:
-    kind, ident = _text(id_type).upper(), _text(identifier)
+def _holder(
+    id_type: object, identifier: object, name: object, prefix: str, name_field: str = "denominationSociale"
+) -> DecpHolder:
+    kind, ident = _text(id_type).upper(), _stored_text(identifier, f"{prefix}id")
     if not ident:
         raise _Invalid(f"{prefix}id", identifier, Reason.MISSING, "identifiant du titulaire absent")
     if kind == "SIRET":
@@ -263,7 +298,7 @@ def _holder(id_type: object, identifier: object, name: object, prefix: str) -> D
         ident = vat.compact(ident)
     elif not kind:
         raise _Invalid(f"{prefix}typeIdentifiant", id_type, Reason.MISSING, "type d'identifiant absent")
-    return DecpHolder(kind, ident, _text(name))
+    return DecpHolder(kind, ident, _stored_text(name, f"{prefix}{name_field}"))
 
 
 # --- JSON -------------------------------------------------------------------------------------
@@ -304,8 +339,8 @@ def iter_decp_json(
 class _Chunks:
     """Binary reader remembering the last chunk handed to the parser and its offset in the file."""
 
-    def __init__(self, handle):
-        self.handle = handle
+    def __init__(self, handle, guard: JsonDepthGuard):
+        self.handle, self.guard = handle, guard
         if handle.read(len(_BOM)) != _BOM:  # a byte-order mark is skipped; offsets stay the file's
             handle.seek(0)
         self.start = self.end = handle.tell()
@@ -314,6 +349,7 @@ class _Chunks:
     def read(self, size: int = -1) -> bytes:
         data = self.handle.read(size)
         if data:
+            self.guard.feed(data)  # before the parser sees it: ijson holds a path per level
             self.start, self.end, self.last = self.end, self.end + len(data), data
         return data
 
@@ -336,13 +372,13 @@ def _json_records(path: Path) -> Iterator[tuple[str, int, bool | None, object]]:
     while True:
         try:
             with path.open("rb") as handle:
-                chunks = _Chunks(handle)
+                chunks = _Chunks(handle, JsonDepthGuard(file=path))
                 try:
                     lists = _record_lists(path, backend.parse(chunks, buf_size=_CHUNK))
                     seen = 0  # records met in this pass over the lists
                     for prefix, name, concession in lists:
                         handle.seek(0)
-                        chunks = _Chunks(handle)
+                        chunks = _Chunks(handle, JsonDepthGuard(file=path))
                         records = backend.items(chunks, prefix, use_float=True, buf_size=_CHUNK)
                         for index, record in enumerate(records):
                             seen += 1
@@ -355,6 +391,8 @@ def _json_records(path: Path) -> Iterator[tuple[str, int, bool | None, object]]:
                         backend = _PYTHON  # yajl stops at integers beyond 64 bits: start again
                         continue
                     raise DecpFileError(_broken(path, error, chunks, done, last), done) from None
+                except ImportLimitError as error:
+                    raise DecpFileError(str(error), done) from None
         except (OSError, UnicodeDecodeError) as error:
             raise DecpFileError(f"{path.name} : JSON illisible ({error})", done) from None
 
@@ -452,7 +490,7 @@ def _json_market(
             DecpReject(source, position, "", "", str(record)[:80], Reason.BAD_RECORD, "objet attendu", True)
         )
         return None
-    market_id = _text(record.get("id"))
+    market_id = _text(record.get("id")).replace("\x00", "\\0")  # as shown in a rejection
     listed = concession is not None  # format 2022: the list says what the record is
     if not listed:
         concession = record.get("_type") == CONCESSION
@@ -463,7 +501,9 @@ def _json_market(
         buyer = record.get(buyer_field) or {}
         if not isinstance(buyer, dict):
             raise _Invalid(buyer_field, buyer, Reason.BAD_RECORD, "objet attendu")
+        _stored_text(record.get("id"), "id")
         buyer_siret = _buyer_siret(buyer.get("id"), f"{buyer_field}.id")
+        buyer_name = _stored_text(buyer.get("nom"), f"{buyer_field}.nom")  # absent in format 2022
         if listed and concession and not _text(record.get("codeCPV")):
             detail = "code CPV absent (le format 2022 n'en prévoit pas pour les concessions)"
             raise _Invalid("codeCPV", None, Reason.MISSING, detail)
@@ -512,7 +552,7 @@ def _json_market(
         subject=_text(record.get("objet")),
         procedure=_text(record.get("procedure")),
         buyer_siret=buyer_siret,
-        buyer_name=_text(buyer.get("nom")),  # absent in format 2022
+        buyer_name=buyer_name,
         cpv=cpv,
         place_code=_text(place.get("code")),
         place_type=_text(place.get("typeCode")),
@@ -591,10 +631,8 @@ def _physical_lines(path: Path, rows: int) -> pl.Series:
     lines = breaks + (last != b"\n")  # a last line without its line break still counts
     if lines == rows + 1:  # no field spans lines: row i sits on line i + 2
         return pl.Series(range(2, rows + 2))
-    import csv
-
     starts = []
-    with path.open(encoding="utf-8", newline="") as handle:
+    with _csv_fields_up_to(path.stat().st_size), path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         next(reader, None)
         line = reader.line_num
@@ -604,11 +642,24 @@ def _physical_lines(path: Path, rows: int) -> pl.Series:
     return pl.Series(starts[:rows])
 
 
+@contextmanager
+def _csv_fields_up_to(size: int):
+    """The csv module refuses fields over 128 KiB; polars read them already (the file is in memory)."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, size + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def _csv_market(source, row, rejects, cpv_codes) -> DecpMarket | None:
     position = f"ligne {row['_line']}"
-    market_id = _text(row["id"])
+    market_id = _text(row["id"]).replace("\x00", "\\0")  # as shown in a rejection
     try:
+        _stored_text(row["id"], "id")
         buyer_siret = _buyer_siret(row["acheteur_id"], "acheteur_id")
+        buyer_name = _stored_text(row["acheteur_nom"], "acheteur_nom")
         cpv = normalise_cpv(row["codeCPV"], cpv_codes)
         amount = _amount(row["montant"], "montant")
         duration = _duration(row["dureeMois"])
@@ -616,7 +667,11 @@ def _csv_market(source, row, rejects, cpv_codes) -> DecpMarket | None:
         if not _text(row["titulaire_id"]) and not _text(row["titulaire_typeIdentifiant"]):
             raise _Invalid("titulaire_id", "", Reason.NO_HOLDER, "aucun titulaire")
         holder = _holder(
-            row["titulaire_typeIdentifiant"], row["titulaire_id"], row["titulaire_denomination"], "titulaire_"
+            row["titulaire_typeIdentifiant"],
+            row["titulaire_id"],
+            row["titulaire_denomination"],
+            "titulaire_",
+            "denomination",
         )
     except _Invalid as bad:
         rejects.append(
@@ -632,7 +687,7 @@ def _csv_market(source, row, rejects, cpv_codes) -> DecpMarket | None:
         subject=_text(row["objet"]),
         procedure=_text(row["procedure"]),
         buyer_siret=buyer_siret,
-        buyer_name=_text(row["acheteur_nom"]),
+        buyer_name=buyer_name,
         cpv=cpv,
         place_code=_text(row["lieu_code"]),
         place_type=_text(row["lieu_typeCode"]),
@@ -657,28 +712,5 @@ def read_cpv_codes(path: Path) -> frozenset[str]:
 
 
 def decp_graph(markets: Iterable[DecpMarket], *, key: str = "siret") -> SupplyGraph:
-    """Holders → buyers, one public relation per (market, holder), category = CPV code.
-
-    Volume = the market's annual amount split evenly among its holders (DECP does not say
-    who gets what); ``key="siren"`` merges establishments into their legal unit.
-    """
-    if key not in ("siret", "siren"):
-        raise ValueError(f"key : « {key} » (siret ou siren attendu)")
-
-    def node_key(identifier: str, id_type: str = "SIRET") -> str:
-        if key == "siren" and id_type == "SIRET":
-            return identifier[:9]
-        return identifier
-
-    nodes: dict[str, GraphNode] = {}
-    edges: list[GraphEdge] = []
-    for market in markets:
-        buyer = node_key(market.buyer_siret)
-        nodes.setdefault(buyer, GraphNode(buyer, market.buyer_name))
-        annual = market.annual_amount()
-        share = None if annual is None else annual / max(market.holder_count, 1)
-        for holder in market.holders:
-            supplier = node_key(holder.key, holder.id_type)
-            nodes.setdefault(supplier, GraphNode(supplier, holder.name))
-            edges.append(GraphEdge(supplier, buyer, market.cpv, share, share, PUBLIC))
-    return SupplyGraph.build(nodes.values(), edges)
+    """The engine's graph of these markets (``maillage.engine.graph.procurement``)."""
+    return contracts_graph((market.contract() for market in markets), key=key)

@@ -1,6 +1,6 @@
 """Import French public procurement data (DECP) as public buyer → supplier relations.
 
-The files are read by the graph engine's parsers (``maillage.engine.graph.decp``: JSON
+The files are read by this package's parser (``maillage.imports.decp.parser``: JSON
 ``{"marches": [...]}`` or the flattened CSV), which validate CPV codes, SIRET, amounts and dates
 and name the file, record and field of every rejection. Here each (market, holder) becomes:
 - a relation per (buyer, holder, CPV code), public and confirmed (published data), whose client
@@ -21,15 +21,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from maillage.directory.models import Establishment
-from maillage.engine.graph.decp import (
+from maillage.imports.batch import Item, Rejected, purchase_total_problem, run_batches
+from maillage.imports.decp.parser import (
+    CONCESSION,
     DecpFileError,
     DecpMarket,
     DecpReject,
     iter_decp_csv,
     iter_decp_json,
 )
+from maillage.imports.limits import decimal_field_problem
 from maillage.referential.models import CpvCode
-from maillage.relations.importing import Item, Rejected, run_batches
 from maillage.relations.models import (
     Confidentiality,
     PurchaseLine,
@@ -51,6 +53,7 @@ LABELS = {
     "bad_date": "date illisible",
     "no_holder": "aucun titulaire",
     "bad_record": "enregistrement illisible",
+    "bad_text": "texte refusé par la base (caractère NUL)",
 }
 
 
@@ -75,7 +78,13 @@ def _items(path: Path, cpv_codes) -> Iterator[Item]:
         for reject in rejects[done:]:
             yield _rejection(seq, reject)
         done = len(rejects)
-        yield Item(seq, market.position.removeprefix("ligne "), market)
+        line = market.position.removeprefix("ligne ")
+        try:
+            yield Item(seq, line, (market, purchase_amount(market)))
+        except Rejected as rejection:
+            yield Item(
+                seq, f"{line} (id {market.market_id})" if market.market_id else line, rejection=rejection
+            )
     for reject in rejects[done:]:
         yield _rejection(seq + 1, reject)
 
@@ -86,6 +95,26 @@ def _rejection(seq: int, reject: DecpReject) -> Item:
     position = reject.position.removeprefix("ligne ")
     position = f"{position} (id {reject.market_id})" if reject.market_id else position
     return Item(seq, position, rejection=Rejected(reason, reject.field, detail, reject.value))
+
+
+def purchase_amount(market: DecpMarket) -> Decimal | None:
+    """One holder's yearly share, as its purchase line stores it; Rejected when the column cannot.
+
+    Checked here, for the dry run and the wet run alike and whatever the database: SQLite would
+    store what PostgreSQL refuses (more than 12 digits before the point), and a share that
+    rounds to 0.00 € is not a purchase.
+    """
+    if market.amount is None:
+        return None
+    field = "valeurGlobale" if market.kind == CONCESSION else "montant"
+    problem = decimal_field_problem(market.amount, PurchaseLine, "amount")
+    share = None
+    if problem is None:
+        share = market.annual_amount() / max(market.holder_count, 1)
+        problem = decimal_field_problem(share, PurchaseLine, "amount")
+    if problem:
+        raise Rejected("bad_amount", field, f"montant refusé : {problem}", str(market.amount))
+    return Decimal(str(round(share, 2)))
 
 
 def run_decp_import(options: DecpOptions):
@@ -102,10 +131,9 @@ def run_decp_import(options: DecpOptions):
             )
         return establishments[siret]
 
-    def write(market: DecpMarket, counts: Counter, run) -> set:
+    def write(payload: tuple[DecpMarket, Decimal | None], counts: Counter, run) -> set:
         touched = set()
-        annual = market.annual_amount()
-        share = None if annual is None else Decimal(str(round(annual / max(market.holder_count, 1), 2)))
+        market, share = payload
         buyer_id = establishment_id(market.buyer_siret)
         for holder in market.holders:
             supplier_id = establishment_id(holder.identifier) if holder.id_type == "SIRET" else None
@@ -145,6 +173,11 @@ def run_decp_import(options: DecpOptions):
             line_key = (
                 f"decp:{market.buyer_siret}:{market.market_id}:{holder.key}:{market.cpv}:{market.notified_on}"
             )[:120]
+            year = market.notified_on.year
+            problem = purchase_total_problem(relation_id=relation.pk, year=year, key=line_key, amount=share)
+            if problem:
+                field = "valeurGlobale" if market.kind == CONCESSION else "montant"
+                raise Rejected("bad_amount", field, problem, str(market.amount))
             _, line_created = PurchaseLine.objects.update_or_create(
                 key=line_key,
                 defaults={

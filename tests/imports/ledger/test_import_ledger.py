@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from maillage.relations.ledger import parse_amount
+from maillage.imports.ledger.pipeline import parse_amount
 from maillage.relations.models import PurchaseLine, RelationSource, SupplierMatchReview, SupplyRelation
 from maillage.relations.services import supplier_match_decide
 from tests.accounts.factories import UserFactory

@@ -1,4 +1,4 @@
-"""The batch loop shared by the ledger and DECP imports, on the imports app's ImportRun.
+"""The batch loop and the report base of the record imports (ledger, DECP), on ``ImportRun``.
 
 Dry by default: the whole run is one transaction rolled back at its end (batches are savepoints),
 so the counts are those a wet run would produce, relations shared by several batches included.
@@ -17,15 +17,19 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
+from maillage.imports.limits import decimal_field_problem
 from maillage.imports.models import ImportRun
-from maillage.imports.services import import_run_resume_or_start
+from maillage.imports.services import import_run_failure_recorded, import_run_resume_or_start
 from maillage.imports.sirene.reader import fingerprint
+from maillage.relations.models import PurchaseLine, SupplyRelation
 
 
 class Rejected(Exception):
@@ -44,10 +48,18 @@ class Item:
     rejection: Rejected | None = None
 
 
+FIRST_REJECTS = 20  # rejected lines kept in the report (all of them go to the rejects file)
+
+
 @dataclass
-class RelationImportReport:
+class ImportReportBase:
+    """What every import reports: rejections by reason and the first rejected lines.
+
+    A rejected line is a dict naming at least its ``file``, ``line``, ``field``, ``reason`` and
+    ``detail``; ``add_rejects`` counts them by reason and keeps the first ``FIRST_REJECTS``.
+    """
+
     wet_run: bool
-    counts: dict[str, int] = field(default_factory=dict)
     rejected: dict[str, int] = field(default_factory=dict)
     first_rejects: list[dict] = field(default_factory=list)
     run_id: int | None = None
@@ -55,26 +67,54 @@ class RelationImportReport:
     rejects_path: str | None = None
     seconds: float = 0.0
 
+    def add_rejects(self, rows: list[dict]) -> None:
+        merged = Counter(self.rejected)
+        merged.update(row["reason"] for row in rows)
+        self.rejected = dict(sorted(merged.items()))
+        self.first_rejects += rows[: max(0, FIRST_REJECTS - len(self.first_rejects))]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ImportReport(ImportReportBase):
+    """The report of the record imports (ledger, DECP): named counts plus the base's rejections."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
     def add(self, counts: dict) -> None:
         for name in ("counts", "rejected"):
             merged = Counter(getattr(self, name))
             merged.update(counts.get(name, {}))
             setattr(self, name, dict(sorted(merged.items())))
 
-    def as_dict(self) -> dict:
-        return asdict(self)
-
 
 class _DryRunRollback(Exception):
     pass
 
 
-REJECT_COLUMNS = ("line", "field", "value", "reason", "detail")
+REJECT_COLUMNS = ("file", "line", "field", "value", "reason", "detail")
 
 
 def options_key(kind: str, path: Path, extra: dict) -> tuple[str, dict]:
     described = {"kind": kind, "file": fingerprint(path), **extra}
     return hashlib.sha256(json.dumps(described, sort_keys=True, default=str).encode()).hexdigest(), described
+
+
+def purchase_total_problem(*, relation_id: int, year: int, key: str, amount: Decimal) -> str | None:
+    """Why adding this purchase line would take its relation's yearly amount past its column.
+
+    Each line fits ``PurchaseLine.amount``; their sum is ``SupplyRelation.amount`` (written by
+    ``relations_refresh_amounts``), which PostgreSQL refuses beyond its digits and SQLite not.
+    """
+    others = (
+        PurchaseLine.objects.filter(relation_id=relation_id, year=year)
+        .exclude(key=key)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    problem = decimal_field_problem((others or 0) + amount, SupplyRelation, "amount")
+    return f"total annuel de la relation refusé : {problem}" if problem else None
 
 
 def run_batches(
@@ -88,11 +128,11 @@ def run_batches(
     wet_run: bool,
     batch_size: int,
     rejects_path: Path | None,
-) -> RelationImportReport:
+) -> ImportReport:
     """``write(payload, counts, run)`` writes one record and returns the relations it touched;
     ``finish_batch(touched)`` runs once per batch inside its transaction (amount refresh)."""
     started = time.perf_counter()
-    report = RelationImportReport(wet_run=wet_run)
+    report = ImportReport(wet_run=wet_run)
     key, described = options_key(kind, path, extra_options)
     run, resume_after = None, 0
     if wet_run:
@@ -120,25 +160,23 @@ def run_batches(
                 continue
             batch.append(item)
             if len(batch) >= batch_size:
-                _batch(batch, write, finish_batch, report, run, writer, wet_run)
+                _batch(batch, write, finish_batch, report, run, writer, wet_run, path.name)
                 batch = []
         if batch:
-            _batch(batch, write, finish_batch, report, run, writer, wet_run)
+            _batch(batch, write, finish_batch, report, run, writer, wet_run, path.name)
 
     try:
-        if wet_run:
-            loop()
-        else:
-            try:
-                with transaction.atomic():
-                    loop()
-                    raise _DryRunRollback
-            except _DryRunRollback:
-                pass
-    except Exception as exc:
-        if run is not None:
-            ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FAILED, error=str(exc)[:2000])
-        raise
+        # Whatever stops a wet run (a file error, Ctrl+C…) records it failed, never « running ».
+        with import_run_failure_recorded(run):
+            if wet_run:
+                loop()
+            else:
+                try:
+                    with transaction.atomic():
+                        loop()
+                        raise _DryRunRollback
+                except _DryRunRollback:
+                    pass
     finally:
         if handle is not None:
             handle.close()
@@ -151,7 +189,7 @@ def run_batches(
     return report
 
 
-def _batch(batch, write, finish_batch, report, run, writer, wet_run) -> None:
+def _batch(batch, write, finish_batch, report, run, writer, wet_run, file_name) -> None:
     counts: Counter = Counter()
     rejected: list[dict] = []
     touched: set = set()
@@ -160,12 +198,19 @@ def _batch(batch, write, finish_batch, report, run, writer, wet_run) -> None:
             try:
                 if item.rejection is not None:
                     raise item.rejection
+                before = counts.copy()
                 counts["read"] += 1
-                with transaction.atomic():
-                    touched |= write(item.payload, counts, run)
+                try:
+                    with transaction.atomic():
+                        touched |= write(item.payload, counts, run)
+                except Rejected:
+                    counts.clear()  # a record rejected while written counts as rejected only
+                    counts.update(before)
+                    raise
             except Rejected as exc:
                 rejected.append(
                     {
+                        "file": file_name,
                         "line": item.line,
                         "field": exc.field,
                         "value": exc.value,
@@ -174,8 +219,8 @@ def _batch(batch, write, finish_batch, report, run, writer, wet_run) -> None:
                     }
                 )
         finish_batch(touched)
-        report.add({"counts": dict(counts), "rejected": dict(Counter(r["reason"] for r in rejected))})
-        report.first_rejects += rejected[: max(0, 20 - len(report.first_rejects))]
+        report.add({"counts": dict(counts)})
+        report.add_rejects(rejected)
         if writer is not None:
             writer.writerows(rejected)
         if wet_run:

@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 from maillage.engine.graph import articulation_points, client_concentration
-from maillage.engine.graph.decp import (
+from maillage.imports.decp.parser import (
     DecpFileError,
     Reason,
     _Invalid,

@@ -13,8 +13,8 @@ from datetime import date
 
 import pytest
 
-from maillage.engine.graph import decp
-from maillage.engine.graph.decp import (
+from maillage.imports.decp import parser as decp
+from maillage.imports.decp.parser import (
     CONCESSION,
     DecpFileError,
     DecpHolder,

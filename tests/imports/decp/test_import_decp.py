@@ -92,7 +92,7 @@ def test_json_then_flat_csv_of_the_same_markets_adds_nothing(taxonomy, decp_slic
 
 def test_resume_after_a_committed_batch(taxonomy, decp_slice, monkeypatch):
     json_path, _, _ = decp_slice
-    from maillage.relations import decp
+    from maillage.imports.decp import pipeline as decp
 
     original = decp.relations_refresh_amounts
     calls = {"n": 0}
@@ -179,7 +179,7 @@ def test_a_file_broken_mid_batch_writes_nothing_of_that_batch(taxonomy, decp_sli
 
 def test_2022_file_without_names_imports_dry_then_wet(taxonomy, tmp_path):
     # records of the 2022 format (official example and real records), see that test module
-    from tests.engine.test_graph_decp_2022 import OFFICIAL_MARKET, REAL_MARKET
+    from tests.imports.decp.test_parser_2022 import OFFICIAL_MARKET, REAL_MARKET
 
     bad = dict(OFFICIAL_MARKET, id="TEST2022", acheteur={"id": "21750001630066"})  # official marche[0]
     path = tmp_path / "decp-2022.json"

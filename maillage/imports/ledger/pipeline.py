@@ -23,7 +23,9 @@ imports of the same text in the network keep to it.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -35,12 +37,19 @@ from rapidfuzz import fuzz
 from stdnum.fr import siret as stdnum_siret
 
 from maillage.directory.models import Establishment, Network
-from maillage.engine.graph.decp import CPV_RE, _Invalid, normalise_cpv
 from maillage.engine.text import fold
+from maillage.imports.batch import Item, Rejected, purchase_total_problem, run_batches
+from maillage.imports.decp.parser import CPV_RE, _Invalid, normalise_cpv
+from maillage.imports.limits import (
+    decimal_field_problem,
+    iter_sheet_rows,
+    limit,
+    open_xlsx,
+    text_problem,
+)
 from maillage.imports.models import MappingReview
-from maillage.imports.profiles.reader import SpreadsheetError, _decode
+from maillage.imports.profiles.reader import SpreadsheetError, _encoding, _text_lines
 from maillage.referential.models import Commune, CpvCode, PostalCode
-from maillage.relations.importing import Item, Rejected, run_batches
 from maillage.relations.models import (
     Confidentiality,
     PurchaseLine,
@@ -66,6 +75,19 @@ ALIASES = {
     "year": ("annee", "exercice", "year"),
 }
 COLUMN_OF = {alias: column for column, aliases in ALIASES.items() for alias in aliases}
+TEXT_COLUMNS = {
+    "name": SupplyRelation._meta.get_field("supplier_name").max_length,
+    "category": SupplyRelation._meta.get_field("category_text").max_length,
+}
+# The names rejections give the columns (those of the documented header).
+FIELD_NAMES = {
+    "siret": "siret",
+    "name": "fournisseur",
+    "commune": "commune",
+    "amount": "montant",
+    "category": "categorie",
+    "year": "annee",
+}
 LEGAL_FORMS = frozenset(
     ("sa", "sas", "sasu", "sarl", "eurl", "sci", "snc", "scop", "ets", "etablissements", "societe", "ste")
 )
@@ -79,6 +101,7 @@ class Reason:
     UNKNOWN_COMMUNE = "unknown_commune"
     BAD_CPV = "bad_cpv"
     BAD_ROW = "bad_row"
+    BAD_TEXT = "bad_text"
     LABELS = {
         MISSING_SUPPLIER: "fournisseur absent (ni SIRET ni nom)",
         BAD_SIRET: "SIRET invalide",
@@ -87,6 +110,7 @@ class Reason:
         UNKNOWN_COMMUNE: "commune inconnue",
         BAD_CPV: "code CPV inconnu",
         BAD_ROW: "ligne illisible",
+        BAD_TEXT: "texte refusé par la base (caractère NUL, trop long)",
     }
 
 
@@ -125,12 +149,14 @@ def read_ledger(path: Path) -> Iterator[LedgerRow]:
 
 
 def _read_csv(path: Path) -> Iterator[LedgerRow]:
-    import csv
-    import io
-
-    text, _encoding = _decode(path.read_bytes(), path)
-    delimiter = max((";", ",", "\t"), key=text.split("\n", 1)[0].count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # Streamed as the profile spreadsheets are: every line within MAILLAGE_IMPORT_MAX_LINE_BYTES
+    # (else the file is refused naming the line), UTF-8 or Windows-1252.
+    lines = _text_lines(path, _encoding(path))
+    first = next(lines, "")
+    delimiter = max((";", ",", "\t"), key=first.count)
+    # The csv module's own bound (128 KiB a field) would raise mid-file: the line bound holds.
+    csv.field_size_limit(max(csv.field_size_limit(), limit("MAX_LINE_BYTES") + 1))
+    reader = csv.reader(itertools.chain((first,), lines), delimiter=delimiter)
     header = next(reader, None)
     if header is None:
         raise SpreadsheetError(f"{path.name} : fichier vide")
@@ -163,25 +189,24 @@ def _cell(value, name: str | None) -> str:
 
 
 def _read_xlsx(path: Path) -> Iterator[LedgerRow]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(path, data_only=True, read_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise SpreadsheetError(f"{path.name} : classeur XLSX illisible ({exc})") from exc
-    rows_iter = book.worksheets[0].iter_rows(values_only=True)
-    header = next(rows_iter, None)
+    # The archive's parts bounded in inflated size and ratio, the sheet in rows and columns.
+    book = open_xlsx(path)
+    rows_iter = iter_sheet_rows(book.worksheets[0], file=path)
+    _, header = next(rows_iter, (1, ()))
+    header = [cell.value for cell in header]
     if not header or not any(header):
+        book.close()
         raise SpreadsheetError(f"{path.name} : feuille vide")
-    names = _header(list(header), path)
+    names = _header(header, path)
 
     def rows():
-        for line, cells in enumerate(rows_iter, start=2):
-            values = {n: _cell(v, n) for n, v in zip(names, cells, strict=False) if n}
-            if any(values.values()):
-                yield LedgerRow(line, values)
-        book.close()
+        try:
+            for line, cells in rows_iter:
+                values = {n: _cell(c.value, n) for n, c in zip(names, cells, strict=False) if n}
+                if any(values.values()):
+                    yield LedgerRow(line, values)
+        finally:
+            book.close()
 
     return rows()
 
@@ -206,6 +231,10 @@ def parse_amount(text: str) -> Decimal:
         raise Rejected(Reason.BAD_AMOUNT, "montant", "montant illisible", text) from None
     if not amount.is_finite() or amount <= 0:
         raise Rejected(Reason.BAD_AMOUNT, "montant", "montant positif attendu", text)
+    # What both databases store (SQLite would take 1e13, PostgreSQL not), never rounded to 0.00.
+    problem = decimal_field_problem(amount, PurchaseLine, "amount")
+    if problem:
+        raise Rejected(Reason.BAD_AMOUNT, "montant", f"montant refusé : {problem}", text)
     return amount.quantize(Decimal("0.01"))
 
 
@@ -266,6 +295,13 @@ class RowParser:
         if row.problem:
             raise Rejected(Reason.BAD_ROW, "", row.problem)
         v = row.values
+        for column, value in v.items():
+            # A name or category longer than its column is refused, not cut (a 200 KB name also
+            # passed SQLite's bound on LIKE patterns when matched).
+            problem = text_problem(value, TEXT_COLUMNS.get(column))
+            if problem:
+                shown = value[:200].replace("\x00", "\\0")
+                raise Rejected(Reason.BAD_TEXT, FIELD_NAMES[column], problem, shown)
         siret = re.sub(r"[\s.]", "", v.get("siret", ""))
         name = " ".join(v.get("name", "").split())
         if not siret and not name:
@@ -478,7 +514,9 @@ class LedgerOptions:
     rejects_path: Path | None = None
 
 
-def run_ledger_import(options: LedgerOptions):
+def _buyer_and_network(options: LedgerOptions) -> tuple[Establishment | None, Network | None]:
+    """The options checked before any line is read: the buyer (None when outside the directory
+    but named) and the network whose reviews the import feeds."""
     if not stdnum_siret.is_valid(options.buyer_siret):
         raise ValueError(f"--buyer {options.buyer_siret} : SIRET invalide")
     if options.confidentiality not in Confidentiality.values:
@@ -493,6 +531,27 @@ def run_ledger_import(options: LedgerOptions):
         network = Network.objects.filter(slug=options.network).first()
         if network is None:
             raise ValueError(f"--network {options.network} : réseau inconnu")
+    return buyer, network
+
+
+def _supplier_key(match, parsed: Parsed, counts: Counter) -> str:
+    """Counts how the supplier was matched and keys it: by the review when there is one, so that
+    its decision keeps the same relation, else by the establishment, else by SIRET or name."""
+    if match.pending:
+        counts["suppliers_to_review"] += 1
+    elif match.establishment is not None:
+        counts["suppliers_matched"] += 1
+    else:
+        counts["suppliers_outside"] += 1
+    if match.review is not None:
+        return f"r{match.review.pk}"
+    if match.establishment is not None:
+        return f"e{match.establishment.pk}"
+    return parsed.siret or f"n:{normalise_name(parsed.name)[:40]}|{parsed.commune or ''}"
+
+
+def run_ledger_import(options: LedgerOptions):
+    buyer, network = _buyer_and_network(options)
     rows = read_ledger(options.path)
     parser = RowParser(default_year=options.year, buyer_key=options.buyer_siret)
     matcher = SupplierMatcher(network)
@@ -515,19 +574,7 @@ def run_ledger_import(options: LedgerOptions):
         if categories.queue(category, parsed.category_text, file_name=file_name, line=parsed.line, run=run):
             counts["categories_to_review"] += 1
         match = matcher.match(parsed, file_name)
-        if match.pending:
-            counts["suppliers_to_review"] += 1
-        elif match.establishment is not None:
-            counts["suppliers_matched"] += 1
-        else:
-            counts["suppliers_outside"] += 1
-        # Keyed by the review when there is one, so that its decision keeps the same relation.
-        if match.review is not None:
-            supplier_key = f"r{match.review.pk}"
-        elif match.establishment is not None:
-            supplier_key = f"e{match.establishment.pk}"
-        else:
-            supplier_key = parsed.siret or f"n:{normalise_name(parsed.name)[:40]}|{parsed.commune or ''}"
+        supplier_key = _supplier_key(match, parsed, counts)
         # A queued text keeps the key of its text, so that its decision keeps the same relation.
         text_key = hashlib.sha256(fold(parsed.category_text).encode()).hexdigest()[:12]
         category_key = text_key if category.review is not None else (node or cpv or text_key)
@@ -567,6 +614,11 @@ def run_ledger_import(options: LedgerOptions):
                 kind=RelationEvent.Kind.IMPORTED,
                 comment=f"{file_name}, ligne {parsed.line}",
             )
+        problem = purchase_total_problem(
+            relation_id=relation.pk, year=parsed.year, key=parsed.key, amount=parsed.amount
+        )
+        if problem:
+            raise Rejected(Reason.BAD_AMOUNT, "montant", problem, str(parsed.amount))
         previous = PurchaseLine.objects.filter(key=parsed.key).values_list("relation_id", flat=True).first()
         _, line_created = PurchaseLine.objects.update_or_create(
             key=parsed.key,

@@ -10,7 +10,7 @@ import tracemalloc
 
 import pytest
 
-from maillage.engine.graph.decp import (
+from maillage.imports.decp.parser import (
     DecpFileError,
     _json_market,
     iter_decp_json,

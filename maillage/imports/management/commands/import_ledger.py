@@ -10,8 +10,8 @@ by name with doubt go to the animators' review queue. See docs/relations.md for 
 from django.core.management.base import CommandError
 
 from maillage.imports.command import ImportCommand
+from maillage.imports.ledger.pipeline import LedgerOptions, Reason, run_ledger_import
 from maillage.imports.profiles.reader import SpreadsheetError
-from maillage.relations.ledger import LedgerOptions, Reason, run_ledger_import
 from maillage.relations.models import Confidentiality
 
 COUNTS = (
@@ -31,7 +31,7 @@ COUNTS = (
 class Command(ImportCommand):
     help = "Importe le registre d'achats d'un donneur d'ordres (--wet-run pour écrire)."
     file_help = "registre d'achats CSV ou XLSX"
-    rejects_columns = "line,field,value,reason,detail"
+    rejects_columns = "file,line,field,value,reason,detail"
     default_batch_size = 500
 
     def add_import_arguments(self, parser):
@@ -64,7 +64,7 @@ class Command(ImportCommand):
                     rejects_path=options["rejects"],
                 )
             )
-        except (SpreadsheetError, ValueError) as exc:
+        except (SpreadsheetError, ValueError) as exc:  # the file's errors name it (and line, field)
             raise CommandError(str(exc)) from exc
         self.write_report(
             report,

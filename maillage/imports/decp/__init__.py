@@ -1,0 +1,1 @@
+"""French public procurement data (DECP): the parser (no Django) and the import."""

@@ -1,0 +1,1 @@
+"""Purchase ledgers of large buyers (CSV, XLSX) → supply relations and purchase lines."""
