@@ -23,11 +23,14 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 
 from maillage.imports.limits import decimal_field_problem
 from maillage.imports.models import ImportRun
-from maillage.imports.services import import_run_failure_recorded, import_run_resume_or_start
+from maillage.imports.services import (
+    import_run_failure_recorded,
+    import_run_resume_or_start,
+    import_run_succeed,
+)
 from maillage.imports.sirene.reader import fingerprint
 from maillage.relations.models import PurchaseLine, SupplyRelation
 
@@ -180,11 +183,7 @@ def run_batches(
     finally:
         if handle is not None:
             handle.close()
-    if run is not None:
-        run.status = ImportRun.Status.SUCCEEDED
-        run.finished_at = timezone.now()
-        run.counts = {"counts": report.counts, "rejected": report.rejected}
-        run.save()
+    import_run_succeed(run=run, counts={"counts": report.counts, "rejected": report.rejected})
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 

@@ -72,6 +72,16 @@ def import_run_fail(*, run: ImportRun, reason: str) -> None:
     run.status, run.error = ImportRun.Status.FAILED, values["error"]
 
 
+def import_run_succeed(*, run: ImportRun | None, counts: dict) -> None:
+    """Mark a wet run succeeded with its counts (a dry run has no ``ImportRun``: nothing to do)."""
+    if run is None:
+        return
+    run.status = ImportRun.Status.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.counts = counts
+    run.save()
+
+
 @contextmanager
 def import_run_failure_recorded(run: ImportRun | None) -> Iterator[ImportRun | None]:
     """Any exception leaving the block — KeyboardInterrupt and SystemExit included — fails ``run``.

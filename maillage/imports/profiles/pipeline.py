@@ -21,7 +21,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.directory import services as directory_services
@@ -35,7 +34,11 @@ from maillage.imports.models import ImportRun
 from maillage.imports.profiles import services as review_services
 from maillage.imports.profiles.cells import CellError, CellReader, ParsedItem
 from maillage.imports.profiles.reader import Row, read_sheet
-from maillage.imports.services import import_run_failure_recorded, import_run_resume_or_start
+from maillage.imports.services import (
+    import_run_failure_recorded,
+    import_run_resume_or_start,
+    import_run_succeed,
+)
 from maillage.imports.sirene.geo import BOUNDS
 from maillage.imports.sirene.reader import fingerprint
 from maillage.profiles.errors import ProfileValidationError
@@ -470,11 +473,7 @@ def run_import(options: ProfileImportOptions) -> ProfileImportReport:
                 batch = []
         if batch:
             _run_batch(batch, preparer, referential, network, options, report, run, rejects)
-        if run is not None:
-            run.status = ImportRun.Status.SUCCEEDED
-            run.finished_at = timezone.now()
-            run.counts = report.counts()
-            run.save()
+        import_run_succeed(run=run, counts=report.counts())
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 

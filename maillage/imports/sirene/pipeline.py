@@ -22,13 +22,16 @@ from typing import TextIO
 import polars as pl
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from maillage.directory import bulk, services
 from maillage.directory.models import Establishment
 from maillage.imports.batch import ImportReportBase
 from maillage.imports.models import ImportRun
-from maillage.imports.services import import_run_failure_recorded, import_run_resume_or_start
+from maillage.imports.services import (
+    import_run_failure_recorded,
+    import_run_resume_or_start,
+    import_run_succeed,
+)
 from maillage.imports.sirene import reader
 from maillage.imports.sirene.parse import (
     REJECT_SCHEMA,
@@ -288,11 +291,7 @@ def run_import(options: ImportOptions, *, progress: bool = False) -> ImportRepor
     # From here on, whatever stops the import (KeyboardInterrupt included) fails its run.
     with import_run_failure_recorded(run):
         _run_batches(options, referential, filters, report, run, start_line, start_offset, progress)
-        if run is not None:
-            run.status = ImportRun.Status.SUCCEEDED
-            run.finished_at = timezone.now()
-            run.counts = report.counts()
-            run.save()
+        import_run_succeed(run=run, counts=report.counts())
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
