@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from maillage.directory.models import Establishment, Network
 from maillage.engine import EquipmentConstraint, Location, SearchQuery
@@ -16,6 +16,7 @@ from maillage.matching.search import DEFAULT_DECAY_KM
 from maillage.needs.evidence import all_required_met, requirement_checks, to_confirm
 from maillage.needs.models import (
     Answer,
+    DeliveryKind,
     Need,
     NeedRecipient,
     NeedStatus,
@@ -123,11 +124,15 @@ def need_sending_query(
     query = need_search_query(need, limit=limit, exclude_sirets=exclude_sirets)
     rows = list(need.capabilities.select_related("node"))
     required = [row.node.code for row in rows if row.required]
-    query.capabilities = required
-    query.wished_capabilities = [row.node.code for row in rows if not row.required]
-    query.text = "" if required else need.title
-    query.strict = True
+    wished = [row.node.code for row in rows if not row.required]
     query.evidenced_only = evidenced
+    if required or not wished:
+        query.capabilities, query.wished_capabilities, query.strict = required, wished, True
+        query.text = "" if required else need.title
+    else:
+        # Only wished capabilities: companies holding any of them, best coverage first;
+        # certifications and equipment are then checked on each hit (``need_sending_candidates``).
+        query.capabilities, query.wished_capabilities, query.strict, query.text = wished, [], False, ""
     return query
 
 
@@ -205,6 +210,19 @@ def needs_received(user) -> QuerySet[NeedRecipient]:
         .exclude(need__status=NeedStatus.DRAFT)
         .select_related("need", "establishment", "need__network")
         .order_by("-sent_at", "-pk")
+    )
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    """A user's notifications, newest first; ``to_confirm``: a need received « à confirmer »."""
+    unconfirmed = NeedRecipient.objects.filter(
+        need=OuterRef("need"), unconfirmed=True, establishment__user_links__user=OuterRef("user")
+    )
+    return (
+        Notification.objects.filter(user=user)
+        .select_related("need")
+        .annotate(to_confirm=Exists(unconfirmed) & Q(kind=DeliveryKind.INVITATION))
+        .order_by("-created_at", "-pk")
     )
 
 
