@@ -10,14 +10,16 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from maillage.directory.models import EstablishmentUser
 from maillage.matching.index import index_build, reader
 from maillage.needs import sending
+from maillage.needs.errors import NeedValidationError
 from maillage.needs.models import NeedRecipient, NetworkNeedSettings, Notification
 from maillage.needs.selectors import need_next_candidates
-from maillage.needs.services import CapabilityInput, need_create, need_open
+from maillage.needs.services import CapabilityInput, need_create, need_open, network_need_settings_update
 from maillage.profiles.models import CapabilityStatus, ChangeSource, ProfileCapability
 from maillage.profiles.services import profile_capability_set, profile_certification_add, profile_for
 from tests.accounts.factories import UserFactory
@@ -166,5 +168,60 @@ def test_next_candidates_list_the_ones_to_confirm_only_when_the_network_allows_i
     need = _need(world)
     assert [c.name for c in need_next_candidates(need, limit=10)] == ["Aéro Précision"]
     NetworkNeedSettings.objects.filter(network=world["network"]).update(send_unconfirmed_matches=True)
-    candidates = need_next_candidates(need, limit=10)
-    assert [(c.name, c.unconfirmed) for c in candidates] == [("Aéro Précision", False), ("Atelier Delta", True)]
+    candidates = [(c.name, c.unconfirmed) for c in need_next_candidates(need, limit=10)]
+    assert candidates == [("Aéro Précision", False), ("Atelier Delta", True)]
+
+
+def _opened_with_a_wished_capability(world, captured):
+    NetworkNeedSettings.objects.filter(network=world["network"]).update(send_unconfirmed_matches=True)
+    need = _need(world, wished=[HARD_ANODISING])
+    with captured(execute=True):
+        need_open(need=need, actor=need.author)
+    return need
+
+
+def test_need_page_shows_each_requirement_met_missing_or_to_confirm_with_its_evidence(
+    client, world, django_capture_on_commit_callbacks
+):
+    need = _opened_with_a_wished_capability(world, django_capture_on_commit_callbacks)
+    assert set(_reached(need)) == {"Aéro Précision", "Atelier Sud"}
+    client.force_login(world["author"])
+    page = client.get(reverse("needs:detail", args=[need.pk])).content.decode()
+    reached, candidates = page.split('id="candidates-title"')
+    assert MILLING_5AXIS not in page and "evidence" not in page
+    assert "✓" in reached and "déclaré par l’entreprise" in reached
+    assert "certificat valable jusqu’au" in reached
+    assert "✗" in reached and "absent de sa fiche" in reached and "(souhaité)" in reached
+    assert "Atelier Delta" in candidates and "à confirmer" in candidates
+    assert "seulement déduit de son code NAF" in candidates
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("needs:detail", args=[need.pk])).content.decode()
+    assert "declared by the company" in page and "to be confirmed" in page
+    assert "only deduced from its NAF code" in page and "missing from its profile" in page
+    assert "déclaré par l’entreprise" not in page
+
+
+def test_a_company_reached_to_confirm_sees_it_in_its_notifications_and_inbox(
+    client, world, django_capture_on_commit_callbacks
+):
+    need = _opened_with_a_wished_capability(world, django_capture_on_commit_callbacks)
+    sending.need_send_batch(need_id=need.pk, batch=2)
+    user = world["Atelier Delta"].user_links.get().user
+    client.force_login(user)
+    notifications = client.get(reverse("needs:notifications")).content.decode()
+    assert "à confirmer" in notifications
+    inbox = client.get(reverse("needs:inbox")).content.decode()
+    assert "Reçu « à confirmer »" in inbox
+    client.force_login(world["Aéro Précision"].user_links.get().user)
+    assert "à confirmer" not in client.get(reverse("needs:notifications")).content.decode()
+
+
+def test_an_animator_turns_on_the_last_batch_to_confirm(world):
+    animator = UserFactory()
+    world["network"].animators.add(animator)
+    row = network_need_settings_update(
+        network=world["network"], actor=animator, send_unconfirmed_matches=True
+    )
+    assert row.send_unconfirmed_matches is True
+    with pytest.raises(NeedValidationError):
+        network_need_settings_update(network=world["network"], actor=animator, send_unconfirmed_matches=1)

@@ -357,3 +357,15 @@ def test_user_without_a_network_cannot_post(client, needs_world):
 
     client.force_login(UserFactory())
     assert client.get(reverse("needs:create")).status_code == 403
+
+
+def test_author_marks_a_capability_wished_and_finds_it_so_when_editing(client, needs_world):
+    client.force_login(needs_world["author"])
+    post_need(client, needs_world, **{"capabilities-1-wished": "on"})
+    need = Need.objects.get()
+    required = {row.node.code: row.required for row in need.capabilities.select_related("node")}
+    assert required == {LASER: True, BENDING: False, TIG: True}
+    form = client.get(reverse("needs:edit", args=[need.pk])).context["capability_set"]
+    assert [row.initial.get("wished") for row in form.forms[:3]] == [False, True, False]
+    page = client.get(reverse("needs:detail", args=[need.pk])).content.decode()
+    assert "(souhaité)" in page and "(exigé)" in page
