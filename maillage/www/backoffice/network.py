@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from maillage.directory.services import network_update
+from maillage.needs.selectors import need_settings
+from maillage.needs.services import network_need_settings_update
 from maillage.www.backoffice.forms import NetworkSettingsForm
 from maillage.www.backoffice.views import _context, _network
 
@@ -40,6 +42,10 @@ def settings(request, slug):
             departments=data["departments_objects"],
             communes=data["communes_objects"],
         )
+        if data["send_unconfirmed_matches"] != need_settings(network).send_unconfirmed_matches:
+            network_need_settings_update(
+                network=network, actor=request.user, send_unconfirmed_matches=data["send_unconfirmed_matches"]
+            )
         summary = territory_summary(network)
         messages.success(
             request,
