@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.core.management import call_command
-from django.db.models import Count, Q
 from django.utils import timezone
 from stdnum.fr import siret as siret_check
 
@@ -137,22 +136,38 @@ def ledgers_import(network: Network, *, seed: int) -> tuple[int, int]:
     return len(ledgers), len(ledgers) * LINES_PER_BUYER
 
 
+def _need_codes(network: Network, establishment: Establishment | None) -> list[str]:
+    """Three capabilities declared by members: the first two together by at least three of
+    them (the need's requirements), the third by at least three (wished)."""
+    held: dict[str, set[int]] = {}
+    for code, holder in (
+        ProfileCapability.objects.filter(
+            current_member("profile__establishment__memberships__", network=network),
+            status=CapabilityStatus.CONFIRMED,
+        )
+        .exclude(profile__establishment=establishment)
+        .values_list("node__code", "profile__establishment_id")
+    ):
+        held.setdefault(code, set()).add(holder)
+    common = sorted((code for code in held if len(held[code]) >= 3), key=lambda c: (-len(held[c]), c))[:12]
+    pairs = sorted(
+        ((len(held[a] & held[b]), a, b) for i, a in enumerate(common) for b in common[i + 1 :]),
+        key=lambda item: (-item[0], item[1], item[2]),
+    )
+    if not pairs or pairs[0][0] < 3:
+        return []
+    _n, first, second = pairs[0]
+    third = next((code for code in common if code not in (first, second)), None)
+    return [first, second, third] if third else []
+
+
 def needs_post(network: Network, author_email: str) -> int:
-    """An open need with three capabilities and a draft, posted by the demo member."""
+    """An open need with three capabilities (two required) and a draft, posted by the demo member."""
     author = User.objects.filter(email=author_email).first()
     if author is None or Need.objects.filter(author=author).exists():
         return 0
     establishment = Establishment.objects.filter(user_links__user=author).first()
-    held = (
-        ProfileCapability.objects.filter(status=CapabilityStatus.CONFIRMED)
-        .exclude(profile__establishment=establishment)
-        .values("node__code")
-        .annotate(n=Count("pk", filter=Q(profile__establishment__memberships__network=network)))
-        .filter(n__gte=3)
-        .order_by("-n", "node__code")
-        .values_list("node__code", flat=True)[:3]
-    )
-    codes = list(held)
+    codes = _need_codes(network, establishment)
     if len(codes) < 3 or establishment is None:
         return 0
     deadline = timezone.localdate() + timedelta(days=30)
@@ -162,8 +177,12 @@ def needs_post(network: Network, author_email: str) -> int:
         title="Sous-ensemble mécano-soudé pour une ligne d'assemblage",
         description="Série de 200 sous-ensembles par an, plans fournis, premières pièces sous 8 semaines.",
         # Hours on the first capability: the consortium panel compares them with declared capacity.
-        capabilities=[CapabilityInput(codes[0], quantity=60, unit="h/semaine")]
-        + [CapabilityInput(code) for code in codes[1:]],
+        # Two required capabilities (several members declare both), the third only wished.
+        capabilities=[
+            CapabilityInput(codes[0], quantity=60, unit="h/semaine"),
+            CapabilityInput(codes[1]),
+            CapabilityInput(codes[2], required=False),
+        ],
         commune=place, max_distance_km=60,
         deadline=deadline, budget_min=40_000, budget_max=90_000,
     )  # fmt: skip

@@ -206,8 +206,13 @@ class SegmentBuilder:
                 self.run_field.append(field)
                 self.run_len.append(len(seq))
 
-        for node in self._mentions(name_seq) | self._mentions(desc_seq) | self._mentions(ref_seq):
-            best.setdefault(node, (MENTION_WEIGHT, 3, 1))
+        described = self._mentions(desc_seq)
+        for node in self._mentions(name_seq) | described | self._mentions(ref_seq):
+            held = best.setdefault(node, (MENTION_WEIGHT, 3, 1))
+            if held[1] == STATUS_CODES[INFERRED] and node in described:
+                # Described in its own words: evidence beyond the NAF code (the weight, for ranking,
+                # stays). A word of its name alone does not count (« Chaudronnerie X » is a name).
+                best[node] = (held[0], STATUS_CODES[MENTIONED], held[2])
         for node, (weight, status, level) in best.items():
             self.c_node.append(node)
             self.c_doc.append(local)

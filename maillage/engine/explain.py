@@ -11,7 +11,8 @@ import numpy as np
 from maillage.engine.build import DAY_MAX, DAY_MIN, EPOCH_ORDINAL, FIELD_LABELS_FR
 from maillage.engine.segment import Segment
 
-STATUS_RANK = {0: 0, 2: 1, 1: 2, 3: 3}  # confirmed, then proposed, inferred, mentioned
+# The strongest evidence first: confirmed, proposed, mentioned; inferred from the NAF code last.
+STATUS_RANK = {0: 0, 2: 1, 3: 2, 1: 3}
 STATUS_FR = {
     0: "déclaré par l'entreprise",
     1: "déduit de son activité (code NAF), à confirmer",

@@ -39,6 +39,7 @@ class Location:
 class SearchQuery:
     text: str = ""
     capabilities: list[str] = field(default_factory=list)  # a parent matches its subtree
+    wished_capabilities: list[str] = field(default_factory=list)  # ranked like capabilities, never required
     certifications: list[str] = field(default_factory=list)  # valid at certification_date
     certification_date: date | None = None  # default: today
     equipment: list[EquipmentConstraint] = field(default_factory=list)
@@ -53,6 +54,9 @@ class SearchQuery:
     # strict: every structured requirement must hold; otherwise they rank by coverage.
     strict: bool = True
     confirmed_only: bool = False
+    # Capability requirements met on evidence only (declared, proposed by the network, named in
+    # the description): a claim inferred from the NAF code alone does not meet one. Filter only.
+    evidenced_only: bool = False
     page: int = 1
     page_size: int = 20
     facets: bool = False
@@ -94,6 +98,7 @@ def _validate_text(query: SearchQuery) -> None:
 def _validate_codes(query: SearchQuery, taxonomy) -> None:
     for field_name, codes, prefix in (
         ("capabilities", query.capabilities, None),
+        ("wished_capabilities", query.wished_capabilities, None),
         ("exclude_capabilities", query.exclude_capabilities, None),
         ("certifications", query.certifications, "cert."),
     ):

@@ -15,7 +15,8 @@ from datetime import date
 
 import numpy as np
 
-from maillage.engine.build import DAY_MAX, EPOCH_ORDINAL, GEO_CELL_DEG, deletes
+from maillage.engine.build import DAY_MAX, EPOCH_ORDINAL, GEO_CELL_DEG, STATUS_CODES, deletes
+from maillage.engine.documents import INFERRED
 from maillage.engine.errors import QueryError
 from maillage.engine.explain import Explainer
 from maillage.engine.geo import haversine_km
@@ -184,7 +185,7 @@ class Searcher:
             else:
                 seen[stem] = QueryTerm(stem, surface, idf, reverse.get(surface))
         interpretation.terms = list(seen.values())
-        for code in query.capabilities:
+        for code in [*query.capabilities, *query.wished_capabilities]:
             if code not in {c.code for c in interpretation.concepts}:
                 interpretation.concepts.append(QueryConcept(code, code, structured=True))
         return interpretation
@@ -199,7 +200,14 @@ class Searcher:
         return cached
 
     # -- per segment ---------------------------------------------------------------------
-    def _docs_of(self, segment: Segment, codes: list[str], *, confirmed_only: bool = False) -> np.ndarray:
+    def _docs_of(
+        self,
+        segment: Segment,
+        codes: list[str],
+        *,
+        confirmed_only: bool = False,
+        evidenced_only: bool = False,
+    ) -> np.ndarray:
         parts = []
         for code in codes:
             span = segment.concept.span(code)
@@ -208,6 +216,8 @@ class Searcher:
             docs = segment.concept.docs[span[0] : span[1]]
             if confirmed_only:
                 docs = docs[segment.concept.cols["status"][span[0] : span[1]] == 0]
+            elif evidenced_only:
+                docs = docs[segment.concept.cols["status"][span[0] : span[1]] != STATUS_CODES[INFERRED]]
             parts.append(docs)
         return np.concatenate(parts) if parts else np.zeros(0, np.int32)
 
@@ -216,9 +226,13 @@ class Searcher:
         n, taxonomy, masks = segment.n, self.taxonomy, []
         for code in query.capabilities:
             mask = np.zeros(n, bool)
-            mask[self._docs_of(segment, taxonomy.descendants(code), confirmed_only=query.confirmed_only)] = (
-                True
+            docs = self._docs_of(
+                segment,
+                taxonomy.descendants(code),
+                confirmed_only=query.confirmed_only,
+                evidenced_only=query.evidenced_only,
             )
+            mask[docs] = True
             masks.append(mask)
         for code in query.certifications:
             mask = np.zeros(n, bool)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
 
 from maillage.emails import absolute_url, templated_email
+from maillage.needs.evidence import INFERRED
 from maillage.needs.models import DeliveryKind, Need, NeedRecipient
 
 TEMPLATES = {
@@ -21,10 +23,19 @@ def need_email_message(*, to: str, kind: DeliveryKind, context: dict) -> EmailMu
 
 def need_context(need: Need, recipient: NeedRecipient | None = None) -> dict:
     need_url = absolute_url(f"/besoins/{need.pk}/")
-    return {
+    capabilities = list(need.capabilities.select_related("node"))
+    context = {
         "need": need,
         "recipient": recipient,
-        "capabilities": list(need.capabilities.select_related("node")),
+        "capabilities": capabilities,
         "need_url": need_url,
         "outcome_url": f"{need_url}bilan/",
     }
+    if recipient is not None and recipient.unconfirmed:
+        # « À confirmer »: the capabilities its NAF code alone suggests; it is asked to confirm them.
+        inferred = {check["code"] for check in recipient.requirements if check.get("evidence") == INFERRED}
+        context["to_confirm"] = [row.node.label_fr for row in capabilities if row.node.code in inferred]
+        context["profile_url"] = absolute_url(
+            reverse("profile_edit:edit", kwargs={"siret": recipient.establishment.siret})
+        )
+    return context

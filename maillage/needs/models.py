@@ -146,6 +146,9 @@ class NeedCapability(models.Model):
         _("quantité ou capacité"), max_digits=14, decimal_places=3, null=True, blank=True
     )
     unit = models.CharField(_("unité"), max_length=30, blank=True)
+    # Required: a company without it (on evidence, not its NAF code alone) is not sent the need.
+    # Wished (« souhaité »): it only ranks the companies.
+    required = models.BooleanField(_("exigé"), default=True)
 
     class Meta:
         verbose_name = _("savoir-faire demandé")
@@ -252,6 +255,13 @@ class NetworkNeedSettings(models.Model):
     attachment_max_mb = models.PositiveSmallIntegerField(
         _("taille maximale d'une pièce jointe (Mo)"), default=10
     )
+    send_unconfirmed_matches = models.BooleanField(
+        _(
+            "Envoyer aussi, en dernier lot « à confirmer », aux entreprises dont le savoir-faire "
+            "n'est que déduit de leur code NAF"
+        ),
+        default=False,
+    )
 
     class Meta:
         verbose_name = _("réglages des besoins du réseau")
@@ -286,6 +296,10 @@ class NeedRecipient(models.Model):
     score = models.FloatField(_("pertinence"), default=0.0)
     distance_km = models.FloatField(_("distance (km)"), null=True, blank=True)
     explanation = models.TextField(_("pourquoi"), blank=True)
+    # Reached in the last batch « à confirmer »: a required capability known from its NAF code only.
+    unconfirmed = models.BooleanField(_("à confirmer"), default=False)
+    # Per requirement of the need, the evidence found when it was chosen (``needs.evidence``).
+    requirements = models.JSONField(_("exigences"), default=list, blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
     answer = models.CharField(_("réponse"), max_length=10, choices=Answer.choices, default=Answer.PENDING)
     decline_reason = models.CharField(_("raison"), max_length=10, choices=DeclineReason.choices, blank=True)

@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from maillage.directory.models import Establishment, Network
 from maillage.engine import EquipmentConstraint, Location, SearchQuery
 from maillage.matching.index import searcher
 from maillage.matching.search import DEFAULT_DECAY_KM
+from maillage.needs.evidence import all_required_met, requirement_checks, to_confirm
 from maillage.needs.models import (
     Answer,
+    DeliveryKind,
     Need,
     NeedRecipient,
     NeedStatus,
@@ -44,6 +46,8 @@ class Candidate:
     score: float
     distance_km: float | None
     explanation: str
+    requirements: tuple[dict, ...] = ()  # ``needs.evidence`` checks, one per requirement
+    unconfirmed: bool = False  # a required capability known from the NAF code only
 
 
 def need_search_query(need: Need, *, limit: int, exclude_sirets: list[str] = ()) -> SearchQuery:
@@ -107,6 +111,94 @@ def need_candidates(need: Need, *, limit: int = 50, exclude_ids: set[int] = froz
     ]
 
 
+def need_sending_query(
+    need: Need, *, limit: int, exclude_sirets: list[str] = (), evidenced: bool = True
+) -> SearchQuery:
+    """The query that chooses whom a need is sent to: every requirement holds.
+
+    Required capabilities, certifications (valid today) and equipment are strict filters;
+    wished capabilities only rank. ``evidenced``: a required capability must be held on
+    evidence (declared, proposed by the network, named in the description), not on the NAF
+    code alone; without it, such inferences count too (the last batch « à confirmer »).
+    """
+    query = need_search_query(need, limit=limit, exclude_sirets=exclude_sirets)
+    rows = list(need.capabilities.select_related("node"))
+    required = [row.node.code for row in rows if row.required]
+    wished = [row.node.code for row in rows if not row.required]
+    query.evidenced_only = evidenced
+    if required or not wished:
+        query.capabilities, query.wished_capabilities, query.strict = required, wished, True
+        query.text = "" if required else need.title
+    else:
+        # Only wished capabilities: companies holding any of them, best coverage first;
+        # certifications and equipment are then checked on each hit (``need_sending_candidates``).
+        query.capabilities, query.wished_capabilities, query.strict, query.text = wished, [], False, ""
+    return query
+
+
+def _checks(need: Need, details: list[dict]) -> list[dict]:
+    return requirement_checks(
+        capabilities=[(row.node.code, row.required) for row in need.capabilities.all()],
+        certifications=[node.code for node in need.certifications.all()],
+        equipment=[row.node.code for row in need.equipment.all()],
+        details=details,
+    )
+
+
+def need_sending_candidates(
+    need: Need, *, limit: int = 50, exclude_ids: set[int] = frozenset(), unconfirmed: bool = False
+) -> list[Candidate]:
+    """Whom the next batch of ``need`` goes to, best first, each with its requirement checks.
+
+    The chosen companies of a chosen-companies need (the author drew the list: sent as is).
+    Otherwise the engine's companies meeting every requirement on evidence; with
+    ``unconfirmed``, those whose only gap is a required capability inferred from the NAF code.
+    """
+    if need.visibility == NeedVisibility.CHOSEN:
+        return [] if unconfirmed else need_candidates(need, limit=limit, exclude_ids=exclude_ids)
+    excluded = set(exclude_ids)
+    if need.author_establishment_id:
+        excluded.add(need.author_establishment_id)
+    need = Need.objects.prefetch_related("capabilities__node", "certifications", "equipment__node").get(
+        pk=need.pk
+    )
+    sirets = list(Establishment.objects.filter(pk__in=excluded).values_list("siret", flat=True))
+    query = need_sending_query(need, limit=limit, exclude_sirets=sirets, evidenced=not unconfirmed)
+    results = searcher().search(query)
+    ids = dict(
+        Establishment.objects.filter(
+            siret__in=[hit.doc_key for hit in results.hits], is_active=True
+        ).values_list("siret", "pk")
+    )
+    candidates = []
+    for hit in results.hits:
+        if hit.doc_key not in ids or ids[hit.doc_key] in excluded:
+            continue
+        checks = _checks(need, hit.details)
+        if not (to_confirm(checks) if unconfirmed else all_required_met(checks)):
+            continue
+        candidates.append(
+            Candidate(
+                ids[hit.doc_key], hit.doc_key, hit.name, float(hit.score), hit.distance_km, hit.explanation,
+                tuple(checks), unconfirmed,
+            )
+        )  # fmt: skip
+    return candidates
+
+
+def need_next_candidates(need: Need, *, limit: int) -> list[Candidate]:
+    """The companies the next batches would reach: on evidence first, then, when the network
+    allows it, those « à confirmer »."""
+    reached = set(need.recipients.values_list("establishment_id", flat=True))
+    found = need_sending_candidates(need, limit=limit, exclude_ids=reached)
+    if len(found) < limit and need_settings(need.network).send_unconfirmed_matches:
+        reached |= {candidate.establishment_id for candidate in found}
+        found += need_sending_candidates(
+            need, limit=limit - len(found), exclude_ids=reached, unconfirmed=True
+        )
+    return found
+
+
 def need_interest_count(need: Need) -> int:
     return need.recipients.filter(answer=Answer.INTERESTED).count()
 
@@ -118,6 +210,19 @@ def needs_received(user) -> QuerySet[NeedRecipient]:
         .exclude(need__status=NeedStatus.DRAFT)
         .select_related("need", "establishment", "need__network")
         .order_by("-sent_at", "-pk")
+    )
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    """A user's notifications, newest first; ``to_confirm``: a need received « à confirmer »."""
+    unconfirmed = NeedRecipient.objects.filter(
+        need=OuterRef("need"), unconfirmed=True, establishment__user_links__user=OuterRef("user")
+    )
+    return (
+        Notification.objects.filter(user=user)
+        .select_related("need")
+        .annotate(to_confirm=Exists(unconfirmed) & Q(kind=DeliveryKind.INVITATION))
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -28,7 +28,7 @@ from maillage.needs.models import (
     NeedStatus,
     NeedVisibility,
 )
-from maillage.needs.selectors import need_candidates, need_interest_count, need_settings
+from maillage.needs.selectors import need_interest_count, need_sending_candidates, need_settings
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,12 @@ def _choose_batch(need_id: int, batch: int) -> list[NeedRecipient]:
     size = min(conf.batch_size, room)
     if need.visibility == NeedVisibility.CHOSEN:
         size = room  # a short list the author drew up: all at once
-    candidates = need_candidates(need, limit=size, exclude_ids=reached)[:size]
+    candidates = need_sending_candidates(need, limit=size, exclude_ids=reached)[:size]
+    last = need.visibility == NeedVisibility.CHOSEN
+    if not candidates and conf.send_unconfirmed_matches and not last:
+        # Nobody left who meets every requirement on evidence: one last batch « à confirmer ».
+        candidates = need_sending_candidates(need, limit=size, exclude_ids=reached, unconfirmed=True)[:size]
+        last = True
     rank = need.recipients.aggregate(last=Max("rank"))["last"] or 0
     rows = NeedRecipient.objects.bulk_create(
         NeedRecipient(
@@ -74,10 +79,12 @@ def _choose_batch(need_id: int, batch: int) -> list[NeedRecipient]:
             score=candidate.score,
             distance_km=candidate.distance_km,
             explanation=candidate.explanation[:2000],
+            unconfirmed=candidate.unconfirmed,
+            requirements=list(candidate.requirements),
         )
         for position, candidate in enumerate(candidates, 1)
     )
-    if len(candidates) < size or need.visibility == NeedVisibility.CHOSEN:
+    if last or (len(candidates) < size and not conf.send_unconfirmed_matches):
         need.sending_done, need.next_batch_at = True, None  # nobody left to ask
     else:
         need.next_batch_at = timezone.now() + timedelta(hours=conf.batch_delay_hours)

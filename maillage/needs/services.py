@@ -64,6 +64,7 @@ class CapabilityInput:
     code: str
     quantity: Decimal | float | str | None = None
     unit: str = ""
+    required: bool = True  # False: wished (« souhaité »), it ranks companies but filters none
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,11 @@ def _set_requirements(
             raise NeedValidationError(f"{field}.unit", _("unité trop longue (30 caractères au plus)"))
         rows.append(
             NeedCapability(
-                need=need, node=node, quantity=_decimal(item.quantity, f"{field}.quantity"), unit=unit
+                need=need,
+                node=node,
+                quantity=_decimal(item.quantity, f"{field}.quantity"),
+                unit=unit,
+                required=bool(item.required),
             )
         )
     certification_nodes = [
@@ -507,7 +512,9 @@ def need_outcome_record(
 
 
 @transaction.atomic
-def network_need_settings_update(*, network: Network, actor: User, **values: int) -> NetworkNeedSettings:
+def network_need_settings_update(
+    *, network: Network, actor: User, **values: int | bool
+) -> NetworkNeedSettings:
     if not can_animate_network(actor, network):
         raise PermissionDenied
     row, _created = NetworkNeedSettings.objects.get_or_create(network=network)
@@ -515,6 +522,11 @@ def network_need_settings_update(*, network: Network, actor: User, **values: int
     for name, value in values.items():
         if name not in known:
             raise NeedValidationError(name, _("réglage inconnu"))
+        if name == "send_unconfirmed_matches":
+            if not isinstance(value, bool):
+                raise NeedValidationError(name, _("oui ou non attendu"))
+            setattr(row, name, value)
+            continue
         if (
             isinstance(value, bool)
             or not isinstance(value, int)

@@ -4,10 +4,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 
 from maillage.demo.territory import NETWORK_SLUG
 from maillage.directory.models import Network
 from maillage.needs.models import Need, NeedStatus
+from maillage.profiles.models import CapabilityStatus, ProfileCapability
 from maillage.relations.leakage import Territory, leakage_for
 from maillage.relations.models import PurchaseLine, SupplyRelation
 from tests.accounts.factories import UserFactory
@@ -39,6 +41,23 @@ def test_an_open_need_reached_members_and_a_draft_waits(network):
     opened = Need.objects.get(status=NeedStatus.OPEN)
     assert opened.capabilities.count() == 3 and opened.recipients.exists()
     assert Need.objects.filter(status=NeedStatus.DRAFT).count() == 1
+
+
+def test_the_open_need_reaches_only_companies_that_meet_its_requirements(network):
+    opened = Need.objects.get(status=NeedStatus.OPEN)
+    required = list(opened.capabilities.filter(required=True).values_list("node__code", flat=True))
+    assert len(required) == 2
+    recipients = list(opened.recipients.all())
+    assert len(recipients) >= 3 and not any(r.unconfirmed for r in recipients)
+    for recipient in recipients:
+        for code in required:
+            assert ProfileCapability.objects.filter(
+                Q(node__code=code) | Q(node__code__startswith=f"{code}."),
+                profile__establishment=recipient.establishment_id,
+                status__in=[CapabilityStatus.CONFIRMED, CapabilityStatus.PROPOSED],
+            ).exists() or any(
+                c["code"] == code and c["evidence"] == "mentioned" for c in recipient.requirements
+            ), (recipient.establishment, code)
 
 
 def test_a_rerun_adds_no_line_relation_or_need(network):

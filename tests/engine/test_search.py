@@ -32,7 +32,8 @@ def test_parent_concept_matches_descendants(searcher):
 def test_confirmed_ranks_above_inferred(searcher):
     results = run(searcher, capabilities=["proc.machining.milling"])
     assert names(results)[:2] == ["Précision Lyonnaise", "Usinage Dupont"]
-    assert "déduit de son activité" in results.hits[1].explanation
+    # Its NAF code implies milling and its description says « fraisage »: named in its own words.
+    assert "cité dans sa présentation" in results.hits[1].explanation
     assert names(run(searcher, capabilities=["proc.machining.milling"], confirmed_only=True)) == [
         "Précision Lyonnaise"
     ]

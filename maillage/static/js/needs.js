@@ -20,7 +20,8 @@
           var value = el.getAttribute(attr);
           if (value) el.setAttribute(attr, value.replace(pattern, prefix + "-" + count + "-"));
         });
-        if (el.tagName === "INPUT") el.value = "";
+        if (el.type === "checkbox") el.checked = false;  // its value ("on") must stay
+        else if (el.tagName === "INPUT") el.value = "";
       });
       copy.querySelectorAll(".error").forEach(function (el) { el.remove(); });
       rows.appendChild(copy);

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from maillage.accounts.models import Invitation
 from maillage.directory.models import Membership
 from maillage.imports.models import MappingColumn, MappingReview
+from maillage.needs.models import NetworkNeedSettings
+from maillage.needs.selectors import need_settings
 from maillage.referential.models import Commune, Department, Epci
 from maillage.taxonomy.models import NodeType, TaxonomyProposal
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
@@ -182,6 +184,15 @@ class NetworkSettingsForm(forms.Form):
         help_text=TERRITORY_HELP,
     )
 
+    send_unconfirmed_matches = forms.BooleanField(
+        label=NetworkNeedSettings._meta.get_field("send_unconfirmed_matches").verbose_name,
+        required=False,
+        help_text=_(
+            "Une fois épuisées les entreprises qui remplissent toutes les exigences d’un besoin. "
+            "Elles reçoivent un message « à confirmer » qui leur demande de confirmer ce savoir-faire."
+        ),
+    )
+
     @classmethod
     def initial_for(cls, network) -> dict:
         def lines(items, code):
@@ -195,6 +206,7 @@ class NetworkSettingsForm(forms.Form):
             "departments": lines(network.departments.order_by("code"), "code"),
             "epcis": lines(network.epcis.order_by("name"), "siren"),
             "communes": lines(network.communes.order_by("name"), "insee_code"),
+            "send_unconfirmed_matches": need_settings(network).send_unconfirmed_matches,
         }
 
     def clean(self):

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from maillage.directory.errors import DirectoryError
 from maillage.directory.services import network_update
+from maillage.needs.selectors import need_settings
+from maillage.needs.services import network_need_settings_update
 from maillage.www.backoffice.forms import NetworkSettingsForm
 from maillage.www.backoffice.views import _context
 from maillage.www.forms import attach_error
@@ -47,6 +49,12 @@ def settings(request, slug):
         except DirectoryError as error:
             attach_error(form, error)
         else:
+            if data["send_unconfirmed_matches"] != need_settings(network).send_unconfirmed_matches:
+                network_need_settings_update(
+                    network=network,
+                    actor=request.user,
+                    send_unconfirmed_matches=data["send_unconfirmed_matches"],
+                )
             summary = territory_summary(network)
             messages.success(
                 request,

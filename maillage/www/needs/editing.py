@@ -37,7 +37,7 @@ def _initial(need: Need) -> tuple[dict, list[dict], list[dict]]:
         "chosen": "\n".join(need.chosen_establishments.values_list("siret", flat=True)),
     }
     capabilities = [
-        {"node": row.node.label_fr, "quantity": row.quantity, "unit": row.unit}
+        {"node": row.node.label_fr, "quantity": row.quantity, "unit": row.unit, "wished": not row.required}
         for row in need.capabilities.select_related("node")
     ]
     equipment = [

@@ -150,6 +150,11 @@ class CapabilityRowForm(forms.Form):
     node = OptionalTaxonomyField(kind="capability", label=_("Savoir-faire"), required=False)
     quantity = forms.DecimalField(label=_("Quantité ou capacité"), required=False, min_value=0)
     unit = forms.CharField(label=_("Unité"), required=False, max_length=30)
+    wished = forms.BooleanField(
+        label=_("Souhaité seulement"),
+        required=False,
+        help_text=_("Non coché : exigé, le besoin ne part qu’aux entreprises qui l’ont."),
+    )
 
 
 class EquipmentRowForm(forms.Form):
@@ -165,7 +170,12 @@ EquipmentFormSet = forms.formset_factory(EquipmentRowForm, extra=0, max_num=10, 
 
 def capability_inputs(formset) -> list[CapabilityInput]:
     return [
-        CapabilityInput(code=row["node"].code, quantity=row.get("quantity"), unit=row.get("unit") or "")
+        CapabilityInput(
+            code=row["node"].code,
+            quantity=row.get("quantity"),
+            unit=row.get("unit") or "",
+            required=not row.get("wished"),
+        )
         for row in formset.cleaned_data
         if row.get("node")
     ]

@@ -23,11 +23,17 @@ from maillage.needs import permissions, services
 from maillage.needs.attachments import attachment_name
 from maillage.needs.consortium import need_consortium_propose, need_quantity_rules
 from maillage.needs.errors import NeedValidationError
-from maillage.needs.models import Need, NeedAttachment, NeedStatus, NeedVisibility, Notification
-from maillage.needs.selectors import need_candidates, needs_received, network_need_figures
+from maillage.needs.models import Need, NeedAttachment, NeedStatus, NeedVisibility
+from maillage.needs.selectors import (
+    need_next_candidates,
+    needs_received,
+    network_need_figures,
+    notifications_of,
+)
 from maillage.www.guards import animated_network
 from maillage.www.needs import forms
 from maillage.www.needs.editing import need_form_page
+from maillage.www.needs.evidence import check_lines, need_labels
 from maillage.www.needs.queries import ConsortiumProposal, need_contacts
 from maillage.www.pagination import paginate
 
@@ -100,14 +106,15 @@ def need_edit(request, pk):
     return need_form_page(request, need=need)
 
 
-def _candidates(need: Need) -> tuple[list, bool]:
+def _candidates(need: Need, labels: dict[str, str]) -> tuple[list, bool]:
+    """The next companies the need would reach, each with its requirement lines."""
     if need.status == NeedStatus.CLOSED:
         return [], False
-    reached = set(need.recipients.values_list("establishment_id", flat=True))
     try:
-        return need_candidates(need, limit=CANDIDATES_SHOWN, exclude_ids=reached), False
+        found = need_next_candidates(need, limit=CANDIDATES_SHOWN)
     except IndexMissingError:
         return [], True
+    return [(candidate, check_lines(candidate.requirements, labels)) for candidate in found], False
 
 
 @_login_first
@@ -138,7 +145,9 @@ def need_detail(request, pk):
         contacts = need_contacts(interested)
         context["contacts"] = [(a, contacts.get(a.establishment_id, [])) for a in interested]
         context["history"] = need.history.select_related("actor")
-        context["candidates"], context["index_missing"] = _candidates(need)
+        labels = need_labels(need)
+        context["answer_rows"] = [(row, check_lines(row.requirements, labels)) for row in answers]
+        context["candidates"], context["index_missing"] = _candidates(need, labels)
         context["consortium_form"] = forms.ConsortiumForm(initial={"max_partners": 5, "alternatives": 3})
     return render(request, "needs/detail.html", context)
 
@@ -430,9 +439,7 @@ def inbox(request):
 
 @login_required
 def notifications(request):
-    rows = (
-        Notification.objects.filter(user=request.user).select_related("need").order_by("-created_at", "-pk")
-    )
+    rows = notifications_of(request.user)
     page = paginate(request, rows, PER_PAGE)
     unread = rows.filter(read_at__isnull=True).count()
     return render(request, "needs/notifications.html", {"page": page, "unread": unread})

@@ -86,3 +86,16 @@ def test_animator_of_another_network_cannot_change_the_settings(client, world):
     assert client.get(url(world["a"])).status_code == 403
     assert client.post(url(world["a"]), data()).status_code == 403
     assert Network.objects.get(pk=world["a"].pk).name == "Réseau A"
+
+
+def test_animator_allows_the_last_batch_to_confirm_of_the_network_needs(client, world):
+    from maillage.needs.selectors import need_settings
+
+    client.force_login(world["animator_a"])
+    assert "dernier lot « à confirmer »" in client.get(url(world["a"])).content.decode()
+    assert need_settings(world["a"]).send_unconfirmed_matches is False
+    assert client.post(url(world["a"]), data(send_unconfirmed_matches="on")).status_code == 302
+    assert need_settings(world["a"]).send_unconfirmed_matches is True
+    assert client.get(url(world["a"])).context["form"]["send_unconfirmed_matches"].value() is True
+    client.post(url(world["a"]), data())
+    assert need_settings(world["a"]).send_unconfirmed_matches is False

@@ -71,7 +71,8 @@ def make_need(world, *, open_it=False, capture=None, **fields):
         author_establishment=world["author_establishment"],
         kind="part",
         title=fields.pop("title", "Châssis mécano-soudé"),
-        capabilities=[services.CapabilityInput(code) for code in (LASER, BENDING, TIG)],
+        # Wished: the suppliers each hold one part of the need (required ones filter, see below).
+        capabilities=[services.CapabilityInput(code, required=False) for code in (LASER, BENDING, TIG)],
         commune="67482",
         deadline=timezone.localdate() + datetime.timedelta(days=20),
         **fields,
@@ -120,7 +121,9 @@ def test_ambiguous_or_unknown_commune_is_refused(client, needs_world):
 def test_saving_and_opening_sends_the_first_batch(client, needs_world, django_capture_on_commit_callbacks):
     client.force_login(needs_world["author"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = post_need(client, needs_world, action="open")
+        response = post_need(
+            client, needs_world, action="open", **{f"capabilities-{i}-wished": "on" for i in range(3)}
+        )
     need = Need.objects.get()
     assert response.status_code == 302 and need.status == NeedStatus.OPEN
     reached = set(need.recipients.values_list("establishment__name", flat=True))
@@ -354,3 +357,15 @@ def test_user_without_a_network_cannot_post(client, needs_world):
 
     client.force_login(UserFactory())
     assert client.get(reverse("needs:create")).status_code == 403
+
+
+def test_author_marks_a_capability_wished_and_finds_it_so_when_editing(client, needs_world):
+    client.force_login(needs_world["author"])
+    post_need(client, needs_world, **{"capabilities-1-wished": "on"})
+    need = Need.objects.get()
+    required = {row.node.code: row.required for row in need.capabilities.select_related("node")}
+    assert required == {LASER: True, BENDING: False, TIG: True}
+    form = client.get(reverse("needs:edit", args=[need.pk])).context["capability_set"]
+    assert [row.initial.get("wished") for row in form.forms[:3]] == [False, True, False]
+    page = client.get(reverse("needs:detail", args=[need.pk])).content.decode()
+    assert "(souhaité)" in page and "(exigé)" in page

@@ -1,0 +1,67 @@
+"""The need page's words for a candidate's requirement checks (``maillage.needs.evidence``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from maillage.needs import evidence
+from maillage.needs.models import Need
+
+MET, MISSING, TO_CONFIRM = "met", "missing", "to_confirm"
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    label: str
+    state: str  # MET (✓), MISSING (✗) or TO_CONFIRM (« à confirmer »)
+    required: bool
+    words: str  # the evidence, in words
+
+
+def need_labels(need: Need) -> dict[str, str]:
+    """The need's requirement codes → their labels in the page's language."""
+    english = (get_language() or "fr").startswith("en")
+    nodes = [row.node for row in need.capabilities.select_related("node")]
+    nodes += list(need.certifications.all())
+    nodes += [row.node for row in need.equipment.select_related("node")]
+    return {node.code: (node.label_en if english and node.label_en else node.label_fr) for node in nodes}
+
+
+def _words(check: dict) -> str:
+    kind, found = check.get("kind"), check.get("evidence")
+    if found == evidence.CONFIRMED:
+        return _("déclaré par l’entreprise")
+    if found == evidence.PROPOSED:
+        return _("confirmé par le réseau")
+    if found == evidence.MENTIONED:
+        return _("cité dans sa présentation")
+    if found == evidence.INFERRED:
+        return _("seulement déduit de son code NAF")
+    if found == evidence.VALID:
+        if check.get("valid_until"):
+            return _("certificat valable jusqu’au %(date)s") % {"date": check["valid_until"]}
+        return _("certificat valable")
+    if found == evidence.DECLARED:
+        return _("équipement déclaré")
+    if kind == "certification":
+        return _("absente ou expirée")
+    if kind == "equipment":
+        return _("équipement non déclaré")
+    return _("absent de sa fiche")
+
+
+def check_lines(checks, labels: dict[str, str]) -> list[CheckLine]:
+    lines = []
+    for check in checks or ():
+        if evidence.is_met(check):
+            state = MET
+        elif check.get("evidence") == evidence.INFERRED:
+            state = TO_CONFIRM
+        else:
+            state = MISSING
+        code = check.get("code", "")
+        lines.append(CheckLine(labels.get(code, code), state, bool(check.get("required")), _words(check)))
+    return lines
