@@ -38,7 +38,7 @@ from maillage.directory.models import Establishment, Network
 from maillage.engine.graph.decp import CPV_RE, _Invalid, normalise_cpv
 from maillage.engine.text import fold
 from maillage.imports.models import MappingReview
-from maillage.imports.profiles.reader import SpreadsheetError, _decode
+from maillage.imports.profiles.reader import SpreadsheetError, _encoding
 from maillage.referential.models import Commune, CpvCode, PostalCode
 from maillage.relations.importing import Item, Rejected, run_batches
 from maillage.relations.models import (
@@ -128,7 +128,7 @@ def _read_csv(path: Path) -> Iterator[LedgerRow]:
     import csv
     import io
 
-    text, _encoding = _decode(path.read_bytes(), path)
+    text = path.read_bytes().decode(_encoding(path))
     delimiter = max((";", ",", "\t"), key=text.split("\n", 1)[0].count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, None)
