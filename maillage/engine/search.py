@@ -36,6 +36,15 @@ HEADCOUNT_BANDS = (
 )
 BAND_EDGES = np.array([edge for edge, _ in HEADCOUNT_BANDS[1:]])
 TEXT_WEIGHT, CONCEPT_WEIGHT = 0.45, 0.55
+# A word found only in the name weighs this much when the query names capabilities: « usinage
+# près de Haguenau » is about machining, not about companies called « Haguenau ».
+NAME_ONLY_WEIGHT_WITH_CONCEPTS = 0.3
+NAME_FIELD_MASK = 1  # bit 0 of a posting's ``fields``: the name (build.FIELDS)
+# Evidence before inference: a result holding an asked capability by a declared, proposed or
+# mentioned claim ranks above every result that holds it only by NAF inference. The tier is
+# added to the sort key (scores stay ≤ 1, so rank ≥ EVIDENCE_TIER exactly when evidenced).
+EVIDENCE_TIER = 2.0
+INFERRED_STATUS = 1  # build.STATUS_CODES
 # Scored candidates of recent queries, per process: page 2+ and a filter panel redrawn by htmx
 # ask the same query again. Bounded by bytes (a query matching a national index holds ~20 B
 # per candidate) and emptied whenever the index moves to a new generation.
@@ -328,20 +337,30 @@ class Searcher:
         if query.strict:
             for requirement in requirements:
                 hard = requirement if hard is None else hard & requirement
-        text = None
+        text = lexical = None
         if plan.terms:
             text = np.zeros(n, np.float32)
+            # A lone number (« 5 ») never selects a document by itself: only words do.
+            numbers = any(term.stem.isdigit() for term in plan.terms)
+            lexical = np.zeros(n, bool) if numbers else None
             for term in plan.terms:
                 span = segment.text.span(term.stem)
                 if span is None:
                     continue
                 docs = segment.text.docs[span[0] : span[1]]
-                text[docs] += np.float32(term.weight) * segment.text.cols["impact"][span[0] : span[1]]
+                impact = segment.text.cols["impact"][span[0] : span[1]]
+                if plan.concepts:
+                    name_only = segment.text.cols["fields"][span[0] : span[1]] == NAME_FIELD_MASK
+                    impact = np.where(name_only, np.float32(NAME_ONLY_WEIGHT_WITH_CONCEPTS), 1) * impact
+                text[docs] += np.float32(term.weight) * impact
+                if lexical is not None and not term.stem.isdigit():
+                    lexical[docs] = True
         concept = None
         # Concepts read in the typed text; a structured requirement (a filter) narrows them.
-        typed = None
+        typed = evidenced = None
         if plan.concepts:
             concept = np.zeros(n, np.float32)
+            evidenced = np.zeros(n, bool)
             for item in plan.concepts:
                 best = np.zeros(n, np.float32)
                 for node in self.taxonomy.descendants(item.code):
@@ -350,10 +369,12 @@ class Searcher:
                         continue
                     docs = segment.concept.docs[span[0] : span[1]]
                     weights = segment.concept.cols["weight"][span[0] : span[1]]
+                    status = segment.concept.cols["status"][span[0] : span[1]]
                     if query.confirmed_only:
-                        keep = segment.concept.cols["status"][span[0] : span[1]] == 0
-                        docs, weights = docs[keep], weights[keep]
+                        keep = status == 0
+                        docs, weights, status = docs[keep], weights[keep], status[keep]
                     best[docs] = np.maximum(best[docs], weights)
+                    evidenced[docs[status != INFERRED_STATUS]] = True
                 concept += best
                 if not item.structured:
                     held = best > 0
@@ -361,7 +382,7 @@ class Searcher:
         if text is not None or concept is not None:
             # What the text matched decides the candidates; filters alone only when the text
             # matched nothing the index knows (no words, or only unknown ones).
-            signal = (text > 0) if text is not None else None
+            signal = lexical if lexical is not None else (text > 0) if text is not None else None
             if typed is not None:
                 signal = typed if signal is None else (signal | typed)
             if signal is None:
@@ -411,6 +432,8 @@ class Searcher:
             if location.decay_km is not None:
                 factor = 0.3 + 0.7 * np.exp(-np.nan_to_num(distance, nan=1e9) / location.decay_km)
                 score = score * factor
+        if evidenced is not None:
+            score = score + EVIDENCE_TIER * evidenced[candidates]
         return candidates, score.astype(np.float32), distance
 
     # -- the whole search ----------------------------------------------------------------
@@ -449,6 +472,8 @@ class Searcher:
         for score, number, local, distance in page:
             segment = segments[number][0]
             distance_km = None if math.isnan(distance) else round(distance, 1)
+            if score >= EVIDENCE_TIER:
+                score -= EVIDENCE_TIER
             text, details = explainer.explain(segment, local, distance_km)
             hits.append(
                 SearchHit(
