@@ -185,6 +185,8 @@ class Searcher:
             stems.append(stem)
             surfaces.append(surface)
         for start, end, code in self.taxonomy.match_concepts(stems):
+            if all(surface.isdigit() for surface in surfaces[start:end]):
+                continue  # a lone number is no capability (« 5 » alone is not « 5 axes »)
             interpretation.concepts.append(QueryConcept(code, " ".join(surfaces[start:end])))
         size = max(self.index.size, 1)
         seen: dict[str, QueryTerm] = {}
@@ -343,18 +345,28 @@ class Searcher:
             # A lone number (« 5 ») never selects a document by itself: only words do.
             numbers = any(term.stem.isdigit() for term in plan.terms)
             lexical = np.zeros(n, bool) if numbers else None
+            # With concepts, words found only in a name weigh less, unless the name holds
+            # every word of the query (« Tôlerie Dupont » is a company name).
+            by_name = np.zeros(n, np.float32) if plan.concepts else None
+            in_name = np.zeros(n, np.int16) if plan.concepts else None
             for term in plan.terms:
                 span = segment.text.span(term.stem)
                 if span is None:
                     continue
                 docs = segment.text.docs[span[0] : span[1]]
-                impact = segment.text.cols["impact"][span[0] : span[1]]
-                if plan.concepts:
-                    name_only = segment.text.cols["fields"][span[0] : span[1]] == NAME_FIELD_MASK
-                    impact = np.where(name_only, np.float32(NAME_ONLY_WEIGHT_WITH_CONCEPTS), 1) * impact
-                text[docs] += np.float32(term.weight) * impact
+                impact = np.float32(term.weight) * segment.text.cols["impact"][span[0] : span[1]]
+                if by_name is not None:
+                    fields = segment.text.cols["fields"][span[0] : span[1]]
+                    name_only = fields == NAME_FIELD_MASK
+                    by_name[docs[name_only]] += impact[name_only]
+                    in_name[docs[(fields & NAME_FIELD_MASK) != 0]] += 1
+                    impact = np.where(name_only, 0, impact)
+                text[docs] += impact
                 if lexical is not None and not term.stem.isdigit():
                     lexical[docs] = True
+            if by_name is not None:
+                factor = np.where(in_name >= len(plan.terms), 1, np.float32(NAME_ONLY_WEIGHT_WITH_CONCEPTS))
+                text += factor.astype(np.float32) * by_name
         concept = None
         # Concepts read in the typed text; a structured requirement (a filter) narrows them.
         typed = evidenced = None

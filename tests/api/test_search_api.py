@@ -16,7 +16,8 @@ def test_search_returns_public_results_with_explanations(client, demo_index):
     response = client.get(URL, {"q": "usinage 5 axes", "near": "Haguenau", "radius_km": 30, "limit": 5})
     assert response.status_code == 200
     payload = response.json()
-    assert set(payload) == {"total", "results"}
+    assert set(payload) == {"total", "place", "results"}
+    assert payload["place"] is None  # near given: the text is not read for a place
     assert 0 < len(payload["results"]) <= 5
     for hit in payload["results"]:
         assert set(hit) == {"siret", "name", "score", "distance_km", "explanation"}
