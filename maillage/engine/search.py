@@ -40,9 +40,11 @@ TEXT_WEIGHT, CONCEPT_WEIGHT = 0.45, 0.55
 # près de Haguenau » is about machining, not about companies called « Haguenau ».
 NAME_ONLY_WEIGHT_WITH_CONCEPTS = 0.3
 NAME_FIELD_MASK = 1  # bit 0 of a posting's ``fields``: the name (build.FIELDS)
-# Evidence before inference: a result holding an asked capability by a declared, proposed or
-# mentioned claim ranks above every result that holds it only by NAF inference. The tier is
-# added to the sort key (scores stay ≤ 1, so rank ≥ EVIDENCE_TIER exactly when evidenced).
+# Tiers of the sort key, above the relevance (≤ 1): a result holding an asked capability by a
+# declared, proposed or mentioned claim ranks above every result holding it only by NAF
+# inference (evidence before inference), and a company whose name holds the whole query,
+# when the query names more than a capability (« Injection plastique Heitz »), above both.
+# rank = relevance + EVIDENCE_TIER × tier; the hit shows the relevance alone.
 EVIDENCE_TIER = 2.0
 INFERRED_STATUS = 1  # build.STATUS_CODES
 # Scored candidates of recent queries, per process: page 2+ and a filter panel redrawn by htmx
@@ -339,7 +341,7 @@ class Searcher:
         if query.strict:
             for requirement in requirements:
                 hard = requirement if hard is None else hard & requirement
-        text = lexical = None
+        text = lexical = name_typed = None
         if plan.terms:
             text = np.zeros(n, np.float32)
             # A lone number (« 5 ») never selects a document by itself: only words do.
@@ -365,8 +367,13 @@ class Searcher:
                 if lexical is not None and not term.stem.isdigit():
                     lexical[docs] = True
             if by_name is not None:
-                factor = np.where(in_name >= len(plan.terms), 1, np.float32(NAME_ONLY_WEIGHT_WITH_CONCEPTS))
+                whole_name = in_name >= len(plan.terms)
+                factor = np.where(whole_name, 1, np.float32(NAME_ONLY_WEIGHT_WITH_CONCEPTS))
                 text += factor.astype(np.float32) * by_name
+                covered = {word for concept in plan.concepts for word in concept.phrase.split()}
+                if any(term.surface not in covered for term in plan.terms):
+                    # « Injection plastique Heitz »: a name, not only a capability, was typed.
+                    name_typed = whole_name
         concept = None
         # Concepts read in the typed text; a structured requirement (a filter) narrows them.
         typed = evidenced = None
@@ -446,6 +453,8 @@ class Searcher:
                 score = score * factor
         if evidenced is not None:
             score = score + EVIDENCE_TIER * evidenced[candidates]
+            if name_typed is not None:
+                score = score + 2 * EVIDENCE_TIER * name_typed[candidates]
         return candidates, score.astype(np.float32), distance
 
     # -- the whole search ----------------------------------------------------------------
@@ -484,8 +493,7 @@ class Searcher:
         for score, number, local, distance in page:
             segment = segments[number][0]
             distance_km = None if math.isnan(distance) else round(distance, 1)
-            if score >= EVIDENCE_TIER:
-                score -= EVIDENCE_TIER
+            score -= EVIDENCE_TIER * (score // EVIDENCE_TIER)  # the tier orders, not shown
             text, details = explainer.explain(segment, local, distance_km)
             hits.append(
                 SearchHit(

@@ -114,6 +114,7 @@ def _longest_place(text: str, start: int, *, radius_km: float | None) -> tuple[i
 
 def _reading(text: str, start: int, end: int, place: dict) -> PlaceReading:
     cleaned = " ".join((text[:start] + " " + text[end:]).split())
+    cleaned = re.sub(r"\s*([,;])(?:\s*[,;])+", r"\1", cleaned)
     return PlaceReading(
         text=cleaned.strip(" ,;"),
         phrase=text[start:end].strip(),
