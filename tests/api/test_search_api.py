@@ -110,3 +110,20 @@ def test_missing_index_is_a_503_not_a_500(client, demo_index, settings, tmp_path
     response = client.get(URL, {"q": "usinage"})
     reader.reset()
     assert response.status_code == 503
+
+
+def test_a_place_written_in_q_is_returned_as_understood(client, demo_index):
+    payload = client.get(URL, {"q": "anodisation dure près de Haguenau"}).json()
+    assert payload["place"] == {
+        "label": "Haguenau (67)",
+        "phrase": "près de Haguenau",
+        "radius_km": None,
+        "department": None,
+        "text": "anodisation dure",
+    }
+    assert payload["results"] and all(hit["distance_km"] is not None for hit in payload["results"])
+    assert (
+        client.get(URL, {"q": "anodisation dure près de Haguenau", "read_place": "false"}).json()["place"]
+        is None
+    )
+    assert client.get(URL, {"q": "5"}).json()["total"] == 0
