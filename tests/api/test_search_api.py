@@ -94,7 +94,7 @@ def test_openapi_schema_documents_the_search_in_french(client, demo_index):
     operation = schema["paths"]["/api/v1/search"]["get"]
     assert operation["summary"] == "Chercher des établissements"
     parameters = {p["name"]: p for p in operation["parameters"]}
-    assert set(parameters) == {"q", "near", "radius_km", "capability", "certification", "limit"}
+    assert set(parameters) == {"q", "near", "radius_km", "capability", "certification", "limit", "read_place"}
     assert "code INSEE" in parameters["near"]["description"]
     assert "kilomètres" in parameters["radius_km"]["description"]
     hit = schema["components"]["schemas"]["SearchHitOut"]["properties"]

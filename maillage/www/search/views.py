@@ -190,7 +190,7 @@ def _place_understood(request, place) -> dict | None:
     if place.radius_km:
         text = _("Lieu compris : %(place)s, rayon %(km)s km") % {
             "place": place.label,
-            "km": localize(place.radius_km),
+            "km": localize(int(place.radius_km) if float(place.radius_km).is_integer() else place.radius_km),
         }
     elif place.department:
         text = _("Lieu compris : %(place)s (département)") % {"place": place.label}
