@@ -4,7 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
 from maillage.api.errors import documented_errors
-from maillage.matching.search import DEFAULT_LIMIT, MAX_LIMIT, SearchRequest, results_public, search_run
+from maillage.matching.search import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    SearchRequest,
+    results_public,
+    search_run_with_place,
+)
 
 router = Router(tags=["recherche"])
 
@@ -102,7 +108,7 @@ class SearchParams(Schema):
     ),
 )
 def search(request, params: Query[SearchParams]):
-    results, place = search_run(
+    results, place = search_run_with_place(
         SearchRequest(
             q=params.q,
             near=params.near,

@@ -191,13 +191,17 @@ def search_plan(request: SearchRequest, *, resolution: CommuneResolution | None 
     return SearchPlan(query, reading)
 
 
-def search_run(request: SearchRequest) -> tuple[SearchResults, PlaceReading | None]:
+def search_run_with_place(request: SearchRequest) -> tuple[SearchResults, PlaceReading | None]:
     """The results, and the place read in ``q`` (None when ``near`` was given or none was written)."""
     plan = search_plan(request)
     try:
         return searcher().search(plan.query), plan.place
     except QueryError as error:
         raise QueryError(PARAMETER_OF.get(error.field, error.field), error.message) from error
+
+
+def search_run(request: SearchRequest) -> SearchResults:
+    return search_run_with_place(request)[0]
 
 
 def place_public(place: PlaceReading | None) -> dict | None:

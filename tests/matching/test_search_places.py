@@ -7,13 +7,13 @@ import pytest
 
 from maillage.directory.models import Establishment
 from maillage.matching.places import place_extract
-from maillage.matching.search import SearchRequest, search_run
+from maillage.matching.search import SearchRequest, search_run_with_place
 
 pytestmark = pytest.mark.django_db
 
 
 def _run(q: str, **kwargs):
-    return search_run(SearchRequest(q=q, limit=100, **kwargs))
+    return search_run_with_place(SearchRequest(q=q, limit=100, **kwargs))
 
 
 def _words(hit) -> set[str]:

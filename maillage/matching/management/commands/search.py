@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 
 from maillage.engine import QueryError
 from maillage.matching.index import IndexMissingError
-from maillage.matching.search import DEFAULT_LIMIT, SearchRequest, results_public, search_run
+from maillage.matching.search import DEFAULT_LIMIT, SearchRequest, results_public, search_run_with_place
 
 EXIT_BAD_INPUT = 2
 
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             limit=count,
         )
         try:
-            results, place = search_run(request)
+            results, place = search_run_with_place(request)
         except QueryError as error:
             option = "QUERY" if error.field == "q" else "--" + error.field.replace("_", "-")
             self._fail(f"Erreur : {option} : {error.message}")
