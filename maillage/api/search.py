@@ -4,7 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
 from maillage.api.errors import documented_errors
-from maillage.matching.search import DEFAULT_LIMIT, MAX_LIMIT, SearchRequest, results_public, search_run
+from maillage.matching.search import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    SearchRequest,
+    results_public,
+    search_run_with_place,
+)
 
 router = Router(tags=["recherche"])
 
@@ -21,8 +27,21 @@ class SearchHitOut(Schema):
     )
 
 
+class SearchPlaceOut(Schema):
+    label: str = Field(description=str(_("Le lieu compris (« Haguenau (67) », « Bas-Rhin (67) »).")))
+    phrase: str = Field(description=str(_("Les mots du texte lus comme un lieu, retirés de la recherche.")))
+    radius_km: float | None = Field(description=str(_("Rayon écrit dans le texte (« à 30 km de »), en km.")))
+    department: str | None = Field(description=str(_("Code du département, quand le lieu en est un.")))
+    text: str = Field(description=str(_("Le texte cherché, sans le lieu.")))
+
+
 class SearchOut(Schema):
     total: int = Field(description=str(_("Nombre total d'établissements qui répondent.")))
+    place: SearchPlaceOut | None = Field(
+        description=str(
+            _("Le lieu lu dans le texte (absent si « near » est donné ou si read_place est faux).")
+        )
+    )
     results: list[SearchHitOut] = Field(
         description=str(_("Les meilleurs résultats, du plus pertinent au moins pertinent."))
     )
@@ -62,6 +81,10 @@ class SearchParams(Schema):
             _("Code de certification exigée et valide aujourd'hui, répétable (ex. cert.en9100).")
         ),
     )
+    read_place: bool = Field(
+        True,
+        description=str(_("Lire un lieu écrit dans le texte (« près de Haguenau ») ; faux pour l'ignorer.")),
+    )
     # Bounds checked by search_run (a French message naming the parameter), documented here.
     limit: int = Field(
         DEFAULT_LIMIT,
@@ -85,7 +108,7 @@ class SearchParams(Schema):
     ),
 )
 def search(request, params: Query[SearchParams]):
-    results = search_run(
+    results, place = search_run_with_place(
         SearchRequest(
             q=params.q,
             near=params.near,
@@ -93,6 +116,7 @@ def search(request, params: Query[SearchParams]):
             capability=params.capability,
             certification=params.certification,
             limit=params.limit,
+            read_place=params.read_place,
         )
     )
-    return results_public(results)
+    return results_public(results, place)

@@ -37,6 +37,17 @@ HEADCOUNT_BANDS = (
 )
 BAND_EDGES = np.array([edge for edge, _ in HEADCOUNT_BANDS[1:]])
 TEXT_WEIGHT, CONCEPT_WEIGHT = 0.45, 0.55
+# A word found only in the name weighs this much when the query names capabilities: « usinage
+# près de Haguenau » is about machining, not about companies called « Haguenau ».
+NAME_ONLY_WEIGHT_WITH_CONCEPTS = 0.3
+NAME_FIELD_MASK = 1  # bit 0 of a posting's ``fields``: the name (build.FIELDS)
+# Tiers of the sort key, above the relevance (≤ 1): a result holding an asked capability by a
+# declared, proposed or mentioned claim ranks above every result holding it only by NAF
+# inference (evidence before inference), and a company whose name holds the whole query,
+# when the query names more than a capability (« Injection plastique Heitz »), above both.
+# rank = relevance + EVIDENCE_TIER × tier; the hit shows the relevance alone.
+EVIDENCE_TIER = 2.0
+INFERRED_STATUS = 1  # build.STATUS_CODES
 # Scored candidates of recent queries, per process: page 2+ and a filter panel redrawn by htmx
 # ask the same query again. Bounded by bytes (a query matching a national index holds ~20 B
 # per candidate) and emptied whenever the index moves to a new generation.
@@ -171,6 +182,8 @@ class Searcher:
             stems.append(stem)
             surfaces.append(surface)
         for start, end, code in self.taxonomy.match_concepts(stems):
+            if all(surface.isdigit() for surface in surfaces[start:end]):
+                continue  # a lone number is no capability (« 5 » alone is not « 5 axes »)
             interpretation.concepts.append(QueryConcept(code, " ".join(surfaces[start:end])))
         size = max(self.index.size, 1)
         seen: dict[str, QueryTerm] = {}
@@ -336,9 +349,11 @@ class Searcher:
         if query.strict:
             for requirement in requirements:
                 hard = requirement if hard is None else hard & requirement
-        text = self._text_scores(segment, plan) if plan.terms else None
-        concept, typed = self._concept_scores(segment, query, plan) if plan.concepts else (None, None)
-        candidates = _candidates(n, query, text, concept, typed, hard, requirements)
+        text, lexical, name_typed = self._text_scores(segment, plan) if plan.terms else (None, None, None)
+        concept, typed, evidenced = (
+            self._concept_scores(segment, query, plan) if plan.concepts else (None, None, None)
+        )
+        candidates = _candidates(n, query, text, lexical, concept, typed, hard, requirements)
         distance = np.full(len(candidates), np.nan)
         location = query.location
         if location is not None and len(candidates):
@@ -359,24 +374,52 @@ class Searcher:
             if location.decay_km is not None:
                 factor = 0.3 + 0.7 * np.exp(-np.nan_to_num(distance, nan=1e9) / location.decay_km)
                 score = score * factor
+        score = _tiered(score, candidates, evidenced, name_typed)
         return candidates, score.astype(np.float32), distance
 
     @staticmethod
-    def _text_scores(segment, plan: Interpretation) -> np.ndarray:
-        text = np.zeros(segment.n, np.float32)
+    def _text_scores(
+        segment, plan: Interpretation
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """The words' scores; which documents a word (not a lone number) selects when the query
+        holds a number (else None: any score selects); and, when the query names concepts and
+        more than them, which documents' names hold the whole query (else None)."""
+        n = segment.n
+        text = np.zeros(n, np.float32)
+        # A lone number (« 5 ») never selects a document by itself: only words do.
+        numbers = any(term.stem.isdigit() for term in plan.terms)
+        lexical = np.zeros(n, bool) if numbers else None
+        # With concepts, words found only in a name weigh less, unless the name holds
+        # every word of the query (« Tôlerie Dupont » is a company name).
+        by_name = np.zeros(n, np.float32) if plan.concepts else None
+        in_name = np.zeros(n, np.int16) if plan.concepts else None
         for term in plan.terms:
             span = segment.text.span(term.stem)
             if span is None:
                 continue
             docs = segment.text.docs[span[0] : span[1]]
-            text[docs] += np.float32(term.weight) * segment.text.cols["impact"][span[0] : span[1]]
-        return text
+            impact = np.float32(term.weight) * segment.text.cols["impact"][span[0] : span[1]]
+            if by_name is not None:
+                fields = segment.text.cols["fields"][span[0] : span[1]]
+                name_only = fields == NAME_FIELD_MASK
+                by_name[docs[name_only]] += impact[name_only]
+                in_name[docs[(fields & NAME_FIELD_MASK) != 0]] += 1
+                impact = np.where(name_only, 0, impact)
+            text[docs] += impact
+            if lexical is not None and not term.stem.isdigit():
+                lexical[docs] = True
+        name_typed = _name_weighted(text, by_name, in_name, plan) if by_name is not None else None
+        return text, lexical, name_typed
 
-    def _concept_scores(self, segment, query, plan: Interpretation) -> tuple[np.ndarray, np.ndarray | None]:
+    def _concept_scores(
+        self, segment, query, plan: Interpretation
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
         """Concepts read in the typed text; a structured requirement (a filter) narrows them.
-        Returns the summed concept scores and which documents hold a typed concept (or None)."""
+        Returns the summed concept scores, which documents hold a typed concept (or None), and
+        which hold an asked concept by a declared, proposed or mentioned claim (not only inferred)."""
         n = segment.n
         concept = np.zeros(n, np.float32)
+        evidenced = np.zeros(n, bool)
         typed = None
         for item in plan.concepts:
             best = np.zeros(n, np.float32)
@@ -386,15 +429,17 @@ class Searcher:
                     continue
                 docs = segment.concept.docs[span[0] : span[1]]
                 weights = segment.concept.cols["weight"][span[0] : span[1]]
+                status = segment.concept.cols["status"][span[0] : span[1]]
                 if query.confirmed_only:
-                    keep = segment.concept.cols["status"][span[0] : span[1]] == 0
-                    docs, weights = docs[keep], weights[keep]
+                    keep = status == 0
+                    docs, weights, status = docs[keep], weights[keep], status[keep]
                 best[docs] = np.maximum(best[docs], weights)
+                evidenced[docs[status != INFERRED_STATUS]] = True
             concept += best
             if not item.structured:
                 held = best > 0
                 typed = held if typed is None else (typed | held)
-        return concept, typed
+        return concept, typed, evidenced
 
     # -- the whole search ----------------------------------------------------------------
     def search(self, query: SearchQuery, *, today: date | None = None) -> SearchResults:
@@ -432,6 +477,7 @@ class Searcher:
         for score, number, local, distance in page:
             segment = segments[number][0]
             distance_km = None if math.isnan(distance) else round(distance, 1)
+            score -= EVIDENCE_TIER * (score // EVIDENCE_TIER)  # the tier orders, not shown
             text, details = explainer.explain(segment, local, distance_km)
             hits.append(
                 SearchHit(
@@ -660,11 +706,34 @@ def search(index: EngineIndex, query: SearchQuery, **kwargs) -> SearchResults:
 __all__ = ["DAY_MAX", "QueryError", "SearchHit", "SearchResults", "Searcher", "search"]
 
 
-def _candidates(n, query, text, concept, typed, hard, requirements) -> np.ndarray:
+def _name_weighted(text, by_name, in_name, plan: Interpretation) -> np.ndarray | None:
+    """Add the name-only words to ``text`` (0.3 of their weight unless the name holds the whole
+    query); returns which names hold the whole query when more than a capability was typed."""
+    whole_name = in_name >= len(plan.terms)
+    factor = np.where(whole_name, 1, np.float32(NAME_ONLY_WEIGHT_WITH_CONCEPTS))
+    text += factor.astype(np.float32) * by_name
+    covered = {word for concept in plan.concepts for word in concept.phrase.split()}
+    if any(term.surface not in covered for term in plan.terms):
+        # « Injection plastique Heitz »: a name, not only a capability, was typed.
+        return whole_name
+    return None
+
+
+def _tiered(score, candidates, evidenced, name_typed) -> np.ndarray:
+    """The sort key: evidence before inference, a whole name typed beside a capability first."""
+    if evidenced is None:
+        return score
+    score = score + EVIDENCE_TIER * evidenced[candidates]
+    if name_typed is not None:
+        score = score + 2 * EVIDENCE_TIER * name_typed[candidates]
+    return score
+
+
+def _candidates(n, query, text, lexical, concept, typed, hard, requirements) -> np.ndarray:
     if text is not None or concept is not None:
         # What the text matched decides the candidates; filters alone only when the text
         # matched nothing the index knows (no words, or only unknown ones).
-        signal = (text > 0) if text is not None else None
+        signal = lexical if lexical is not None else (text > 0) if text is not None else None
         if typed is not None:
             signal = typed if signal is None else (signal | typed)
         if signal is None:

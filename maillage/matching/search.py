@@ -15,14 +15,18 @@ from django.utils.translation import gettext as _
 
 from maillage.engine import Location, QueryError, SearchQuery, SearchResults
 from maillage.engine.query import MAX_QUERY_CHARS
+from maillage.engine.text import fold, tokenize
 from maillage.matching.errors import SearchQueryError
-from maillage.matching.index import searcher
+from maillage.matching.index import IndexMissingError, searcher
+from maillage.matching.places import PlaceReading, place_extract
 from maillage.referential.selectors import CommuneResolution, commune_resolve
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 # Without a radius, a place ranks nearer suppliers higher (half weight at ~20 km) but drops none.
 DEFAULT_DECAY_KM = 30.0
+# A text that is only a place (« Haguenau ») lists the suppliers there: a radius, not a decay.
+PLACE_ONLY_RADIUS_KM = 30.0
 MAX_PLACE_CHARS = 200
 _LAT_LON = re.compile(r"\s*(-?\d+(?:[.,]\d+)?)\s*[,;\s]\s*(-?\d+(?:[.,]\d+)?)\s*")
 
@@ -49,6 +53,16 @@ class SearchRequest:
     capability: list[str] = field(default_factory=list)
     certification: list[str] = field(default_factory=list)
     limit: int = DEFAULT_LIMIT
+    # Read a place written in ``q`` (« près de Haguenau ») when ``near`` is not given.
+    read_place: bool = True
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """The engine's query, and the place read in the text (shown as understood, undoable)."""
+
+    query: SearchQuery
+    place: PlaceReading | None = None
 
 
 @dataclass(frozen=True)
@@ -105,8 +119,25 @@ def place_resolve(text: str, *, resolution: CommuneResolution | None = None) -> 
     )
 
 
+def _is_vocabulary(word: str) -> bool:
+    """A word of the capability taxonomy (« forges », « dure ») or filler: never a commune."""
+    try:
+        engine = searcher()
+    except IndexMissingError:  # no index: nothing to protect, the search itself fails next
+        return False
+    analyzer, folded = engine.taxonomy.analyzer, fold(word)
+    if folded in analyzer.stop_words or folded in analyzer.query_noise:
+        return True
+    return any(analyzer.stem(token) in engine.taxonomy_stems for token in tokenize(word))
+
+
 def search_query(request: SearchRequest, *, resolution: CommuneResolution | None = None) -> SearchQuery:
     """Validate what the engine does not know about (place, limit) and build its query."""
+    return search_plan(request, resolution=resolution).query
+
+
+def search_plan(request: SearchRequest, *, resolution: CommuneResolution | None = None) -> SearchPlan:
+    """The engine's query; without ``near``, a place written in ``q`` becomes the location."""
     if len(request.q or "") > MAX_QUERY_CHARS:
         raise SearchQueryError(
             "q",
@@ -135,27 +166,66 @@ def search_query(request: SearchRequest, *, resolution: CommuneResolution | None
         )
     elif radius is not None:
         raise SearchQueryError("near", _("un rayon demande un lieu (paramètre near)"))
-    return SearchQuery(
-        text=request.q or "",
+    text, departments, reading = request.q or "", [], None
+    if not request.near and request.read_place and text.strip():
+        reading = place_extract(text, is_vocabulary=_is_vocabulary)
+    if reading is not None:
+        text = reading.text
+        if reading.department:
+            departments = [reading.department]
+        else:
+            written = reading.radius_km
+            if written is None and not text.strip() and not request.capability and not request.certification:
+                written = PLACE_ONLY_RADIUS_KM
+            location = Location(
+                reading.lat,
+                reading.lon,
+                radius_km=written,
+                decay_km=None if written is not None else DEFAULT_DECAY_KM,
+                label=reading.label,
+            )
+            reading = PlaceReading(**{**reading.__dict__, "radius_km": written})
+    query = SearchQuery(
+        text=text,
         capabilities=list(request.capability),
         certifications=list(request.certification),
+        departments=departments,
         location=location,
         page_size=limit,
     )
+    return SearchPlan(query, reading)
 
 
-def search_run(request: SearchRequest) -> SearchResults:
-    query = search_query(request)
+def search_run_with_place(request: SearchRequest) -> tuple[SearchResults, PlaceReading | None]:
+    """The results, and the place read in ``q`` (None when ``near`` was given or none was written)."""
+    plan = search_plan(request)
     try:
-        return searcher().search(query)
+        return searcher().search(plan.query), plan.place
     except QueryError as error:
         raise SearchQueryError(PARAMETER_OF.get(error.field, error.field), error.message) from error
 
 
-def results_public(results: SearchResults) -> dict:
+def search_run(request: SearchRequest) -> SearchResults:
+    return search_run_with_place(request)[0]
+
+
+def place_public(place: PlaceReading | None) -> dict | None:
+    if place is None:
+        return None
+    return {
+        "label": place.label,
+        "phrase": place.phrase,
+        "radius_km": place.radius_km,
+        "department": place.department,
+        "text": place.text,
+    }
+
+
+def results_public(results: SearchResults, place: PlaceReading | None = None) -> dict:
     """The public shape shared by ``maillage search --json`` and ``GET /api/v1/search``."""
     return {
         "total": int(results.total),
+        "place": place_public(place),
         "results": [
             {
                 "siret": hit.doc_key,

@@ -16,7 +16,8 @@ def test_search_returns_public_results_with_explanations(client, demo_index):
     response = client.get(URL, {"q": "usinage 5 axes", "near": "Haguenau", "radius_km": 30, "limit": 5})
     assert response.status_code == 200
     payload = response.json()
-    assert set(payload) == {"total", "results"}
+    assert set(payload) == {"total", "place", "results"}
+    assert payload["place"] is None  # near given: the text is not read for a place
     assert 0 < len(payload["results"]) <= 5
     for hit in payload["results"]:
         assert set(hit) == {"siret", "name", "score", "distance_km", "explanation"}
@@ -93,7 +94,7 @@ def test_openapi_schema_documents_the_search_in_french(client, demo_index):
     operation = schema["paths"]["/api/v1/search"]["get"]
     assert operation["summary"] == "Chercher des établissements"
     parameters = {p["name"]: p for p in operation["parameters"]}
-    assert set(parameters) == {"q", "near", "radius_km", "capability", "certification", "limit"}
+    assert set(parameters) == {"q", "near", "radius_km", "capability", "certification", "limit", "read_place"}
     assert "code INSEE" in parameters["near"]["description"]
     assert "kilomètres" in parameters["radius_km"]["description"]
     hit = schema["components"]["schemas"]["SearchHitOut"]["properties"]
@@ -109,3 +110,20 @@ def test_missing_index_is_a_503_not_a_500(client, demo_index, settings, tmp_path
     response = client.get(URL, {"q": "usinage"})
     reader.reset()
     assert response.status_code == 503
+
+
+def test_a_place_written_in_q_is_returned_as_understood(client, demo_index):
+    payload = client.get(URL, {"q": "anodisation dure près de Haguenau"}).json()
+    assert payload["place"] == {
+        "label": "Haguenau (67)",
+        "phrase": "près de Haguenau",
+        "radius_km": None,
+        "department": None,
+        "text": "anodisation dure",
+    }
+    assert payload["results"] and all(hit["distance_km"] is not None for hit in payload["results"])
+    assert (
+        client.get(URL, {"q": "anodisation dure près de Haguenau", "read_place": "false"}).json()["place"]
+        is None
+    )
+    assert client.get(URL, {"q": "5"}).json()["total"] == 0

@@ -25,7 +25,7 @@ def test_json_output_has_exactly_the_documented_shape(demo_index):
     status, out, _err = search("usinage 5 axes", "--near", "Haguenau", "--radius-km", "30", "--json")
     assert status == 0
     payload = json.loads(out)
-    assert set(payload) == {"total", "results"}
+    assert set(payload) == {"total", "place", "results"}
     assert payload["total"] >= len(payload["results"]) > 0
     for hit in payload["results"]:
         assert set(hit) == {"siret", "name", "score", "distance_km", "explanation"}

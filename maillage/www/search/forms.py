@@ -44,6 +44,8 @@ class SearchForm(SearchEntryForm):
         error_messages={"invalid_choice": _("Tranche d'effectif inconnue.")},
     )
     page = forms.IntegerField(required=False, error_messages={"invalid": _("Numéro de page invalide.")})
+    # « 1 »: the visitor undid the place read in the text (« Lieu compris : … »).
+    sans_lieu = forms.BooleanField(required=False)
 
     def clean_pres(self):
         place = self.cleaned_data["pres"]

@@ -35,7 +35,7 @@ from maillage.engine import QueryError
 from maillage.engine.query import MAX_PAGE, MAX_PAGE_SIZE
 from maillage.matching.errors import SearchQueryError
 from maillage.matching.index import IndexMissingError, searcher
-from maillage.matching.search import PARAMETER_OF, SearchRequest, search_query
+from maillage.matching.search import PARAMETER_OF, SearchRequest, search_plan
 from maillage.referential.selectors import CommuneResolution, commune_resolve
 from maillage.taxonomy.models import NodeType
 from maillage.taxonomy.suggestions import SEARCH_BOX_TYPES, matched_term, taxonomy_suggestions
@@ -87,6 +87,8 @@ class Row:
     data_lat: str = ""
     data_lon: str = ""
     distance_label: str = ""
+    evidence: str = ""  # « said »: a declared/mentioned/proposed claim; « inferred »: NAF only
+    evidence_label: str = ""
 
 
 def can_export(user) -> bool:
@@ -118,13 +120,15 @@ def _run(form: SearchForm, *, page: int, page_size: int, resolution: CommuneReso
         capability=capabilities,
         certification=[data["certification"]] if data["certification"] else [],
         limit=min(page_size, 100),
+        read_place=not data["sans_lieu"],
     )
-    query = search_query(request, resolution=resolution)
+    plan = search_plan(request, resolution=resolution)
+    query = plan.query
     query.page, query.page_size, query.facets = page, page_size, True
     if data["effectif"]:
         query.headcount_min, query.headcount_max = headcount_bounds(data["effectif"])
     try:
-        return searcher().search(query)
+        return searcher().search(query), plan.place
     except QueryError as error:
         raise SearchQueryError(PARAMETER_OF.get(error.field, error.field), error.message) from error
 
@@ -158,8 +162,43 @@ def _rows(results) -> list[Row]:
             row.data_lat, row.data_lon = f"{row.latitude:f}", f"{row.longitude:f}"
         if row.distance_km is not None:
             row.distance_label = _("%(km)s km") % {"km": localize(row.distance_km)}
+        row.evidence = _evidence(hit.details)
+        row.evidence_label = EVIDENCE_LABELS[row.evidence]() if row.evidence else ""
         rows.append(row)
     return rows
+
+
+# Evidence before inference: what the buyer reads next to each result.
+EVIDENCE_LABELS = {
+    "said": lambda: _("Savoir-faire déclaré ou cité par l’entreprise"),
+    "inferred": lambda: _("Déduit du code NAF — à confirmer"),
+}
+
+
+def _evidence(details: list[dict]) -> str:
+    """« said » when a capability asked is held by a claim the company made (or an animator
+    proposed), « inferred » when only by its NAF code, "" when no capability was asked."""
+    statuses = {d.get("status") for d in details if d["kind"] == "capability" and d.get("matched")}
+    if statuses - {"inferred"}:
+        return "said"
+    return "inferred" if statuses else ""
+
+
+def _place_understood(place) -> dict | None:
+    """« Lieu compris : Haguenau (67), rayon 30 km », and the link that undoes it."""
+    if place is None:
+        return None
+    if place.radius_km:
+        text = _("Lieu compris : %(place)s, rayon %(km)s km") % {
+            "place": place.label,
+            "km": localize(int(place.radius_km) if float(place.radius_km).is_integer() else place.radius_km),
+        }
+    elif place.department:
+        text = _("Lieu compris : %(place)s (département)") % {"place": place.label}
+    else:
+        text = _("Lieu compris : %(place)s, les plus proches d’abord") % {"place": place.label}
+    # The undo link is built by {% querystring sans_lieu="1" %} in the template.
+    return {"text": text, "phrase": place.phrase}
 
 
 def _filters(form: SearchForm, facets: dict | None, chosen: dict) -> list[dict]:
@@ -240,7 +279,7 @@ def search_page(request):
             context["candidates"] = _ambiguous_candidates(resolution)
         try:
             page, size = (1, MAX_PAGE_SIZE) if exporting else (data["page"], PAGE_SIZE)
-            results = _run(form, page=page, page_size=size, resolution=resolution)
+            results, place = _run(form, page=page, page_size=size, resolution=resolution)
         except SearchQueryError as error:
             attach_error(form, error, aliases=FIELD_OF)
             status = 400
@@ -254,6 +293,7 @@ def search_page(request):
             pages = min(MAX_PAGE, max(1, -(-int(results.total) // PAGE_SIZE)))
             context.update(
                 results=results,
+                place=_place_understood(place),
                 rows=rows,
                 page=data["page"],
                 pages=pages,

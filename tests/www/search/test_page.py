@@ -275,3 +275,42 @@ def test_export_neutralises_formulas_in_names(fmt):
     rows = read_csv(response.content) if fmt == "csv" else assert_safe_workbook(response.content)
     assert rows[1][:3] == ["12345678900011", '\'=HYPERLINK("http://evil.example","Usinage")', "'@Haguenau"]
     assert rows[1][6] == "'+usinage"
+
+
+def test_place_read_in_the_text_is_shown_and_can_be_undone(client, demo_index):
+    response = client.get(URL, {"q": "anodisation dure près de Haguenau"})
+    assert response.status_code == 200
+    place = response.context["place"]
+    assert place["text"] == "Lieu compris : Haguenau (67), les plus proches d’abord"
+    body = response.content.decode()
+    assert "Lieu compris : Haguenau (67)" in body and "sans_lieu=1" in body
+    assert all(row.distance_km is not None for row in response.context["rows"])
+    undone = client.get(URL, {"q": "anodisation dure près de Haguenau", "sans_lieu": "1"})
+    assert undone.context["place"] is None
+    assert all(row.distance_km is None for row in undone.context["rows"])
+    radius = client.get(URL, {"q": "usinage à 30 km de Haguenau"})
+    assert radius.context["place"]["text"] == "Lieu compris : Haguenau (67), rayon 30 km"
+
+
+def test_results_say_which_companies_said_it_and_which_are_inferred(client, demo_index):
+    response = client.get(URL, {"q": "usinage 5 axes"})
+    rows = response.context["rows"]
+    evidence = [row.evidence for row in rows]
+    assert evidence[0] == "said"
+    pages = [rows]
+    page = 2
+    while "inferred" not in [row.evidence for rows in pages for row in rows] and page <= 5:
+        pages.append(client.get(URL, {"q": "usinage 5 axes", "page": page}).context["rows"])
+        page += 1
+    labels = [row.evidence for rows in pages for row in rows]
+    assert "inferred" in labels
+    assert "said" not in labels[labels.index("inferred") :]
+    html = "".join(
+        client.get(URL, {"q": "usinage 5 axes", "page": p}).content.decode() for p in range(1, page)
+    )
+    assert "Déduit du code NAF — à confirmer" in html
+
+
+def test_a_lone_number_finds_nothing(client, demo_index):
+    response = client.get(URL, {"q": "5"})
+    assert response.status_code == 200 and response.context["rows"] == []

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 
 from maillage.matching.errors import SearchQueryError
 from maillage.matching.index import IndexMissingError
-from maillage.matching.search import DEFAULT_LIMIT, SearchRequest, results_public, search_run
+from maillage.matching.search import DEFAULT_LIMIT, SearchRequest, results_public, search_run_with_place
 
 EXIT_BAD_INPUT = 2
 
@@ -59,16 +59,19 @@ class Command(BaseCommand):
             limit=count,
         )
         try:
-            results = search_run(request)
+            results, place = search_run_with_place(request)
         except SearchQueryError as error:
             option = "QUERY" if error.field == "q" else "--" + error.field.replace("_", "-")
             self._fail(f"Erreur : {option} : {error.message}")
         except IndexMissingError:
             self._fail("Erreur : index de recherche absent : lancez « maillage build-index ».")
-        payload = results_public(results)
+        payload = results_public(results, place)
         if json:
             self.stdout.write(_dumps(payload))
             return
+        if place is not None:
+            radius = f", rayon {place.radius_km:g} km" if place.radius_km else ""
+            self.stdout.write(f"Lieu compris : {place.label}{radius} (« {place.phrase} »).")
         self.stdout.write(f"{payload['total']} résultat(s).")
         for rank, hit in enumerate(payload["results"], 1):
             distance = f" — {hit['distance_km']} km" if hit["distance_km"] is not None else ""
