@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -44,6 +44,8 @@ CAPABILITY_TYPES = ("process", "material", "service")
 # the drawn profiles never depend on the day the demo is built.
 VALID_AFTER = date(2027, 3, 1)
 EXPIRED_SHARE = 0.2
+# A trade hinted at this weight or more is declared by at least one member (when one fits).
+COVERED_HINT_WEIGHT = 0.4
 
 # Side trades: what a subcontractor of a NAF division often does besides its main activity.
 # Metalworking shops finish, treat and inspect their parts, or have a foundry or press line.
@@ -494,35 +496,86 @@ def demo_profiles_ensure(*, sirets: Sequence[str], seed: int) -> ProfilesWritten
     """Inference for every establishment; a declared profile for ~70 % of fictitious ones."""
     vocabulary = _Vocabulary()
     written = ProfilesWritten()
-    establishments = (
+    establishments = list(
         Establishment.objects.filter(siret__in=list(sirets))
         .select_related("organisation", "headcount_band")
         .order_by("siret")
     )
+    snapshots = {e.siret: _drawn(e, vocabulary, seed) for e in establishments}
+    _cover_hinted_trades(vocabulary, establishments, snapshots)
     with index_refresh_deferred():
         for establishment in establishments:
-            _ensure_one(establishment, vocabulary, written, seed)
+            _ensure_one(establishment, snapshots[establishment.siret], written)
     return written
 
 
-def _ensure_one(
-    establishment: Establishment, vocabulary: _Vocabulary, written: ProfilesWritten, seed: int
-) -> None:
-    diffs = [profile_infer_from_naf(establishment=establishment, actor=None, source=ChangeSource.INFERENCE)]
+def _drawn(establishment: Establishment, vocabulary: _Vocabulary, seed: int) -> ProfileSnapshot | None:
+    """The profile a fictitious member declares (None: inference only)."""
     rng = establishment_rng(seed, establishment.siret)
     fictitious = establishment.is_generated and establishment.organisation.is_generated
-    if fictitious and establishment.naf_id and rng.random() < DECLARED_SHARE:
-        band = establishment.headcount_band
-        snapshot = declared_snapshot(
-            vocabulary, establishment.naf_id, rng, headcount=int(band.min_employees or 0) if band else 0
+    if not (fictitious and establishment.naf_id and rng.random() < DECLARED_SHARE):
+        return None
+    band = establishment.headcount_band
+    snapshot = declared_snapshot(
+        vocabulary, establishment.naf_id, rng, headcount=int(band.min_employees or 0) if band else 0
+    )
+    return snapshot if snapshot.capabilities else None
+
+
+def _ancestors(vocabulary: _Vocabulary, code: str) -> set[str]:
+    chain = set()
+    while code:
+        chain.add(code)
+        code = vocabulary.nodes[code][1] if code in vocabulary.nodes else None
+    return chain
+
+
+def _cover_hinted_trades(
+    vocabulary: _Vocabulary,
+    establishments: Sequence[Establishment],
+    snapshots: dict[str, ProfileSnapshot | None],
+) -> None:
+    """Every trade a NAF code hints at (weight ≥ COVERED_HINT_WEIGHT) is declared by at least one
+    member whose NAF hints it, when there is one: the random draw may leave a trade to nobody
+    (« polissage » once the NAF-hint audit lowered other weights), and a buyer asking for it would
+    then only find NAF inferences. The member given the trade is the one whose NAF hints it the
+    most (then the smallest SIRET): the same on every run."""
+    declared = set()
+    for snapshot in snapshots.values():
+        for code in snapshot.capabilities if snapshot else ():
+            declared |= _ancestors(vocabulary, code)
+    candidates: dict[str, list[tuple[float, str]]] = {}
+    for establishment in establishments:
+        if snapshots[establishment.siret] is None:
+            continue
+        for code, weight in vocabulary.hints.get(establishment.naf_id, []):
+            if weight >= COVERED_HINT_WEIGHT and vocabulary.kind(code) in ("process", "service"):
+                candidates.setdefault(code, []).append((-weight, establishment.siret))
+    for code in sorted(candidates):
+        if code in declared:
+            continue
+        _weight, siret = min(candidates[code])
+        snapshot = snapshots[siret]
+        label = vocabulary.nodes[code][2]
+        snapshots[siret] = replace(
+            snapshot,
+            capabilities=(*snapshot.capabilities, code),
+            description=f"{snapshot.description} Aussi : {label[0].lower() + label[1:]}.",
         )
-        if snapshot.capabilities:
-            written.declared += 1
-            diffs.append(
-                profile_apply_snapshot(
-                    establishment=establishment, snapshot=snapshot, actor=None, source=ChangeSource.MEMBER
-                )
+        declared |= _ancestors(vocabulary, code)
+
+
+def _ensure_one(
+    establishment: Establishment, snapshot: ProfileSnapshot | None, written: ProfilesWritten
+) -> None:
+    diffs = [profile_infer_from_naf(establishment=establishment, actor=None, source=ChangeSource.INFERENCE)]
+    if snapshot is not None:
+        written.declared += 1
+        diffs.append(
+            profile_apply_snapshot(
+                establishment=establishment, snapshot=snapshot, actor=None, source=ChangeSource.MEMBER
             )
+        )
     changes = sum(len(diff.changes) for diff in diffs)
     written.changes += changes
     written.profiles_changed += bool(changes)

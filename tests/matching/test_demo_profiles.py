@@ -7,7 +7,14 @@ import pytest
 from django.core.management import call_command
 
 from maillage.demo.builder import DEFAULT_SEED
-from maillage.demo.profiles import DECLARED_SHARE, _Vocabulary, declared_snapshot, establishment_rng
+from maillage.demo.profiles import (
+    COVERED_HINT_WEIGHT,
+    DECLARED_SHARE,
+    _ancestors,
+    _Vocabulary,
+    declared_snapshot,
+    establishment_rng,
+)
 from maillage.directory.models import Establishment
 from maillage.profiles.models import (
     CapabilityStatus,
@@ -98,3 +105,20 @@ def test_second_demo_run_changes_no_profile(demo_index):
     before = ProfileChange.objects.count()
     call_command("demo", stdout=StringIO())
     assert ProfileChange.objects.count() == before
+
+
+def test_each_trade_hinted_for_a_declaring_member_is_declared_by_someone(demo_index):
+    vocabulary = _Vocabulary()
+    members = ProfileCapability.objects.filter(status=CapabilityStatus.CONFIRMED)
+    declared = set()
+    for code in members.values_list("node__code", flat=True):
+        declared |= _ancestors(vocabulary, code)
+    nafs = set(members.values_list("profile__establishment__naf_id", flat=True))
+    hinted = {
+        code
+        for naf in nafs
+        for code, weight in vocabulary.hints.get(naf, [])
+        if weight >= COVERED_HINT_WEIGHT and vocabulary.kind(code) in ("process", "service")
+    }
+    assert "proc.surface.polishing" in declared
+    assert hinted - declared == set()
