@@ -43,16 +43,22 @@ def test_relation_service_refusal_names_the_field_in_the_active_language(parties
 
 
 @pytest.mark.parametrize(
-    ("language", "message"), [("fr", "SIREN à 9 chiffres attendu"), ("en", "9-digit SIREN expected")]
+    ("language", "message"),
+    [
+        ("fr", "un établissement ne se fournit pas chez lui-même"),
+        ("en", "an establishment does not supply itself"),
+    ],
 )
 def test_declare_page_shows_the_service_refusal_on_the_named_field(client, parties, language, message):
+    """The form accepts the SIRET (a directory establishment); the service refuses it as the client
+    of itself, and the refusal lands on the field the form calls ``other_siret``."""
     supplier, _, supplier_user, _ = parties
     client.force_login(supplier_user)
-    data = {"establishment": supplier.pk, "side": "supplier", "other_siren": "12AB", "other_name": "X"}
+    data = {"establishment": supplier.pk, "side": "supplier", "other_siret": supplier.siret}
     data["confidentiality"] = "parties"
     response = client.post("/relations/declarer/", data, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200 and not SupplyRelation.objects.exists()
-    assert response.context["form"].errors == {"other_siren": [message]}
+    assert response.context["form"].errors == {"other_siret": [message]}
 
 
 class NeedForm(forms.Form):

@@ -67,6 +67,12 @@ import django
 django.setup()
 _started = time.perf_counter()
 atexit.register(lambda: print(f"@work_seconds={time.perf_counter() - _started:.3f}", file=sys.stderr))
+# The child's own peak (VmHWM, reset at exec): wait4's ru_maxrss starts from the RSS of the
+# process that forked it, so a pytest that has grown to 500 MB would report 500 MB for any child.
+atexit.register(lambda: print(
+    "@peak_kb=" + next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")),
+    file=sys.stderr,
+))
 """
 
 
@@ -107,4 +113,6 @@ def run_bounded(code: str, *args: str, timeout: float = 120) -> Bounded:
         timed = re.search(r"@work_seconds=([0-9.]+)", stderr)
         if timed:
             seconds = float(timed[1])
-        return Bounded(process.returncode, out.read(), stderr, seconds, usage.ru_maxrss / 1024)
+        peak = re.search(r"@peak_kb=([0-9]+)", stderr)
+        peak_kb = int(peak[1]) if peak else usage.ru_maxrss  # a child killed before atexit
+        return Bounded(process.returncode, out.read(), stderr, seconds, peak_kb / 1024)
