@@ -148,7 +148,9 @@ def read_documents() -> tuple[list[Doc], dict[str, str]]:
         siren = sirens.get(row["id"], "")
         key = siren if siren in docs else f"bitd-{row['slug']}"
         if key not in docs:
-            docs[key] = Doc(key, clean(row["entreprise"]), clean(row["code_ape"]), clean(row["siege_departement"]))
+            docs[key] = Doc(
+                key, clean(row["entreprise"]), clean(row["code_ape"]), clean(row["siege_departement"])
+            )
         docs[key].description = clean(row["description"])
         bitd_keys[row["id"]] = key
     return list(docs.values()), bitd_keys
@@ -176,7 +178,9 @@ def bitd_queries(bitd_keys: dict[str, str], position: dict[str, int]) -> list[Qu
         if text and key:
             surface.setdefault(text.casefold(), text)
             holders[text.casefold()].add(position[key])
-    return [Query("bitd_capacites", surface[k], dict.fromkeys(sorted(v), 2)) for k, v in sorted(holders.items())]
+    return [
+        Query("bitd_capacites", surface[k], dict.fromkeys(sorted(v), 2)) for k, v in sorted(holders.items())
+    ]
 
 
 def decp_contracts(position: dict[str, int]) -> list[dict]:
@@ -184,11 +188,15 @@ def decp_contracts(position: dict[str, int]) -> list[dict]:
     for row in read_csv(data("commande_publique", "decp_2019_extrait_flat.csv")):
         siren = clean(row["titulaire_id"])[:9]
         if siren in position and clean(row["objet"]):
-            rows.append({"objet": clean(row["objet"]), "cpv": clean(row["codeCPV"])[:8], "holder": position[siren]})
+            rows.append(
+                {"objet": clean(row["objet"]), "cpv": clean(row["codeCPV"])[:8], "holder": position[siren]}
+            )
     return rows
 
 
-def graded(set_name: str, text: str, holders: set[int], by_naf: dict[str, list[int]], docs: list[Doc]) -> Query:
+def graded(
+    set_name: str, text: str, holders: set[int], by_naf: dict[str, list[int]], docs: list[Doc]
+) -> Query:
     grades = {}
     for holder in holders:
         for other in by_naf.get(docs[holder].naf, []):
@@ -208,7 +216,9 @@ def decp_queries(docs: list[Doc], position: dict[str, int]) -> tuple[list[Query]
         if len(c["objet"]) <= 1000:  # the engine refuses longer queries
             surface.setdefault(c["objet"].casefold(), c["objet"])
             objects[c["objet"].casefold()].add(c["holder"])
-    cpv_labels = {clean(r["CODE"])[:8]: clean(r["FR"]) for r in read_csv(data("commande_publique", "cpv_2008_fr.csv"))}
+    cpv_labels = {
+        clean(r["CODE"])[:8]: clean(r["FR"]) for r in read_csv(data("commande_publique", "cpv_2008_fr.csv"))
+    }
     by_cpv: dict[str, set[int]] = defaultdict(set)
     for c in contracts:
         if c["cpv"] in cpv_labels:
@@ -308,9 +318,7 @@ class PeerSystem:
     def search(self, text: str) -> list[tuple[int, bool]]:
         asked = set(self.terms(text))
         ranking = self.peer.search(text, None, None, None, k=K)
-        return [
-            (i, bool(asked & self.naf_terms[i]) and not asked & self.other_terms[i]) for i in ranking[:K]
-        ]
+        return [(i, bool(asked & self.naf_terms[i]) and not asked & self.other_terms[i]) for i in ranking[:K]]
 
     def close(self) -> None:
         if hasattr(self.peer, "close"):
@@ -337,7 +345,9 @@ def figures(queries: list[Query], results: list[list[tuple[int, bool]]]) -> dict
     hits = [naf_only for r in results for _, naf_only in r]
     return {
         "queries": len(queries),
-        "ndcg10": round(float(np.mean([ndcg10(r, q.grades) for r, q in zip(rankings, queries, strict=True)])), 4),
+        "ndcg10": round(
+            float(np.mean([ndcg10(r, q.grades) for r, q in zip(rankings, queries, strict=True)])), 4
+        ),
         "recall10": round(
             float(np.mean([recall10(r, q.grades) for r, q in zip(rankings, queries, strict=True)])), 4
         ),
@@ -360,7 +370,11 @@ def main(argv: list[str] | None = None) -> int:
     labels = naf_labels()
     position = {d.key: i for i, d in enumerate(docs)}
     object_set, cpv_set = decp_queries(docs, position)
-    sets = {"bitd_capacites": bitd_queries(bitd_keys, position), "decp_objets": object_set, "decp_cpv": cpv_set}
+    sets = {
+        "bitd_capacites": bitd_queries(bitd_keys, position),
+        "decp_objets": object_set,
+        "decp_cpv": cpv_set,
+    }
     if args.queries:
         sets = {name: qs[: args.queries] for name, qs in sets.items()}
     say(f"{len(docs)} documents; " + ", ".join(f"{n}: {len(q)} queries" for n, q in sets.items()))
@@ -369,7 +383,9 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict[str, list]] = {}
     for name in SYSTEMS:
         start = time.perf_counter()
-        system = MaillageSystem(taxonomy, docs, labels) if name == "maillage" else PeerSystem(name, docs, labels)
+        system = (
+            MaillageSystem(taxonomy, docs, labels) if name == "maillage" else PeerSystem(name, docs, labels)
+        )
         results[name] = {s: [system.search(q.text) for q in qs] for s, qs in sets.items()}
         system.close()
         say(f"{name}: {time.perf_counter() - start:.1f} s")
