@@ -35,6 +35,9 @@ Judged sets (the relevance rule never looks at the taxonomy or at any system's o
     * ``decp_cpv`` — query: the French CPV 2008 label (``commande_publique/cpv_2008_fr.csv``) of
       the ``codeCPV`` of those contracts; grade 2 = the holders of the contracts with that CPV,
       grade 1 = the other documents whose NAF subclass equals one of theirs.
+    ``sets`` also reports one *view* that is not a set and stays out of the totals:
+    ``decp_objets_section_c``, the ``decp_objets`` queries one of whose holders is a
+    manufacturer (NAF divisions 10 to 33), the platform's own ground.
     Each set is split by the query: SHA-1 of ``set name + query text``, held out when the
     first 8 hex digits modulo 100 are < 40 (≈ 40 %), tuning otherwise. The script has no
     parameter to choose: both parts are computed the same way and reported side by side; no
@@ -74,6 +77,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SYSTEMS = ("maillage", "bm25", "sqlite_fts5")
 SETS = ("bitd_capacites", "decp_objets", "decp_cpv")
+SECTION_C_VIEW = "decp_objets_section_c"
 K = 10
 HELD_OUT_PERCENT = 40
 SPACES = re.compile(r"\s+")
@@ -192,6 +196,18 @@ def decp_contracts(position: dict[str, int]) -> list[dict]:
                 {"objet": clean(row["objet"]), "cpv": clean(row["codeCPV"])[:8], "holder": position[siren]}
             )
     return rows
+
+
+def section_c_queries(queries: list[Query], docs: list[Doc]) -> list[int]:
+    """The queries one of whose holders (grade 2) is a manufacturer (NAF divisions 10 to 33)."""
+    return [
+        i
+        for i, q in enumerate(queries)
+        if any(
+            g == 2 and docs[d].naf[:2].isdigit() and 10 <= int(docs[d].naf[:2]) <= 33
+            for d, g in q.grades.items()
+        )
+    ]
 
 
 def graded(
@@ -400,22 +416,26 @@ def main(argv: list[str] | None = None) -> int:
                 if q.held_out == (part == "held_out")
             ]
             report[part][name] = figures([q for q, _ in chosen], [r for _, r in chosen])
-    for s, qs in sets.items():
-        entry: dict = {"documents": len(docs)}
+    views = {s: (s, range(len(qs))) for s, qs in sets.items()}
+    # A view, not a set (left out of the totals): the contract objects won by a manufacturer.
+    views[SECTION_C_VIEW] = ("decp_objets", section_c_queries(sets["decp_objets"], docs))
+    for view, (s, indices) in views.items():
+        qs = sets[s]
+        entry: dict = {"documents": len(docs)} | ({"subset_of": s} if view != s else {})
         for part in ("tuning", "held_out"):
-            keep = [i for i, q in enumerate(qs) if q.held_out == (part == "held_out")]
+            keep = [i for i in indices if qs[i].held_out == (part == "held_out")]
             entry[part] = {
                 name: figures([qs[i] for i in keep], [results[name][s][i] for i in keep]) for name in SYSTEMS
             }
-        report["sets"][s] = entry
+        report["sets"][view] = entry
     report["documents"] = len(docs)
     report["runtime_s"] = round(time.perf_counter() - began, 1)
     if not args.json:
         for part in ("tuning", "held_out"):
-            for s in [*sets, "all"]:
+            for s in [*views, "all"]:
                 block = report[part] if s == "all" else report["sets"][s][part]
                 for name in SYSTEMS:
-                    say(f"{part:9s} {s:15s} {name:12s} {json.dumps(block[name])}")
+                    say(f"{part:9s} {s:22s} {name:12s} {json.dumps(block[name])}")
     print(json.dumps(report, ensure_ascii=False), flush=True)
     return 0
 

@@ -28,9 +28,14 @@ def test_relevance_bench_prints_tuning_held_out_and_sets_as_one_json_object_last
     result = json.loads(done.stdout.strip().splitlines()[-1])
     _check_part(result["tuning"])
     _check_part(result["held_out"])
-    assert set(result["sets"]) == {"bitd_capacites", "decp_objets", "decp_cpv"}
-    for judged in result["sets"].values():
+    assert set(result["sets"]) == {"bitd_capacites", "decp_objets", "decp_cpv", "decp_objets_section_c"}
+    assert result["sets"]["decp_objets_section_c"]["subset_of"] == "decp_objets"
+    for name, judged in result["sets"].items():
         assert judged["documents"] > 0
         _check_part(judged["tuning"])
         _check_part(judged["held_out"])
-        assert judged["tuning"]["maillage"]["queries"] + judged["held_out"]["maillage"]["queries"] == 5
+        if "subset_of" not in judged:
+            assert judged["tuning"]["maillage"]["queries"] + judged["held_out"]["maillage"]["queries"] == 5, (
+                name
+            )
+    assert result["tuning"]["bm25"]["queries"] + result["held_out"]["bm25"]["queries"] == 15
