@@ -75,6 +75,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from tests.shared_data import shared_path  # noqa: E402
+
 SYSTEMS = ("maillage", "bm25", "sqlite_fts5")
 SETS = ("bitd_capacites", "decp_objets", "decp_cpv")
 SECTION_C_VIEW = "decp_objets_section_c"
@@ -83,18 +86,8 @@ HELD_OUT_PERCENT = 40
 SPACES = re.compile(r"\s+")
 
 
-def shared(*parts: str) -> Path:
-    """A path under the shared data directory (one helper, switched to tests/shared_data.py when present)."""
-    try:
-        from tests.shared_data import shared_path
-    except ImportError:
-        base = Path(os.environ.get("MAILLAGE_SHARED_DIR") or ROOT.parent / "shared")
-        return base.joinpath(*parts)
-    return shared_path(*parts)
-
-
 def data(*parts: str) -> Path:
-    return shared("data", *parts)
+    return shared_path("data", *parts)
 
 
 def clean(text: str) -> str:
