@@ -237,27 +237,8 @@ _IMPORT_LIMITS = {
     "MAX_XLSX_MEMBER_BYTES": 256 << 20,
     "MAX_JSON_DEPTH": 64,
 }
-MAILLAGE_IMPORT_MAX_LINE_BYTES = int(
-    os.environ.get("MAILLAGE_IMPORT_MAX_LINE_BYTES", _IMPORT_LIMITS["MAX_LINE_BYTES"])
-)
-MAILLAGE_IMPORT_MAX_DECOMPRESSED_BYTES = int(
-    os.environ.get("MAILLAGE_IMPORT_MAX_DECOMPRESSED_BYTES", _IMPORT_LIMITS["MAX_DECOMPRESSED_BYTES"])
-)
-MAILLAGE_IMPORT_MAX_COMPRESSION_RATIO = int(
-    os.environ.get("MAILLAGE_IMPORT_MAX_COMPRESSION_RATIO", _IMPORT_LIMITS["MAX_COMPRESSION_RATIO"])
-)
-MAILLAGE_IMPORT_MAX_SHEET_ROWS = int(
-    os.environ.get("MAILLAGE_IMPORT_MAX_SHEET_ROWS", _IMPORT_LIMITS["MAX_SHEET_ROWS"])
-)
-MAILLAGE_IMPORT_MAX_SHEET_COLUMNS = int(
-    os.environ.get("MAILLAGE_IMPORT_MAX_SHEET_COLUMNS", _IMPORT_LIMITS["MAX_SHEET_COLUMNS"])
-)
-MAILLAGE_IMPORT_MAX_XLSX_MEMBER_BYTES = int(
-    os.environ.get("MAILLAGE_IMPORT_MAX_XLSX_MEMBER_BYTES", _IMPORT_LIMITS["MAX_XLSX_MEMBER_BYTES"])
-)
-MAILLAGE_IMPORT_MAX_JSON_DEPTH = int(
-    os.environ.get("MAILLAGE_IMPORT_MAX_JSON_DEPTH", _IMPORT_LIMITS["MAX_JSON_DEPTH"])
-)
+for _name, _default in _IMPORT_LIMITS.items():  # MAILLAGE_IMPORT_MAX_LINE_BYTES…, from the environment
+    globals()[f"MAILLAGE_IMPORT_{_name}"] = int(os.environ.get(f"MAILLAGE_IMPORT_{_name}", _default))
 
 # Task queue (batched sending of needs, reminders, outcome requests): Huey. Embedded on a
 # SQLite file beside the database for a laptop (`maillage run_huey` consumes it), Redis when

@@ -92,23 +92,6 @@ def read_sheet(path: Path) -> Sheet:
     raise SpreadsheetError(f"{path.name} : format non pris en charge (CSV ou XLSX)")
 
 
-def _decode(data: bytes, path: Path) -> tuple[str, str]:
-    """Whole bytes as text, UTF-8 (BOM or not) else Windows-1252 (kept for the ledger import)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise SpreadsheetError(
-            f"{path.name}, ligne {line} : encodage illisible (ni UTF-8 ni Windows-1252)"
-        ) from exc
-
-
 def _encoding(path: Path) -> str:
     """UTF-8 (with or without BOM) when every line decodes so, else Windows-1252; lines are bounded."""
     encoding = "utf-8"
