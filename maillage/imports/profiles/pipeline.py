@@ -27,6 +27,7 @@ from maillage.directory import services as directory_services
 from maillage.directory.errors import DirectoryError
 from maillage.directory.models import Establishment, Membership, Network, Organisation, Source
 from maillage.directory.validators import validate_siret
+from maillage.downloads import neutralised
 from maillage.errors import MaillageError
 from maillage.imports import limits
 from maillage.imports.batch import ImportReportBase
@@ -400,7 +401,7 @@ class _Rejects:
 
     def write(self, rows: list[dict]) -> None:
         if self.handle is not None:
-            self.writer.writerows(rows)
+            self.writer.writerows(neutralised(row) for row in rows)
             self.handle.flush()
 
     def __enter__(self):
