@@ -62,12 +62,17 @@ def french_text(text: str) -> str:
     return _BEFORE_HIGH.sub(lambda m: NNBSP + m.group(1), text)
 
 
+def of_prefix(name: str, *, language: str = "fr") -> str:
+    """What goes before ``name`` for « of »: « d’ » before a vowel, « de  », « of  » in English."""
+    if not language.startswith("fr"):
+        return "of "
+    return "d’" if (name or "").strip()[:1] in _VOWELS else "de "
+
+
 def of(name: str, *, language: str = "fr") -> str:
     """« de Haguenau », « d’Industries Alsace du Nord »; in English « of … »."""
     name = (name or "").strip()
-    if not language.startswith("fr"):
-        return f"of {name}"
-    return f"d’{name}" if name[:1] in _VOWELS else f"de {name}"
+    return of_prefix(name, language=language) + name
 
 
 def number(value, *, decimals: int | None = None, language: str = "fr") -> str:

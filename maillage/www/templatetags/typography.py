@@ -1,7 +1,8 @@
 """``{% load typography %}``: French typography for the active language (``maillage.www.typography``).
 
 ``{{ text|typo }}``    French spacing and apostrophes (nothing in English).
-``{{ name|of }}``      « de Haguenau », « d’Industries… » (« of … » in English).
+``{{ name|of }}``      « de Haguenau », « d’Industries… » (« of … » in English);
+``{{ name|of_prefix }}`` only « de  »/« d’ »/« of  », for a name shown as a link after it.
 ``{{ n|number }}``     « 20 000 », « 1 234,5 » (« 20,000 » in English); ``|number:1`` one decimal.
 ``{{ n|quantity:"rpm" }}`` « 20 000 tr/min »; a count (``"count"``) is a plain number.
 """
@@ -37,6 +38,12 @@ def typo(value):
 @register.filter(name="of")
 def of_filter(value):
     return typography.of(str(value or ""), language=_language())
+
+
+@register.filter
+def of_prefix(value):
+    """« d’ », « de  » or « of  » for a name shown right after it (a link, say)."""
+    return typography.of_prefix(str(value or ""), language=_language())
 
 
 @register.filter(name="number")
