@@ -7,17 +7,20 @@ labels, members-only filtering. Views call them; they never write.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import connection
 from django.db.models import Prefetch
 
-from maillage.directory.models import Establishment
+from maillage.directory.models import Establishment, Membership, Network
 from maillage.engine.geo import haversine_km
 from maillage.profiles.models import (
     CapabilityStatus,
     Certification,
     Equipment,
+    EquipmentSpec,
     Profile,
     ProfileCapability,
     ProfileReference,
@@ -93,21 +96,47 @@ def establishment_for_page(siret: str) -> Establishment | None:
     )
 
 
+def _spec_chains(nodes: list[TaxonomyNode]) -> dict[int, list[list[dict]]]:
+    """Each node's specification lists from its root down to itself, in one query for all."""
+    ancestor_ids = {pk for node in nodes for pk in node.ancestor_ids(include_self=True)}
+    ancestors = (
+        {n.pk: n for n in TaxonomyNode.objects.filter(pk__in=ancestor_ids).only("pk", "specs")}
+        if ancestor_ids
+        else {}
+    )
+    return {
+        node.pk: [ancestors[pk].specs for pk in node.ancestor_ids(include_self=True) if pk in ancestors]
+        for node in nodes
+    }
+
+
 def spec_definitions(nodes: list[TaxonomyNode]) -> dict[int, dict[str, dict]]:
     """Effective specifications of each equipment node, read in one query for all of them.
 
     ``TaxonomyNode.effective_specs`` reads the ancestors of one node; a page with ten machines
     would pay ten queries.
     """
-    ancestor_ids = {pk for node in nodes for pk in node.ancestor_ids(include_self=True)}
-    ancestors = {n.pk: n for n in TaxonomyNode.objects.filter(pk__in=ancestor_ids).only("pk", "specs")}
     result = {}
-    for node in nodes:
+    for pk, chain in _spec_chains(nodes).items():
         merged: dict[str, dict] = {}
-        for pk in node.ancestor_ids(include_self=True):
-            for spec in ancestors[pk].specs if pk in ancestors else []:
+        for specs in chain:
+            for spec in specs:
                 merged[spec["key"]] = spec
-        result[node.pk] = merged
+        result[pk] = merged
+    return result
+
+
+def telling_specs(nodes: list[TaxonomyNode]) -> dict[int, list[dict]]:
+    """Each node's effective specifications, the most telling first: its own, in the file's
+    order, then its parent's… (a 5-axis machining centre: X travel before the part mass that
+    every machine tool declares). The nearest declaration wins, as in ``spec_definitions``."""
+    result = {}
+    for pk, chain in _spec_chains(nodes).items():
+        ordered: dict[str, dict] = {}
+        for specs in reversed(chain):
+            for spec in specs:
+                ordered.setdefault(spec["key"], spec)
+        result[pk] = list(ordered.values())
     return result
 
 
@@ -257,3 +286,97 @@ def organisation_establishments(organisation):
         .select_related("organisation", "commune", "naf", "headcount_band")
         .order_by("-is_active", "-is_head_office", "siret")
     )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured specification of a machine: its definition (key, labels, unit) and value."""
+
+    definition: dict
+    value: float
+    unit: str  # the taxonomy's unit, in which the value is stored
+
+
+@dataclass(frozen=True)
+class CardMachine:
+    equipment: Equipment
+    figures: list[Figure]  # the most telling first (``telling_specs``)
+
+
+@dataclass(frozen=True)
+class ResultCard:
+    """What a search result card shows beyond the engine's hit: public facts only."""
+
+    establishment: Establishment  # with commune, NAF and headcount band
+    networks: list[Network]  # current memberships
+    certifications: list[Certification]  # valid on the day asked, one per scheme
+    machines: list[CardMachine]
+
+
+def result_cards(sirets: Iterable[str], *, day: date) -> dict[str, ResultCard]:
+    """The cards of a page of results, by SIRET, in six queries whatever their number:
+    establishments (with commune, NAF, band, profile), memberships, valid certifications,
+    machines, their specifications, and the specifications' definitions."""
+    establishments = list(
+        Establishment.objects.filter(siret__in=list(sirets))
+        .select_related("commune", "naf", "headcount_band", "profile")
+        .only(
+            "siret", "name", "trade_name", "postal_code", "city", "latitude", "longitude",
+            "commune__name", "naf__code", "naf__label", "naf__short_label",
+            "headcount_band__code", "headcount_band__label",
+            "headcount_band__min_employees", "headcount_band__max_employees", "profile__id",
+        )
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.current().select_related("network").order_by("network__name"),
+                to_attr="current_memberships",
+            )
+        )
+    )  # fmt: skip
+    profiles = {e.profile.pk: e for e in establishments if _profile_of(e) is not None}
+    certifications: dict[int, dict[int, Certification]] = {}
+    for certification in (
+        Certification.objects.valid_at(day)
+        .filter(profile_id__in=list(profiles))
+        .select_related("node")
+        .defer(*NODE_UNSHOWN)
+        .order_by("node__label_fr", "pk")
+    ):
+        by_node = certifications.setdefault(certification.profile_id, {})
+        by_node.setdefault(certification.node_id, certification)
+    machines = list(
+        Equipment.objects.filter(profile_id__in=list(profiles))
+        .select_related("node")
+        .defer(*NODE_UNSHOWN)
+        .prefetch_related(Prefetch("specs", queryset=EquipmentSpec.objects.order_by("key")))
+        .order_by("profile_id", "pk")
+    )
+    telling = telling_specs(list({machine.node_id: machine.node for machine in machines}.values()))
+    by_profile: dict[int, list[CardMachine]] = {}
+    for machine in machines:
+        values = {spec.key: (spec.value, spec.unit) for spec in machine.specs.all()}
+        figures = [
+            Figure(definition, *values[definition["key"]])
+            for definition in telling.get(machine.node_id, [])
+            if definition["key"] in values
+        ]
+        by_profile.setdefault(machine.profile_id, []).append(CardMachine(machine, figures))
+    cards = {}
+    for establishment in establishments:
+        profile = _profile_of(establishment)
+        pk = profile.pk if profile is not None else None
+        cards[establishment.siret] = ResultCard(
+            establishment=establishment,
+            networks=[membership.network for membership in establishment.current_memberships],
+            certifications=list(certifications.get(pk, {}).values()),
+            machines=by_profile.get(pk, []),
+        )
+    return cards
+
+
+def _profile_of(establishment: Establishment) -> Profile | None:
+    try:
+        return establishment.profile
+    except Profile.DoesNotExist:
+        return None
