@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from django.utils.formats import number_format
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 
 NBSP = "\u00a0"
 # The taxonomy's unit codes as a reader expects them; the others read as they are written.
@@ -44,6 +44,14 @@ def measure(value: float, unit: str, *, decimals: int = 1) -> str:
     shown = unit_shown(unit)
     text = number(value, decimals=decimals)
     return f"{text}{NBSP}{shown}" if shown else text
+
+
+def distance(km: float) -> str:
+    """« 12,4 km »; under a kilometre « moins de 1 km » (positions are often a commune's centre:
+    « 0 km » would claim a precision the data does not have)."""
+    if km < 1:
+        return gettext("moins de %(distance)s") % {"distance": measure(1, "km")}
+    return measure(km, "km")
 
 
 def french_spacing(text: str) -> str:

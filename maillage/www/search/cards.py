@@ -29,7 +29,9 @@ def member_label_for(cards: dict[str, ResultCard]) -> Callable[[list[Network]], 
         return None
     if Network.objects.count() <= 1:
         return lambda networks: _("Membre du réseau")
-    return lambda networks: _("Membre : %(networks)s") % {"networks": ", ".join(n.name for n in networks)}
+    return lambda networks: french_spacing(
+        _("Membre : %(networks)s") % {"networks": ", ".join(n.name for n in networks)}
+    )
 
 
 def node_label(node) -> str:
@@ -68,7 +70,7 @@ def machine_text(machine: CardMachine, asked_spec: str | None = None) -> str:
     figures = machine.figures
     figure = next((f for f in figures if f.definition["key"] == asked_spec), figures[0] if figures else None)
     if figure is None:
-        return name
+        return french_spacing(name)
     text = _("%(machine)s — %(spec)s : %(value)s") % {
         "machine": name,
         "spec": inline(_spec_label(figure.definition)),

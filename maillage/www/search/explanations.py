@@ -27,6 +27,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from maillage.engine.build import FIELD_LABELS_FR
 from maillage.taxonomy.models import normalise_term
+from maillage.www.typography import distance as distance_text
 from maillage.www.typography import french_of, french_spacing, is_french, measure, number
 
 # Evidence of a capability, strongest first, and how the sentence says it.
@@ -233,7 +234,7 @@ def _distance(details: list[dict], origin: str) -> list[str]:
 
 def distance_from(km: float, origin: str) -> str:
     """« à 12,4 km de Haguenau », « à 3 km d’Obernai », « à 8 km du Havre »; "12.4 km from Haguenau"."""
-    distance = measure(km, "km")
+    distance = distance_text(km)
     if not origin or _COORDINATES.fullmatch(origin):
         return _("à %(distance)s du point indiqué") % {"distance": distance}
     if not is_french():

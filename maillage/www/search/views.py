@@ -51,7 +51,7 @@ from maillage.www.search.forms import (
     SearchForm,
     headcount_bounds,
 )
-from maillage.www.typography import measure
+from maillage.www.typography import distance
 
 PAGE_SIZE = 20
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -177,7 +177,7 @@ def _rows(results, *, origin: str = "") -> list[Row]:
         if row.latitude is not None and row.longitude is not None:
             row.data_lat, row.data_lon = f"{row.latitude:f}", f"{row.longitude:f}"
         if row.distance_km is not None:
-            row.distance_label = measure(row.distance_km, "km")
+            row.distance_label = distance(row.distance_km)
         row.evidence = _evidence(hit.details)
         row.evidence_label = EVIDENCE_LABELS[row.evidence]() if row.evidence else ""
         if card is not None:
