@@ -14,7 +14,7 @@ from datetime import date
 from django.db import connection
 from django.db.models import Prefetch
 
-from maillage.directory.models import Establishment, Membership, Network
+from maillage.directory.models import Establishment, Membership
 from maillage.engine.geo import haversine_km
 from maillage.profiles.models import (
     CapabilityStatus,
@@ -96,18 +96,17 @@ def establishment_for_page(siret: str) -> Establishment | None:
     )
 
 
-def _spec_chains(nodes: list[TaxonomyNode]) -> dict[int, list[list[dict]]]:
-    """Each node's specification lists from its root down to itself, in one query for all."""
-    ancestor_ids = {pk for node in nodes for pk in node.ancestor_ids(include_self=True)}
-    ancestors = (
-        {n.pk: n for n in TaxonomyNode.objects.filter(pk__in=ancestor_ids).only("pk", "specs")}
+def _spec_chains(paths: dict[int, str]) -> dict[int, list[list[dict]]]:
+    """Each node's specification lists from its root down to itself, in one query for all;
+    ``paths``: node id → its ``tree_path``."""
+    chains = {pk: TaxonomyNode.path_ids(path) for pk, path in paths.items()}
+    ancestor_ids = {pk for chain in chains.values() for pk in chain}
+    specs = (
+        dict(TaxonomyNode.objects.filter(pk__in=ancestor_ids).values_list("pk", "specs"))
         if ancestor_ids
         else {}
     )
-    return {
-        node.pk: [ancestors[pk].specs for pk in node.ancestor_ids(include_self=True) if pk in ancestors]
-        for node in nodes
-    }
+    return {pk: [specs[a] for a in chain if a in specs] for pk, chain in chains.items()}
 
 
 def spec_definitions(nodes: list[TaxonomyNode]) -> dict[int, dict[str, dict]]:
@@ -117,7 +116,7 @@ def spec_definitions(nodes: list[TaxonomyNode]) -> dict[int, dict[str, dict]]:
     would pay ten queries.
     """
     result = {}
-    for pk, chain in _spec_chains(nodes).items():
+    for pk, chain in _spec_chains({node.pk: node.tree_path for node in nodes}).items():
         merged: dict[str, dict] = {}
         for specs in chain:
             for spec in specs:
@@ -126,12 +125,13 @@ def spec_definitions(nodes: list[TaxonomyNode]) -> dict[int, dict[str, dict]]:
     return result
 
 
-def telling_specs(nodes: list[TaxonomyNode]) -> dict[int, list[dict]]:
-    """Each node's effective specifications, the most telling first: its own, in the file's
-    order, then its parent's… (a 5-axis machining centre: X travel before the part mass that
-    every machine tool declares). The nearest declaration wins, as in ``spec_definitions``."""
+def telling_specs(paths: dict[int, str]) -> dict[int, list[dict]]:
+    """Each equipment node's effective specifications (``paths``: node id → ``tree_path``), the
+    most telling first: its own, in the file's order, then its parent's… (a 5-axis machining
+    centre: X travel before the part mass that every machine tool declares). The nearest
+    declaration wins, as in ``spec_definitions``."""
     result = {}
-    for pk, chain in _spec_chains(nodes).items():
+    for pk, chain in _spec_chains(paths).items():
         ordered: dict[str, dict] = {}
         for specs in reversed(chain):
             for spec in specs:
@@ -289,6 +289,21 @@ def organisation_establishments(organisation):
 
 
 @dataclass(frozen=True)
+class CardNode:
+    """A taxonomy node as a card names it."""
+
+    code: str
+    label_fr: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class CardNetwork:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
 class Figure:
     """One measured specification of a machine: its definition (key, labels, unit) and value."""
 
@@ -299,7 +314,8 @@ class Figure:
 
 @dataclass(frozen=True)
 class CardMachine:
-    equipment: Equipment
+    node: CardNode
+    quantity: int
     figures: list[Figure]  # the most telling first (``telling_specs``)
 
 
@@ -308,75 +324,73 @@ class ResultCard:
     """What a search result card shows beyond the engine's hit: public facts only."""
 
     establishment: Establishment  # with commune, NAF and headcount band
-    networks: list[Network]  # current memberships
-    certifications: list[Certification]  # valid on the day asked, one per scheme
+    networks: list[CardNetwork]  # current memberships
+    certifications: list[CardNode]  # valid on the day asked, one per scheme
     machines: list[CardMachine]
 
 
 def result_cards(sirets: Iterable[str], *, day: date) -> dict[str, ResultCard]:
     """The cards of a page of results, by SIRET, in six queries whatever their number:
-    establishments (with commune, NAF, band, profile), memberships, valid certifications,
-    machines, their specifications, and the specifications' definitions."""
+    establishments (with commune, NAF and band), memberships, valid certifications, machines,
+    their specifications, and the specifications' definitions.
+
+    Only the establishments become model instances; the rest is read as value tuples: twenty
+    cards hold some two hundred rows, whose instances cost more than the SQL."""
     establishments = list(
         Establishment.objects.filter(siret__in=list(sirets))
-        .select_related("commune", "naf", "headcount_band", "profile")
+        .select_related("commune", "naf", "headcount_band")
         .only(
             "siret", "name", "trade_name", "postal_code", "city", "latitude", "longitude",
-            "commune__name", "naf__code", "naf__label", "naf__short_label",
-            "headcount_band__code", "headcount_band__label",
-            "headcount_band__min_employees", "headcount_band__max_employees", "profile__id",
-        )
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.current().select_related("network").order_by("network__name"),
-                to_attr="current_memberships",
-            )
+            "commune__name", "naf__label", "naf__short_label", "headcount_band__label",
+            "headcount_band__min_employees", "headcount_band__max_employees",
         )
     )  # fmt: skip
-    profiles = {e.profile.pk: e for e in establishments if _profile_of(e) is not None}
-    certifications: dict[int, dict[int, Certification]] = {}
-    for certification in (
-        Certification.objects.valid_at(day)
-        .filter(profile_id__in=list(profiles))
-        .select_related("node")
-        .defer(*NODE_UNSHOWN)
-        .order_by("node__label_fr", "pk")
+    ids = [establishment.pk for establishment in establishments]
+    networks: dict[int, list[CardNetwork]] = {}
+    for establishment_id, slug, name in (
+        Membership.objects.current()
+        .filter(establishment_id__in=ids)
+        .order_by("network__name")
+        .values_list("establishment_id", "network__slug", "network__name")
     ):
-        by_node = certifications.setdefault(certification.profile_id, {})
-        by_node.setdefault(certification.node_id, certification)
+        networks.setdefault(establishment_id, []).append(CardNetwork(slug, name))
+    node = ("node__code", "node__label_fr", "node__label_en")
+    certifications: dict[int, dict[str, CardNode]] = {}
+    for establishment_id, *labels in (
+        Certification.objects.valid_at(day)
+        .filter(profile__establishment_id__in=ids)
+        .order_by("node__label_fr", "pk")
+        .values_list("profile__establishment_id", *node)
+    ):
+        certifications.setdefault(establishment_id, {}).setdefault(labels[0], CardNode(*labels))
     machines = list(
-        Equipment.objects.filter(profile_id__in=list(profiles))
-        .select_related("node")
-        .defer(*NODE_UNSHOWN)
-        .prefetch_related(Prefetch("specs", queryset=EquipmentSpec.objects.order_by("key")))
-        .order_by("profile_id", "pk")
+        Equipment.objects.filter(profile__establishment_id__in=ids)
+        .order_by("pk")
+        .values_list("pk", "profile__establishment_id", "quantity", "node_id", "node__tree_path", *node)
     )
-    telling = telling_specs(list({machine.node_id: machine.node for machine in machines}.values()))
-    by_profile: dict[int, list[CardMachine]] = {}
-    for machine in machines:
-        values = {spec.key: (spec.value, spec.unit) for spec in machine.specs.all()}
+    specs: dict[int, dict[str, tuple[float, str]]] = {}
+    for equipment_id, key, value, unit in EquipmentSpec.objects.filter(
+        equipment_id__in=[machine[0] for machine in machines]
+    ).values_list("equipment_id", "key", "value", "unit"):
+        specs.setdefault(equipment_id, {})[key] = (value, unit)
+    telling = telling_specs({machine[3]: machine[4] for machine in machines})
+    by_establishment: dict[int, list[CardMachine]] = {}
+    for pk, establishment_id, quantity, node_id, _path, *labels in machines:
+        values = specs.get(pk, {})
         figures = [
             Figure(definition, *values[definition["key"]])
-            for definition in telling.get(machine.node_id, [])
+            for definition in telling.get(node_id, [])
             if definition["key"] in values
         ]
-        by_profile.setdefault(machine.profile_id, []).append(CardMachine(machine, figures))
-    cards = {}
-    for establishment in establishments:
-        profile = _profile_of(establishment)
-        pk = profile.pk if profile is not None else None
-        cards[establishment.siret] = ResultCard(
-            establishment=establishment,
-            networks=[membership.network for membership in establishment.current_memberships],
-            certifications=list(certifications.get(pk, {}).values()),
-            machines=by_profile.get(pk, []),
+        by_establishment.setdefault(establishment_id, []).append(
+            CardMachine(CardNode(*labels), quantity, figures)
         )
-    return cards
-
-
-def _profile_of(establishment: Establishment) -> Profile | None:
-    try:
-        return establishment.profile
-    except Profile.DoesNotExist:
-        return None
+    return {
+        establishment.siret: ResultCard(
+            establishment=establishment,
+            networks=networks.get(establishment.pk, []),
+            certifications=list(certifications.get(establishment.pk, {}).values()),
+            machines=by_establishment.get(establishment.pk, []),
+        )
+        for establishment in establishments
+    }

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -125,10 +126,10 @@ def _words(details: list[dict], labels: Mapping[str, str], phrases: Mapping[str,
         for text in (phrases.get(d["requested"]), labels.get(d["requested"]), labels.get(d["matched"]))
         if text
     ]
-    said_words = {word for text in said_texts for word in normalise_term(text).split()}
+    said_words = {word for text in said_texts for word in _words_of(text)}
     found = []
     for detail in details:
-        word = normalise_term(detail.get("word", ""))
+        word = " ".join(_words_of(detail.get("word", "")))
         if detail["kind"] != "text" or not word or word.isdigit() or word in said_words:
             continue
         fields = [
@@ -143,6 +144,13 @@ def _words(details: list[dict], labels: Mapping[str, str], phrases: Mapping[str,
     if not found:
         return []
     return [_("mots trouvés dans sa fiche : %(words)s") % {"words": ", ".join(found[:MAX_WORDS])}]
+
+
+@lru_cache(maxsize=4096)
+def _words_of(text: str) -> tuple[str, ...]:
+    """The words of a label or phrase, folded as the taxonomy compares them (the same labels
+    come back on every row of a page)."""
+    return tuple(normalise_term(text).split())
 
 
 def _certifications(details: list[dict], labels: Mapping[str, str]) -> list[str]:

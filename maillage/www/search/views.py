@@ -186,7 +186,7 @@ def _rows(results, *, origin: str = "") -> list[Row]:
             hit.details,
             labels=labels,
             spec_labels=spec_labels(card),
-            networks={n.slug: n.name for n in card.networks} if card else {},
+            networks={network.slug: network.name for network in card.networks} if card else {},
             origin=origin,
             phrases=phrases,
         )

@@ -11,9 +11,8 @@ from django.utils import translation
 
 from maillage.matching.index import index_build, reader
 from maillage.profiles import services
-from maillage.profiles.display import CardMachine, Figure
-from maillage.profiles.models import ChangeSource, Equipment
-from maillage.taxonomy.models import TaxonomyNode
+from maillage.profiles.display import CardMachine, CardNode, Figure
+from maillage.profiles.models import ChangeSource
 from maillage.www.search.cards import machine_text
 from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 from tests.referential.factories import CommuneFactory, HeadcountBandFactory, NafCodeFactory
@@ -167,13 +166,12 @@ def test_the_page_reads_its_cards_in_a_constant_number_of_queries(client, haguen
 
 
 def test_a_machine_shows_the_figure_the_search_asked_about_else_its_most_telling_one():
-    node = TaxonomyNode(
-        code="equip.machine_tool.machining_centre.5axis",
-        label_fr="Centre d'usinage 5 axes",
-        label_en="5-axis machining centre",
+    node = CardNode(
+        "equip.machine_tool.machining_centre.5axis", "Centre d'usinage 5 axes", "5-axis machining centre"
     )
     machine = CardMachine(
-        Equipment(node=node, quantity=1),
+        node,
+        1,
         [
             Figure({"key": "travel_x", "label_fr": "Course X", "label_en": "X travel"}, 1200.0, "mm"),
             Figure(
@@ -197,6 +195,6 @@ def test_a_machine_shows_the_figure_the_search_asked_about_else_its_most_telling
             machine_text(machine, "spindle_speed")
             == f"5-axis machining centre — maximum spindle speed: 12,000{NBSP}rpm"
         )
-    bare = CardMachine(Equipment(node=node, quantity=3), [])
+    bare = CardMachine(node, 3, [])
     with translation.override("fr"):
         assert machine_text(bare) == "Centre d’usinage 5 axes × 3"
