@@ -1,58 +1,72 @@
 """French typography, applied in one place: spaces, elision, numbers and units.
 
 French puts a non-breaking space before « : » and inside « », a narrow one before « ; ! ? »
-(Imprimerie nationale's rule, the one French readers see in print), groups thousands with a
-narrow non-breaking space (« 20 000 »), writes one apostrophe (’), elides « de » before a vowel
-(« adhérent d’Industries Alsace du Nord ») and abbreviates units its own way (« tr/min », not
-« rpm »). English text is left as written, except numbers and units.
+(the Imprimerie nationale's rule), writes one apostrophe (’), says « d’Obernai », « du Havre »,
+groups thousands (« 1 200 mm », Django's French separator) and abbreviates units its own way
+(« tr/min », a press's « t »). English text keeps its own punctuation; numbers and units follow
+the active language.
 
-The functions take plain text and return plain text (escaping stays the template's job); the
-template filters of ``maillage.www.templatetags.typography`` call them for the active language.
+Functions take plain text and return plain text (escaping stays the template's job); the
+template filters of ``maillage.www.templatetags.typography`` call them.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
-NBSP = "\u00a0"  # before « : », inside « »
-NNBSP = "\u202f"  # before « ; ! ? », between thousands
-_VOWELS = "aeiouyàâäéèêëîïôöûüùœæAEIOUYÀÂÄÉÈÊËÎÏÔÖÛÜÙŒÆ"
-# A space (or none) before a high punctuation mark, not inside a URL or a time (« 10:30 »).
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext, pgettext_lazy
+
+NBSP = "\u00a0"  # before « : », inside « », between a number and its unit
+NNBSP = "\u202f"  # before « ; ! ? »
+# The taxonomy's unit codes as a reader expects them; the others read as they are written.
+UNIT_SHOWN = {
+    "count": "",  # « Nombre de lasers : 4 »
+    "tf": pgettext_lazy("unit", "t"),  # presses are rated in tonnes in French workshops
+    "rpm": pgettext_lazy("unit", "tr/min"),
+}
+_VOWELS = frozenset("aeiouyàâäéèêëîïôöùûüÿæœAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸÆŒ")
+# A space (or none) before « : » ending a word, not inside a URL or a time (« 10:30 »).
 _BEFORE_COLON = re.compile(r"(?<=[^\s\d:/])[ \u00a0\u202f]?:(?=\s|$)")
 _BEFORE_HIGH = re.compile(r"(?<=\S)[ \u00a0\u202f]?([;!?])(?=\s|$|[»)])")
 _OPEN_QUOTE = re.compile(r"«[ \u00a0\u202f]*")
 _CLOSE_QUOTE = re.compile(r"[ \u00a0\u202f]*»")
 _STRAIGHT_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 
-# The unit as stored (the taxonomy's spec units, SI-ish) → as a French reader writes it.
-# ``None``: a count, shown as a plain number (« 5 axes » comes from the label, not the unit).
-UNITS_FR = {
-    "count": None,
-    "rpm": "tr/min",
-    "tf": "tf",
-    "t": "t",
-    "mm": "mm",
-    "m": "m",
-    "kg": "kg",
-    "kW": "kW",
-    "bar": "bar",
-    "deg": "°",
-    "degC": "°C",
-    "um": "µm",
-    "µm": "µm",
-    "m2": "m²",
-    "m3": "m³",
-    "l": "l",
-    "EUR": "€",
-    "€": "€",
-    "%": "%",
-}
-UNITS_EN = {**UNITS_FR, "rpm": "rpm", "l": "L"}
+
+def is_french() -> bool:
+    return (get_language() or "fr").startswith("fr")
+
+
+def number(value: float, *, decimals: int = 1) -> str:
+    """``value`` in the active language, at most ``decimals`` places, no trailing zero:
+    « 1 200 », « 12,4 », « 0,25 » in French; "1,200", "12.4" in English."""
+    rounded = round(float(value), decimals)
+    places = next(p for p in range(decimals + 1) if round(rounded, p) == rounded)
+    return number_format(rounded, places, use_l10n=True, force_grouping=True)
+
+
+def unit_shown(unit: str) -> str:
+    return str(UNIT_SHOWN.get(unit, unit))
+
+
+def measure(value: float, unit: str, *, decimals: int = 1) -> str:
+    """« 1 200 mm », « 300 t », « 12 000 tr/min », « 4 » (a count has no unit)."""
+    shown = unit_shown(unit)
+    text = number(value, decimals=decimals)
+    return f"{text}{NBSP}{shown}" if shown else text
+
+
+def distance(km: float) -> str:
+    """« 12,4 km »; under a kilometre « moins de 1 km » (positions are often a commune's centre:
+    « 0 km » would claim a precision the data does not have)."""
+    if km < 1:
+        return gettext("moins de %(distance)s") % {"distance": measure(1, "km")}
+    return measure(km, "km")
 
 
 def french_text(text: str) -> str:
-    """``text`` with French spacing and apostrophes (idempotent)."""
+    """``text`` with French spacing and apostrophes, whatever the active language (idempotent)."""
     if not text:
         return text
     text = _STRAIGHT_APOSTROPHE.sub("’", text)
@@ -62,50 +76,36 @@ def french_text(text: str) -> str:
     return _BEFORE_HIGH.sub(lambda m: NNBSP + m.group(1), text)
 
 
-def of_prefix(name: str, *, language: str = "fr") -> str:
-    """What goes before ``name`` for « of »: « d’ » before a vowel, « de  », « of  » in English."""
-    if not language.startswith("fr"):
-        return "of "
-    return "d’" if (name or "").strip()[:1] in _VOWELS else "de "
+def french_spacing(text: str) -> str:
+    """``french_text`` on a French page, so that a line never starts with a colon; English text
+    is returned unchanged."""
+    return french_text(text) if is_french() else text
 
 
-def of(name: str, *, language: str = "fr") -> str:
-    """« de Haguenau », « d’Industries Alsace du Nord »; in English « of … »."""
+def french_of(name: str) -> tuple[str, str]:
+    """How French says « of/from <name> »: ("d’", "Obernai"), ("du", "Havre") for « Le Havre »,
+    ("des", "Ulis") for « Les Ulis », else ("de", name) — « de Haguenau », « de La Rochelle »
+    (no elision before h: too many place names start with a silent-or-not h to guess)."""
+    if name.startswith("Le "):
+        return "du", name[3:]
+    if name.startswith("Les "):
+        return "des", name[4:]
+    if name[:1] in _VOWELS:
+        return "d’", name
+    return "de", name
+
+
+def of_parts(name: str) -> tuple[str, str]:
+    """What goes before ``name`` (with its space) and the name itself, in the active language:
+    ("d’", "Industries Alsace du Nord"), ("de ", "Haguenau"), ("of ", …) in English; for a name
+    shown as a link after its preposition."""
     name = (name or "").strip()
-    return of_prefix(name, language=language) + name
+    if not is_french():
+        return "of ", name
+    article, rest = french_of(name)
+    return (article if article.endswith("’") else article + " "), rest
 
 
-def number(value, *, decimals: int | None = None, language: str = "fr") -> str:
-    """« 20 000 », « 1 234,5 » in French; « 20,000 », « 1,234.5 » in English.
-
-    ``decimals`` None: as few as the value needs (at most 2), a whole number without a comma.
-    """
-    if value is None or value == "":
-        return ""
-    value = Decimal(str(value))
-    if decimals is None:
-        decimals = (
-            0
-            if value == value.to_integral_value()
-            else min(2, max(0, -value.normalize().as_tuple().exponent))
-        )
-    text = f"{value:,.{decimals}f}"
-    if language.startswith("fr"):
-        text = text.replace(",", NNBSP).replace(".", ",")
-    return text.replace("-", "−", 1) if text.startswith("-") else text
-
-
-def quantity(value, unit: str | None, *, language: str = "fr", decimals: int | None = None) -> str:
-    """« 20 000 tr/min », « 5 » (a count), « 30 km »; the space before the unit non-breaking."""
-    shown = number(value, decimals=decimals, language=language)
-    units = UNITS_FR if language.startswith("fr") else UNITS_EN
-    symbol = units.get(unit, unit) if unit else None
-    if not symbol:
-        return shown
-    return f"{shown}{NBSP}{symbol}"
-
-
-def unit_label(unit: str | None, *, language: str = "fr") -> str:
-    """The unit as shown next to a form field (« tr/min »), empty for a count."""
-    units = UNITS_FR if language.startswith("fr") else UNITS_EN
-    return (units.get(unit, unit) or "") if unit else ""
+def of(name: str) -> str:
+    """« de Haguenau », « d’Industries Alsace du Nord », « du Havre »; « of … » in English."""
+    return "".join(of_parts(name))

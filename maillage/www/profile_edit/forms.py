@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.profiles.models import CapabilityLevel, ReferenceVisibility
 from maillage.www.forms import DateInput, TaxonomyField, lines
-from maillage.www.typography import unit_label
+from maillage.www.typography import unit_shown
 
 
 class DescriptionForm(forms.Form):
@@ -79,7 +79,7 @@ def add_spec_fields(form: forms.Form, definitions: dict[str, dict], initial: dic
                 _("Un nombre, par exemple « 5 »%(bounds)s.") % {"bounds": bounds}
                 if spec["unit"] == "count"
                 else _("Valeur et unité, par exemple « 300 %(unit)s »%(bounds)s.")
-                % {"unit": unit_label(spec["unit"], language=get_language() or "fr"), "bounds": bounds}
+                % {"unit": unit_shown(spec["unit"]), "bounds": bounds}
             ),
             initial=(initial or {}).get(key, ""),
         )
