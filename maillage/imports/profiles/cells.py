@@ -165,10 +165,10 @@ class CellReader:
         """The items of a cell of ``column``, each filed in the column of its type.
 
         An item the column's own reading accepts stays, except a process name followed by
-        figures (below). An item it does not accept goes to the first other column (ELSEWHERE)
-        whose reading accepts it with the highest confidence; failing that, it waits for a
-        review in the column that recognised the most (« ISO 9001 en cours » as a
-        certification), its own by default. Codes written as such and animators' decisions
+        figures (below). An item it does not accept goes to the other column (ELSEWHERE)
+        whose reading accepts it with the highest confidence; failing that, a capability waits
+        for a review in the column that recognised the most (« ISO 9001 en cours » as a
+        certification), any other item in its own column. Codes written as such and animators' decisions
         are never second-guessed.
         """
         items = []
@@ -208,9 +208,10 @@ class CellReader:
             best = max(accepted, key=lambda t: t.result.confidence)  # the first on a tie
             best.written_in = column
             return [best]
-        # Unsure everywhere: the value waits where something was recognised, best first.
+        # Unsure everywhere: among the capabilities (« ISO 9001 en cours »), the value waits where
+        # something was recognised; among the machines, as a machine (« postes MIG »).
         recognised = [t for t in trials if t.result.codes and t.result.method not in ("fuzzy", "none")]
-        if recognised:
+        if recognised and column == "capabilities":
             best = max(recognised, key=lambda t: t.result.confidence)
             if not result.codes or best.result.confidence > result.confidence:
                 best.written_in = column

@@ -1,17 +1,24 @@
 """Values written in another column than their type's are filed where they belong, and said."""
 
+import csv
 import io
+from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
 from maillage.directory.models import Establishment
 from maillage.imports.models import MappingReview
+from maillage.imports.profiles.cells import CellError, CellReader
 from maillage.imports.profiles.services import mapping_review_decide
 from maillage.profiles.models import Certification, Equipment, ProfileChange
 from maillage.profiles.selectors import profile_snapshot
 from maillage.profiles.snapshot import CertificationEntry, EquipmentEntry, SpecValue
+from maillage.taxonomy.loader import read_taxonomy
+from maillage.taxonomy.mapping import TaxonomyMapper
 from tests.imports.profiles.helpers import SIRET_A, import_profiles, row, write_csv
 
+LABELLED = Path(__file__).resolve().parents[2] / "taxonomy" / "mapping_labelled.csv"
 WATERJET_CELL = "découpe jet d'eau 5 axes 3000 bars"
 LINE = row(
     siret=SIRET_A,
@@ -66,7 +73,8 @@ def test_the_report_says_per_line_and_column_where_each_value_went(setting, tmp_
         "« ISO13485 » reconnu comme certification ISO 13485, rangé parmi les certifications"
     )
     assert found["presse 250 t"]["detail"] == (
-        "« presse 250 t » reconnu comme équipement Presse (force nominale 250 tf), rangé parmi les équipements"
+        "« presse 250 t » reconnu comme équipement Presse (force nominale 250 tf), "
+        "rangé parmi les équipements"
     )
     assert found["anodisation"]["column"] == "equipment"
     assert found["anodisation"]["detail"] == (
@@ -148,3 +156,50 @@ def test_the_machine_accepted_by_an_animator_gets_its_figures(setting, tmp_path)
     assert "proc.sheet_metal.cutting.waterjet" in profile_snapshot(establishment).capabilities
     again = import_profiles(path, "--wet-run")  # the decision is remembered: nothing moves
     assert (again["profiles_unchanged"], again["values_to_review"], again["rejected"]) == (1, 1, {})
+
+
+@pytest.fixture(scope="module")
+def cells():
+    return CellReader(TaxonomyMapper.from_records(list(read_taxonomy().nodes.values())))
+
+
+@pytest.mark.parametrize(
+    ("column", "text", "filed"),
+    [
+        ("capabilities", "iso 13485:2016", [("certifications", "cert.iso13485")]),
+        ("capabilities", "EN9100", [("certifications", "cert.en9100")]),
+        (
+            "capabilities",
+            "centre d'usinage 5 axes DMG",
+            [("equipment", "equip.machine_tool.machining_centre.5axis")],
+        ),
+        ("capabilities", "presse plieuse 100 t", [("equipment", "equip.sheet_metal.press_brake")]),
+        ("capabilities", "presse", [("capabilities", "proc.forming.stamping")]),  # accepted: stays
+        (
+            "capabilities",
+            "découpe laser 3 kW",
+            [("capabilities", "proc.sheet_metal.cutting.laser"), ("equipment", "equip.sheet_metal.laser")],
+        ),
+        ("equipment", "soudure TIG", [("capabilities", "proc.joining.welding.tig")]),
+        ("equipment", "fraiseuse 5 axes", [("equipment", "equip.machine_tool.machining_centre.5axis")]),
+        ("equipment", "cellule de soudage robotisée", [("equipment", "equip.welding.robot")]),
+    ],
+)
+def test_each_item_is_read_in_the_column_of_its_type(cells, column, text, filed):
+    assert [(item.column, code) for item in cells.read(text, column) for code in item.result.codes] == filed
+
+
+def test_the_labelled_spellings_of_each_column_mostly_stay_where_they_are(cells):
+    """Members' spellings of a type, written in that type's column: only two process names
+    written among the machines (the mapper leaves their machines to a review) move."""
+    with open(LABELLED, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    moved = set()
+    for labelled in rows:
+        try:
+            items = cells.read(labelled["text"], labelled["column"])
+        except CellError:
+            continue
+        if any(item.refiled or item.part for item in items):
+            moved.add((labelled["column"], labelled["text"]))
+    assert moved == {("equipment", "érosion à fil"), ("equipment", "jet d'eau")}
