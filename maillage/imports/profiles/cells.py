@@ -114,6 +114,10 @@ ELSEWHERE = {
 }
 # Readings that stand whatever else the text could be: a code written as such, an animator's decision.
 SURE_METHODS = ("code", "decision")
+# A market is taken from another column only when named exactly (« aéronautique »): phrases
+# read for sectors mislead (« guerre des mines » is no quarry, « construction de sous-marins »
+# no building trade — measured on the real capabilities of tests' BITD panel).
+EXACT_ONLY = {"sectors": ("code", "decision", "label", "synonym")}
 # Where a process name stops and its machine's figures start: the first word opening on a digit.
 FIGURES_RE = re.compile(r"\s(?=\d)")
 
@@ -202,7 +206,11 @@ class CellReader:
                 return with_figures
         if result.accepted or (column == "equipment" and _has_figures(item)):
             return [own]  # a name with its figures among the machines names a machine
-        trials = [t for t in (self._trial(item, other) for other in ELSEWHERE[column]) if t is not None]
+        trials = [
+            t
+            for t in (self._trial(item, other) for other in ELSEWHERE[column])
+            if t is not None and t.result.method in EXACT_ONLY.get(t.column, (t.result.method,))
+        ]
         accepted = [t for t in trials if t.result.accepted]
         if accepted:
             best = max(accepted, key=lambda t: t.result.confidence)  # the first on a tie

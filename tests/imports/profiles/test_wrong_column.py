@@ -17,8 +17,10 @@ from maillage.profiles.snapshot import CertificationEntry, EquipmentEntry, SpecV
 from maillage.taxonomy.loader import read_taxonomy
 from maillage.taxonomy.mapping import TaxonomyMapper
 from tests.imports.profiles.helpers import SIRET_A, import_profiles, row, write_csv
+from tests.shared_data import shared_path
 
 LABELLED = Path(__file__).resolve().parents[2] / "taxonomy" / "mapping_labelled.csv"
+BITD_CAPABILITIES = shared_path("data", "entreprises_bitd", "entreprise_capacites.csv")
 WATERJET_CELL = "découpe jet d'eau 5 axes 3000 bars"
 LINE = row(
     siret=SIRET_A,
@@ -203,3 +205,16 @@ def test_the_labelled_spellings_of_each_column_mostly_stay_where_they_are(cells)
         if any(item.refiled or item.part for item in items):
             moved.add((labelled["column"], labelled["text"]))
     assert moved == {("equipment", "érosion à fil"), ("equipment", "jet d'eau")}
+
+
+def test_real_capability_phrases_of_defence_companies_stay_capabilities(cells):
+    """The 156 capabilities the 30 companies of the real BITD panel wrote (« Guerre des mines »,
+    « Construction de sous-marins »): none is a market, a machine or a certification."""
+    with open(BITD_CAPABILITIES, encoding="utf-8-sig", newline="") as handle:
+        texts = [line["capacite"] for line in csv.DictReader(handle)]
+    assert len(texts) == 156
+    moved = [
+        (text, item.column) for text in texts for item in cells.read(text.replace(";", ","), "capabilities")
+        if item.refiled or item.part
+    ]  # fmt: skip
+    assert moved == []
