@@ -172,8 +172,8 @@ class CellReader:
         figures (below). An item it does not accept goes to the other column (ELSEWHERE)
         whose reading accepts it with the highest confidence; failing that, a capability waits
         for a review in the column that recognised the most (« ISO 9001 en cours » as a
-        certification), any other item in its own column. Codes written as such and animators' decisions
-        are never second-guessed.
+        certification), any other item in its own column. Codes written as such and animators'
+        decisions are never second-guessed.
         """
         items = []
         for item in split_items(cell):
@@ -187,13 +187,17 @@ class CellReader:
             return self._equipment(item)
         return self._code(item, column)
 
-    def _trial(self, item: str, column: str) -> ParsedItem | None:
+    def _one_or_none(self, item: str, column: str) -> ParsedItem | None:
         """The item read as a value of ``column``; None when that column's grammar refuses it."""
         try:
-            parsed = self._one(item, column)
+            return self._one(item, column)
         except CellError:
             return None
-        return None if parsed.result.rejected_by_animator else parsed
+
+    def _trial(self, item: str, column: str) -> ParsedItem | None:
+        """The same, and None too when an animator said the text names nothing there."""
+        parsed = self._one_or_none(item, column)
+        return None if parsed is None or parsed.result.rejected_by_animator else parsed
 
     def _filed(self, item: str, column: str) -> list[ParsedItem]:
         own = self._one(item, column)
@@ -254,12 +258,6 @@ class CellReader:
         process.item, process.part = item, name
         machine.part = item[cut.end() :].strip()
         return [process, machine]
-
-    def _one_or_none(self, item: str, column: str) -> ParsedItem | None:
-        try:
-            return self._one(item, column)
-        except CellError:
-            return None
 
     # -- capabilities and sectors --------------------------------------------------------
     def codes(self, cell: str, column: str) -> list[ParsedItem]:
