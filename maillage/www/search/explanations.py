@@ -50,6 +50,7 @@ FIELD_WORDS = dict(
             pgettext_lazy("profile field", "équipements"),
             pgettext_lazy("profile field", "références"),
             pgettext_lazy("profile field", "activité NAF"),
+            pgettext_lazy("profile field", "ses propres mots, en attente de validation"),
         ),
         strict=True,
     )

@@ -31,8 +31,11 @@ def waiting(settings, tmp_path):
 def test_the_page_shows_the_words_found_among_the_company_s_own_words(client, waiting):
     response = client.get("/recherche/", {"q": "gravure sur verre"})
     assert [row.siret for row in response.context["rows"]] == [waiting.siret]
-    body = html.unescape(response.content.decode())
+    body = html.unescape(response.content.decode()).replace("\u00a0", " ")
     assert "« gravure » (ses propres mots, en attente de validation)" in body
+    client.cookies["django_language"] = "en"
+    body = html.unescape(client.get("/recherche/", {"q": "gravure sur verre"}).content.decode())
+    assert "(its own words, awaiting review)" in body
 
 
 def test_a_decided_or_ledger_value_is_not_the_company_s_own_words(client, waiting):
