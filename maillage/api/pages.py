@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -52,31 +51,16 @@ OPERATIONS = [
 ]
 
 
-def _number(value: int) -> str:
-    return number_format(value, force_grouping=True)  # 1 000 in French, 1,000 in English
-
-
-def _limits() -> list[dict]:
-    """The bounds a request must keep (beyond them: 422 naming the parameter), in the UI language."""
-    characters = _("%(n)s caractères au plus")
-    return [
-        {"parameter": "search · q", "value": characters % {"n": _number(MAX_QUERY_CHARS)}},
-        {"parameter": "search · near", "value": characters % {"n": _number(MAX_PLACE_CHARS)}},
-        {
-            "parameter": "search · limit",
-            "value": _("de 1 à %(max)s résultats (%(default)s par défaut)")
-            % {"max": _number(MAX_LIMIT), "default": _number(DEFAULT_LIMIT)},
-        },
-        {
-            "parameter": "relations · limit",
-            "value": _("de 1 à %(max)s relations par page (%(default)s par défaut)")
-            % {"max": _number(relations.MAX_LIMIT), "default": _number(relations.DEFAULT_LIMIT)},
-        },
-        {
-            "parameter": "relations · offset",
-            "value": _("de 0 à %(max)s") % {"max": _number(relations.MAX_OFFSET)},
-        },
-    ]
+# The bounds a request must keep (beyond them: 422 naming the parameter), as the API enforces them.
+LIMITS = {
+    "q_chars": MAX_QUERY_CHARS,
+    "near_chars": MAX_PLACE_CHARS,
+    "search_max": MAX_LIMIT,
+    "search_default": DEFAULT_LIMIT,
+    "relations_max": relations.MAX_LIMIT,
+    "relations_default": relations.DEFAULT_LIMIT,
+    "offset_max": relations.MAX_OFFSET,
+}
 
 
 # A GET-only page: any other method answers 405 (in JSON, as every /api/ error), not a CSRF 403.
@@ -89,7 +73,7 @@ def home(request):
         "api/home.html",
         {
             "operations": [{**operation, "url": base + operation["path"]} for operation in OPERATIONS],
-            "limits": _limits(),
+            "limits": LIMITS,
             "docs_url": reverse(f"{NAMESPACE}:openapi-view"),
             "openapi_url": reverse(f"{NAMESPACE}:openapi-json"),
             "example_url": absolute_url(base + "search"),
