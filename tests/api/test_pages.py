@@ -27,7 +27,7 @@ def test_the_landing_page_presents_the_api_in_french(client):
     for heading in ("Ce que l’API offre", "Authentification et droits", "Limites", "Erreurs", "Exemple"):
         assert f"<h2>{heading}</h2>" in html
     assert "curl --get \\\n" in html and "  'http://testserver/api/v1/search'</code>" in html
-    assert "1\u202f000 caractères au plus" in html  # the bound on q, grouped the French way (typography)
+    assert "1\u00a0000 caractères au plus" in html  # the bound on q, grouped the French way (typography)
 
 
 def test_the_landing_page_follows_the_interface_language(client):
