@@ -22,6 +22,7 @@ from stdnum.fr import siret as siret_check
 
 from maillage.accounts.models import User
 from maillage.directory.models import Establishment, Network, current_member
+from maillage.matching.services import index_refresh_deferred
 from maillage.needs.models import Need
 from maillage.needs.services import CapabilityInput, need_create, need_open
 from maillage.profiles.models import CapabilityStatus, ChangeSource, ProfileCapability
@@ -197,7 +198,9 @@ def needs_post(network: Network, author_email: str) -> int:
 
 
 def demo_activity_ensure(network: Network, *, author_email: str, seed: int) -> ActivityReport:
-    capacities_declare(network)
+    # One index refresh for all the declared capacities, not one per member (≈ 1 s each).
+    with index_refresh_deferred():
+        capacities_declare(network)
     ledgers, lines = ledgers_import(network, seed=seed)
     return ActivityReport(
         ledgers=ledgers, ledger_lines=lines, needs_created=needs_post(network, author_email)

@@ -15,6 +15,7 @@ Every function returns counts; ``maillage demo`` prints them.
 
 from __future__ import annotations
 
+import time
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ class DemoReport:
     accounts_written: int = 0
     rejections: list[real.Rejection] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
+    timings: dict[str, tuple[float, float]] = field(default_factory=dict)  # (wall, CPU) s per phase
 
     @property
     def changes(self) -> int:
@@ -389,11 +391,23 @@ def demo_build(
 ) -> tuple[Network, DemoReport, list[str]]:
     """The whole demo except accounts; returns the network, the counts and the members' SIRETs."""
     report = DemoReport()
+    clock = (time.perf_counter(), time.process_time())
+
+    def lap(phase: str) -> None:
+        nonlocal clock
+        now = (time.perf_counter(), time.process_time())
+        report.timings[phase] = (now[0] - clock[0], now[1] - clock[1])
+        clock = now
+
     network, report.network_written = network_ensure()
     territory = territory_load(network)
     placed = real_organisations_bring(territory, data_dir, report, seed=seed)
     inside = real_sites_bring(territory, data_dir, report)
+    lap("entreprises réelles")
     fictitious = generated_bring(territory, data_dir, report, seed=seed, count=generated)
+    lap("entreprises fictives")
     members = memberships_bring(network, placed + inside + fictitious, report, seed=seed)
+    lap("adhésions")
     report.profiles = demo_profiles_ensure(sirets=placed + inside + fictitious, seed=seed)
+    lap("profils")
     return network, report, members
