@@ -122,7 +122,8 @@ def first_pdf(base: str) -> float:
 
 
 def run(repo: Path, *, pdf: bool, keep: bool) -> dict:
-    python = next(p for p in (repo / ".venv" / "bin" / "python", ROOT / ".venv" / "bin" / "python") if p.exists())
+    venvs = (repo / ".venv" / "bin" / "python", ROOT / ".venv" / "bin" / "python")
+    python = next(p for p in venvs if p.exists())
     data = Path(tempfile.mkdtemp(prefix="demo-start-"))
     env = {
         **os.environ,
@@ -143,7 +144,8 @@ def run(repo: Path, *, pdf: bool, keep: bool) -> dict:
     result: dict = {"repo": str(repo), "load_before": round(os.getloadavg()[0], 2)}
     start = time.perf_counter()
     try:
-        result["migrate_s"], result["migrate_cpu_s"], _ = timed([*maillage, "migrate", "--no-input"], env, repo)
+        migrate = [*maillage, "migrate", "--no-input"]
+        result["migrate_s"], result["migrate_cpu_s"], _ = timed(migrate, env, repo)
         result["demo_s"], result["demo_cpu_s"], output = timed(
             [*maillage, "demo", "--url", base, "-v", "2"], env, repo
         )
@@ -151,7 +153,8 @@ def run(repo: Path, *, pdf: bool, keep: bool) -> dict:
         result["demo_phases_cpu_s"] = demo_phases(output, "Étapes (CPU) : ")
         served = time.perf_counter()
         huey = subprocess.Popen([*maillage, "run_huey"], env=env, cwd=repo, **_quiet())
-        server = subprocess.Popen([*maillage, "runserver", f"127.0.0.1:{port}"], env=env, cwd=repo, **_quiet())
+        serve = [*maillage, "runserver", f"127.0.0.1:{port}"]
+        server = subprocess.Popen(serve, env=env, cwd=repo, **_quiet())
         try:
             result["serve_first_page_s"] = first_page(base, timeout=300)
             result["total_to_first_page_s"] = time.perf_counter() - start

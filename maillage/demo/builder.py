@@ -171,7 +171,8 @@ def real_organisations_bring(
             name=spec.name,
             naf_id=spec.naf_id,
             headcount_band_id=spec.headcount_band_id,
-            creation_date=spec.creation_date,
+            # The site is invented: it has no creation date of its own (the company's is real).
+            creation_date=None,
             is_generated=True,
             **_place(territory.communes[str(insee)]),
         )

@@ -18,8 +18,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from maillage.demo import real
 from maillage.demo.accounts import demo_accounts_ensure
-from maillage.demo.activity import demo_activity_ensure
+from maillage.demo.activity import demo_activity_ensure, demo_member_accounts_order
 from maillage.demo.builder import DEFAULT_SEED, GENERATED_COUNT, demo_build
+from maillage.demo.checks import demo_coherence_violations
 from maillage.demo.territory import TerritoryError
 from maillage.matching.index import current_build
 from maillage.referential.models import Commune, Epci, HeadcountBand, NafCode
@@ -87,9 +88,10 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         timings |= report.timings
         clock["lap"] = _now()
-        if len(members) < 2:
-            raise CommandError("Trop peu d'adhérents pour rattacher les comptes de démonstration.")
-        logins, report.accounts_written = demo_accounts_ensure(network, members)
+        speakers = demo_member_accounts_order(network, members)
+        if len(speakers) < 2:
+            raise CommandError("Trop peu d'adhérents fictifs pour rattacher les comptes de démonstration.")
+        logins, report.accounts_written = demo_accounts_ensure(network, speakers)
         lap("comptes")
         # The search reads an index: a full build the first time, then profile edits refresh it.
         if current_build() is None:
@@ -105,11 +107,16 @@ class Command(BaseCommand):
         )
         self._print(network, report, logins, url.rstrip("/") + "/")
         if verbosity >= 2:
+            violations = demo_coherence_violations(network)
+            self.stdout.write(f"Règles de cohérence enfreintes : {len(violations)}")
+            for violation in violations[:20]:
+                self.stdout.write(f"  {violation}")
             end = _now()
             timings["total"] = (end[0] - clock["start"][0], end[1] - clock["start"][1])
             # Wall-clock and CPU seconds: on a shared machine the CPU figure is the steadier one.
-            self.stdout.write("Étapes : " + ", ".join(f"{k} {w:.1f} s" for k, (w, _c) in timings.items()))
-            self.stdout.write("Étapes (CPU) : " + ", ".join(f"{k} {c:.1f} s" for k, (_w, c) in timings.items()))
+            for title, index in (("Étapes", 0), ("Étapes (CPU)", 1)):
+                phases = ", ".join(f"{k} {v[index]:.1f} s" for k, v in timings.items())
+                self.stdout.write(f"{title} : {phases}")
 
     @staticmethod
     def _referential_missing() -> bool:
