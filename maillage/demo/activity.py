@@ -256,7 +256,7 @@ def needs_post(network: Network, author_email: str) -> int:
     place = establishment.commune_id
     opened = need_create(
         author=author, network=network, author_establishment=establishment, kind="part",
-        title=f"{labels[codes[0]]} et {labels[codes[1]][:1].lower()}{labels[codes[1]][1:]} : série annuelle",
+        title=f"{labels[codes[0]]}, {labels[codes[1]][:1].lower()}{labels[codes[1]][1:]} : série annuelle",
         description="Série de 200 pièces par an, plans fournis, premières pièces sous 8 semaines.",
         # Hours on the first capability: the consortium panel compares them with declared capacity.
         # Two required capabilities (several members declare both), the third only wished.

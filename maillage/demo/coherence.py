@@ -6,8 +6,8 @@ the whole written demo against them (the tests require no violation).
   the side trades a subcontractor of that division often has (``SIDE_TRADES``).
 * **What a company buys** (its needs, its purchase ledger) is what its usual suppliers offer:
   ``SUPPLIER_DIVISIONS`` names those suppliers' NAF divisions for each division (or class),
-  and the taxonomy's NAF hints of those divisions (and their side trades) turn them into
-  trades — no second NAF→capability table. A few services every plant buys are always allowed.
+  and the taxonomy's NAF hints of those divisions turn them into trades — no second
+  NAF→capability table. A few services every plant buys are always allowed.
 * **Sectors served** are the ones hinted for its NAF sub-class or those its declared trades
   serve (``TRADE_SECTORS``); a reference names a client of one of these sectors.
 * **Means follow size**: machines, their quantity and press or clamping force are bounded by
@@ -228,11 +228,11 @@ class ActivityRules:
     def __init__(self, hints: Mapping[str, Sequence[tuple[str, float]]], parents: Mapping[str, str | None]):
         self.hints = hints
         self.parents = parents
+        # What a division's companies are known for (hints only: side trades are what a shop
+        # may also do, not what its clients come to it for).
         self._division_offers: dict[str, set[str]] = {}
-        for naf in hints:
-            self._division_offers.setdefault(naf[:2], set()).update(self.offers(naf))
-        for key, codes in SIDE_TRADES.items():
-            self._division_offers.setdefault(key[:2], set()).update(codes)
+        for naf, pairs in hints.items():
+            self._division_offers.setdefault(naf[:2], set()).update(c for c, _w in pairs if _is_trade(c))
 
     def ancestors(self, code: str) -> list[str]:
         """``code`` and its parents up to the root, nearest first."""
@@ -305,7 +305,8 @@ def company_violations(rules: ActivityRules, company: Company) -> list[str]:
             found.append(f"{siret} ({naf}) sert le secteur {sector}, hors de son activité")
     clients = {client: sector for sector, client in SECTOR_CLIENTS.items()}
     for client in company.reference_clients:
-        if clients.get(client) not in company.sectors:
+        sector = clients.get(client)
+        if sector not in company.sectors or sector not in allowed_sectors:
             found.append(f"{siret} ({naf}) cite la référence « {client} » hors de ses secteurs")
     limits = size_limits(company.max_employees, company.min_employees)
     band = f"{company.min_employees}–{company.max_employees} salariés"

@@ -455,6 +455,8 @@ def _opener(rng: np.random.Generator, size: Size) -> str:
 def _description(vocabulary, rng, processes, materials, equipment, certifications, sectors, size) -> str:
     opener = _opener(rng, size)
     trades = ", ".join(vocabulary.written_form(code, rng) for code in processes)
+    if opener.endswith(". "):
+        trades = trades[:1].upper() + trades[1:]
     parts = [f"{opener}{trades}, {_pick(rng, SERIES)}."]
     if materials:
         parts.append("Matières : " + ", ".join(vocabulary.written_form(m, rng) for m in materials[:4]) + ".")
