@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+from django.db import transaction
 from django.db.models import Q
 
 from maillage.demo import real
@@ -387,10 +388,15 @@ def _category(establishment: Establishment) -> str:
     return "TPE"
 
 
+@transaction.atomic
 def demo_build(
     *, data_dir: Path, seed: int = DEFAULT_SEED, generated: int = GENERATED_COUNT
 ) -> tuple[Network, DemoReport, list[str]]:
-    """The whole demo except accounts; returns the network, the counts and the members' SIRETs."""
+    """The whole demo except accounts; returns the network, the counts and the members' SIRETs.
+
+    One transaction: the services' own transactions become savepoints, the thousands of small
+    writes are committed once, and a failed build leaves nothing half written.
+    """
     report = DemoReport()
     clock = (time.perf_counter(), time.process_time())
 

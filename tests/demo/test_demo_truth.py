@@ -3,6 +3,7 @@ every generated company is coherent (docs/demo.md, « Ce qui est réel » and «
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from maillage.demo.checks import demo_coherence_violations
 from maillage.demo.territory import NETWORK_SLUG
@@ -45,7 +46,7 @@ def test_real_companies_keep_their_identity_and_are_never_called_fictitious(clie
     assert real.count() >= 50
     for organisation in real:
         html = client.get(reverse("establishments:organisation", args=[organisation.siren])).content.decode()
-        assert organisation.name in html
+        assert escape(organisation.name) in html
         assert "fictif" not in html and "fictive" not in html, organisation.name
         for establishment in organisation.establishments.all():
             html = page(client, establishment)
