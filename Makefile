@@ -47,11 +47,14 @@ $(UV):
 
 demo: install
 	$(BIN)/maillage migrate --no-input
-	$(BIN)/maillage demo --url http://$(HOST):$(PORT)/
-	@# The task queue's consumer (needs: batches, reminders, outcome requests) runs beside the
-	@# web server on the embedded SQLite queue and stops with it.
-	$(BIN)/maillage run_huey & HUEY_PID=$$!; trap 'kill $$HUEY_PID' EXIT; \
-	  $(BIN)/maillage runserver $(HOST):$(PORT)
+	@# The task queue's consumer (needs: batches, reminders, outcome requests) and the web
+	@# server start while the demo is built, on the second core: they are ready when it ends
+	@# (bench/demo_start.py). A page opened before the demo prints its address may be partial.
+	@# `migrate` has just run the system checks. Both stop with the server (Ctrl-C).
+	$(BIN)/maillage run_huey & HUEY_PID=$$!; \
+	  $(BIN)/maillage runserver --skip-checks $(HOST):$(PORT) & SERVER_PID=$$!; \
+	  trap 'kill $$HUEY_PID $$SERVER_PID 2>/dev/null' EXIT; \
+	  $(BIN)/maillage demo --url http://$(HOST):$(PORT)/ && wait $$SERVER_PID
 
 test: install test-sqlite test-postgres
 

@@ -27,6 +27,7 @@ from maillage.accounts.models import User
 from maillage.demo.checks import activity_rules
 from maillage.demo.coherence import ActivityRules
 from maillage.directory.models import Establishment, Network, current_member
+from maillage.directory.synthetic import naf_section
 from maillage.matching.services import index_refresh_deferred
 from maillage.needs.models import Need
 from maillage.needs.services import CapabilityInput, need_create, need_open
@@ -204,8 +205,8 @@ def _need_codes(network: Network, establishment: Establishment, rules: ActivityR
 
 
 def need_author_pick(network: Network, member_sirets: list[str]) -> str | None:
-    """The largest fictitious member whose activity buys a need that three members can
-    answer (then the first drawn): the demo member account posts the demo's needs in its name."""
+    """The fictitious member whose activity buys a need that three members can answer — a
+    manufacturer, the largest, then the first drawn: the demo member account posts in its name."""
     rules = activity_rules()
     establishments = (
         Establishment.objects.filter(siret__in=member_sirets, organisation__is_generated=True)
@@ -213,8 +214,13 @@ def need_author_pick(network: Network, member_sirets: list[str]) -> str | None:
         .select_related("headcount_band")
     )
     rank = {siret: i for i, siret in enumerate(member_sirets)}
-    # The largest first: a buyer of sub-contracted series is rarely a two-person shop.
-    for establishment in sorted(establishments, key=lambda e: (-_min_employees(e), rank[e.siret])):
+
+    # A manufacturer (NAF section C) first, the largest first: sub-contracted series are
+    # rarely bought by a two-person shop or a laboratory.
+    def order(e: Establishment) -> tuple:
+        return (naf_section(e.naf_id) != "C", -_min_employees(e), rank[e.siret])
+
+    for establishment in sorted(establishments, key=order):
         if len(_need_codes(network, establishment, rules)) == 3:
             return establishment.siret
     return None

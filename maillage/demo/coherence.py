@@ -68,8 +68,22 @@ _PLASTICS_SIDE_TRADES = (
     "proc.composites.rtm",
     "proc.composites.infusion",
 )
+# Electronics, electrical equipment and repair shops machine, weld, fold and paint what they
+# build or mend; they do not cast, anodise or print metal.
+_LIGHT_METAL_SIDE_TRADES = (
+    "proc.machining.milling.3axis",
+    "proc.machining.turning",
+    "proc.joining.welding.tig",
+    "proc.joining.welding.mig_mag",
+    "proc.sheet_metal.cutting.laser",
+    "proc.sheet_metal.bending",
+    "proc.surface.painting.powder",
+    "proc.metrology.cmm",
+    "proc.assembly",
+)
 SIDE_TRADES = {
-    **{division: _METAL_SIDE_TRADES for division in ("24", "25", "26", "27", "28", "29", "30", "33")},
+    **{division: _METAL_SIDE_TRADES for division in ("24", "25", "28", "29", "30")},
+    **{division: _LIGHT_METAL_SIDE_TRADES for division in ("26", "27", "33")},
     "22": _PLASTICS_SIDE_TRADES,
     "20": ("proc.chemistry.formulation",),
     "20.16": ("proc.plastics.compounding", "proc.chemistry.formulation"),
