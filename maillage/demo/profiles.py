@@ -46,6 +46,7 @@ from maillage.profiles.snapshot import (
     SpecValue,
 )
 from maillage.taxonomy.models import NafCapabilityHint, TaxonomyNode
+from maillage.taxonomy.selectors import taxonomy_reads_cached
 
 DECLARED_SHARE = 0.7
 CAPABILITY_TYPES = ("process", "material", "service")
@@ -490,7 +491,8 @@ def demo_profiles_ensure(*, sirets: Sequence[str], seed: int) -> ProfilesWritten
     )
     snapshots = {e.siret: _drawn(e, vocabulary, seed) for e in establishments}
     _cover_hinted_trades(vocabulary, establishments, snapshots)
-    with index_refresh_deferred():
+    # One index refresh at the end; each taxonomy node and NAF hint read once for all profiles.
+    with index_refresh_deferred(), taxonomy_reads_cached():
         for establishment in establishments:
             _ensure_one(establishment, snapshots[establishment.siret], written)
     return written
