@@ -4,6 +4,9 @@ So that the leakage page, the supply graph and the needs pages show something on
 demo, the demo writes seeded purchase ledgers as CSV files under ``DATA_DIR/demo/`` and
 imports them with the real ``import-ledger`` command (keyed rows: a rerun adds nothing), then
 posts two needs through the needs services (skipped when the demo author already has needs).
+
+Only fictitious companies buy or post (we invent no purchase of a real company), and only
+what their activity buys (``ActivityRules.needs``, docs/demo.md « Cohérence »).
 """
 
 from __future__ import annotations
@@ -21,12 +24,16 @@ from django.utils import timezone
 from stdnum.fr import siret as siret_check
 
 from maillage.accounts.models import User
+from maillage.demo.checks import activity_rules
+from maillage.demo.coherence import ActivityRules
 from maillage.directory.models import Establishment, Network, current_member
+from maillage.directory.synthetic import naf_section
+from maillage.matching.services import index_refresh_deferred
 from maillage.needs.models import Need
 from maillage.needs.services import CapabilityInput, need_create, need_open
 from maillage.profiles.models import CapabilityStatus, ChangeSource, ProfileCapability
 from maillage.profiles.services import profile_update
-from maillage.taxonomy.models import NodeType
+from maillage.taxonomy.models import NodeType, TaxonomyNode
 
 BUYERS = 4
 LINES_PER_BUYER = 60
@@ -50,23 +57,37 @@ def _luhn_siret(rng: np.random.Generator) -> str:
             return candidate
 
 
-def _local_offers(network: Network) -> list[tuple[str, str, str]]:
-    """(SIRET, INSEE code, label) of members' confirmed processes: what a buyer's ledger names."""
+def _local_offers(network: Network) -> list[tuple[str, str, str, str]]:
+    """(SIRET, INSEE code, code, label) of members' confirmed processes: what a ledger names."""
     rows = ProfileCapability.objects.filter(
         current_member("profile__establishment__memberships__", network=network),
         status=CapabilityStatus.CONFIRMED,
         node__type=NodeType.PROCESS,
-    ).values_list("profile__establishment__siret", "profile__establishment__commune_id", "node__label_fr")
+    ).values_list(
+        "profile__establishment__siret", "profile__establishment__commune_id", "node__code", "node__label_fr"
+    )
     return sorted(set(rows))
 
 
-def _buyers(network: Network) -> list[Establishment]:
-    """The members with the most employees: the territory's large buyers."""
-    return list(
+def _buyers(
+    network: Network, rules: ActivityRules, codes: list[str]
+) -> list[tuple[Establishment, list[str]]]:
+    """The fictitious members with the most employees, each with the categories (among
+    ``codes``, most held first) that its activity buys: the territory's large buyers."""
+    buyers = []
+    for establishment in (
         Establishment.objects.current_members(network)
+        .filter(organisation__is_generated=True)
         .exclude(headcount_band__min_employees=None)
-        .order_by("-headcount_band__min_employees", "siret")[:BUYERS]
-    )
+        .exclude(naf=None)
+        .order_by("-headcount_band__min_employees", "siret")
+    ):
+        bought = [code for code in codes if rules.may_buy(establishment.naf_id, code)]
+        if len(bought) >= 3:
+            buyers.append((establishment, bought[:CATEGORIES]))
+        if len(buyers) == BUYERS:
+            break
+    return buyers
 
 
 def ledgers_write(network: Network, directory: Path, *, seed: int) -> list[tuple[Establishment, Path]]:
@@ -75,29 +96,32 @@ def ledgers_write(network: Network, directory: Path, *, seed: int) -> list[tuple
     # The categories most members hold: each then has enough buyers and suppliers on both sides
     # to be shown on its own (below 3, disclosure control pools it).
     holders: dict[str, int] = {}
-    for _, _, label in offers:
-        holders[label] = holders.get(label, 0) + 1
-    labels = sorted(holders, key=lambda label: (-holders[label], label))[:CATEGORIES]
-    if not offers or not labels:
+    labels: dict[str, str] = {}
+    for _, _, code, label in offers:
+        holders[code] = holders.get(code, 0) + 1
+        labels[code] = label
+    codes = sorted(holders, key=lambda code: (-holders[code], code))[: 3 * CATEGORIES]
+    buyers = _buyers(network, activity_rules(), codes)
+    if not offers or not buyers:
         return []
     # Outside suppliers are shared by buyers, as real ones are: disclosure control needs ≥ 3.
     outside = [(_luhn_siret(rng), OUTSIDE_COMMUNES[i % len(OUTSIDE_COMMUNES)]) for i in range(15)]
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for buyer in _buyers(network):
+    for buyer, bought in buyers:
         path = directory / f"registre_achats_{buyer.siret}.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle, delimiter=";")
             writer.writerow(["siret", "fournisseur", "commune", "montant", "categorie", "annee"])
             for _ in range(LINES_PER_BUYER):
-                label = labels[int(rng.integers(len(labels)))]
+                code = bought[int(rng.integers(len(bought)))]
                 amount = int(rng.lognormal(10.5, 1.0))
-                if rng.random() < 0.35:
-                    local = [o for o in offers if o[2] == label and o[0] != buyer.siret] or offers
-                    siret, commune, _ = local[int(rng.integers(len(local)))]
+                local = [o for o in offers if o[2] == code and o[0] != buyer.siret]
+                if local and rng.random() < 0.35:
+                    siret, commune, _, _ = local[int(rng.integers(len(local)))]
                 else:
                     siret, commune = outside[int(rng.integers(len(outside)))]
-                writer.writerow([siret, "", commune, amount, label, timezone.localdate().year - 1])
+                writer.writerow([siret, "", commune, amount, labels[code], timezone.localdate().year - 1])
         written.append((buyer, path))
     return written
 
@@ -136,29 +160,88 @@ def ledgers_import(network: Network, *, seed: int) -> tuple[int, int]:
     return len(ledgers), len(ledgers) * LINES_PER_BUYER
 
 
-def _need_codes(network: Network, establishment: Establishment | None) -> list[str]:
-    """Three capabilities declared by members: the first two together by at least three of
-    them (the need's requirements), the third by at least three (wished)."""
+def _need_codes(network: Network, establishment: Establishment, rules: ActivityRules) -> list[str]:
+    """Three processes the author's activity buys and members declare: the first two together
+    by at least three of them (the need's requirements), the third by at least three (wished)."""
+    naf = establishment.naf_id or ""
     held: dict[str, set[int]] = {}
     for code, holder in (
         ProfileCapability.objects.filter(
             current_member("profile__establishment__memberships__", network=network),
             status=CapabilityStatus.CONFIRMED,
+            node__type=NodeType.PROCESS,
         )
         .exclude(profile__establishment=establishment)
         .values_list("node__code", "profile__establishment_id")
     ):
-        held.setdefault(code, set()).add(holder)
+        # Who holds a process also holds its parents (« fraisage 5 axes » is « fraisage »), as
+        # the need's matching reads them; the author asks only for what its activity buys.
+        for asked in rules.ancestors(code):
+            if rules.may_buy(naf, asked):
+                held.setdefault(asked, set()).add(holder)
     common = sorted((code for code in held if len(held[code]) >= 3), key=lambda c: (-len(held[c]), c))[:12]
     pairs = sorted(
-        ((len(held[a] & held[b]), a, b) for i, a in enumerate(common) for b in common[i + 1 :]),
+        (
+            (len(held[a] & held[b]), a, b)
+            for i, a in enumerate(common)
+            for b in common[i + 1 :]
+            if not (rules.is_under(a, (b,)) or rules.is_under(b, (a,)))
+        ),
         key=lambda item: (-item[0], item[1], item[2]),
     )
     if not pairs or pairs[0][0] < 3:
         return []
     _n, first, second = pairs[0]
-    third = next((code for code in common if code not in (first, second)), None)
+    related = (first, second)
+    third = next(
+        (
+            c
+            for c in common
+            if not any(c == r or c.startswith(r + ".") or r.startswith(c + ".") for r in related)
+        ),
+        None,
+    )
     return [first, second, third] if third else []
+
+
+def need_author_pick(network: Network, member_sirets: list[str]) -> str | None:
+    """The fictitious member whose activity buys a need that three members can answer — a
+    manufacturer, the largest, then the first drawn: the demo member account posts in its name."""
+    rules = activity_rules()
+    establishments = (
+        Establishment.objects.filter(siret__in=member_sirets, organisation__is_generated=True)
+        .exclude(naf=None)
+        .select_related("headcount_band")
+    )
+    rank = {siret: i for i, siret in enumerate(member_sirets)}
+
+    # A manufacturer (NAF section C) first, the largest first: sub-contracted series are
+    # rarely bought by a two-person shop or a laboratory.
+    def order(e: Establishment) -> tuple:
+        return (naf_section(e.naf_id) != "C", -_min_employees(e), rank[e.siret])
+
+    for establishment in sorted(establishments, key=order):
+        if len(_need_codes(network, establishment, rules)) == 3:
+            return establishment.siret
+    return None
+
+
+def _min_employees(establishment: Establishment) -> int:
+    band = establishment.headcount_band
+    return (band.min_employees or 0) if band else 0
+
+
+def demo_member_accounts_order(network: Network, member_sirets: list[str]) -> list[str]:
+    """The members the two demo member accounts speak for: fictitious companies only (the demo
+    puts no word in a real company's mouth), the needs' author first."""
+    fictitious = set(
+        Establishment.objects.filter(siret__in=member_sirets, organisation__is_generated=True).values_list(
+            "siret", flat=True
+        )
+    )
+    author = need_author_pick(network, member_sirets)
+    ordered = [author] if author else []
+    return ordered + [s for s in member_sirets if s in fictitious and s != author]
 
 
 def needs_post(network: Network, author_email: str) -> int:
@@ -166,16 +249,21 @@ def needs_post(network: Network, author_email: str) -> int:
     author = User.objects.filter(email=author_email).first()
     if author is None or Need.objects.filter(author=author).exists():
         return 0
-    establishment = Establishment.objects.filter(user_links__user=author).first()
-    codes = _need_codes(network, establishment)
-    if len(codes) < 3 or establishment is None:
+    establishment = Establishment.objects.filter(
+        user_links__user=author, organisation__is_generated=True
+    ).first()
+    if establishment is None:
         return 0
+    codes = _need_codes(network, establishment, activity_rules())
+    if len(codes) < 3:
+        return 0
+    labels = dict(TaxonomyNode.objects.filter(code__in=codes).values_list("code", "label_fr"))
     deadline = timezone.localdate() + timedelta(days=30)
     place = establishment.commune_id
     opened = need_create(
         author=author, network=network, author_establishment=establishment, kind="part",
-        title="Sous-ensemble mécano-soudé pour une ligne d'assemblage",
-        description="Série de 200 sous-ensembles par an, plans fournis, premières pièces sous 8 semaines.",
+        title=f"{labels[codes[0]]}, {labels[codes[1]][:1].lower()}{labels[codes[1]][1:]} : série annuelle",
+        description="Série de 200 pièces par an, plans fournis, premières pièces sous 8 semaines.",
         # Hours on the first capability: the consortium panel compares them with declared capacity.
         # Two required capabilities (several members declare both), the third only wished.
         capabilities=[
@@ -197,7 +285,9 @@ def needs_post(network: Network, author_email: str) -> int:
 
 
 def demo_activity_ensure(network: Network, *, author_email: str, seed: int) -> ActivityReport:
-    capacities_declare(network)
+    # One index refresh for all the declared capacities, not one per member (≈ 1 s each).
+    with index_refresh_deferred():
+        capacities_declare(network)
     ledgers, lines = ledgers_import(network, seed=seed)
     return ActivityReport(
         ledgers=ledgers, ledger_lines=lines, needs_created=needs_post(network, author_email)

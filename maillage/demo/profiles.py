@@ -23,6 +23,15 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from maillage.demo.coherence import (
+    FORCE_SPECS,
+    SECTOR_CLIENTS,
+    TRADE_SECTORS,
+    SizeLimits,
+    is_heavy,
+    side_trades,
+    size_limits,
+)
 from maillage.directory.models import Establishment
 from maillage.matching.services import index_refresh_deferred
 from maillage.profiles.models import ChangeSource
@@ -37,6 +46,7 @@ from maillage.profiles.snapshot import (
     SpecValue,
 )
 from maillage.taxonomy.models import NafCapabilityHint, TaxonomyNode
+from maillage.taxonomy.selectors import taxonomy_reads_cached
 
 DECLARED_SHARE = 0.7
 CAPABILITY_TYPES = ("process", "material", "service")
@@ -46,53 +56,6 @@ VALID_AFTER = date(2027, 3, 1)
 EXPIRED_SHARE = 0.2
 # A trade hinted at this weight or more is declared by at least one member (when one fits).
 COVERED_HINT_WEIGHT = 0.4
-
-# Side trades: what a subcontractor of a NAF division often does besides its main activity.
-# Metalworking shops finish, treat and inspect their parts, or have a foundry or press line.
-_METAL_SIDE_TRADES = (
-    "proc.machining.milling.5axis",
-    "proc.machining.milling.3axis",
-    "proc.machining.turning",
-    "proc.machining.bar_turning",
-    "proc.machining.edm.wire",
-    "proc.machining.grinding.cylindrical",
-    "proc.surface.anodising.hard",
-    "proc.surface.anodising.sulphuric",
-    "proc.surface.painting.powder",
-    "proc.surface.electroplating.zinc",
-    "proc.surface.passivation",
-    "proc.joining.welding.tig",
-    "proc.joining.welding.robotic",
-    "proc.joining.welding.mig_mag",
-    "proc.foundry.hpdc",
-    "proc.foundry.sand",
-    "proc.heat_treatment.vacuum",
-    "proc.heat_treatment.case_hardening",
-    "proc.sheet_metal.cutting.laser",
-    "proc.sheet_metal.bending",
-    "proc.sheet_metal.boilermaking",
-    "proc.forming.stamping.progressive",
-    "proc.ndt.penetrant",
-    "proc.metrology.cmm",
-    "proc.additive.lpbf",
-    "proc.assembly",
-)
-_PLASTICS_SIDE_TRADES = (
-    "proc.plastics.injection",
-    "proc.plastics.overmoulding",
-    "proc.plastics.bi_injection",
-    "proc.plastics.extrusion",
-    "proc.plastics.thermoforming",
-    "proc.surface.decoration",
-    "proc.machining.plastics",
-    "proc.composites.rtm",
-    "proc.composites.infusion",
-)
-SIDE_TRADES = {
-    **{division: _METAL_SIDE_TRADES for division in ("24", "25", "26", "27", "28", "29", "30", "33")},
-    "22": _PLASTICS_SIDE_TRADES,
-    "20": ("proc.plastics.compounding", "proc.chemistry.formulation"),
-}
 
 MATERIALS = {
     "proc.machining": ("mat.aluminium.7xxx", "mat.aluminium.6xxx", "mat.stainless.austenitic",
@@ -164,7 +127,7 @@ MACHINES = {
     ),
     "proc.sheet_metal.cutting.laser": Machine(
         "equip.sheet_metal.laser",
-        ("laser fibre Trumpf TruLaser 3030", "laser Bystronic 6 kW", "laser fibre Amada"),
+        ("laser fibre Trumpf TruLaser 3030", "laser fibre Bystronic", "laser fibre Amada"),
         (("laser_power", 3, 12, 1), ("sheet_length", 3000, 4000, 1000), ("sheet_width", 1500, 2000, 500)),
     ),
     "proc.sheet_metal.boilermaking": Machine(
@@ -184,7 +147,7 @@ MACHINES = {
         (("clamping_force", 50, 800, 10),),
     ),
     "proc.foundry.hpdc": Machine(
-        "equip.foundry.die_casting", ("machine sous pression Bühler Carat", "presse Idra 1600 t"),
+        "equip.foundry.die_casting", ("machine sous pression Bühler Carat", "presse Idra OL"),
         (("clamping_force", 400, 2000, 50), ("max_shot_mass", 2, 25, 1)),
     ),
     "proc.foundry": Machine(
@@ -241,27 +204,7 @@ TRADE_CERTIFICATIONS = {
     "proc.sheet_metal.steel_structures": (("cert.en1090", 0.6),),
     "proc.sheet_metal.boilermaking": (("cert.en1090", 0.3),),
 }
-TRADE_SECTORS = {
-    "proc.machining": ("sector.aeronautics", "sector.automotive", "sector.medical", "sector.defence",
-                       "sector.industrial_equipment", "sector.energy"),
-    "proc.surface": ("sector.aeronautics", "sector.automotive", "sector.industrial_equipment"),
-    "proc.foundry": ("sector.automotive", "sector.rail", "sector.industrial_equipment"),
-    "proc.plastics": ("sector.automotive", "sector.medical", "sector.cosmetics", "sector.packaging"),
-    "proc.sheet_metal": ("sector.rail", "sector.industrial_equipment", "sector.construction",
-                         "sector.agricultural_machinery"),
-    "proc.joining": ("sector.nuclear", "sector.energy", "sector.rail"),
-    "proc.additive": ("sector.aeronautics", "sector.medical", "sector.space"),
-}  # fmt: skip
 ISSUERS = ("Bureau Veritas", "AFNOR Certification", "DEKRA", "TÜV Rheinland", "SGS", "LRQA")
-CLIENTS = (
-    ("un équipementier automobile rang 1", "pièces de série"),
-    ("un motoriste aéronautique", "pièces moteur"),
-    ("un constructeur ferroviaire", "sous-ensembles mécano-soudés"),
-    ("un fabricant de dispositifs médicaux", "implants et instruments"),
-    ("un fabricant de machines spéciales", "pièces unitaires"),
-    ("un groupe de l'énergie", "maintenance d'arrêt de tranche"),
-)
-
 # How members shorten words; and the fixed phrases they write.
 ABBREVIATIONS = (
     (" à commande numérique", " CN"), ("aluminium", "alu"), ("inoxydables", "inox"),
@@ -269,13 +212,6 @@ ABBREVIATIONS = (
     ("traitement thermique", "TTH"), ("Aéronautique", "aéro"), ("Automobile", "auto"),
     ("Ferroviaire", "ferro"), ("prototypes", "protos"),
 )  # fmt: skip
-OPENERS = (
-    "PME familiale créée en {year}. ",
-    "Sous-traitant depuis {year} : ",
-    "Atelier de {people} personnes, ",
-    "Depuis {year}, ",
-    "",
-)
 SERIES = (
     "pièces unitaires et petites séries",
     "protos, préséries et séries",
@@ -371,21 +307,47 @@ def _round(value: float, step: float) -> float:
     return float(round(round(value / step) * step, 6))
 
 
-def _machine(vocabulary: _Vocabulary, code: str, rng: np.random.Generator) -> EquipmentEntry | None:
+def _machine(
+    vocabulary: _Vocabulary, code: str, rng: np.random.Generator, limits: SizeLimits
+) -> EquipmentEntry | None:
+    """The machine a process implies, its quantity and forces within the company's size."""
     machine = _prefixed(MACHINES, code)
     if machine is None or machine.code not in vocabulary.nodes:
         return None
     declared = vocabulary.specs(machine.code)
     specs = []
     for key, low, high, step in machine.specs:
+        if key in FORCE_SPECS:
+            high = min(high, limits.force_tf)
+            low = min(low, high / 2)
         if key in declared:
-            specs.append(SpecValue(key, _round(rng.uniform(low, high), step), declared[key]["unit"]))
+            value = min(_round(rng.uniform(low, high), step), high)
+            specs.append(SpecValue(key, value, declared[key]["unit"]))
     return EquipmentEntry(
         code=machine.code,
         label=_pick(rng, machine.labels),
-        quantity=int(rng.integers(1, 4)),
+        quantity=int(rng.integers(1, limits.per_type + 1)),
         specs=tuple(specs),
     )
+
+
+def _equipment(
+    vocabulary: _Vocabulary, processes: Sequence[str], rng: np.random.Generator, limits: SizeLimits
+) -> list[EquipmentEntry]:
+    """Machines of the declared processes, as many as the company's size allows."""
+    chosen: dict[tuple[str, str], EquipmentEntry] = {}
+    machines = heavy = 0
+    for code in processes:
+        entry = _machine(vocabulary, code, rng, limits) if rng.random() < 0.8 else None
+        if entry is None or (entry.code, entry.label) in chosen:
+            continue
+        quantity = min(entry.quantity, limits.machines - machines)
+        if quantity < 1 or (is_heavy(entry.code) and heavy + quantity > limits.heavy):
+            continue
+        chosen[(entry.code, entry.label)] = replace(entry, quantity=quantity)
+        machines += quantity
+        heavy += quantity if is_heavy(entry.code) else 0
+    return list(chosen.values())
 
 
 def _certificate(code: str, rng: np.random.Generator) -> CertificationEntry:
@@ -402,10 +364,20 @@ def _certificate(code: str, rng: np.random.Generator) -> CertificationEntry:
     )
 
 
+@dataclass(frozen=True)
+class Size:
+    """A headcount band's bounds (None: unknown) and the company's creation date."""
+
+    min_employees: int | None = None
+    max_employees: int | None = None
+    created: date | None = None
+
+
 def declared_snapshot(
-    vocabulary: _Vocabulary, naf: str, rng: np.random.Generator, *, headcount: int
+    vocabulary: _Vocabulary, naf: str, rng: np.random.Generator, *, size: Size
 ) -> ProfileSnapshot:
-    """What a fictitious member declares: its trade from the NAF hints, side trades, means."""
+    """What a fictitious member declares: its trade from the NAF hints, side trades, means —
+    within the coherence rules of ``maillage.demo.coherence`` (docs/demo.md)."""
     hints = vocabulary.hints.get(naf, [])
     processes: list[str] = []
     for code, weight in hints:
@@ -413,7 +385,7 @@ def declared_snapshot(
             0.9 if weight >= 0.5 else 0.35
         ):
             processes.append(_specialise(vocabulary, code, rng))
-    side = SIDE_TRADES.get(naf[:2], ())
+    side = side_trades(naf)
     for _ in range(int(rng.integers(0, 3)) if side else 0):
         code = _pick(rng, side)
         if code in vocabulary.nodes:
@@ -433,7 +405,7 @@ def declared_snapshot(
         pool = _prefixed(TRADE_SECTORS, code)
         if pool and rng.random() < 0.7:
             sectors.append(_pick(rng, pool))
-    sectors = list(dict.fromkeys(sectors))
+    sectors = [s for s in dict.fromkeys(sectors) if s in vocabulary.nodes]
 
     certificates = ["cert.iso9001"] if rng.random() < 0.65 else []
     certificates += [c for c, w in hints if vocabulary.kind(c) == "certification" and rng.random() < w]
@@ -443,33 +415,49 @@ def declared_snapshot(
         certificates += [c for c, p in (_prefixed(TRADE_CERTIFICATIONS, code) or ()) if rng.random() < p]
     certifications = [_certificate(c, rng) for c in dict.fromkeys(certificates) if c in vocabulary.nodes]
 
-    equipment = {}
-    for code in processes:
-        entry = _machine(vocabulary, code, rng) if rng.random() < 0.8 else None
-        if entry is not None:
-            equipment.setdefault((entry.code, entry.label), entry)
+    equipment = _equipment(vocabulary, processes, rng, size_limits(size.max_employees, size.min_employees))
+    # A reference names a client of a sector the company serves, for one of its own trades.
+    clients = [s for s in sectors if s in SECTOR_CLIENTS]
     references = []
-    for _ in range(int(rng.integers(0, 3))):
-        client, project = _pick(rng, CLIENTS)
+    for _ in range(int(rng.integers(0, 3)) if clients else 0):
+        client = SECTOR_CLIENTS[_pick(rng, clients)]
+        project = f"{vocabulary.written_form(_pick(rng, processes), rng)}, {_pick(rng, SERIES)}"
         visibility = VISIBILITY_MEMBERS if rng.random() < 0.5 else VISIBILITY_PUBLIC
         references.append(ReferenceEntry(client=client, project=project, visibility=visibility))
     references = list({(r.client, r.project): r for r in references}.values())
     description = _description(
-        vocabulary, rng, processes, materials, list(equipment.values()), certifications, sectors, headcount
+        vocabulary, rng, processes, materials, equipment, certifications, sectors, size
     )
     return ProfileSnapshot(
         description=description,
         capabilities=tuple(processes + materials),
         certifications=tuple(certifications),
-        equipment=tuple(equipment.values()),
+        equipment=tuple(equipment),
         sectors=tuple(sectors),
         references=tuple(references),
     )
 
 
-def _description(vocabulary, rng, processes, materials, equipment, certifications, sectors, headcount) -> str:
-    opener = _pick(rng, OPENERS).format(year=int(rng.integers(1962, 2020)), people=max(headcount, 3))
+def _opener(rng: np.random.Generator, size: Size) -> str:
+    """How the description starts: only what is true of the company (its creation year, a
+    head count within its band, « PME » for an SME)."""
+    year = size.created.year if size.created else None
+    low, high = size.min_employees, size.max_employees
+    openers = [""]
+    if year:
+        openers += [f"Sous-traitant depuis {year} : ", f"Depuis {year}, "]
+        if high is not None and high < 250:
+            openers.append(f"PME familiale créée en {year}. ")
+    if low and high is not None and high < 50:
+        openers.append(f"Atelier de {int(rng.integers(low, high + 1))} personnes, ")
+    return _pick(rng, openers)
+
+
+def _description(vocabulary, rng, processes, materials, equipment, certifications, sectors, size) -> str:
+    opener = _opener(rng, size)
     trades = ", ".join(vocabulary.written_form(code, rng) for code in processes)
+    if opener.endswith(". "):
+        trades = trades[:1].upper() + trades[1:]
     parts = [f"{opener}{trades}, {_pick(rng, SERIES)}."]
     if materials:
         parts.append("Matières : " + ", ".join(vocabulary.written_form(m, rng) for m in materials[:4]) + ".")
@@ -503,7 +491,8 @@ def demo_profiles_ensure(*, sirets: Sequence[str], seed: int) -> ProfilesWritten
     )
     snapshots = {e.siret: _drawn(e, vocabulary, seed) for e in establishments}
     _cover_hinted_trades(vocabulary, establishments, snapshots)
-    with index_refresh_deferred():
+    # One index refresh at the end; each taxonomy node and NAF hint read once for all profiles.
+    with index_refresh_deferred(), taxonomy_reads_cached():
         for establishment in establishments:
             _ensure_one(establishment, snapshots[establishment.siret], written)
     return written
@@ -516,9 +505,12 @@ def _drawn(establishment: Establishment, vocabulary: _Vocabulary, seed: int) -> 
     if not (fictitious and establishment.naf_id and rng.random() < DECLARED_SHARE):
         return None
     band = establishment.headcount_band
-    snapshot = declared_snapshot(
-        vocabulary, establishment.naf_id, rng, headcount=int(band.min_employees or 0) if band else 0
+    size = Size(
+        min_employees=band.min_employees if band else None,
+        max_employees=band.max_employees if band else None,
+        created=establishment.organisation.creation_date,
     )
+    snapshot = declared_snapshot(vocabulary, establishment.naf_id, rng, size=size)
     return snapshot if snapshot.capabilities else None
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from maillage.profiles.errors import ProfileValidationError
 from maillage.profiles.models import ReferenceVisibility
 from maillage.taxonomy.models import NodeType, TaxonomyNode
+from maillage.taxonomy.selectors import node_by_code
 from maillage.taxonomy.units import UnitError, UnitRegistry
 
 CAPABILITY_TYPES = (NodeType.PROCESS, NodeType.MATERIAL, NodeType.SERVICE)
@@ -61,7 +62,7 @@ def resolve_node(
     code = (code or "").strip()
     if not code:
         raise ProfileValidationError(field, _("code manquant"))
-    node = TaxonomyNode.objects.filter(code=code).first()
+    node = node_by_code(code)
     if node is None:
         raise ProfileValidationError(field, _("code inconnu de la taxonomie « %(code)s »") % {"code": code})
     if node.type not in types:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.utils.translation import gettext as _
 
 from maillage.referential import sources
@@ -144,9 +144,7 @@ def _upsert(table: Table) -> tuple[ModelReport, list[Any]]:
             )
         }
         new_keys = table.rows.keys() - existing.keys()
-        model._base_manager.bulk_create(
-            [model(**table.rows[key]) for key in sorted(new_keys)], batch_size=BATCH_SIZE
-        )
+        _insert(model, [table.rows[key] for key in sorted(new_keys)])
         report.created = len(new_keys)
         report.unchanged = len(table.rows) - report.created
         return report, [pk for key, pk in existing.items() if key not in table.rows]
@@ -162,16 +160,48 @@ def _upsert(table: Table) -> tuple[ModelReport, list[Any]]:
     for key, row in table.rows.items():
         current = existing.get(key)
         if current is None:
-            to_create.append(model(**row))
+            to_create.append(row)
         elif any(current[name] != row[name] for name in fields):
             to_update.append(model(**row))
-    model._base_manager.bulk_create(to_create, batch_size=BATCH_SIZE)
+    _insert(model, to_create)
     update_fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
     if to_update:
         model._base_manager.bulk_update(to_update, update_fields, batch_size=BATCH_SIZE)
     report.created, report.updated = len(to_create), len(to_update)
     report.unchanged = len(table.rows) - report.created - report.updated
     return report, [key for key in existing if key not in table.rows]
+
+
+def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """INSERT new rows with one prepared statement per batch (``executemany``).
+
+    ``bulk_create`` compiles every value of every row through the ORM: on a first load (80,000
+    communes, postal codes, CPV and NAF codes) that was half of the command's CPU time. Values
+    are prepared by each field as ``save()`` would (JSON, dates); a field a row leaves out
+    takes its default. Rows carry no auto-generated primary key (the database gives it).
+    """
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    given = set().union(*(row.keys() for row in rows))
+    fields = [f for f in model._meta.concrete_fields if f.attname in given or not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH_SIZE):
+            cursor.executemany(
+                sql,
+                [
+                    [
+                        f.get_db_prep_save(
+                            row[f.attname] if f.attname in row else f.get_default(), connection
+                        )
+                        for f in fields
+                    ]
+                    for row in rows[start : start + BATCH_SIZE]
+                ],
+            )
 
 
 def _chunks(values: list, size: int = LOOKUP_CHUNK) -> Iterable[list]:

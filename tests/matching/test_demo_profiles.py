@@ -10,6 +10,7 @@ from maillage.demo.builder import DEFAULT_SEED
 from maillage.demo.profiles import (
     COVERED_HINT_WEIGHT,
     DECLARED_SHARE,
+    Size,
     _ancestors,
     _Vocabulary,
     declared_snapshot,
@@ -93,7 +94,7 @@ def test_profiles_are_reproducible_from_the_seed(demo_index):
             vocabulary,
             establishment.naf_id,
             establishment_rng(DEFAULT_SEED, establishment.siret),
-            headcount=5,
+            size=Size(min_employees=3, max_employees=5, created=date(2001, 5, 1)),
         )
         for _ in range(2)
     )

@@ -112,7 +112,7 @@ def test_closed_and_generated_establishments_are_marked_and_not_contactable(clie
     closed = EstablishmentFactory(is_active=False, is_generated=True, organisation__is_generated=True)
     EstablishmentUser.objects.create(user=UserFactory(), establishment=closed)
     html = client.get(url(closed)).content.decode()
-    assert "fermé" in html and "fictif" in html
+    assert "fermé" in html and "entreprise fictive" in html
     assert 'name="message"' not in html
     assert client.post(reverse("establishments:contact", args=[closed.siret]), {}).status_code == 404
 

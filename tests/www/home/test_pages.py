@@ -111,7 +111,7 @@ def test_generated_establishments_are_marked(client, network):
         establishment__organisation__is_generated=True,
     )  # fmt: skip
     html = client.get("/").content.decode()
-    assert "fictif" in html
+    assert "entreprise fictive" in html
 
 
 def test_home_has_a_search_entry_with_autocomplete(client, network):

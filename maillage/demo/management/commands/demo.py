@@ -9,6 +9,7 @@ three demo accounts whose passwords are printed at the end. The demo writes by d
 is no dry run (it never touches records it did not create).
 """
 
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -17,13 +18,18 @@ from django.core.management.base import BaseCommand, CommandError
 
 from maillage.demo import real
 from maillage.demo.accounts import demo_accounts_ensure
-from maillage.demo.activity import demo_activity_ensure
+from maillage.demo.activity import demo_activity_ensure, demo_member_accounts_order
 from maillage.demo.builder import DEFAULT_SEED, GENERATED_COUNT, demo_build
+from maillage.demo.checks import demo_coherence_violations
 from maillage.demo.territory import TerritoryError
 from maillage.matching.index import current_build
 from maillage.referential.models import Commune, Epci, HeadcountBand, NafCode
 
 DEFAULT_URL = "http://127.0.0.1:8000/"
+
+
+def _now() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
 
 
 def referential_source() -> str:
@@ -59,31 +65,58 @@ class Command(BaseCommand):
         if not data_dir.is_dir():
             raise CommandError(f"{data_dir} : dossier de données introuvable (option --data-dir).")
 
+        clock = {"start": _now(), "lap": _now()}
+        timings: dict[str, tuple[float, float]] = {}
+
+        def lap(phase: str) -> None:
+            now = _now()
+            timings[phase] = (now[0] - clock["lap"][0], now[1] - clock["lap"][1])
+            clock["lap"] = now
+
         if self._referential_missing():
             self.stdout.write("Référentiel absent : chargement depuis la source par défaut…")
             call_command("load_referential", wet_run=True, verbosity=verbosity, stdout=self.stdout)
             if self._referential_missing():
                 raise CommandError("Le référentiel est toujours vide après load-referential.")
+        lap("référentiel")
         # The capability vocabulary ships with the code: loading it is idempotent and cheap.
         call_command("load_taxonomy", wet_run=True, verbosity=0, stdout=self.stdout)
+        lap("taxonomie")
         try:
             network, report, members = demo_build(data_dir=data_dir, seed=seed, generated=generated)
         except (real.DemoDataError, TerritoryError) as exc:
             raise CommandError(str(exc)) from exc
-        if len(members) < 2:
-            raise CommandError("Trop peu d'adhérents pour rattacher les comptes de démonstration.")
-        logins, report.accounts_written = demo_accounts_ensure(network, members)
+        timings |= report.timings
+        clock["lap"] = _now()
+        speakers = demo_member_accounts_order(network, members)
+        if len(speakers) < 2:
+            raise CommandError("Trop peu d'adhérents fictifs pour rattacher les comptes de démonstration.")
+        logins, report.accounts_written = demo_accounts_ensure(network, speakers)
+        lap("comptes")
         # The search reads an index: a full build the first time, then profile edits refresh it.
         if current_build() is None:
             call_command("build_index", verbosity=0, stdout=self.stdout)
             self.stdout.write("Index de recherche construit.")
+        lap("index")
         member_login = next(login for login in logins if login.establishment_siret)
         activity = demo_activity_ensure(network, author_email=member_login.email, seed=seed)
+        lap("activité")
         self.stdout.write(
             f"Registres d'achats importés : {activity.ledgers} ({activity.ledger_lines} lignes, "
             f"sans doublon d'une exécution à l'autre) ; besoins publiés : {activity.needs_created}."
         )
         self._print(network, report, logins, url.rstrip("/") + "/")
+        if verbosity >= 2:
+            violations = demo_coherence_violations(network)
+            self.stdout.write(f"Règles de cohérence enfreintes : {len(violations)}")
+            for violation in violations[:20]:
+                self.stdout.write(f"  {violation}")
+            end = _now()
+            timings["total"] = (end[0] - clock["start"][0], end[1] - clock["start"][1])
+            # Wall-clock and CPU seconds: on a shared machine the CPU figure is the steadier one.
+            for title, index in (("Étapes", 0), ("Étapes (CPU)", 1)):
+                phases = ", ".join(f"{k} {v[index]:.1f} s" for k, v in timings.items())
+                self.stdout.write(f"{title} : {phases}")
 
     @staticmethod
     def _referential_missing() -> bool:
