@@ -55,6 +55,9 @@ NAME_FIELD_MASK = 1  # bit 0 of a posting's ``fields``: the name (build.FIELDS)
 # tier; the hit shows the relevance alone.
 EVIDENCE_TIER = 2.0
 NOT_HELD, HELD_UNSAID, HELD_SAID = 0, 1, 2
+# A word the index does not know, replaced by the nearest one it knows, is a guess: « scolaire »
+# is no typo of « solaire ». It counts for this share of its idf.
+CORRECTED_WEIGHT = 0.5
 # Scored candidates of recent queries, per process: page 2+ and a filter panel redrawn by htmx
 # ask the same query again. Bounded by bytes (a query matching a national index holds ~20 B
 # per candidate) and emptied whenever the index moves to a new generation.
@@ -205,7 +208,9 @@ class Searcher:
             if stem in seen:
                 seen[stem].weight += idf * 0.5
             else:
-                seen[stem] = QueryTerm(stem, surface, idf, reverse.get(surface))
+                corrected_from = reverse.get(surface)
+                weight = idf if corrected_from is None else idf * CORRECTED_WEIGHT
+                seen[stem] = QueryTerm(stem, surface, weight, corrected_from)
         interpretation.terms = list(seen.values())
         for code in [*query.capabilities, *query.wished_capabilities]:
             if code not in {c.code for c in interpretation.concepts}:

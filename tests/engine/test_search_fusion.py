@@ -111,3 +111,10 @@ def test_inferred_capability_words_are_reported_as_the_naf_activity(searcher):
     words = [d for d in keller.details if d["kind"] == "text"]
     assert words and all("savoir-faire" not in d["fields"] for d in words)
     assert any("activité NAF" in d["fields"] for d in words)
+
+
+def test_a_corrected_word_counts_for_half_its_weight(searcher):
+    typed = run(searcher, text="fraisaje").interpretation
+    assert typed.corrections == {"fraisaje": "fraisage"}
+    exact = run(searcher, text="fraisage").interpretation
+    assert typed.terms[0].weight == pytest.approx(exact.terms[0].weight / 2)
