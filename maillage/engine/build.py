@@ -18,6 +18,7 @@ from maillage.engine.documents import (
     CORE,
     INFERRED,
     MENTIONED,
+    NAMED,
     PROPOSED,
     EngineDocument,
     capability_claims,
@@ -38,15 +39,21 @@ FIELD_LABELS_FR = (
     "activité NAF",
     "ses propres mots, en attente de validation",
 )
-FIELD_WEIGHTS = np.array([3.0, 2.0, 1.0, 1.2, 0.7, 0.5, 1.0])
+# The NAF field holds the registered activity's label and the labels of the capabilities inferred
+# from it: for most of a national directory (no profile) it is the one text saying what the
+# company does, so it weighs like the capabilities it stands for.
+FIELD_WEIGHTS = np.array([3.0, 2.0, 1.0, 1.2, 0.7, 2.0, 1.0])
 FIELD_B = np.array([0.5, 0.5, 0.75, 0.5, 0.75, 0.3, 0.75])
 K1 = 1.2
-STATUS_CODES = {CONFIRMED: 0, INFERRED: 1, PROPOSED: 2, MENTIONED: 3}
+STATUS_CODES = {CONFIRMED: 0, INFERRED: 1, PROPOSED: 2, MENTIONED: 3, NAMED: 4}
+# Claims that are no evidence: the NAF code's guess, and a word of the company's name.
+UNSAID_CODES = (STATUS_CODES[INFERRED], STATUS_CODES[NAMED])
 STATUS_NAMES = {code: name for name, code in STATUS_CODES.items()}
 GEO_CELL_DEG = 0.2
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 DAY_MIN, DAY_MAX = np.iinfo(np.int32).min, np.iinfo(np.int32).max
 MENTION_WEIGHT = 0.55
+NAME_MENTION_WEIGHT = 0.45
 
 
 def claim_weight(status: str, level: str, hint_weight: float) -> float:
@@ -197,13 +204,16 @@ class SegmentBuilder:
 
         # Capabilities (and sectors), strongest claim per node.
         best: dict[int, tuple[float, int, int]] = {}
-        cap_seq, confirmed, n_claims = self._add_capabilities(doc, best)
+        cap_seq, inferred_seq, confirmed, n_claims = self._add_capabilities(doc, best)
         equip_seq = self._add_equipment(doc, local, best)
         cap_seq += self._add_certifications(doc, local, best)
 
         naf_seq = self._naf_cache.get(doc.naf_label)
         if naf_seq is None:
             naf_seq = self._naf_cache[doc.naf_label] = self._seq(doc.naf_label)
+        # The labels of the capabilities inferred from the NAF code are words of the NAF field:
+        # what the registered activity suggests, not what the company said (« savoir-faire »).
+        naf_seq = naf_seq + inferred_seq
         name_seq = self._seq(doc.name)
         desc_seq = self._seq(doc.description)
         ref_seq = self._seq(doc.references_text)
@@ -217,12 +227,16 @@ class SegmentBuilder:
                 self.run_len.append(len(seq))
 
         described = self._mentions(desc_seq)
-        for node in self._mentions(name_seq) | described | self._mentions(ref_seq):
-            held = best.setdefault(node, (MENTION_WEIGHT, 3, 1))
+        for node in described | self._mentions(ref_seq):
+            held = best.setdefault(node, (MENTION_WEIGHT, STATUS_CODES[MENTIONED], 1))
             if held[1] == STATUS_CODES[INFERRED] and node in described:
                 # Described in its own words: evidence beyond the NAF code (the weight, for ranking,
-                # stays). A word of its name alone does not count (« Chaudronnerie X » is a name).
+                # stays).
                 best[node] = (held[0], STATUS_CODES[MENTIONED], held[2])
+        for node in self._mentions(name_seq):
+            # A word of its name alone is a clue, not evidence (« Chaudronnerie X » is a name,
+            # « X Bâtiment » a builder or a cleaner): never above what the company said.
+            best.setdefault(node, (NAME_MENTION_WEIGHT, STATUS_CODES[NAMED], 1))
         for node, (weight, status, level) in best.items():
             self.c_node.append(node)
             self.c_doc.append(local)
@@ -241,10 +255,12 @@ class SegmentBuilder:
         self.quality.append(0.6 * max(0.0, min(1.0, float(doc.completeness or 0.0))) + 0.4 * share)
         return local
 
-    def _add_capabilities(self, doc: EngineDocument, best: dict) -> tuple[list[int], int, int]:
-        """Capability and sector claims into ``best``; their label tokens, confirmed and claim counts."""
+    def _add_capabilities(self, doc: EngineDocument, best: dict) -> tuple[list[int], list[int], int, int]:
+        """Capability and sector claims into ``best``; the label tokens of the claims made and of
+        the inferred ones, confirmed and claim counts."""
         nodes = self.taxonomy.node_id
         cap_seq: list[int] = []
+        inferred_seq: list[int] = []
         confirmed = 0
         claims = capability_claims(doc.capabilities)
         for claim in claims:
@@ -261,7 +277,10 @@ class SegmentBuilder:
             confirmed += claim.status == CONFIRMED
             if node not in best or best[node][0] < entry[0]:
                 best[node] = entry
-            cap_seq += self._labels(claim.node_code)
+            if claim.status == INFERRED:
+                inferred_seq += self._labels(claim.node_code)
+            else:
+                cap_seq += self._labels(claim.node_code)
         for code in doc.sectors:
             node = nodes.get(code)
             if node is None:
@@ -269,7 +288,7 @@ class SegmentBuilder:
                 continue
             best.setdefault(node, (1.0, 0, 1))
             cap_seq += self._labels(code)
-        return cap_seq, confirmed, len(claims)
+        return cap_seq, inferred_seq, confirmed, len(claims)
 
     def _add_equipment(self, doc: EngineDocument, local: int, best: dict) -> list[int]:
         """Equipment nodes and their specs; their label tokens."""

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 CONFIRMED, INFERRED, PROPOSED, MENTIONED = "confirmed", "inferred", "proposed", "mentioned"
+# Found by the engine in a company's name only (« Chaudronnerie Dupont »): a clue, not evidence.
+NAMED = "named"
 CORE, SECONDARY = "core", "secondary"
 STATUSES = (CONFIRMED, INFERRED, PROPOSED, MENTIONED)
 LEVELS = (CORE, SECONDARY)

@@ -12,14 +12,15 @@ from maillage.engine.build import DAY_MAX, DAY_MIN, EPOCH_ORDINAL, FIELD_LABELS_
 from maillage.engine.segment import Segment
 
 # The strongest evidence first: confirmed, proposed, mentioned; inferred from the NAF code last.
-STATUS_RANK = {0: 0, 2: 1, 3: 2, 1: 3}
+STATUS_RANK = {0: 0, 2: 1, 3: 2, 4: 3, 1: 4}
 STATUS_FR = {
     0: "déclaré par l'entreprise",
     1: "déduit de son activité (code NAF), à confirmer",
     2: "proposé, en attente de validation",
     3: "cité dans sa présentation",
+    4: "d'après son nom, à confirmer",
 }
-STATUS_KEYS = {0: "confirmed", 1: "inferred", 2: "proposed", 3: "mentioned"}
+STATUS_KEYS = {0: "confirmed", 1: "inferred", 2: "proposed", 3: "mentioned", 4: "named"}
 
 
 def _day(value: int) -> str:

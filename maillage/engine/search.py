@@ -15,8 +15,7 @@ from datetime import date
 
 import numpy as np
 
-from maillage.engine.build import DAY_MAX, EPOCH_ORDINAL, GEO_CELL_DEG, STATUS_CODES, deletes
-from maillage.engine.documents import INFERRED
+from maillage.engine.build import DAY_MAX, EPOCH_ORDINAL, GEO_CELL_DEG, UNSAID_CODES, deletes
 from maillage.engine.errors import QueryError
 from maillage.engine.explain import Explainer
 from maillage.engine.geo import haversine_km
@@ -36,18 +35,29 @@ HEADCOUNT_BANDS = (
     (1000, "1000+"),
 )
 BAND_EDGES = np.array([edge for edge, _ in HEADCOUNT_BANDS[1:]])
-TEXT_WEIGHT, CONCEPT_WEIGHT = 0.45, 0.55
+# Relevance = the words' BM25F score, plus each concept read in the text weighing as much as
+# the words it was read from (their idf) × CONCEPT_WEIGHT: a concept reinforces its own words,
+# it does not replace the rest of the query (« nettoyage de bâtiments » is about cleaning, even
+# though « bâtiments » alone reads as the construction sector).
+CONCEPT_WEIGHT = 1.5
+# Share of the relevance given to the coverage of structured requirements when not strict.
+COVERAGE_WEIGHT = 0.35
 # A word found only in the name weighs this much when the query names capabilities: « usinage
 # près de Haguenau » is about machining, not about companies called « Haguenau ».
 NAME_ONLY_WEIGHT_WITH_CONCEPTS = 0.3
 NAME_FIELD_MASK = 1  # bit 0 of a posting's ``fields``: the name (build.FIELDS)
-# Tiers of the sort key, above the relevance (≤ 1): a result holding an asked capability by a
-# declared, proposed or mentioned claim ranks above every result holding it only by NAF
-# inference (evidence before inference), and a company whose name holds the whole query,
-# when the query names more than a capability (« Injection plastique Heitz »), above both.
-# rank = relevance + EVIDENCE_TIER × tier; the hit shows the relevance alone.
+# Evidence before inference: among the results holding an asked capability, those holding it
+# by a declared, proposed or mentioned claim come before those holding it only by NAF
+# inference (or a word of their name); the places these holders take in the ranking are the
+# ones their relevance gives them, so a result holding no asked capability is ranked by its
+# relevance alone. A company whose name holds the whole query, when the query names more than
+# a capability (« Injection plastique Heitz »), comes first: rank = relevance + EVIDENCE_TIER ×
+# tier; the hit shows the relevance alone.
 EVIDENCE_TIER = 2.0
-INFERRED_STATUS = 1  # build.STATUS_CODES
+NOT_HELD, HELD_UNSAID, HELD_SAID = 0, 1, 2
+# A word the index does not know, replaced by the nearest one it knows, is a guess: « scolaire »
+# is no typo of « solaire ». It counts for this share of its idf.
+CORRECTED_WEIGHT = 0.5
 # Scored candidates of recent queries, per process: page 2+ and a filter panel redrawn by htmx
 # ask the same query again. Bounded by bytes (a query matching a national index holds ~20 B
 # per candidate) and emptied whenever the index moves to a new generation.
@@ -68,6 +78,7 @@ class QueryConcept:
     code: str
     phrase: str  # what the buyer wrote, or the code for a structured requirement
     structured: bool = False
+    weight: float = 0.0  # idf of the words it was read from (0 for a structured requirement)
 
 
 @dataclass
@@ -181,22 +192,25 @@ class Searcher:
                     surface, stem = corrected
             stems.append(stem)
             surfaces.append(surface)
+        size = max(self.index.size, 1)
         for start, end, code in self.taxonomy.match_concepts(stems):
             if all(surface.isdigit() for surface in surfaces[start:end]):
                 continue  # a lone number is no capability (« 5 » alone is not « 5 axes »)
-            interpretation.concepts.append(QueryConcept(code, " ".join(surfaces[start:end])))
-        size = max(self.index.size, 1)
+            weight = sum(_idf(size, self.index.df(stem)) for stem in set(stems[start:end]))
+            interpretation.concepts.append(QueryConcept(code, " ".join(surfaces[start:end]), weight=weight))
         seen: dict[str, QueryTerm] = {}
         reverse = {v: k for k, v in interpretation.corrections.items()}
         for surface, stem in zip(surfaces, stems, strict=True):
             df = self.index.df(stem)
             if df == 0:
                 continue
-            idf = math.log(1 + (size - df + 0.5) / (df + 0.5))
+            idf = _idf(size, df)
             if stem in seen:
                 seen[stem].weight += idf * 0.5
             else:
-                seen[stem] = QueryTerm(stem, surface, idf, reverse.get(surface))
+                corrected_from = reverse.get(surface)
+                weight = idf if corrected_from is None else idf * CORRECTED_WEIGHT
+                seen[stem] = QueryTerm(stem, surface, weight, corrected_from)
         interpretation.terms = list(seen.values())
         for code in [*query.capabilities, *query.wished_capabilities]:
             if code not in {c.code for c in interpretation.concepts}:
@@ -230,7 +244,7 @@ class Searcher:
             if confirmed_only:
                 docs = docs[segment.concept.cols["status"][span[0] : span[1]] == 0]
             elif evidenced_only:
-                docs = docs[segment.concept.cols["status"][span[0] : span[1]] != STATUS_CODES[INFERRED]]
+                docs = docs[_said(segment.concept.cols["status"][span[0] : span[1]])]
             parts.append(docs)
         return np.concatenate(parts) if parts else np.zeros(0, np.int32)
 
@@ -350,7 +364,7 @@ class Searcher:
             for requirement in requirements:
                 hard = requirement if hard is None else hard & requirement
         text, lexical, name_typed = self._text_scores(segment, plan) if plan.terms else (None, None, None)
-        concept, typed, evidenced = (
+        concept, typed, held = (
             self._concept_scores(segment, query, plan) if plan.concepts else (None, None, None)
         )
         candidates = _candidates(n, query, text, lexical, concept, typed, hard, requirements)
@@ -364,7 +378,7 @@ class Searcher:
                 inside = distance <= location.radius_km
                 candidates, distance = candidates[inside], distance[inside]
         if not len(candidates):
-            return candidates, np.zeros(0, np.float32), np.zeros(0)
+            return candidates, np.zeros(0, np.float32), np.zeros(0), None
         relevance = _relevance(candidates, query, plan, text, concept, requirements)
         score = relevance * (0.85 + 0.15 * np.asarray(segment.quality)[candidates])
         if location is not None:
@@ -374,8 +388,14 @@ class Searcher:
             if location.decay_km is not None:
                 factor = 0.3 + 0.7 * np.exp(-np.nan_to_num(distance, nan=1e9) / location.decay_km)
                 score = score * factor
-        score = _tiered(score, candidates, evidenced, name_typed)
-        return candidates, score.astype(np.float32), distance
+        if held is not None:
+            held = held[candidates]
+        if name_typed is not None:
+            typed_name = name_typed[candidates]
+            score = score + EVIDENCE_TIER * typed_name
+            if held is not None:
+                held = np.where(typed_name, NOT_HELD, held).astype(np.int8)  # first, whatever it holds
+        return candidates, score.astype(np.float32), distance, held
 
     @staticmethod
     def _text_scores(
@@ -415,13 +435,14 @@ class Searcher:
         self, segment, query, plan: Interpretation
     ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
         """Concepts read in the typed text; a structured requirement (a filter) narrows them.
-        Returns the summed concept scores, which documents hold a typed concept (or None), and
-        which hold an asked concept by a declared, proposed or mentioned claim (not only inferred)."""
+        Returns the concept scores (each concept's strongest claim × its mass), which documents
+        hold a typed concept (or None), and per document whether it holds an asked concept by a
+        declared, proposed or mentioned claim (HELD_SAID), only otherwise (HELD_UNSAID) or not."""
         n = segment.n
         concept = np.zeros(n, np.float32)
-        evidenced = np.zeros(n, bool)
+        held_by = np.zeros(n, np.int8)
         typed = None
-        for item in plan.concepts:
+        for item, mass in zip(plan.concepts, _concept_masses(plan), strict=True):
             best = np.zeros(n, np.float32)
             for node in self.taxonomy.descendants(item.code):
                 span = segment.concept.span(node)
@@ -434,12 +455,13 @@ class Searcher:
                     keep = status == 0
                     docs, weights, status = docs[keep], weights[keep], status[keep]
                 best[docs] = np.maximum(best[docs], weights)
-                evidenced[docs[status != INFERRED_STATUS]] = True
-            concept += best
+                held_by[docs[_said(status)]] = HELD_SAID
+                held_by[docs] = np.maximum(held_by[docs], HELD_UNSAID)
+            concept += np.float32(mass) * best
+            held = best > 0
             if not item.structured:
-                held = best > 0
                 typed = held if typed is None else (typed | held)
-        return concept, typed, evidenced
+        return concept, typed, held_by
 
     # -- the whole search ----------------------------------------------------------------
     def search(self, query: SearchQuery, *, today: date | None = None) -> SearchResults:
@@ -460,21 +482,12 @@ class Searcher:
             self._store(key, segments, scored)
         plan = scored.plan
         wanted = query.page * query.page_size
-        pool = []
-        for number, (candidates, scores, distances) in enumerate(scored.scored):
-            if len(candidates) > wanted:
-                top = np.argpartition(-scores, wanted - 1)[:wanted]
-            else:
-                top = np.arange(len(candidates))
-            for i in top:
-                pool.append((float(scores[i]), number, int(candidates[i]), float(distances[i])))
-        pool.sort(key=lambda item: (-item[0], item[1], item[2]))
-        page = pool[(query.page - 1) * query.page_size : wanted]
+        page = _evidence_first(scored.scored, wanted)[(query.page - 1) * query.page_size :]
         explainer = Explainer(self.taxonomy, query, plan, day)
         for number, (segment, _tombstones) in enumerate(segments):
-            explainer.prefetch(segment, [local for _s, n, local, _d in page if n == number])
+            explainer.prefetch(segment, [item[2] for item in page if item[1] == number])
         hits = []
-        for score, number, local, distance in page:
+        for score, number, local, distance, _held in page:
             segment = segments[number][0]
             distance_km = None if math.isnan(distance) else round(distance, 1)
             score -= EVIDENCE_TIER * (score // EVIDENCE_TIER)  # the tier orders, not shown
@@ -491,12 +504,14 @@ class Searcher:
     def _score(self, query: SearchQuery, plan: Interpretation, day: int, segments) -> _Scored:
         scored, total, facet_sets, nbytes = [], 0, [], 0
         for segment, tombstones in segments:
-            candidates, scores, distances = self._score_segment(segment, tombstones, query, plan, day)
+            candidates, scores, distances, held = self._score_segment(segment, tombstones, query, plan, day)
             total += len(candidates)
             if query.facets:
                 facet_sets.append((segment, candidates))
-            scored.append((candidates, scores, distances))
-            nbytes += candidates.nbytes + scores.nbytes + distances.nbytes
+            scored.append((candidates, scores, distances, held))
+            nbytes += (
+                candidates.nbytes + scores.nbytes + distances.nbytes + (0 if held is None else held.nbytes)
+            )
         facets = self._facets(facet_sets, day, confirmed_only=query.confirmed_only) if query.facets else None
         return _Scored(plan, scored, total, facets, nbytes)
 
@@ -719,14 +734,51 @@ def _name_weighted(text, by_name, in_name, plan: Interpretation) -> np.ndarray |
     return None
 
 
-def _tiered(score, candidates, evidenced, name_typed) -> np.ndarray:
-    """The sort key: evidence before inference, a whole name typed beside a capability first."""
-    if evidenced is None:
-        return score
-    score = score + EVIDENCE_TIER * evidenced[candidates]
-    if name_typed is not None:
-        score = score + 2 * EVIDENCE_TIER * name_typed[candidates]
-    return score
+def _best(scored, wanted: int, held: int | None = None) -> list[tuple]:
+    """The ``wanted`` best candidates over the segments (all, or those of one ``held`` class),
+    as (key, segment number, local id, distance, held class), best first."""
+    pool = []
+    for number, (candidates, scores, distances, classes) in enumerate(scored):
+        if held is None:
+            chosen = (
+                np.argpartition(-scores, wanted - 1)[:wanted] if len(scores) > wanted else range(len(scores))
+            )
+        elif classes is None:
+            continue
+        else:
+            chosen = np.flatnonzero(classes == held)
+            if len(chosen) > wanted:
+                chosen = chosen[np.argpartition(-scores[chosen], wanted - 1)[:wanted]]
+        chosen = np.asarray(chosen, np.int64)
+        for i in chosen.tolist():
+            pool.append(
+                (
+                    float(scores[i]),
+                    number,
+                    int(candidates[i]),
+                    float(distances[i]),
+                    NOT_HELD if classes is None else int(classes[i]),
+                )
+            )
+    pool.sort(key=lambda item: (-item[0], item[1], item[2]))
+    return pool[:wanted]
+
+
+def _evidence_first(scored, wanted: int) -> list[tuple]:
+    """The ``wanted`` first results: by relevance, then the places held by results holding an
+    asked capability are given to them in evidence order — those that said it (best first),
+    then those holding it only by inference. So an inferred claim never outranks a said one of
+    an asked capability, and a result holding none keeps the place its relevance gives it."""
+    ranked = _best(scored, wanted)
+    places = [i for i, item in enumerate(ranked) if item[4] != NOT_HELD]
+    if not places:
+        return ranked
+    holders = _best(scored, len(places), HELD_SAID)
+    if len(holders) < len(places):
+        holders += _best(scored, len(places) - len(holders), HELD_UNSAID)
+    for place, holder in zip(places, holders, strict=True):
+        ranked[place] = holder
+    return ranked
 
 
 def _candidates(n, query, text, lexical, concept, typed, hard, requirements) -> np.ndarray:
@@ -749,19 +801,40 @@ def _candidates(n, query, text, lexical, concept, typed, hard, requirements) -> 
     return np.arange(n)
 
 
+def _said(status: np.ndarray) -> np.ndarray:
+    """Which claims are evidence: declared, proposed or mentioned (not inferred, not named)."""
+    said = np.ones(len(status), bool)
+    for code in UNSAID_CODES:
+        said &= status != code
+    return said
+
+
+def _idf(size: int, df: int) -> float:
+    return math.log(1 + (size - df + 0.5) / (df + 0.5))
+
+
+def _concept_masses(plan: Interpretation) -> list[float]:
+    """What each concept weighs beside the words: the idf of the words it was read from ×
+    CONCEPT_WEIGHT; a structured requirement weighs as much as the whole text (or 1)."""
+    text_mass = sum(term.weight for term in plan.terms)
+    return [
+        max(text_mass, 1.0) if concept.structured else CONCEPT_WEIGHT * concept.weight
+        for concept in plan.concepts
+    ]
+
+
 def _relevance(candidates, query, plan: Interpretation, text, concept, requirements) -> np.ndarray:
-    parts, weights = [], []
-    if text is not None:
-        max_text = sum(term.weight for term in plan.terms) or 1.0
-        parts.append(text[candidates] / max_text)
-        weights.append(TEXT_WEIGHT)
+    """(words' score + concepts' score) / what a document holding every word and concept at
+    full strength would get; then the coverage of soft structured requirements."""
+    mass = sum(term.weight for term in plan.terms) if text is not None else 0.0
+    score = text[candidates] if text is not None else np.zeros(len(candidates), np.float32)
     if concept is not None:
-        parts.append(concept[candidates] / len(plan.concepts))
-        weights.append(CONCEPT_WEIGHT)
+        mass += sum(_concept_masses(plan))
+        score = score + concept[candidates]
+    relevance = score / np.float32(mass) if mass > 0 else np.ones(len(candidates), np.float32)
     if requirements and not query.strict:
         coverage = np.mean([mask[candidates] for mask in requirements], axis=0)
-        parts.append(coverage)
-        weights.append(CONCEPT_WEIGHT)
-    if parts:
-        return sum(w * p for w, p in zip(weights, parts, strict=True)) / sum(weights)
-    return np.ones(len(candidates), np.float32)
+        if text is None and concept is None:
+            return coverage.astype(np.float32)
+        relevance = (1 - COVERAGE_WEIGHT) * relevance + COVERAGE_WEIGHT * coverage
+    return relevance

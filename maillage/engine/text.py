@@ -32,13 +32,15 @@ STOP_WORDS_EN = _words("""
 a an and are as at be by for from has have in into is it its of on or that the their them they
 this to was were will with we our us you your can do does not no also which who than then
 """)
-# Words a buyer writes around the need itself; they describe nobody's capability.
+# Words a buyer writes around the need itself; they describe nobody's capability (the last line:
+# a tender's wording, « marché de prestations … lot 2 », as needs pasted from a notice read).
 QUERY_NOISE = _words("""
 cherche cherchons recherche recherchons besoin trouver souhaite voudrais aimerais pres proche
 proximite autour alentours environ km kms kilometres region secteur sous traitant traitants
 soustraitant sous-traitant traitance entreprise entreprises societe societes fournisseur
 fournisseurs prestataire prestataires partenaire looking need find near supplier suppliers
 subcontractor subcontractors company companies partner please svp merci urgent
+marche marches lot lots consultation presente numero prestation prestations
 """)
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 CONFIRMED, PROPOSED, MENTIONED, INFERRED = "confirmed", "proposed", "mentioned", "inferred"
+NAMED = "named"  # only a word of its name reads as the capability
+UNSAID = {INFERRED, NAMED}  # clues to confirm, never evidence
 VALID, DECLARED, MISSING = "valid", "declared", "missing"
 MET = {CONFIRMED, PROPOSED, MENTIONED, VALID, DECLARED}
 
@@ -68,8 +70,9 @@ def all_required_met(checks: Iterable[dict]) -> bool:
 
 
 def to_confirm(checks: Iterable[dict]) -> bool:
-    """Every required one met or inferred from the NAF code, at least one only inferred."""
+    """Every required one met or inferred (from the NAF code or the name), at least one only
+    inferred."""
     required = [check for check in checks if check.get("required")]
-    return any(check["evidence"] == INFERRED for check in required) and all(
-        is_met(check) or check["evidence"] == INFERRED for check in required
+    return any(check["evidence"] in UNSAID for check in required) and all(
+        is_met(check) or check["evidence"] in UNSAID for check in required
     )

@@ -40,6 +40,8 @@ def _words(check: dict) -> str:
         return _("cité dans sa présentation")
     if found == evidence.INFERRED:
         return _("seulement déduit de son code NAF")
+    if found == evidence.NAMED:
+        return _("seulement d’après son nom")
     if found == evidence.VALID:
         if check.get("valid_until"):
             return _("certificat valable jusqu’au %(date)s") % {"date": check["valid_until"]}
@@ -58,7 +60,7 @@ def check_lines(checks, labels: dict[str, str]) -> list[CheckLine]:
     for check in checks or ():
         if evidence.is_met(check):
             state = MET
-        elif check.get("evidence") == evidence.INFERRED:
+        elif check.get("evidence") in evidence.UNSAID:
             state = TO_CONFIRM
         else:
             state = MISSING

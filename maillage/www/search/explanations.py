@@ -32,11 +32,12 @@ from maillage.www.typography import distance as distance_text
 from maillage.www.typography import french_of, french_spacing, is_french, measure, number
 
 # Evidence of a capability, strongest first, and how the sentence says it.
-EVIDENCE_ORDER = ("confirmed", "proposed", "mentioned", "inferred")
+EVIDENCE_ORDER = ("confirmed", "proposed", "mentioned", "named", "inferred")
 EVIDENCE_WORDS = {
     "confirmed": lambda: _("déclaré par l’entreprise : %(items)s"),
     "proposed": lambda: _("proposé par le réseau, pas encore confirmé : %(items)s"),
     "mentioned": lambda: _("cité dans sa présentation : %(items)s"),
+    "named": lambda: _("d’après son nom seulement, à confirmer : %(items)s"),
     "inferred": lambda: _("déduit de son code NAF, à confirmer : %(items)s"),
 }
 # The engine's field names (French, ``FIELD_LABELS_FR``) → words for the reader.

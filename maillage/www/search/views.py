@@ -92,7 +92,7 @@ class Row:
     data_lat: str = ""
     data_lon: str = ""
     distance_label: str = ""
-    evidence: str = ""  # « said »: a declared/mentioned/proposed claim; « inferred »: NAF only
+    evidence: str = ""  # « said »: declared/mentioned/proposed; « inferred »: NAF only; « named »: name only
     evidence_label: str = ""
     # The card (public facts): activity, headcount band, membership, certifications, machines.
     activity: str = ""
@@ -198,16 +198,20 @@ def _rows(results, *, origin: str = "") -> list[Row]:
 EVIDENCE_LABELS = {
     "said": lambda: _("Savoir-faire déclaré ou cité par l’entreprise"),
     "inferred": lambda: _("Déduit du code NAF — à confirmer"),
+    "named": lambda: _("D’après son nom — à confirmer"),
 }
 
 
 def _evidence(details: list[dict]) -> str:
     """« said » when a capability asked is held by a claim the company made (or an animator
-    proposed), « inferred » when only by its NAF code, "" when no capability was asked."""
+    proposed), « inferred » when only by its NAF code, « named » when only by a word of its
+    name, "" when no capability was asked."""
     statuses = {d.get("status") for d in details if d["kind"] == "capability" and d.get("matched")}
-    if statuses - {"inferred"}:
+    if statuses - {"inferred", "named"}:
         return "said"
-    return "inferred" if statuses else ""
+    if "inferred" in statuses:
+        return "inferred"
+    return "named" if statuses else ""
 
 
 def _place_understood(place) -> dict | None:

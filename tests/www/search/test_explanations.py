@@ -70,6 +70,12 @@ def test_capabilities_are_grouped_by_evidence_strongest_first():
     )
 
 
+def test_a_capability_read_only_in_the_name_is_said_as_such():
+    details = [capability("proc.machining.turning", status="named")]
+    assert sentence("fr", details) == "D’après son nom seulement, à confirmer : tournage."
+    assert sentence("en", details) == "From its name only, to be confirmed: turning."
+
+
 def test_a_capability_held_through_a_narrower_one_names_both():
     details = [capability("proc.machining", "proc.machining.milling.5axis")]
     assert sentence("fr", details) == "Déclaré par l’entreprise : usinage (fraisage 5 axes)."
