@@ -7,7 +7,8 @@ here for the map are the establishment's public identity).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -33,9 +34,17 @@ from maillage.directory.models import Establishment, Network
 from maillage.directory.selectors import commune_suggestions, company_suggestions
 from maillage.engine import QueryError
 from maillage.engine.query import MAX_PAGE, MAX_PAGE_SIZE
+from maillage.engine.text import fold
 from maillage.matching.errors import SearchQueryError
 from maillage.matching.index import IndexMissingError, searcher
-from maillage.matching.search import PARAMETER_OF, SearchRequest, search_plan
+from maillage.matching.places import mentions_territory
+from maillage.matching.search import (
+    PARAMETER_OF,
+    SearchRequest,
+    lacking_labels,
+    relaxed_messages,
+    search_plan,
+)
 from maillage.referential.selectors import CommuneResolution, commune_resolve
 from maillage.taxonomy.models import NodeType
 from maillage.taxonomy.suggestions import SEARCH_BOX_TYPES, matched_term, taxonomy_suggestions
@@ -89,6 +98,10 @@ class Row:
     distance_label: str = ""
     evidence: str = ""  # « said »: a declared/mentioned/proposed claim; « inferred »: NAF only
     evidence_label: str = ""
+    # Meets every requirement of the query; else what it lacks, in words (« Il lui manque : … »).
+    complete: bool = True
+    lacking: list[str] = field(default_factory=list)
+    heading: str = ""  # the section this row opens on the page (complete / partial / dead end)
 
 
 def can_export(user) -> bool:
@@ -110,9 +123,11 @@ def _ambiguous_candidates(resolution: CommuneResolution) -> list[dict]:
     ]
 
 
-def _run(form: SearchForm, *, page: int, page_size: int, resolution: CommuneResolution | None):
+def _run(form: SearchForm, *, page: int, page_size: int, resolution: CommuneResolution | None, user=None):
     data = form.cleaned_data
     capabilities = [code for code in (data["savoir_faire"], data["secteur"]) if code]
+    # « sur notre territoire »: the network of the page searched from, or the user's own.
+    network = _suggestion_network(user, data["reseau"]) if user and mentions_territory(data["q"]) else None
     request = SearchRequest(
         q=data["q"],
         near=data["pres"] or None,
@@ -121,6 +136,8 @@ def _run(form: SearchForm, *, page: int, page_size: int, resolution: CommuneReso
         certification=[data["certification"]] if data["certification"] else [],
         limit=min(page_size, 100),
         read_place=not data["sans_lieu"],
+        as_typed=data["tel_quel"],
+        network=network,
     )
     plan = search_plan(request, resolution=resolution)
     query = plan.query
@@ -164,6 +181,7 @@ def _rows(results) -> list[Row]:
             row.distance_label = _("%(km)s km") % {"km": localize(row.distance_km)}
         row.evidence = _evidence(hit.details)
         row.evidence_label = EVIDENCE_LABELS[row.evidence]() if row.evidence else ""
+        row.complete, row.lacking = hit.complete, lacking_labels(hit.lacking)
         rows.append(row)
     return rows
 
@@ -184,6 +202,63 @@ def _evidence(details: list[dict]) -> str:
     return "inferred" if statuses else ""
 
 
+def _sections(rows: list[Row], results, first_rank: int) -> None:
+    """Mark the rows that open a section on this page: the results meeting every requirement
+    (ranked first), then the others — headed as partial answers, or, when none is complete,
+    as the closest ones. Headings only when both kinds exist or none is complete."""
+    complete, total = int(results.complete_total), int(results.total)
+    for offset, row in enumerate(rows):
+        rank = first_rank + offset
+        if row.complete and offset == 0 and complete < total:
+            row.heading = ngettext(
+                "%(n)s établissement répond à toute votre demande",
+                "%(n)s établissements répondent à toute votre demande",
+                complete,
+            ) % {"n": localize(complete)}
+        elif not row.complete and (offset == 0 or rank == complete + 1):
+            partial = total - complete
+            row.heading = (
+                ngettext(
+                    "%(n)s établissement répond en partie à votre demande",
+                    "%(n)s établissements répondent en partie à votre demande",
+                    partial,
+                )
+                % {"n": localize(partial)}
+                if complete
+                else _("Aucune entreprise ne répond à tout ; les plus proches de votre demande :")
+            )
+
+
+def _replace_word(text: str, word: str, replacement: str) -> str:
+    """``text`` with each word whose folded form is ``word`` replaced (case and accents aside)."""
+    return re.sub(r"[\w’'-]+", lambda m: replacement if fold(m.group()) == word else m.group(), text)
+
+
+def _spelling(request, results, q: str, as_typed: bool) -> dict:
+    """What the page says about the words: corrections applied (and the as-typed link when the
+    text keeps another word), close words for the unknown ones (each a link searching with
+    it), and the words ignored."""
+    plan = results.interpretation
+    suggestions = []
+    for written, suggested in plan.suggestions.items():
+        query = request.GET.copy()
+        query["q"] = _replace_word(q, written, suggested)
+        for name in ("tel_quel", "page", "format"):
+            query.pop(name, None)
+        suggestions.append({"written": written, "suggested": suggested, "href": "?" + query.urlencode()})
+    ignored = [word for word in plan.unknown if word not in plan.suggestions]
+    corrections = [{"written": k, "corrected": v} for k, v in plan.corrections.items()]
+    return {
+        "corrections": corrections,
+        "as_typed_link": bool(corrections)
+        and not as_typed
+        and any(term.corrected_from is None for term in plan.terms),
+        "suggestions": suggestions,
+        "ignored": ignored,
+        "ignored_text": ", ".join(_("« %(word)s »") % {"word": word} for word in ignored),
+    }
+
+
 def _place_understood(place) -> dict | None:
     """« Lieu compris : Haguenau (67), rayon 30 km », and the link that undoes it."""
     if place is None:
@@ -193,6 +268,8 @@ def _place_understood(place) -> dict | None:
             "place": place.label,
             "km": localize(int(place.radius_km) if float(place.radius_km).is_integer() else place.radius_km),
         }
+    elif place.network:
+        text = _("Lieu compris : territoire de %(network)s") % {"network": place.label}
     elif place.department:
         text = _("Lieu compris : %(place)s (département)") % {"place": place.label}
     else:
@@ -279,7 +356,7 @@ def search_page(request):
             context["candidates"] = _ambiguous_candidates(resolution)
         try:
             page, size = (1, MAX_PAGE_SIZE) if exporting else (data["page"], PAGE_SIZE)
-            results, place = _run(form, page=page, page_size=size, resolution=resolution)
+            results, place = _run(form, page=page, page_size=size, resolution=resolution, user=request.user)
         except SearchQueryError as error:
             attach_error(form, error, aliases=FIELD_OF)
             status = 400
@@ -291,13 +368,17 @@ def search_page(request):
             if exporting:
                 return _export(rows, fmt)
             pages = min(MAX_PAGE, max(1, -(-int(results.total) // PAGE_SIZE)))
+            first_rank = (data["page"] - 1) * PAGE_SIZE + 1
+            _sections(rows, results, first_rank)
             context.update(
                 results=results,
                 place=_place_understood(place),
+                spelling=_spelling(request, results, data["q"], data["tel_quel"]),
+                relaxed=relaxed_messages(results),
                 rows=rows,
                 page=data["page"],
                 pages=pages,
-                first_rank=(data["page"] - 1) * PAGE_SIZE + 1,
+                first_rank=first_rank,
                 # Links are built by {% querystring %}: the other parameters are kept.
                 previous_page=data["page"] - 1 if data["page"] > 1 else None,
                 next_page=data["page"] + 1 if data["page"] < pages else None,
