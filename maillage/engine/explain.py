@@ -178,6 +178,8 @@ class Explainer:
             if (kind == "capability" and code not in required) or code in seen:
                 continue
             seen.add(code)
+            if code.startswith("cert."):  # typed in the text (« EN 9100 »): a certificate all the same
+                kind = "certification"
             lacking.append({"kind": kind, "code": code, "label": self.taxonomy.label(code)})
         found = {surface for surface, _mask in self._found(segment, local)}
         for term in self.plan.required_words():

@@ -178,7 +178,8 @@ class Searcher:
     # -- query understanding -----------------------------------------------------------
     def correct(self, surface: str, *, limit: int | None = None) -> tuple[str, str] | None:
         """The most frequent indexed word within edit distance 1 (2 from 7 letters, or ``limit``)
-        of ``surface`` (SymSpell look-up; the deletion dictionary reaches distance 2 at most)."""
+        of ``surface`` (SymSpell look-up: one deletion on each side, so two substitutions are
+        out of reach; words of 4 letters or more, as the dictionary holds)."""
         index = self.index
         if len(surface) < 4 or surface.isdigit() or not len(index.typo_hash):
             return None
@@ -215,7 +216,9 @@ class Searcher:
             surfaces.append(surface)
         in_concept = set()
         for start, end, code in self.taxonomy.match_concepts(stems):
-            if all(surface.isdigit() for surface in surfaces[start:end]):
+            if all(surface.isdigit() for surface in surfaces[start:end]) and not _standard(
+                code, surfaces[start:end]
+            ):
                 continue  # a lone number is no capability (« 5 » alone is not « 5 axes »)
             interpretation.concepts.append(QueryConcept(code, " ".join(surfaces[start:end])))
             in_concept.update(range(start, end))
@@ -717,6 +720,12 @@ def _tiered(score, candidates, evidenced, name_typed) -> np.ndarray:
     if name_typed is not None:
         score = score + 2 * EVIDENCE_TIER * name_typed[candidates]
     return score
+
+
+def _standard(code: str, surfaces: list[str]) -> bool:
+    """A standard's number (« EN 9100 », « AS9100 »: « en » and « as » are stop words) names a
+    certification; a short number (« 5 », « 300 ») names nothing by itself."""
+    return _is_cert(code) and all(len(surface) >= 4 for surface in surfaces)
 
 
 def _located(segment: Segment, keys) -> np.ndarray:

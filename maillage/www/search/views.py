@@ -247,10 +247,13 @@ def _spelling(request, results, q: str, as_typed: bool) -> dict:
             query.pop(name, None)
         suggestions.append({"written": written, "suggested": suggested, "href": "?" + query.urlencode()})
     ignored = [word for word in plan.unknown if word not in plan.suggestions]
-    corrections = [{"written": k, "corrected": v} for k, v in plan.corrections.items()]
+    corrected = q
+    for written, correction in plan.corrections.items():
+        corrected = _replace_word(corrected, written, correction)
     return {
-        "corrections": corrections,
-        "as_typed_link": bool(corrections)
+        # The whole text, as searched and as typed: « anodisation dure » (« anodistion dure »).
+        "correction": {"corrected": corrected, "written": q} if plan.corrections else None,
+        "as_typed_link": bool(plan.corrections)
         and not as_typed
         and any(term.corrected_from is None for term in plan.terms),
         "suggestions": suggestions,
