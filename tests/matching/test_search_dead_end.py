@@ -1,5 +1,6 @@
-"""No dead end (issue 13, item 4) through ``search_run``, what the API and ``maillage search`` call:
-complete answers first, the closest when none, corrections, and « sur notre territoire »."""
+"""No dead end (issue 13, item 4) through ``search_run``, what the API and ``maillage search`` call,
+on the demo territory: complete answers first, the closest when none, corrections, and
+« sur notre territoire »."""
 
 import json
 from io import StringIO
@@ -7,67 +8,75 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from maillage.directory.models import Network
+from maillage.directory.selectors import network_territory_establishments
 from maillage.matching.places import place_extract
 from maillage.matching.search import SearchRequest, network_meant, results_public, search_run_with_place
 from tests.directory.factories import NetworkFactory
-from tests.search_world import _shipped_taxonomy_loaded, search_world_fixture, taxonomy  # noqa: F401
+from tests.matching.buyer_judge import load_holdings
 
 pytestmark = pytest.mark.django_db
+MILLING_5AXIS = "proc.machining.milling.5axis"
 
 
 def _run(q: str, **kwargs):
     return search_run_with_place(SearchRequest(q=q, limit=100, **kwargs))
 
 
-def _names(results) -> list[str]:
-    return [hit.name for hit in results.hits]
+def _holds(held, code: str) -> bool:
+    return any(node == code and status != "rejected" for node, status in held.capabilities)
 
 
-def test_complete_results_come_first_and_partial_ones_say_what_they_lack(search_world):
+def test_complete_results_are_exactly_the_holders_and_come_first(demo_index):
     results, _place = _run("usinage 5 axes")
-    assert results.complete_total == 1
-    dupont, muller = results.hits[0], next(h for h in results.hits if h.name == "Tournage Muller")
-    assert dupont.name == "Usinage Dupont" and dupont.complete and dupont.lacking == []
-    assert not muller.complete
-    assert muller.lacking == [
-        {"kind": "capability", "code": "proc.machining.milling.5axis", "label": "Fraisage 5 axes"}
-    ]
+    assert 0 < results.complete_total < results.total
+    flags = [hit.complete for hit in results.hits]
+    assert flags == sorted(flags, reverse=True) and sum(flags) == results.complete_total
+    holdings = load_holdings()  # the ground truth, read from the profile rows
+    for hit in results.hits:
+        declared = _holds(holdings[hit.doc_key], MILLING_5AXIS)
+        if hit.complete:
+            assert declared or "cité dans sa présentation" in hit.explanation
+        else:
+            assert not declared
+            assert hit.lacking == [{"kind": "capability", "code": MILLING_5AXIS, "label": "Fraisage 5 axes"}]
 
 
-def test_nobody_doing_it_all_still_answers_the_closest(search_world):
-    results, _place = _run("usinage 5 axes EN 9100")
-    assert results.complete_total == 0 and results.total >= 2
-    lacking = {hit.name: [item["code"] for item in hit.lacking] for hit in results.hits}
-    assert lacking["Usinage Dupont"] == ["cert.en9100"]
-    assert lacking["Alsace Anodisation"] == ["proc.machining.milling.5axis"]
+def test_nobody_doing_it_all_still_answers_the_closest_with_what_each_lacks(demo_index):
+    results, _place = _run("anodisation dure EN 9100")
+    assert results.complete_total == 0 and results.hits
+    first = results.hits[0]
+    assert _holds(load_holdings()[first.doc_key], "proc.surface.anodising.hard")
+    assert first.lacking == [{"kind": "certification", "code": "cert.en9100", "label": "EN 9100"}]
+    assert all(hit.lacking for hit in results.hits)
 
 
 @pytest.mark.parametrize(
     "q", ["waterjet cutting of composite panels", "découpe jet d'eau de panneaux composites"]
 )
-def test_a_capability_nobody_has_is_widened_to_its_parent_and_labelled(search_world, q):
+def test_a_capability_nobody_has_is_widened_to_its_parent_and_labelled(demo_index, q):
     results, _place = _run(q)
-    assert results.relaxed[0] == {
-        "kind": "broader",
-        "asked": "proc.sheet_metal.cutting.waterjet",
-        "phrase": results.relaxed[0]["phrase"],
-        "used": "proc.sheet_metal.cutting",
-    }
-    assert results.complete_total == 0
-    assert {"Tôlerie Schmitt", "Composites du Rhin"} <= set(_names(results))
+    assert results.relaxed[0]["kind"] == "broader"
+    assert results.relaxed[0]["asked"] == "proc.sheet_metal.cutting.waterjet"
+    assert results.relaxed[0]["used"] == "proc.sheet_metal.cutting"
+    assert results.complete_total == 0 and results.hits
     assert all("proc.sheet_metal.cutting.waterjet" in [i["code"] for i in h.lacking] for h in results.hits)
-    payload = results_public(results)
-    assert "recherche élargie à « Découpe de tôles »" in payload["relaxed"][0]["message"]
+    # The closest first: a cutter that also works composites.
+    first = {d["requested"]: d for d in results.hits[0].details if d["kind"] == "capability"}
+    assert first["proc.sheet_metal.cutting.waterjet"]["closest"].startswith("proc.sheet_metal.cutting.")
+    assert first["proc.composites"]["matched"]
+    message = results_public(results)["relaxed"][0]["message"]
+    assert message.startswith("Aucune entreprise ne déclare « Découpe jet d'eau » : recherche élargie")
 
 
-def test_a_search_matching_nothing_within_the_place_answers_beyond_it(search_world):
+def test_a_search_matching_nothing_within_the_place_answers_beyond_it(demo_index):
     assert _run("découpe jet d'eau", near="Lyon", radius_km=10, relax=False)[0].total == 0
     results, _place = _run("découpe jet d'eau", near="Lyon", radius_km=10)
     assert [step["kind"] for step in results.relaxed] == ["place", "broader"]
-    assert results.hits[0].name == "Tôlerie Schmitt" and not results.hits[0].complete
+    assert results.hits and all(hit.distance_km > 10 for hit in results.hits)
 
 
-def test_corrections_and_unknown_words_reach_the_public_shape(search_world):
+def test_corrections_unknown_words_and_as_typed(demo_index):
     results, place = _run("anodistion dure xyzzy")
     payload = results_public(results, place)
     assert payload["corrections"] == [{"written": "anodistion", "corrected": "anodisation"}]
@@ -77,25 +86,33 @@ def test_corrections_and_unknown_words_reach_the_public_shape(search_world):
     assert as_typed.interpretation.suggestions == {"anodistion": "anodisation"}
 
 
-def test_sur_notre_territoire_is_the_networks_territory(search_world):
-    network = search_world["network"]
+def test_sur_notre_territoire_is_the_networks_territory(demo_index):
+    network = Network.objects.get(slug="alsace-du-nord")
     results, place = _run("anodisation dure sur notre territoire", network=network)
-    assert place.network == "alsace-du-nord" and place.label == "Industries Alsace du Nord"
+    assert place.network == "alsace-du-nord" and place.label == network.name
     assert place.text == "anodisation dure" and place.phrase == "sur notre territoire"
-    assert _names(results) == ["Alsace Anodisation"]  # not the one in Lyon
+    territory = set(network_territory_establishments(network).values_list("siret", flat=True))
+    assert results.hits and {hit.doc_key for hit in results.hits} <= territory
+    assert _run("anodisation dure sur notre territoire")[1] is None  # no network: not read
 
 
-def test_without_a_network_the_territory_phrase_is_not_read(search_world):
-    results, place = _run("anodisation dure sur notre territoire")
-    assert place is None
-    assert "Anodisation Rhodanienne" in _names(results)
+def test_a_company_outside_the_territory_comes_only_when_said(demo_index):
+    network = Network.objects.get(slug="alsace-du-nord")
+    safran = "71201953800123"  # Molsheim: in the directory, outside the network's territory
+    kept, _place = _run("Safran sur notre territoire", network=network, relax=False)
+    assert safran not in {hit.doc_key for hit in kept.hits}
+    results, _place = _run("Safran sur notre territoire", network=network)
+    assert results.relaxed == [{"kind": "place", "radius_km": None, "departments": [], "territory": True}]
+    assert results.hits[0].doc_key == safran and results.hits[0].complete
+    assert "sur le territoire du réseau" in results_public(results)["relaxed"][0]["message"]
 
 
-def test_the_network_meant_without_a_page_is_the_only_one_or_the_one_named(search_world):
-    assert network_meant() == search_world["network"]
+def test_the_network_meant_without_a_page_is_the_only_one_or_the_one_named(demo_index):
+    demo = Network.objects.get(slug="alsace-du-nord")
+    assert network_meant() == demo
     NetworkFactory(slug="moselle")
     assert network_meant() is None
-    assert network_meant("alsace-du-nord") == search_world["network"]
+    assert network_meant("alsace-du-nord") == demo
     assert network_meant("inconnu") is None
 
 
@@ -110,14 +127,14 @@ def test_the_network_meant_without_a_page_is_the_only_one_or_the_one_named(searc
         ("usinage sur le territoire de Haguenau", None),
     ],
 )
-def test_territory_phrases(search_world, text, read):
-    reading = place_extract(text, network=search_world["network"])
+def test_territory_phrases(demo_index, text, read):
+    reading = place_extract(text, network=Network.objects.get(slug="alsace-du-nord"))
     assert (reading.phrase if reading and reading.network else None) == read
 
 
-def test_the_command_prints_what_each_result_lacks(search_world):
+def test_the_command_prints_what_each_result_lacks(demo_index):
     out = StringIO()
-    call_command("search", "usinage 5 axes EN 9100", stdout=out)
+    call_command("search", "anodisation dure EN 9100", stdout=out)
     text = out.getvalue()
     assert "dont 0 qui répondent à tout" in text
     assert "Il lui manque : certification EN 9100" in text

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.directory.factories import NetworkFactory
-from tests.search_world import _shipped_taxonomy_loaded, search_world_fixture, taxonomy  # noqa: F401
+from tests.www.search.world import _shipped_taxonomy_loaded, search_world_fixture, taxonomy  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 URL = "/recherche/"

@@ -5,7 +5,7 @@ companies that said what they do (confirmed capabilities, one valid EN 9100), fi
 territory and one in Lyon. Nobody does waterjet cutting. Each test gets a fresh index in its
 temporary directory (a few establishments: well under a second).
 
-Usage: ``from tests.search_world import search_world_fixture, taxonomy, _shipped_taxonomy_loaded``
+Usage: ``from tests.www.search.world import search_world_fixture, taxonomy, _shipped_taxonomy_loaded``
 then ask for ``search_world`` (the last two are the shipped taxonomy's fixtures, at the
 importing module's scope).
 """
