@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from maillage.accounts.forms import AdminLoginForm
+from maillage.api import pages as api_pages
 from maillage.api.v1 import api
 
 # 403/404/500 are templates/403.html, 404.html, 500.html; API paths answer 404 in JSON.
@@ -12,6 +13,8 @@ admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The API's landing page answers /api/v1/ before ninja's own root (a 404 naming the docs).
+    path("api/v1/", api_pages.home, name="api-home"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("compte/", include("maillage.www.accounts.urls")),

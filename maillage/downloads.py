@@ -32,7 +32,10 @@ CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 BOM = "\ufeff"
 DELIMITER = ";"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+# Also as regular expressions, for the rejects files written by polars (SIRENE import).
+FORMULA_START = r"^[=+\-@\t\r]"
+PLAIN_NUMBER = r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$"
+_PLAIN_NUMBER = re.compile(PLAIN_NUMBER[1:-1])
 # Control characters that the XLSX format cannot hold (openpyxl refuses them).
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -42,6 +45,12 @@ def neutralise(text: str) -> str:
     if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
+
+
+def neutralised(row: dict) -> dict:
+    """A record for a CSV the user opens in a spreadsheet (an import's rejects file): its text
+    values neutralised, since they hold what the imported file said, formulas included."""
+    return {key: neutralise(value) if isinstance(value, str) else value for key, value in row.items()}
 
 
 def _value(value):

@@ -109,6 +109,13 @@ class ThrottledPasswordResetForm(PasswordResetForm):
     account exists, nor that a limit was reached.
     """
 
+    # Django's label reads « Courriel »: the site says « Adresse e-mail » on every form.
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
     def save(self, *args, request=None, **kwargs):
         email = self.cleaned_data["email"]
         ip = throttling.client_ip(request)

@@ -1,5 +1,8 @@
 """``/api/v1/``: the public, read-only API (django-ninja; schema at ``/api/v1/openapi.json``).
 
+``/api/v1/`` itself is a page for people (``maillage.api.pages.home``, routed before this API
+in ``config/urls.py``), and ``/api/v1/docs`` is Swagger UI from our own static files.
+
 Errors name the parameter at fault: a value of the wrong type is refused by ninja (422, its
 own ``detail`` list); a value a service refuses (any ``MaillageError``: unknown place or code,
 absurd radius, empty request…) gets the same shape from one handler,
@@ -9,6 +12,7 @@ absurd radius, empty request…) gets the same shape from one handler,
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
+from maillage.api.pages import SwaggerDocs, docs_view
 from maillage.api.relations import router as relations_router
 from maillage.api.search import router as search_router
 from maillage.errors import MaillageError
@@ -25,6 +29,20 @@ api = NinjaAPI(
         )
     ),
     urls_namespace="api-v1",
+    docs=SwaggerDocs(),
+    docs_decorator=docs_view,
+    openapi_extra={
+        "tags": [
+            {
+                "name": "recherche",
+                "description": str(_("Trouver les établissements capables de répondre à un besoin.")),
+            },
+            {
+                "name": "relations",
+                "description": str(_("Qui travaille pour qui, selon les droits de qui demande.")),
+            },
+        ]
+    },
 )
 api.add_router("/", search_router)
 api.add_router("/", relations_router)

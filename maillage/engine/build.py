@@ -28,10 +28,18 @@ from maillage.engine.segment import PostingTable, Segment, StringColumn
 from maillage.engine.taxonomy import EngineTaxonomy
 from maillage.engine.text import TOKEN_RE, fold, tokenize
 
-FIELDS = ("name", "capabilities", "description", "equipment", "references", "naf")
-FIELD_LABELS_FR = ("nom", "savoir-faire", "description", "équipements", "références", "activité NAF")
-FIELD_WEIGHTS = np.array([3.0, 2.0, 1.0, 1.2, 0.7, 0.5])
-FIELD_B = np.array([0.5, 0.5, 0.75, 0.5, 0.75, 0.3])
+FIELDS = ("name", "capabilities", "description", "equipment", "references", "naf", "own_words")
+FIELD_LABELS_FR = (
+    "nom",
+    "savoir-faire",
+    "description",
+    "équipements",
+    "références",
+    "activité NAF",
+    "ses propres mots, en attente de validation",
+)
+FIELD_WEIGHTS = np.array([3.0, 2.0, 1.0, 1.2, 0.7, 0.5, 1.0])
+FIELD_B = np.array([0.5, 0.5, 0.75, 0.5, 0.75, 0.3, 0.75])
 K1 = 1.2
 STATUS_CODES = {CONFIRMED: 0, INFERRED: 1, PROPOSED: 2, MENTIONED: 3}
 STATUS_NAMES = {code: name for name, code in STATUS_CODES.items()}
@@ -199,7 +207,9 @@ class SegmentBuilder:
         name_seq = self._seq(doc.name)
         desc_seq = self._seq(doc.description)
         ref_seq = self._seq(doc.references_text)
-        for field, seq in enumerate((name_seq, cap_seq, desc_seq, equip_seq, ref_seq, naf_seq)):
+        # Words awaiting review are searched, never read for concepts: no claim until decided.
+        own_seq = self._seq(doc.own_words)
+        for field, seq in enumerate((name_seq, cap_seq, desc_seq, equip_seq, ref_seq, naf_seq, own_seq)):
             if seq:
                 self.tokens.extend(seq)
                 self.run_doc.append(local)
@@ -315,6 +325,8 @@ class SegmentBuilder:
             avg = np.maximum(lengths[: self.n].mean(axis=0) if self.n else np.ones(n_fields), 1.0)
         else:
             avg = np.asarray(self.avg_lengths, dtype=np.float64)
+            if len(avg) < n_fields:  # a main segment built before a field was added
+                avg = np.concatenate((avg, np.ones(n_fields - len(avg))))
         keys = sorted(self.terms, key=self.terms.get)
         if len(tokens) == 0:
             empty = {"impact": np.zeros(0, np.float32), "fields": np.zeros(0, np.uint8)}

@@ -51,6 +51,9 @@ class EngineDocument:
     equipment: Sequence = ()
     sectors: Sequence[str] = ()  # sector node codes
     references_text: str = ""
+    # What the company wrote that waits for a review (an unrecognised capability, a machine to
+    # confirm): searchable as its own words, in a field of its own, never read as a claim.
+    own_words: str = ""
     headcount_min: int | None = None
     headcount_max: int | None = None
     department: str = ""

@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 
-from maillage.engine.build import DAY_MAX, DAY_MIN, EPOCH_ORDINAL, FIELD_LABELS_FR
+from maillage.engine.build import DAY_MAX, DAY_MIN, EPOCH_ORDINAL, FIELD_LABELS_FR, FIELDS
 from maillage.engine.segment import Segment
 
 # The strongest evidence first: confirmed, proposed, mentioned; inferred from the NAF code last.
@@ -202,8 +202,12 @@ class Explainer:
         words = []
         found = self._found(segment, local)
         for surface, mask in found:
-            fields = [FIELD_LABELS_FR[i] for i in range(len(FIELD_LABELS_FR)) if mask & (1 << i)]
-            details.append({"kind": "text", "word": surface, "fields": fields})
+            found_in = [i for i in range(len(FIELDS)) if mask & (1 << i)]
+            fields = [FIELD_LABELS_FR[i] for i in found_in]
+            # ``field_keys`` name the same fields for a translated rendering (``own_words``: the
+            # company's words still awaiting review, never a claim).
+            keys = [FIELDS[i] for i in found_in]
+            details.append({"kind": "text", "word": surface, "fields": fields, "field_keys": keys})
             words.append(f"« {surface} » ({', '.join(fields)})")
         if words:
             return ["mots trouvés : " + ", ".join(words)]

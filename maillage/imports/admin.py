@@ -59,6 +59,7 @@ class MappingReviewAdmin(admin.ModelAdmin):
         "raw_text",
         "item",
         "column",
+        "written_column",
         "proposals",
         "confidence",
         "establishment",

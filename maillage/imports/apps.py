@@ -7,7 +7,9 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Imports")
 
     def ready(self):
-        from maillage.imports.selectors import mapping_decisions
+        from maillage.imports.selectors import mapping_decisions, pending_own_words
+        from maillage.matching.documents import DocumentMapper
         from maillage.taxonomy.mapping import TaxonomyMapper
 
         TaxonomyMapper.decision_reader = staticmethod(mapping_decisions)
+        DocumentMapper.own_words_reader = staticmethod(pending_own_words)

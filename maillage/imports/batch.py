@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 
+from maillage.downloads import neutralised
 from maillage.imports.limits import decimal_field_problem
 from maillage.imports.models import ImportRun
 from maillage.imports.services import (
@@ -221,7 +222,7 @@ def _batch(batch, write, finish_batch, report, run, writer, wet_run, file_name) 
         report.add({"counts": dict(counts)})
         report.add_rejects(rejected)
         if writer is not None:
-            writer.writerows(rejected)
+            writer.writerows(neutralised(row) for row in rejected)
         if wet_run:
             run.last_committed_line = batch[-1].seq
             run.batches_committed += 1

@@ -104,6 +104,11 @@ class MappingReview(models.Model):
         _("montant concerné (€ HT)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     column = models.CharField(_("colonne"), max_length=16, choices=MappingColumn.choices)
+    # The spreadsheet column the member wrote the value in, when it waits in another one
+    # (« ISO 9001 en cours » among the capabilities waits as a certification); else empty.
+    written_column = models.CharField(
+        _("écrit dans la colonne"), max_length=16, choices=MappingColumn.choices, blank=True, default=""
+    )
     node_type = models.CharField(_("type de nœud"), max_length=16, choices=MappingNodeType.choices)
     raw_text = models.CharField(_("texte saisi"), max_length=500)
     item = models.TextField(_("élément complet de la cellule"), blank=True)

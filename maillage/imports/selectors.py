@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from maillage.directory.models import Membership, Network
-from maillage.imports.models import MappingDecision, MappingReview
+from maillage.imports.models import MappingColumn, MappingDecision, MappingReview
 from maillage.taxonomy.models import TaxonomyNode
 
 
@@ -57,3 +57,29 @@ def mapping_decisions() -> dict[tuple[str, str], str]:
         (d.normalised_text, d.node_type): (d.node.code if d.node_id else "")
         for d in MappingDecision.objects.select_related("node")
     }
+
+
+def pending_own_words(where: dict) -> dict[int, list[str]]:
+    """Establishment id → the values of its imported profile still waiting for a review, as the
+    member wrote them; the search index shows them as its own words
+    (``matching.documents.DocumentMapper.own_words_reader``, registered in ``ImportsConfig.ready``).
+
+    ``where`` filters on ``establishment_id`` (a build chunk's key range, a refresh's ids). Only
+    profile values, which the member wrote for its public profile: purchase-ledger categories
+    (origin ledger) belong to a network's private data and have no establishment. A
+    certification is given without its details (issuer, certificate number, dates).
+    """
+    words: dict[int, list[str]] = {}
+    rows = (
+        MappingReview.objects.filter(
+            origin=MappingReview.Origin.PROFILE, status=MappingReview.Status.PENDING, **where
+        )
+        .order_by("establishment_id", "pk")
+        .values_list("establishment_id", "column", "raw_text", "item")
+    )
+    for establishment_id, column, raw_text, item in rows:
+        text = raw_text if column == MappingColumn.CERTIFICATIONS or not item else item
+        texts = words.setdefault(establishment_id, [])
+        if text not in texts:
+            texts.append(text)
+    return words

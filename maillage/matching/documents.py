@@ -5,16 +5,20 @@ chunk's profile rows are fetched with one query per table, so a national build o
 establishments streams in constant memory with a few queries per chunk, never one per row.
 
 What is indexed is what anyone may read: members-only references are left out, so neither a
-result nor its explanation can reveal them.
+result nor its explanation can reveal them. Values a member wrote for the public parts of its
+profile (capabilities, certifications, machines, sectors) that wait in the review queue are
+public words too, not yet reviewed: they are indexed as the company's own words (a text field
+of their own, labelled as such, never a claim) — docs/search.md, « Own words ».
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
+from typing import ClassVar
 
 from django.utils import timezone
 
@@ -247,8 +251,18 @@ _ESTABLISHMENT_FIELDS = (
 )  # fmt: skip
 
 
+# Filter keywords on ``establishment_id`` (a chunk's key range or a refresh's ids) → each
+# establishment's words waiting for a review, as written.
+OwnWordsReader = Callable[[dict], Mapping[int, Sequence[str]]]
+
+
 class DocumentMapper:
     """Turns establishment rows into ``EngineDocument``s, chunk by chunk."""
+
+    # Reads the words waiting in the import review queue (``imports.models.MappingReview``), a
+    # layer above matching, which registers its reader here in ``ImportsConfig.ready``: matching
+    # never imports it (as ``TaxonomyMapper.decision_reader``).
+    own_words_reader: ClassVar[OwnWordsReader | None] = None
 
     def __init__(self, taxonomy: EngineTaxonomy, *, today: date | None = None):
         self.taxonomy = taxonomy
@@ -266,6 +280,8 @@ class DocumentMapper:
         ids = [row[0] for row in rows]
         parts = _profile_parts(ids, span)
         networks = _networks(ids, span)
+        reader = type(self).own_words_reader
+        own_words = reader(_scope("establishment_id", ids, span)) if reader is not None else {}
         documents = []
         for pk, siret, name, trade_name, organisation_name, naf, band, commune, city, lat, lon in rows:
             profile = parts.profiles.get(pk)
@@ -300,6 +316,7 @@ class DocumentMapper:
                     references_text="\n".join(
                         [*parts.references[pk], *(label for _c, label, _s in parts.equipment[pk] if label)]
                     ),
+                    own_words="\n".join(own_words.get(pk, ())),
                     headcount_min=low,
                     headcount_max=high,
                     department=department,

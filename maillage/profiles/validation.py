@@ -97,6 +97,13 @@ def _round(value: float) -> float:
     return round(value, digits)
 
 
+def _is_unit(registry, text: str) -> bool:
+    folded = text.strip().casefold()
+    return bool(folded) and any(
+        folded in (spelling.casefold() for spelling in unit.spellings()) for unit in registry.units.values()
+    )
+
+
 def measure_spec(spec: dict, field: str, *, text: str | None = None, value=None, unit: str = "") -> Measure:
     """Validate one specification of an equipment and express it in the declared unit.
 
@@ -124,6 +131,9 @@ def measure_spec(spec: dict, field: str, *, text: str | None = None, value=None,
         entered = f"{number:g} {unit}".strip()
     if not math.isfinite(number):
         raise ProfileValidationError(field, _("valeur non numérique"))
+    if registry.quantities[declared.quantity].base == "count" and not _is_unit(registry, unit):
+        # « Nombre d'axes : 5 » or « 5 axes »: a count takes a plain number, or its noun.
+        unit = declared.code
     if not unit:
         raise ProfileValidationError(
             field,

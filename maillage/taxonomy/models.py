@@ -206,8 +206,13 @@ class TaxonomyNode(models.Model):
         ]
 
     def ancestor_ids(self, *, include_self: bool = False) -> list[int]:
-        ids = [int(part) for part in self.tree_path.strip("/").split("/") if part]
+        ids = self.path_ids(self.tree_path)
         return ids if include_self else ids[:-1]
+
+    @staticmethod
+    def path_ids(tree_path: str) -> list[int]:
+        """The ids of a ``tree_path`` ("/3/17/42/"), root first, the node itself last."""
+        return [int(part) for part in tree_path.strip("/").split("/") if part]
 
     def subtree_q(self, prefix: str = "") -> Q:
         """Q matching this node and its descendants, through a relation when ``prefix`` ends in "__"."""

@@ -155,6 +155,9 @@ def test_header_shows_login_for_visitors_and_logout_for_users(client):
 
 def test_password_reset_by_email_in_french(client):
     user = UserFactory(email="claire@example.org")
+    page = client.get("/compte/mot-de-passe/oubli/").content.decode()
+    # The same words as the login form, not Django's « Courriel ».
+    assert "Adresse e-mail" in page and "Courriel" not in page
     response = client.post("/compte/mot-de-passe/oubli/", {"email": "claire@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1

@@ -12,6 +12,7 @@ without a row here fails ``test_every_www_url_is_in_the_matrix``.
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
-from django.urls import URLPattern, URLResolver, reverse
+from django.urls import URLPattern, URLResolver, resolve, reverse
 
 import maillage.www
 from maillage.accounts.models import Claim
@@ -200,6 +201,9 @@ CASES = [
         for name, part in (("accept", "accepter"), ("reject", "refuser"))
     ],
     Case("search:search", "GET", "/recherche/", PUBLIC),
+    # The API's pages for people (issue 14): public, in the site's layout.
+    Case("api-home", "GET", "/api/v1/", PUBLIC),
+    Case("api-v1:openapi-view", "GET", "/api/v1/docs", PUBLIC),
     # Autocomplete (web-search): public taxonomy, communes and establishment names only.
     Case("search:suggestions", "GET", "/recherche/suggestions/?champ=q&q=fonderie", PUBLIC),
     # Export: members, animators and admins only (an empty search is refused before the index).
@@ -556,13 +560,14 @@ def test_every_www_url_is_in_the_matrix():
 
 
 API_ROUTES = {
-    "api-root": "/api/v1/",
     "openapi-json": "/api/v1/openapi.json",
-    "openapi-view": "/api/v1/docs",
     "search": "/api/v1/search?q=fonderie",
 }
 # Routes whose answer depends on who asks, each with its own role matrix elsewhere.
 PER_USER_API_ROUTES = {"relations": "tests/relations/test_api.py"}
+# Pages for people, rows of CASES: the site's header follows the role, their content does not.
+# ninja's own root ("api-root", a 404) is answered by the landing page "api-home" at its path.
+API_PAGES = {"api-root": "/api/v1/", "openapi-view": "/api/v1/docs"}
 
 
 def _api_route_names() -> set[str]:
@@ -579,8 +584,23 @@ def _api_route_names() -> set[str]:
 def test_every_api_route_is_in_the_matrix():
     for route, matrix in PER_USER_API_ROUTES.items():
         assert f"/api/v1/{route}" in (settings.BASE_DIR / matrix).read_text(), f"{matrix} must test {route}"
-    missing = _api_route_names() - set(API_ROUTES) - set(PER_USER_API_ROUTES)
+    missing = _api_route_names() - set(API_ROUTES) - set(PER_USER_API_ROUTES) - set(API_PAGES)
     assert not missing, f"add these API routes to API_ROUTES in {Path(__file__).name}: {sorted(missing)}"
+    assert resolve("/api/v1/").url_name == "api-home"
+    assert set(API_PAGES.values()) <= {case.path for case in CASES}, "every API page needs rows in CASES"
+
+
+@pytest.mark.parametrize("route", sorted(API_PAGES))
+def test_api_pages_show_the_same_content_whoever_asks(client, world, route):
+    answers = set()
+    for role in ROLES:
+        client.logout()
+        if _user(world, role) is not None:
+            client.force_login(_user(world, role))
+        response = client.get(API_PAGES[route])
+        main = re.search(r"<main\b.*?</main>", response.content.decode(), re.S).group(0)
+        answers.add((response.status_code, main))
+    assert len(answers) == 1, f"{route}: the page's content depends on the role"
 
 
 @pytest.fixture

@@ -79,3 +79,32 @@ def test_openapi_documents_404_405_and_422(client):
     relations = schema["paths"]["/api/v1/relations"]["get"]["parameters"]
     offset = next(parameter for parameter in relations if parameter["name"] == "offset")
     assert offset["schema"]["maximum"] < 2**63
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/",
+        "/api/v2/search",
+        "/api/v1/search/extra",
+        "/api/v1/docs/",
+        "/api/v1/relations/",
+        "/api/inconnu/<script>",
+    ],
+)
+@pytest.mark.parametrize("debug", [False, True])
+def test_every_unknown_api_path_is_a_json_404(path, debug):
+    with override_settings(DEBUG=debug):
+        response = Client().get(path)
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not Found"}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/search", RELATIONS])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("debug", [False, True])
+def test_every_write_method_is_a_json_405(path, method, debug):
+    with override_settings(DEBUG=debug):
+        response = getattr(Client(enforce_csrf_checks=True), method)(path)
+    assert response.status_code == 405 and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Method Not Allowed"} and "GET" in response["Allow"]

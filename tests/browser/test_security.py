@@ -84,12 +84,6 @@ def test_a_hostile_name_stays_text_on_the_search_map(page, hostile, settings, tm
         reader.reset()
 
 
-def test_the_interactive_api_documentation_runs_under_the_csp(page):
-    page.goto("/api/v1/docs")
-    expect(page.locator("#swagger-ui .title")).to_contain_text("Maillage")
-    expect(page.locator("#swagger-ui .opblock").first).to_be_visible()
-
-
 @pytest.mark.parametrize(
     "path",
     [

@@ -216,3 +216,23 @@ def test_expired_flag_follows_the_clock(taxonomy):
     certification = CertificationFactory(profile=profile, valid_until=today)
     assert not certification.is_expired and certification.is_valid_at(today)
     assert not certification.is_valid_at(today + datetime.timedelta(days=1))
+
+
+@pytest.mark.parametrize("typed", ["6", "6 axes", "6 nb"])
+def test_a_count_takes_a_plain_number_or_its_noun(site, typed):
+    lathe = profile_equipment_add(
+        establishment=site, code="equip.machine_tool.lathe", specs={"axes": typed}, actor=None, source=MEMBER
+    )
+    spec = lathe.specs.get()
+    assert (spec.key, spec.value, spec.unit) == ("axes", 6, "count")
+
+
+def test_a_count_still_refuses_a_unit_of_another_quantity(site):
+    with pytest.raises(ProfileValidationError, match="unité de longueur"):
+        profile_equipment_add(
+            establishment=site,
+            code="equip.machine_tool.lathe",
+            specs={"axes": "6 mm"},
+            actor=None,
+            source=MEMBER,
+        )

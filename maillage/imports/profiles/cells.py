@@ -13,6 +13,11 @@ Items are separated by ``;``. Each column's items read as follows (see docs/prof
 
 Export writes the same grammar, with labels that map back to the same codes, so that
 exporting then importing changes nothing.
+
+``CellReader.read`` files each item where it belongs when its column is not its type's
+(docs/profiles-import.md, « Wrong column »): « ISO13485 » among the capabilities is a
+certification, « presse 250 t » a machine, « anodisation » among the machines a capability,
+and « découpe jet d'eau 5 axes 3000 bars » a process followed by its machine's figures.
 """
 
 from __future__ import annotations
@@ -79,13 +84,42 @@ class CellError(ValueError):
 
 @dataclass
 class ParsedItem:
-    """One item of a list cell: what it maps to, or why it waits for an animator."""
+    """One item of a list cell: what it maps to, or why it waits for an animator.
+
+    ``column`` is where the value is filed; ``written_in`` the spreadsheet column it was written
+    in (the same unless ``CellReader.read`` refiled it); ``part`` the words of the item the
+    value stands for, when not all: the process before its machine's figures, the figures.
+    """
 
     column: str
     item: str
     result: MappingResult
     entry: object | None = None  # code (str), CertificationEntry or EquipmentEntry when accepted
     warnings: list[str] = field(default_factory=list)
+    written_in: str = ""
+    part: str = ""
+
+    def __post_init__(self):
+        self.written_in = self.written_in or self.column
+
+    @property
+    def refiled(self) -> bool:
+        return self.written_in != self.column
+
+
+# Where a value written in a column may belong instead, in order of preference on a tie.
+ELSEWHERE = {
+    "capabilities": ("certifications", "equipment", "sectors"),
+    "equipment": ("capabilities", "certifications"),
+}
+# Readings that stand whatever else the text could be: a code written as such, an animator's decision.
+SURE_METHODS = ("code", "decision")
+# A market is taken from another column only when named exactly (« aéronautique »): phrases
+# read for sectors mislead (« guerre des mines » is no quarry, « construction de sous-marins »
+# no building trade — measured on the real capabilities of tests' BITD panel).
+EXACT_ONLY = {"sectors": ("code", "decision", "label", "synonym")}
+# Where a process name stops and its machine's figures start: the first word opening on a digit.
+FIGURES_RE = re.compile(r"\s(?=\d)")
 
 
 def split_items(cell: str) -> list[str]:
@@ -130,63 +164,158 @@ class CellReader:
         except MappingCodeError as exc:
             raise CellError("unknown_code", str(exc)) from exc
 
-    # -- capabilities and sectors --------------------------------------------------------
-    def codes(self, cell: str, column: str) -> list[ParsedItem]:
+    # -- any column, each item filed where it belongs ---------------------------------------
+    def read(self, cell: str, column: str) -> list[ParsedItem]:
+        """The items of a cell of ``column``, each filed in the column of its type.
+
+        An item the column's own reading accepts stays, except a process name followed by
+        figures (below). An item it does not accept goes to the other column (ELSEWHERE)
+        whose reading accepts it with the highest confidence; failing that, a capability waits
+        for a review in the column that recognised the most (« ISO 9001 en cours » as a
+        certification), any other item in its own column. Codes written as such and animators'
+        decisions are never second-guessed.
+        """
         items = []
         for item in split_items(cell):
-            result = self._map(item, column)
-            items.append(ParsedItem(column, item, result, result.codes if result.accepted else None))
+            items += self._filed(item, column)
         return items
+
+    def _one(self, item: str, column: str) -> ParsedItem:
+        if column == "certifications":
+            return self._certification(item)
+        if column == "equipment":
+            return self._equipment(item)
+        return self._code(item, column)
+
+    def _one_or_none(self, item: str, column: str) -> ParsedItem | None:
+        """The item read as a value of ``column``; None when that column's grammar refuses it."""
+        try:
+            return self._one(item, column)
+        except CellError:
+            return None
+
+    def _trial(self, item: str, column: str) -> ParsedItem | None:
+        """The same, and None too when an animator said the text names nothing there."""
+        parsed = self._one_or_none(item, column)
+        return None if parsed is None or parsed.result.rejected_by_animator else parsed
+
+    def _filed(self, item: str, column: str) -> list[ParsedItem]:
+        own = self._one(item, column)
+        result = own.result
+        if column not in ELSEWHERE or result.method in SURE_METHODS or result.rejected_by_animator:
+            return [own]
+        if column == "capabilities":
+            with_figures = self._name_and_figures(item)
+            if with_figures:
+                return with_figures
+        if result.accepted or (column == "equipment" and _has_figures(item)):
+            return [own]  # a name with its figures among the machines names a machine
+        trials = [
+            t
+            for t in (self._trial(item, other) for other in ELSEWHERE[column])
+            if t is not None and t.result.method in EXACT_ONLY.get(t.column, (t.result.method,))
+        ]
+        accepted = [t for t in trials if t.result.accepted]
+        if accepted:
+            best = max(accepted, key=lambda t: t.result.confidence)  # the first on a tie
+            best.written_in = column
+            return [best]
+        # Unsure everywhere: among the capabilities (« ISO 9001 en cours »), the value waits where
+        # something was recognised; among the machines, as a machine (« postes MIG »).
+        recognised = [t for t in trials if t.result.codes and t.result.method not in ("fuzzy", "none")]
+        if recognised and column == "capabilities":
+            best = max(recognised, key=lambda t: t.result.confidence)
+            if not result.codes or best.result.confidence > result.confidence:
+                best.written_in = column
+                return [best]
+        return [own]
+
+    def _name_and_figures(self, item: str) -> list[ParsedItem]:
+        """« presse 250 t », « découpe jet d'eau 5 axes 3000 bars »: a name followed by
+        figures, one at least with a unit. When the name is better read as a machine than as
+        a process, the whole item is that machine (its figures read as specifications). When
+        it is a process, it is the capability, and the whole item is also read as the machine
+        the figures describe: filed when the mapper is sure, else waiting for a review (the
+        company's words stay searchable meanwhile). [] when neither applies: the item is
+        read as usual."""
+        cut = FIGURES_RE.search(item)
+        if cut is None or not _has_figures(item[cut.end() :]):
+            return []
+        name = item[: cut.start()].strip()
+        process, named_machine = self._trial(name, "capabilities"), self._trial(name, "equipment")
+        as_process, as_machine = _sure(process), _sure(named_machine)
+        machine = self._one_or_none(item, "equipment")
+        if machine is not None:
+            machine.written_in = "capabilities"
+        if as_machine > as_process:
+            if machine is not None and machine.result.accepted and machine.entry.specs:
+                return [machine]
+            return []
+        if not as_process or machine is None:
+            return []
+        if not machine.result.codes and not machine.result.rejected_by_animator:
+            return []  # figures of no machine we know: the item is read as written
+        process.item, process.part = item, name
+        machine.part = item[cut.end() :].strip()
+        return [process, machine]
+
+    # -- capabilities and sectors --------------------------------------------------------
+    def codes(self, cell: str, column: str) -> list[ParsedItem]:
+        return [self._code(item, column) for item in split_items(cell)]
+
+    def _code(self, item: str, column: str) -> ParsedItem:
+        result = self._map(item, column)
+        return ParsedItem(column, item, result, result.codes if result.accepted else None)
 
     # -- certifications ------------------------------------------------------------------
     def certifications(self, cell: str) -> list[ParsedItem]:
-        items = []
-        for item in split_items(cell):
-            text, pairs = _details(item)
-            values: dict[str, object] = {}
-            for key, value in pairs or []:
-                name = CERT_KEYS.get(key)
-                if name is None:
-                    raise CellError(
-                        "bad_cell",
-                        f"« {item} » : précision inconnue « {key} » (organisme, numéro, du, au)",
-                    )
-                values[name] = parse_date(value, item) if name.startswith("valid") else value
-            result = self._map(text, "certifications")
-            entry = None
-            if result.accepted:
-                if len(result.codes) != 1 and values:
-                    raise CellError("bad_cell", f"« {item} » : une seule certification par élément")
-                entry = [CertificationEntry(code=code, **values) for code in result.codes]
-            items.append(ParsedItem("certifications", item, result, entry))
-        return items
+        return [self._certification(item) for item in split_items(cell)]
+
+    def _certification(self, item: str) -> ParsedItem:
+        text, pairs = _details(item)
+        values: dict[str, object] = {}
+        for key, value in pairs or []:
+            name = CERT_KEYS.get(key)
+            if name is None:
+                raise CellError(
+                    "bad_cell",
+                    f"« {item} » : précision inconnue « {key} » (organisme, numéro, du, au)",
+                )
+            values[name] = parse_date(value, item) if name.startswith("valid") else value
+        result = self._map(text, "certifications")
+        entry = None
+        if result.accepted:
+            if len(result.codes) != 1 and values:
+                raise CellError("bad_cell", f"« {item} » : une seule certification par élément")
+            entry = [CertificationEntry(code=code, **values) for code in result.codes]
+        return ParsedItem("certifications", item, result, entry)
 
     # -- equipment -----------------------------------------------------------------------
     def equipment(self, cell: str) -> list[ParsedItem]:
-        items = []
-        for item in split_items(cell):
-            quantity, text = leading_quantity(item)
-            text, pairs = _details(text)
-            code_match = CODE_IN_BRACKETS_RE.search(text)
-            if code_match:
-                result = self._map(code_match[1], "equipment")
-                text = (text[: code_match.start()] + text[code_match.end() :]).strip()
+        return [self._equipment(item) for item in split_items(cell)]
+
+    def _equipment(self, item: str) -> ParsedItem:
+        quantity, text = leading_quantity(item)
+        text, pairs = _details(text)
+        code_match = CODE_IN_BRACKETS_RE.search(text)
+        if code_match:
+            result = self._map(code_match[1], "equipment")
+            text = (text[: code_match.start()] + text[code_match.end() :]).strip()
+        else:
+            result = self._map(text, "equipment")
+        entry = None
+        if result.accepted:
+            if len(result.codes) != 1:
+                raise CellError("bad_cell", f"« {item} » : un seul équipement par élément")
+            (code,) = result.codes
+            if pairs is not None:
+                specs = self._explicit_specs(code, pairs, item)
             else:
-                result = self._map(text, "equipment")
-            entry = None
-            if result.accepted:
-                if len(result.codes) != 1:
-                    raise CellError("bad_cell", f"« {item} » : un seul équipement par élément")
-                (code,) = result.codes
-                if pairs is not None:
-                    specs = self._explicit_specs(code, pairs, item)
-                else:
-                    specs = self.specs_from_text(code, text, item)
-                if quantity < 1:
-                    raise CellError("bad_cell", f"« {item} » : quantité nulle")
-                entry = EquipmentEntry(code=code, label=text, quantity=quantity, specs=tuple(specs))
-            items.append(ParsedItem("equipment", item, result, entry))
-        return items
+                specs = self.specs_from_text(code, text, item)
+            if quantity < 1:
+                raise CellError("bad_cell", f"« {item} » : quantité nulle")
+            entry = EquipmentEntry(code=code, label=text, quantity=quantity, specs=tuple(specs))
+        return ParsedItem("equipment", item, result, entry)
 
     def _spec_value(self, spec, value: float, unit_text: str, item: str) -> SpecValue:
         quantity = self.units.units[spec.unit].quantity
@@ -307,12 +436,22 @@ class CellReader:
         return entries
 
 
+def _sure(parsed: ParsedItem | None) -> float:
+    """The confidence of an accepted reading, 0 for none."""
+    return parsed.result.confidence if parsed is not None and parsed.result.accepted else 0.0
+
+
+def _has_figures(text: str) -> bool:
+    """A measure with a unit in the text (« 3000 bars », « 250 t »); « 5 axes » is a name."""
+    return any(span["unit"] for span in spec_spans(text))
+
+
 def _number(text: str) -> float:
     return float(text.replace(",", "."))
 
 
 # -- writing -------------------------------------------------------------------------------
-def _format_number(value: float) -> str:
+def format_number(value: float) -> str:
     """Shortest text that reads back as the same float."""
     return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
 
@@ -347,7 +486,7 @@ def format_equipment(entries) -> str:
             parts.append(entry.label)
         parts.append(f"[{entry.code}]")
         if entry.specs:
-            specs = ", ".join(f"{s.name}: {_format_number(s.value)} {s.unit}" for s in entry.specs)
+            specs = ", ".join(f"{s.name}: {format_number(s.value)} {s.unit}" for s in entry.specs)
             parts.append(f"({specs})")
         items.append(" ".join(parts))
     return "; ".join(items)

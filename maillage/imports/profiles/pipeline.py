@@ -15,7 +15,7 @@ import hashlib
 import json
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from maillage.directory import services as directory_services
 from maillage.directory.errors import DirectoryError
 from maillage.directory.models import Establishment, Membership, Network, Organisation, Source
 from maillage.directory.validators import validate_siret
+from maillage.downloads import neutralised
 from maillage.errors import MaillageError
 from maillage.imports import limits
 from maillage.imports.batch import ImportReportBase
@@ -34,6 +35,7 @@ from maillage.imports.models import ImportRun
 from maillage.imports.profiles import services as review_services
 from maillage.imports.profiles.cells import CellError, CellReader, ParsedItem
 from maillage.imports.profiles.reader import Row, read_sheet
+from maillage.imports.profiles.refiled import refiled_notes
 from maillage.imports.services import (
     import_run_failure_recorded,
     import_run_resume_or_start,
@@ -44,8 +46,9 @@ from maillage.imports.sirene.reader import fingerprint
 from maillage.profiles.errors import ProfileValidationError
 from maillage.profiles.journal import WHOLE_ROW
 from maillage.profiles.models import Certification, Equipment, ProfileReference
+from maillage.profiles.selectors import profile_snapshot
 from maillage.profiles.services import profile_apply_snapshot
-from maillage.profiles.snapshot import ProfileSnapshot
+from maillage.profiles.snapshot import CertificationEntry, EquipmentEntry, ProfileSnapshot
 from maillage.referential.models import Commune, HeadcountBand, NafCode
 from maillage.taxonomy.mapping import TaxonomyMapper
 from maillage.taxonomy.models import TaxonomyNode
@@ -118,8 +121,12 @@ class ProfileImportReport(ImportReportBase):
     values_mapped: int = 0
     values_to_review: int = 0
     values_dismissed: int = 0
+    values_refiled: int = 0
     removal_lines: int = 0
     changes: dict[str, int] = field(default_factory=dict)
+    # Values written in another column than their type's: {line, siret, column, text, filed_in,
+    # codes, pending, detail} (``refiled.refiled_notes``), the first MAX_REPORTED_REFILED.
+    refiled: list[dict] = field(default_factory=list)
     # Lines that remove declared values: {line, siret, fields: {part: [items]}, applied}.
     removals: list[dict] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
@@ -134,6 +141,7 @@ class ProfileImportReport(ImportReportBase):
         "values_mapped",
         "values_to_review",
         "values_dismissed",
+        "values_refiled",
         "removal_lines",
     )
 
@@ -168,6 +176,10 @@ class Prepared:
     review: list[ParsedItem]
     mapped: int
     dismissed: int
+    # Values filed in a part whose column the sheet lacks: added to what the profile holds.
+    additions: dict[str, tuple] = field(default_factory=dict)
+    # Values written in another column than their type's, for the report (``refiled.refiled_notes``).
+    notes: list[dict] = field(default_factory=list)
 
 
 class _Referential:
@@ -251,8 +263,8 @@ class RowPreparer:
         band = values.get("headcount_band", "").strip() or None
         if band and band not in self.referential.bands:
             raise Rejected(Reason.UNKNOWN_HEADCOUNT_BAND, "headcount_band", f"tranche « {band} » inconnue")
-        snapshot, review, mapped, dismissed = self._snapshot(values)
-        refused = _db_problem(name, snapshot)
+        snapshot, additions, items = self._snapshot(values)
+        refused = _db_problem(name, replace(snapshot, **additions))
         if refused:
             raise Rejected(Reason.INVALID_VALUE, *refused)
         return Prepared(
@@ -266,33 +278,39 @@ class RowPreparer:
             band,
             snapshot,
             self.parts,
-            review,
-            mapped,
-            dismissed,
+            review=[i for i in items if not i.result.accepted and not i.result.rejected_by_animator],
+            mapped=sum(1 for i in items if i.result.accepted),
+            dismissed=sum(1 for i in items if i.result.rejected_by_animator),
+            additions=additions,
+            notes=refiled_notes(items, self.cells.mapper),
         )
 
     def _snapshot(self, values: dict[str, str]):
-        parsed: dict[str, list[ParsedItem]] = {}
-        fields: dict[str, object] = {}
+        """The snapshot of the sheet's parts, the values filed in parts it lacks, and every item.
+
+        Each item is filed in the column of its type (``CellReader.read``): « ISO13485 » written
+        among the capabilities goes with the certifications, even when the sheet has no
+        certifications column (then it is added to those the profile holds).
+        """
+        items: list[ParsedItem] = []
         for column in ("capabilities", "sectors", "certifications", "equipment"):
             if column not in self.parts:
                 continue
             try:
-                if column == "certifications":
-                    parsed[column] = self.cells.certifications(values.get(column, ""))
-                elif column == "equipment":
-                    parsed[column] = self.cells.equipment(values.get(column, ""))
-                else:
-                    parsed[column] = self.cells.codes(values.get(column, ""), column)
+                items += self.cells.read(values.get(column, ""), column)
             except CellError as exc:
                 raise Rejected(exc.reason, column, exc.message) from exc
-        for column, items in parsed.items():
-            entries = []
-            for item in items:
-                if item.entry is None:
-                    continue
-                entries.extend(item.entry if isinstance(item.entry, list | tuple) else [item.entry])
-            fields[column] = tuple(entries)
+        filed: dict[str, list] = {column: [] for column in MAPPED_COLUMNS if column in self.parts}
+        # Values in their own column first; a refiled one already there (written in both) is one value.
+        for item in sorted(items, key=lambda item: item.refiled):
+            if item.entry is None:
+                continue
+            entries = filed.setdefault(item.column, [])
+            for entry in item.entry if isinstance(item.entry, list | tuple) else [item.entry]:
+                if not item.refiled or all(_identity(entry) != _identity(other) for other in entries):
+                    entries.append(entry)
+        fields: dict[str, object] = {column: tuple(filed[column]) for column in filed if column in self.parts}
+        additions = {column: tuple(entries) for column, entries in filed.items() if column not in self.parts}
         if "references" in self.parts:
             try:
                 fields["references"] = tuple(self.cells.references(values.get("references", "")))
@@ -300,11 +318,22 @@ class RowPreparer:
                 raise Rejected(exc.reason, "references", exc.message) from exc
         if "description" in self.parts:
             fields["description"] = values.get("description", "").strip()
-        all_items = [item for items in parsed.values() for item in items]
-        review = [i for i in all_items if not i.result.accepted and not i.result.rejected_by_animator]
-        mapped = sum(1 for i in all_items if i.result.accepted)
-        dismissed = sum(1 for i in all_items if i.result.rejected_by_animator)
-        return ProfileSnapshot(**fields), review, mapped, dismissed
+        return ProfileSnapshot(**fields), additions, items
+
+
+def _new_entries(held: tuple, entries: tuple) -> list:
+    known = {_identity(entry) for entry in held}
+    return [entry for entry in entries if _identity(entry) not in known]
+
+
+def _identity(entry) -> object:
+    """What makes two entries of a part the same value: the code; a certification's code and
+    number; a machine's type and label (``profile_apply_snapshot``'s duplicates)."""
+    if isinstance(entry, CertificationEntry):
+        return (entry.code, entry.number)
+    if isinstance(entry, EquipmentEntry):
+        return (entry.code, entry.label)
+    return entry
 
 
 def _db_problem(name: str, snapshot: ProfileSnapshot) -> tuple[str, str] | None:
@@ -400,7 +429,7 @@ class _Rejects:
 
     def write(self, rows: list[dict]) -> None:
         if self.handle is not None:
-            self.writer.writerows(rows)
+            self.writer.writerows(neutralised(row) for row in rows)
             self.handle.flush()
 
     def __enter__(self):
@@ -483,6 +512,7 @@ def _run_batch(batch, preparer, referential, network, options, report, run, reje
     changes: Counter = Counter()
     rejected: list[dict] = []
     removals: list[dict] = []
+    refiled: list[dict] = []
     try:
         with transaction.atomic():
             for row in batch:
@@ -491,6 +521,8 @@ def _run_batch(batch, preparer, referential, network, options, report, run, reje
                     prepared = preparer.prepare(row)
                     with transaction.atomic():
                         _write(prepared, referential, network, options, run, counts, changes, removals)
+                    counts["values_refiled"] += len(prepared.notes)
+                    refiled += [{"line": row.line, "siret": prepared.siret, **n} for n in prepared.notes]
                 except Rejected as exc:
                     siret = "".join(row.values.get("siret", "").split())
                     rejected.append(
@@ -509,6 +541,7 @@ def _run_batch(batch, preparer, referential, network, options, report, run, reje
             }
             report.add(counts_dict)
             report.removals += removals[: max(0, MAX_REPORTED_REMOVALS - len(report.removals))]
+            report.refiled += refiled[: max(0, MAX_REPORTED_REFILED - len(report.refiled))]
             if len(report.first_rejects) < 20:
                 report.first_rejects += rejected[: 20 - len(report.first_rejects)]
             rejects.write(rejected)
@@ -531,6 +564,7 @@ _PART_OF = {
     "reference": "references",
 }
 MAX_REPORTED_REMOVALS = 1_000
+MAX_REPORTED_REFILED = 1_000
 
 
 def removals_of(diff) -> dict[str, list[str]]:
@@ -573,13 +607,22 @@ def _write(
                 network=network, establishment=establishment, status=Membership.Status.MEMBER
             )
             counts["memberships_set"] += 1
+    snapshot, parts = prepared.snapshot, prepared.parts
+    if prepared.additions:
+        # Parts the sheet has no column for: the refiled values are added, nothing is taken away.
+        held = profile_snapshot(establishment)
+        added = {
+            column: (*getattr(held, column), *_new_entries(getattr(held, column), entries))
+            for column, entries in prepared.additions.items()
+        }
+        snapshot, parts = replace(snapshot, **added), (*parts, *added)
     try:
         diff = profile_apply_snapshot(
             establishment=establishment,
-            snapshot=prepared.snapshot,
+            snapshot=snapshot,
             actor=options.actor,
             source="spreadsheet",
-            parts=prepared.parts,
+            parts=parts,
         )
     except ProfileValidationError as exc:
         raise Rejected(Reason.INVALID_PROFILE, _field_column(exc.field), str(exc)) from exc

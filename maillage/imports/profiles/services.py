@@ -3,6 +3,10 @@
 A decision is remembered (``MappingDecision``, keyed by normalised text and node type) and
 used by every later import; it is also applied at once to the profiles whose values were
 waiting for it, through ``profile_apply_snapshot``.
+
+While a value waits, the search index shows it as the company's own words
+(``selectors.pending_own_words``): queuing and deciding re-index the establishment once the
+transaction commits, as a profile edit does (``matching.services.index_refresh_on_commit``).
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from django.utils.translation import gettext as _
 from maillage.directory.models import Membership
 from maillage.imports.errors import MappingReviewError
 from maillage.imports.models import ImportRun, MappingDecision, MappingReview
-from maillage.imports.profiles.cells import CellReader
+from maillage.imports.profiles.cells import CellError, CellReader
+from maillage.matching.services import index_refresh_on_commit
 from maillage.profiles.selectors import profile_snapshot
 from maillage.profiles.services import profile_apply_snapshot
 from maillage.relations.services import ledger_category_apply
@@ -27,7 +32,11 @@ from maillage.taxonomy.models import TaxonomyNode
 
 @transaction.atomic
 def mapping_review_submit(*, item, establishment, import_run: ImportRun | None, file_name: str, line: int):
-    """Queue a value the mapper did not accept; the same pending value is not queued twice."""
+    """Queue a value the mapper did not accept; the same pending value is not queued twice.
+
+    ``item.column`` is where the value is filed, ``item.written_in`` the spreadsheet column it
+    was written in, when another (« ISO 9001 en cours » among the capabilities).
+    """
     result = item.result
     node_type = COLUMN_KIND[item.column]
     review, created = MappingReview.objects.get_or_create(
@@ -37,6 +46,7 @@ def mapping_review_submit(*, item, establishment, import_run: ImportRun | None, 
         status=MappingReview.Status.PENDING,
         defaults={
             "column": item.column,
+            "written_column": item.written_in if item.written_in != item.column else "",
             "raw_text": result.text[:500],
             "item": item.item,
             "proposals": [{"code": c.code, "score": c.score} for c in result.candidates],
@@ -46,6 +56,8 @@ def mapping_review_submit(*, item, establishment, import_run: ImportRun | None, 
             "line": line,
         },
     )
+    if created:
+        index_refresh_on_commit(establishment_id=establishment.pk)
     return review
 
 
@@ -95,20 +107,27 @@ def mapping_review_decide(*, review: MappingReview, code: str | None, actor, net
         waiting.save(update_fields=["status", "decided_node", "decided_by", "decided_at"])
         if waiting.origin == MappingReview.Origin.LEDGER:
             ledger_category_apply(review=waiting, node=node, actor=actor)
-        elif node is not None and waiting.establishment_id:
+            continue
+        if node is not None and waiting.establishment_id:
             _apply(waiting, mapper, actor)
+        if waiting.establishment_id:
+            # Its own words leave the index: as a claim when mapped, for good when dismissed.
+            index_refresh_on_commit(establishment_id=waiting.establishment_id)
     return decision
 
 
 def _apply(review: MappingReview, mapper: TaxonomyMapper, actor) -> None:
     cells = CellReader(mapper)
     column = review.column
-    if column == "certifications":
-        added = [entry for item in cells.certifications(review.item) for entry in (item.entry or [])]
-    elif column == "equipment":
-        added = [item.entry for item in cells.equipment(review.item) if item.entry is not None]
-    else:
-        added = [code for item in cells.codes(review.item, column) for code in (item.entry or ())]
+    try:
+        if column == "certifications":
+            added = [entry for item in cells.certifications(review.item) for entry in (item.entry or [])]
+        elif column == "equipment":
+            added = [item.entry for item in cells.equipment(review.item) if item.entry is not None]
+        else:
+            added = [code for item in cells.codes(review.item, column) for code in (item.entry or ())]
+    except CellError as exc:  # « presse 300 kg » decided as a press: its figures do not fit
+        raise MappingReviewError("code", exc.message) from exc
     snapshot = profile_snapshot(review.establishment)
     current = getattr(snapshot, column)
     profile_apply_snapshot(

@@ -25,6 +25,7 @@ from django.db import transaction
 
 from maillage.directory import bulk, services
 from maillage.directory.models import Establishment
+from maillage.downloads import FORMULA_START, PLAIN_NUMBER
 from maillage.imports.batch import ImportReportBase
 from maillage.imports.models import ImportRun
 from maillage.imports.services import (
@@ -189,7 +190,16 @@ class _RejectWriter:
 
     def write(self, rejects: pl.DataFrame) -> None:
         if self.handle is not None and rejects.height:
-            rejects.sort("line").write_csv(self.handle, include_header=False)
+            # What the file said goes back to a user who opens it in a spreadsheet: no formulas.
+            text = [name for name, dtype in rejects.schema.items() if dtype == pl.String]
+            safe = rejects.with_columns(
+                pl.when(pl.col(name).str.contains(FORMULA_START) & ~pl.col(name).str.contains(PLAIN_NUMBER))
+                .then("'" + pl.col(name))
+                .otherwise(pl.col(name))
+                .alias(name)
+                for name in text
+            )
+            safe.sort("line").write_csv(self.handle, include_header=False)
             self.handle.flush()
 
     def close(self) -> None:

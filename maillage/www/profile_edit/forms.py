@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from maillage.profiles.models import CapabilityLevel, ReferenceVisibility
 from maillage.www.forms import DateInput, TaxonomyField, lines
+from maillage.www.typography import unit_shown
 
 
 class DescriptionForm(forms.Form):
@@ -69,11 +71,16 @@ def add_spec_fields(form: forms.Form, definitions: dict[str, dict], initial: dic
         if spec.get("min") is not None and spec.get("max") is not None:
             bounds = _(" (de %(min)s à %(max)s)") % {"min": spec["min"], "max": spec["max"]}
         form.fields[f"spec_{key}"] = forms.CharField(
-            label=spec.get("label_fr", key),
+            label=spec.get("label_fr" if (get_language() or "fr").startswith("fr") else "label_en")
+            or spec.get("label_fr", key),
             required=False,
             max_length=100,
-            help_text=_("Valeur et unité, par exemple « 300 %(unit)s »%(bounds)s.")
-            % {"unit": spec["unit"], "bounds": bounds},
+            help_text=(
+                _("Un nombre, par exemple « 5 »%(bounds)s.") % {"bounds": bounds}
+                if spec["unit"] == "count"
+                else _("Valeur et unité, par exemple « 300 %(unit)s »%(bounds)s.")
+                % {"unit": unit_shown(spec["unit"]), "bounds": bounds}
+            ),
             initial=(initial or {}).get(key, ""),
         )
 

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ from maillage.accounts.permissions import (
     is_platform_admin,
     member_networks,
 )
-from maillage.directory.models import Establishment, Network
+from maillage.directory.models import Network
 from maillage.directory.selectors import commune_suggestions, company_suggestions
 from maillage.engine import QueryError
 from maillage.engine.query import MAX_PAGE, MAX_PAGE_SIZE
@@ -45,10 +46,13 @@ from maillage.matching.search import (
     relaxed_messages,
     search_plan,
 )
+from maillage.profiles.display import result_cards
 from maillage.referential.selectors import CommuneResolution, commune_resolve
 from maillage.taxonomy.models import NodeType
 from maillage.taxonomy.suggestions import SEARCH_BOX_TYPES, matched_term, taxonomy_suggestions
 from maillage.www.forms import attach_error
+from maillage.www.search.cards import card_facts, member_label_for, spec_labels
+from maillage.www.search.explanations import detail_codes, explanation_sentence, taxonomy_labels
 from maillage.www.search.forms import (
     DISTANCE_DEFAULT_KM,
     DISTANCE_MAX_KM,
@@ -56,6 +60,7 @@ from maillage.www.search.forms import (
     SearchForm,
     headcount_bounds,
 )
+from maillage.www.typography import distance
 
 PAGE_SIZE = 20
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -98,6 +103,16 @@ class Row:
     distance_label: str = ""
     evidence: str = ""  # « said »: a declared/mentioned/proposed claim; « inferred »: NAF only
     evidence_label: str = ""
+    # The card (public facts): activity, headcount band, membership, certifications, machines.
+    activity: str = ""
+    activity_lang: str = ""  # "fr" on an English page: NAF labels exist in French only
+    headcount_band: object = None  # referential.HeadcountBand, shown in words
+    member_label: str = ""  # « Membre du réseau » (with its name when the platform has several)
+    certifications: list[str] = field(default_factory=list)
+    certifications_more: int = 0
+    machines: list[str] = field(default_factory=list)
+    machines_more: int = 0
+    reason: str = ""  # the explanation as a sentence in the page's language
     # Meets every requirement of the query; else what it lacks, in words (« Il lui manque : … »).
     complete: bool = True
     lacking: list[str] = field(default_factory=list)
@@ -145,23 +160,24 @@ def _run(form: SearchForm, *, page: int, page_size: int, resolution: CommuneReso
     if data["effectif"]:
         query.headcount_min, query.headcount_max = headcount_bounds(data["effectif"])
     try:
-        return searcher().search(query), plan.place
+        return searcher().search(query), plan
     except QueryError as error:
         raise SearchQueryError(PARAMETER_OF.get(error.field, error.field), error.message) from error
 
 
-def _rows(results) -> list[Row]:
-    sirets = [hit.doc_key for hit in results.hits]
-    # Public identity only: name, commune, position (the establishment page shows them to all).
-    found = {
-        e.siret: e
-        for e in Establishment.objects.filter(siret__in=sirets)
-        .select_related("commune")
-        .only("siret", "name", "trade_name", "postal_code", "city", "latitude", "longitude", "commune__name")
-    }
+def _rows(results, *, origin: str = "") -> list[Row]:
+    """The page's cards: the engine's hits and, in a bounded number of queries whatever their
+    number, the public facts of each (``profiles.display.result_cards``). ``origin``: the
+    place searched from, for the sentences (« à 12,4 km de Haguenau »)."""
+    cards = result_cards([hit.doc_key for hit in results.hits], day=timezone.localdate())
+    codes = {code for hit in results.hits for code in detail_codes(hit.details)}
+    labels = taxonomy_labels(searcher().taxonomy, codes)
+    member_label = member_label_for(cards)
+    phrases = {concept.code: concept.phrase for concept in results.interpretation.concepts}
     rows = []
     for hit in results.hits:
-        establishment = found.get(hit.doc_key)
+        card = cards.get(hit.doc_key)
+        establishment = card.establishment if card else None
         row = Row(
             siret=hit.doc_key,
             name=hit.name,
@@ -178,10 +194,20 @@ def _rows(results) -> list[Row]:
         if row.latitude is not None and row.longitude is not None:
             row.data_lat, row.data_lon = f"{row.latitude:f}", f"{row.longitude:f}"
         if row.distance_km is not None:
-            row.distance_label = _("%(km)s km") % {"km": localize(row.distance_km)}
+            row.distance_label = distance(row.distance_km)
         row.evidence = _evidence(hit.details)
         row.evidence_label = EVIDENCE_LABELS[row.evidence]() if row.evidence else ""
         row.complete, row.lacking = hit.complete, lacking_labels(hit.lacking)
+        if card is not None:
+            card_facts(row, card, hit.details, member_label=member_label)
+        row.reason = explanation_sentence(
+            hit.details,
+            labels=labels,
+            spec_labels=spec_labels(card),
+            networks={network.slug: network.name for network in card.networks} if card else {},
+            origin=origin,
+            phrases=phrases,
+        )
         rows.append(row)
     return rows
 
@@ -319,7 +345,8 @@ def _filters(form: SearchForm, facets: dict | None, chosen: dict) -> list[dict]:
 
 def _export(rows: list[Row], fmt: str) -> HttpResponse:
     values = [
-        [r.siret, r.name, r.commune, r.postal_code, r.distance_km, r.score, r.explanation] for r in rows
+        [r.siret, r.name, r.commune, r.postal_code, r.distance_km, r.score, r.reason or r.explanation]
+        for r in rows
     ]
     body = downloads.table(fmt, EXPORT_COLUMNS, values, title=_("Résultats"))
     return downloads.response(body, filename=f"maillage-recherche.{fmt}")
@@ -359,7 +386,7 @@ def search_page(request):
             context["candidates"] = _ambiguous_candidates(resolution)
         try:
             page, size = (1, MAX_PAGE_SIZE) if exporting else (data["page"], PAGE_SIZE)
-            results, place = _run(form, page=page, page_size=size, resolution=resolution, user=request.user)
+            results, plan = _run(form, page=page, page_size=size, resolution=resolution, user=request.user)
         except SearchQueryError as error:
             attach_error(form, error, aliases=FIELD_OF)
             status = 400
@@ -367,7 +394,9 @@ def search_page(request):
             context["index_missing"] = True
             status = 503
         else:
-            rows = _rows(results)
+            place = plan.place
+            location = plan.query.location
+            rows = _rows(results, origin=location.label if location else "")
             if exporting:
                 return _export(rows, fmt)
             pages = min(MAX_PAGE, max(1, -(-int(results.total) // PAGE_SIZE)))

@@ -50,7 +50,7 @@ def test_animator_of_another_network_gets_the_french_403(client, world):
     assert response.status_code == 403
     content = response.content.decode()
     assert "<h1>Accès refusé</h1>" in content
-    assert "animateur-b@example.org" in content
+    assert "connecté avec l’adresse animateur-b@example.org" in content
 
 
 def test_error_pages_are_english_for_an_english_speaking_visitor(client, world):

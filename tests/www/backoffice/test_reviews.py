@@ -46,7 +46,12 @@ def queue(world):
         "mine": review(world["own"]),
         "theirs": review(world["elsewhere"]),
         "certification": review(
-            world["own"], "ISO 9001 en cours", "certifications", "certification", proposals=[]
+            world["own"],
+            "ISO 9001 en cours",
+            "certifications",
+            "certification",
+            proposals=[],
+            written_column="capabilities",
         ),
     }
 
@@ -68,6 +73,10 @@ def test_animator_sees_the_pending_reviews_of_their_members_with_proposals_and_c
     assert "Tôlerie Kieffer" in page and "adherents.xlsx" in page and "ligne 7" in page
     assert reverse("profile_edit:taxonomy_suggest") + "?kind=capability" in page
     assert f'name="q" list="options-{queue["mine"].pk}"' in page
+    # Written among the capabilities, waiting among the certifications: the card says so.
+    assert page.count("Écrit dans la colonne") == 1
+    assert 'Savoir-faire, matières et services <span class="muted">(rangé ici d’après son type)' in page
+    assert "présentés comme ses propres mots, en attente de validation" in page
 
 
 def test_the_autocomplete_answers_what_the_pick_field_sends(client, queue):

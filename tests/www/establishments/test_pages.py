@@ -198,3 +198,14 @@ def test_page_in_english(client, kieffer):
     assert "Similar companies nearby" in html and "Capabilities confirmed by the company" in html
     assert "1 other reference is reserved for the network's members." in html
     assert "Entreprises similaires" not in html
+
+
+def test_membership_line_elides_de_before_a_vowel_and_reads_in_english(client, kieffer, network):
+    other = NetworkFactory(name="Plasturgie Grand Est")
+    MembershipFactory(network=other, establishment=kieffer)
+    html = client.get(url(kieffer)).content.decode()
+    assert "Adhérent d’<a" in html and "Industries Alsace du Nord</a> et de <a" in html
+    assert "Adhérent de Industries" not in html
+    client.cookies["django_language"] = "en"
+    html = client.get(url(kieffer)).content.decode()
+    assert "Member of <a" in html and "</a> and of <a" in html

@@ -70,7 +70,8 @@ def test_query_and_place_render_results_with_explanation(client, demo_index):
     for row in rows:
         assert row.distance_km <= 30
         assert f'href="/etablissements/{row.siret}/"' in body
-        assert row.explanation and row.explanation in body.replace("&#x27;", "'").replace("&quot;", '"')
+        # The engine's explanation, as a sentence in the page's language (test_explanations.py).
+        assert row.explanation and row.reason and row.reason in html.unescape(body)
     # The map's markers come from the same list items: every located result carries its position.
     assert body.count("data-lat=") == sum(row.latitude is not None for row in rows) > 0
 

@@ -3,7 +3,10 @@
     maillage import-profiles adherents.xlsx --network pole-meca            # dry run: counts only
     maillage import-profiles adherents.xlsx --network pole-meca --wet-run  # writes, batch by batch
 
-Dry by default. Values the mapper is not sure of go to the animators' review queue. A line that
+Dry by default. Values the mapper is not sure of go to the animators' review queue (searchable
+meanwhile as the company's own words); values written in another column than their type's
+(« ISO13485 » among the capabilities) are filed where they belong, each said in the report
+(« ligne 12, colonne savoir-faire : … rangé parmi les certifications »). A line that
 would remove what a member declared (an emptied cell, a certification gone) is rejected unless
 ``--allow-removals`` is given; the report lists such lines first. See docs/profiles-import.md
 for the columns and the cell grammar.
@@ -14,6 +17,9 @@ from django.core.management.base import CommandError
 from maillage.imports.command import ImportCommand
 from maillage.imports.profiles.pipeline import ProfileImportOptions, Reason, run_import
 from maillage.imports.profiles.reader import SpreadsheetError
+from maillage.imports.profiles.refiled import note_line
+
+REPORTED_REFILED = 50
 
 
 class Command(ImportCommand):
@@ -57,6 +63,7 @@ class Command(ImportCommand):
                 ("valeurs rattachées", report.values_mapped),
                 ("valeurs à valider (file)", report.values_to_review),
                 ("valeurs écartées (décision)", report.values_dismissed),
+                ("valeurs rangées dans une autre colonne", report.values_refiled),
             ],
             labels=Reason.LABELS,
             preamble=_removal_lines(report, options["file"].name),
@@ -66,6 +73,17 @@ class Command(ImportCommand):
         )
         if report.ignored_columns and not options["json"]:
             self.stdout.write(f"  colonnes ignorées : {', '.join(report.ignored_columns)}")
+        if report.refiled and not options["json"]:
+            self.stdout.write("\n".join(_refiled_lines(report, options["file"].name)))
+
+
+def _refiled_lines(report, file_name: str) -> list[str]:
+    count = report.values_refiled
+    lines = [f"  RANGÉES AILLEURS : {count:,} valeur(s) écrite(s) hors de la colonne de leur type"]
+    lines += [f"    {note_line(file_name, note['line'], note)}" for note in report.refiled[:REPORTED_REFILED]]
+    if report.values_refiled > REPORTED_REFILED:
+        lines.append(f"    … et {report.values_refiled - REPORTED_REFILED:,} autre(s) (--json)")
+    return lines
 
 
 def _removal_lines(report, file_name: str) -> list[str]:

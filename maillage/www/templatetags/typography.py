@@ -1,0 +1,56 @@
+"""``{% load typography %}``: French typography for the active language (``maillage.www.typography``).
+
+``{{ text|typo }}``        French spacing and apostrophes (nothing in English).
+``{{ name|of }}``          « de Haguenau », « d’Industries… », « du Havre » (« of … » in English).
+``{{ name|of_parts }}``    the preposition and the name apart, for a name shown as a link.
+``{{ n|number }}``         « 20 000 », « 1 234,5 » (« 20,000 » in English); ``|number:2`` two places.
+``{{ n|quantity:"rpm" }}`` « 20 000 tr/min »; a count (``"count"``) is a plain number.
+"""
+
+import re
+
+from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
+
+from maillage.www import typography
+
+register = template.Library()
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+@register.filter(is_safe=True)
+def typo(value):
+    if value is None:
+        return ""
+    if not typography.is_french():
+        return value
+    if isinstance(value, SafeData):
+        # HTML already: only the text between tags is touched (entities such as &#x27; stay).
+        parts = _TAG.split(str(value))
+        return mark_safe("".join(p if p.startswith("<") else typography.french_text(p) for p in parts))
+    return conditional_escape(typography.french_text(str(value)))
+
+
+@register.filter(name="of")
+def of_filter(value):
+    return typography.of(str(value or ""))
+
+
+@register.filter
+def of_parts(value):
+    return typography.of_parts(str(value or ""))
+
+
+@register.filter(name="number")
+def number_filter(value, decimals=1):
+    if value is None or value == "":
+        return ""
+    return typography.number(value, decimals=int(decimals))
+
+
+@register.filter
+def quantity(value, unit):
+    if value is None or value == "":
+        return ""
+    return typography.measure(value, unit)
