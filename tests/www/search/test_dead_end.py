@@ -12,6 +12,7 @@ from tests.www.search.world import _shipped_taxonomy_loaded, search_world_fixtur
 pytestmark = pytest.mark.django_db
 URL = "/recherche/"
 HTMX = {"HTTP_HX_REQUEST": "true"}
+ITEM = r'<li class="search-result[^"]*" id="result-'  # a result, not a fact of its card
 DEAD_END = "Aucune entreprise ne répond à tout ; les plus proches de votre demande :"
 
 
@@ -25,7 +26,11 @@ def _items(body: str) -> dict[str, str]:
     """Each result's list item, by company name."""
     return {
         re.search(r'data-name="([^"]+)"', item).group(1): item
-        for item in re.findall(r"<li class=\"search-result.*?</li>", body, re.S)
+        for item in re.findall(
+            rf"{ITEM}.*?(?={ITEM}|</ol>)",
+            body,
+            re.S,
+        )
     }
 
 
