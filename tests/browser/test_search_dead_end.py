@@ -67,5 +67,5 @@ def test_a_request_nobody_meets_shows_the_closest_and_why(page, axe, world):
     first = page.locator(".search-result").first
     expect(first).to_have_attribute("data-name", "Tôlerie Schmitt")
     lacking = first.locator(".search-result__lacking")
-    expect(lacking).to_have_text("Il lui manque : découpe jet d'eau, composites")
+    expect(lacking).to_have_text("Il lui manque : découpe jet d’eau, composites")
     assert axe(page) == []

@@ -60,7 +60,7 @@ from maillage.www.search.forms import (
     SearchForm,
     headcount_bounds,
 )
-from maillage.www.typography import distance
+from maillage.www.typography import distance, french_spacing
 
 PAGE_SIZE = 20
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -197,7 +197,7 @@ def _rows(results, *, origin: str = "") -> list[Row]:
             row.distance_label = distance(row.distance_km)
         row.evidence = _evidence(hit.details)
         row.evidence_label = EVIDENCE_LABELS[row.evidence]() if row.evidence else ""
-        row.complete, row.lacking = hit.complete, lacking_labels(hit.lacking)
+        row.complete, row.lacking = hit.complete, [french_spacing(x) for x in lacking_labels(hit.lacking)]
         if card is not None:
             card_facts(row, card, hit.details, member_label=member_label)
         row.reason = explanation_sentence(
@@ -253,6 +253,7 @@ def _sections(rows: list[Row], results, first_rank: int) -> None:
                 if complete
                 else _("Aucune entreprise ne répond à tout ; les plus proches de votre demande :")
             )
+        row.heading = french_spacing(row.heading)
 
 
 def _replace_word(text: str, word: str, replacement: str) -> str:
@@ -406,7 +407,7 @@ def search_page(request):
                 results=results,
                 place=_place_understood(place),
                 spelling=_spelling(request, results, data["q"], data["tel_quel"]),
-                relaxed=relaxed_messages(results),
+                relaxed=[french_spacing(message) for message in relaxed_messages(results)],
                 rows=rows,
                 page=data["page"],
                 pages=pages,
