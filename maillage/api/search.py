@@ -4,15 +4,57 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
 from maillage.api.errors import documented_errors
+from maillage.matching.places import mentions_territory
 from maillage.matching.search import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     SearchRequest,
+    network_meant,
     results_public,
     search_run_with_place,
 )
 
 router = Router(tags=["recherche"])
+
+
+class SearchLackOut(Schema):
+    kind: str = Field(description=str(_("capability, certification, equipment ou word (un mot du texte).")))
+    code: str | None = Field(description=str(_("Code de la taxonomie (absent pour un mot).")))
+    word: str | None = Field(description=str(_("Le mot du texte non trouvé (pour kind = word).")))
+    label: str = Field(description=str(_("Ce qui manque, en clair.")))
+
+
+class SearchWordOut(Schema):
+    written: str = Field(description=str(_("Le mot tel qu'écrit (sans accents ni majuscules).")))
+    corrected: str = Field(description=str(_("Le mot de l'index cherché à sa place.")))
+
+
+class SearchSuggestionOut(Schema):
+    written: str = Field(description=str(_("Le mot tel qu'écrit, absent de toutes les fiches.")))
+    suggested: str = Field(
+        description=str(_("Un mot proche présent dans l'index (« Vouliez-vous dire… ? »)."))
+    )
+
+
+class SearchRelaxedOut(Schema):
+    kind: str = Field(
+        description=str(
+            _(
+                "broader (un savoir-faire que personne ne déclare, cherché par son parent), "
+                "requirements (critères classés selon leur nombre remplis) ou place (lieu élargi)."
+            )
+        )
+    )
+    message: str = Field(description=str(_("Ce qui a été élargi, en clair.")))
+    asked: str | None = Field(None, description=str(_("broader : le code demandé.")))
+    used: str | None = Field(None, description=str(_("broader : le code plus large cherché.")))
+    radius_km: float | None = Field(None, description=str(_("place : le rayon demandé, dépassé.")))
+    departments: list[str] | None = Field(
+        None, description=str(_("place : les départements demandés, dépassés."))
+    )
+    territory: bool | None = Field(
+        None, description=str(_("place : vrai si le territoire du réseau est dépassé."))
+    )
 
 
 class SearchHitOut(Schema):
@@ -25,6 +67,18 @@ class SearchHitOut(Schema):
     explanation: str = Field(
         description=str(_("Pourquoi ce résultat : ce qui correspond à la demande, et à quelle distance."))
     )
+    complete: bool = Field(
+        description=str(
+            _(
+                "Vrai si l'établissement répond à toute la demande : chaque savoir-faire, matière ou "
+                "certification nommé, chaque critère choisi, et, si le texte ne nomme aucun savoir-faire, "
+                "chacun de ses mots. Les résultats complets viennent en premier."
+            )
+        )
+    )
+    lacking: list[SearchLackOut] = Field(
+        description=str(_("Ce qui lui manque de la demande (vide s'il est complet)."))
+    )
 
 
 class SearchPlaceOut(Schema):
@@ -32,11 +86,34 @@ class SearchPlaceOut(Schema):
     phrase: str = Field(description=str(_("Les mots du texte lus comme un lieu, retirés de la recherche.")))
     radius_km: float | None = Field(description=str(_("Rayon écrit dans le texte (« à 30 km de »), en km.")))
     department: str | None = Field(description=str(_("Code du département, quand le lieu en est un.")))
+    network: str | None = Field(
+        description=str(
+            _("Identifiant du réseau, quand le lieu est son territoire (« sur notre territoire »).")
+        )
+    )
     text: str = Field(description=str(_("Le texte cherché, sans le lieu.")))
 
 
 class SearchOut(Schema):
     total: int = Field(description=str(_("Nombre total d'établissements qui répondent.")))
+    complete_total: int = Field(
+        description=str(_("Combien répondent à toute la demande (ils viennent en premier)."))
+    )
+    corrections: list[SearchWordOut] = Field(
+        description=str(_("Les mots corrigés (« anodistion » → « anodisation »)."))
+    )
+    unknown_words: list[str] = Field(
+        description=str(_("Les mots absents de toutes les fiches et non corrigés : ignorés."))
+    )
+    suggestions: list[SearchSuggestionOut] = Field(description=str(_("Des mots proches des mots ignorés.")))
+    relaxed: list[SearchRelaxedOut] = Field(
+        description=str(
+            _(
+                "Quand personne ne répond à tout (et relax est vrai) : comment la recherche a été "
+                "élargie pour proposer les plus proches."
+            )
+        )
+    )
     place: SearchPlaceOut | None = Field(
         description=str(
             _("Le lieu lu dans le texte (absent si « near » est donné ou si read_place est faux).")
@@ -85,6 +162,27 @@ class SearchParams(Schema):
         True,
         description=str(_("Lire un lieu écrit dans le texte (« près de Haguenau ») ; faux pour l'ignorer.")),
     )
+    network: str | None = Field(
+        None,
+        description=str(
+            _(
+                "Identifiant du réseau dont « sur notre territoire » désigne le territoire ; sans lui, "
+                "le seul réseau de la plateforme s'il n'y en a qu'un, sinon la phrase n'est pas lue."
+            )
+        ),
+    )
+    relax: bool = Field(
+        True,
+        description=str(
+            _(
+                "Quand personne ne répond à tout, proposer les plus proches (recherche élargie, "
+                "détaillée dans relaxed) ; faux pour s'en tenir à la demande."
+            )
+        ),
+    )
+    as_typed: bool = Field(
+        False, description=str(_("Chercher les mots tels qu'écrits, sans corriger l'orthographe."))
+    )
     # Bounds checked by search_run (a French message naming the parameter), documented here.
     limit: int = Field(
         DEFAULT_LIMIT,
@@ -117,6 +215,9 @@ def search(request, params: Query[SearchParams]):
             certification=params.certification,
             limit=params.limit,
             read_place=params.read_place,
+            network=network_meant(params.network) if mentions_territory(params.q) else None,
+            relax=params.relax,
+            as_typed=params.as_typed,
         )
     )
     return results_public(results, place)

@@ -41,6 +41,9 @@ class Explainer:
             concept.code: {self.node_ids[c] for c in taxonomy.descendants(concept.code)}
             for concept in plan.concepts
         }
+        # A broader concept tried for a relaxed search (relax.py), by the concept asked.
+        self._broader = {concept.broader_of: concept for concept in plan.concepts if concept.broader_of}
+        self._cert_ids = {i for i, code in enumerate(taxonomy.codes) if code.startswith("cert.")}
 
     def prefetch(self, segment: Segment, locals_: list[int]) -> None:
         """Which query words each result holds, one binary search per word for the page."""
@@ -72,6 +75,10 @@ class Explainer:
                 strict=True,
             )
         )
+        if any(node in self._cert_ids for node, _status in held):
+            # A certificate is held while valid on the day (the claims keep expired ones).
+            valid = self._valid_certificates(segment, local)
+            held = [(node, status) for node, status in held if node not in self._cert_ids or node in valid]
         parts += self._concepts(held, details)
         parts += self._words_found(segment, local, details)
         parts += self._certifications(segment, local, details)
@@ -97,24 +104,53 @@ class Explainer:
         text = "; ".join(parts) if parts else "correspond aux critères demandés"
         return text[0].upper() + text[1:] + ".", details
 
+    def _valid_certificates(self, segment: Segment, local: int) -> set[int]:
+        start, end = int(segment.cfwd_indptr[local]), int(segment.cfwd_indptr[local + 1])
+        return {
+            int(node)
+            for node, valid_from, valid_until in zip(
+                np.asarray(segment.cfwd_node[start:end]).tolist(),
+                np.asarray(segment.cfwd_from[start:end]).tolist(),
+                np.asarray(segment.cfwd_until[start:end]).tolist(),
+                strict=True,
+            )
+            if valid_from <= self.day <= valid_until
+        }
+
+    def _strongest(self, held: list[tuple[int, int]], code: str) -> tuple[int, int] | None:
+        wanted = self._descendant_ids[code]
+        best = None
+        for node, status in held:
+            if node in wanted and (best is None or STATUS_RANK[status] < STATUS_RANK[best[1]]):
+                best = (node, status)
+        return best
+
     def _concepts(self, held: list[tuple[int, int]], details: list[dict]) -> list[str]:
         parts = []
         codes = self.taxonomy.codes
         for concept in self.plan.concepts:
-            wanted = self._descendant_ids[concept.code]
-            best = None
-            for node, status in held:
-                if node in wanted and (best is None or STATUS_RANK[status] < STATUS_RANK[best[1]]):
-                    best = (node, status)
+            if concept.broader_of:
+                continue  # said with the concept asked, below
+            best = self._strongest(held, concept.code)
             label = self.taxonomy.label(concept.code)
             asked = label if concept.structured else f"« {concept.phrase} »"
             if best is None:
-                details.append({"kind": "capability", "requested": concept.code, "matched": None})
-                parts.append(f"{asked} : non trouvé dans sa fiche")
+                detail = {"kind": "capability", "requested": concept.code, "matched": None}
+                text = f"{asked} : non trouvé dans sa fiche"
+                broader = self._broader.get(concept.code)
+                closest = self._strongest(held, broader.code) if broader is not None else None
+                if closest is not None:
+                    node, status = closest
+                    detail.update(closest=codes[node], closest_status=STATUS_KEYS[status])
+                    text += (
+                        f" (le plus proche : {self._path(broader.code, codes[node])}, {STATUS_FR[status]})"
+                    )
+                details.append(detail)
+                parts.append(text)
                 continue
             node, status = best
             code = codes[node]
-            target = label if code == concept.code else f"{label} › {self.taxonomy.label(code)}"
+            target = self._path(concept.code, code)
             details.append(
                 {
                     "kind": "capability",
@@ -126,8 +162,33 @@ class Explainer:
             parts.append(f"{asked} → {target} ({STATUS_FR[status]})")
         return parts
 
-    def _words_found(self, segment: Segment, local: int, details: list[dict]) -> list[str]:
-        words = []
+    def _path(self, asked: str, held: str) -> str:
+        label = self.taxonomy.label(asked)
+        return label if held == asked else f"{label} › {self.taxonomy.label(held)}"
+
+    def lacking(self, segment: Segment, local: int, details: list[dict]) -> list[dict]:
+        """What a result misses of the query (``details`` from ``explain``): each required
+        concept, certification or equipment not held, and — when the text names no concept —
+        each word of it not found."""
+        required = {concept.code for concept in self.plan.concepts if concept.required}
+        lacking, seen = [], set()
+        for detail in details:
+            kind, code = detail["kind"], detail.get("requested")
+            if kind not in ("capability", "certification", "equipment") or detail.get("matched"):
+                continue
+            if (kind == "capability" and code not in required) or code in seen:
+                continue
+            seen.add(code)
+            if code.startswith("cert."):  # typed in the text (« EN 9100 »): a certificate all the same
+                kind = "certification"
+            lacking.append({"kind": kind, "code": code, "label": self.taxonomy.label(code)})
+        found = {surface for surface, _mask in self._found(segment, local)}
+        for term in self.plan.required_words():
+            if term.surface not in found:
+                lacking.append({"kind": "word", "word": term.surface})
+        return lacking
+
+    def _found(self, segment: Segment, local: int) -> list[tuple[str, int]]:
         found = self._words.get((id(segment), local))
         if found is None:  # explain() called without prefetch()
             found = []
@@ -135,6 +196,12 @@ class Explainer:
                 position = segment.text.find(term.stem, local)
                 if position is not None:
                     found.append((term.surface, int(segment.text.cols["fields"][position])))
+            self._words[(id(segment), local)] = found
+        return found
+
+    def _words_found(self, segment: Segment, local: int, details: list[dict]) -> list[str]:
+        words = []
+        found = self._found(segment, local)
         for surface, mask in found:
             found_in = [i for i in range(len(FIELDS)) if mask & (1 << i)]
             fields = [FIELD_LABELS_FR[i] for i in found_in]

@@ -50,6 +50,8 @@ class SearchQuery:
     networks: list[str] = field(default_factory=list)
     exclude_doc_keys: list[str] = field(default_factory=list)
     exclude_capabilities: list[str] = field(default_factory=list)
+    # Only these documents: a territory (a network's, read by the Django side) as a place.
+    territory_doc_keys: list[str] | None = None
     location: Location | None = None
     # strict: every structured requirement must hold; otherwise they rank by coverage.
     strict: bool = True
@@ -60,6 +62,14 @@ class SearchQuery:
     page: int = 1
     page_size: int = 20
     facets: bool = False
+    # Correct a word absent from the index to a close indexed one (« anodistion »); False
+    # searches the text as typed (the unknown word is then ignored, and reported).
+    correct_typos: bool = True
+    # When no result meets every requirement, answer the closest ones (relax.py): a concept
+    # nobody holds widened to its nearest held ancestor, structured requirements ranked by
+    # coverage, then the place dropped. Off by default: a need is never sent to a company that
+    # misses a requirement. Each step taken is reported (``SearchResults.relaxed``).
+    relax: bool = False
 
 
 def validate(query: SearchQuery, taxonomy) -> None:
@@ -88,6 +98,7 @@ def _validate_text(query: SearchQuery) -> None:
             query.naf_codes,
             query.departments,
             query.networks,
+            query.territory_doc_keys is not None,
             query.location is not None and query.location.radius_km is not None,
         )
     )

@@ -12,29 +12,20 @@ import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 
 import numpy as np
 
+from maillage.engine import relax
 from maillage.engine.build import DAY_MAX, EPOCH_ORDINAL, GEO_CELL_DEG, UNSAID_CODES, deletes
 from maillage.engine.errors import QueryError
 from maillage.engine.explain import Explainer
+from maillage.engine.facets import HEADCOUNT_BANDS, facet_counts
 from maillage.engine.geo import haversine_km
 from maillage.engine.query import SearchQuery, validate
 from maillage.engine.segment import Segment
 from maillage.engine.store import EngineIndex
 
-HEADCOUNT_BANDS = (
-    (0, "0"),
-    (1, "1-9"),
-    (10, "10-19"),
-    (20, "20-49"),
-    (50, "50-99"),
-    (100, "100-249"),
-    (250, "250-499"),
-    (500, "500-999"),
-    (1000, "1000+"),
-)
-BAND_EDGES = np.array([edge for edge, _ in HEADCOUNT_BANDS[1:]])
 # Relevance = the words' BM25F score, plus each concept read in the text weighing as much as
 # the words it was read from (their idf) × CONCEPT_WEIGHT: a concept reinforces its own words,
 # it does not replace the rest of the query (« nettoyage de bâtiments » is about cleaning, even
@@ -58,6 +49,11 @@ NOT_HELD, HELD_UNSAID, HELD_SAID = 0, 1, 2
 # A word the index does not know, replaced by the nearest one it knows, is a guess: « scolaire »
 # is no typo of « solaire ». It counts for this share of its idf.
 CORRECTED_WEIGHT = 0.5
+# Above every other tier: a result meeting every requirement of the query (``SearchHit.complete``,
+# see ``_complete``) ranks above every result that misses one. 4 × EVIDENCE_TIER clears the
+# evidence and name tiers (2 + 4) and the relevance (≤ 1).
+COMPLETE_TIER = 4 * EVIDENCE_TIER
+COMPLETE_CLASS = 2  # held class + this: a complete holder (see _evidence_first)
 # Scored candidates of recent queries, per process: page 2+ and a filter panel redrawn by htmx
 # ask the same query again. Bounded by bytes (a query matching a national index holds ~20 B
 # per candidate) and emptied whenever the index moves to a new generation.
@@ -79,6 +75,10 @@ class QueryConcept:
     phrase: str  # what the buyer wrote, or the code for a structured requirement
     structured: bool = False
     weight: float = 0.0  # idf of the words it was read from (0 for a structured requirement)
+    # A complete answer holds it. Not so a wished capability, nor a broader concept tried when
+    # nobody holds the one asked (``broader_of``: the concept asked; see relax.py).
+    required: bool = True
+    broader_of: str | None = None
 
 
 @dataclass
@@ -86,6 +86,23 @@ class Interpretation:
     terms: list[QueryTerm] = field(default_factory=list)
     concepts: list[QueryConcept] = field(default_factory=list)
     corrections: dict[str, str] = field(default_factory=dict)
+    # Words no document holds, not read as a concept and too far from any indexed word to be
+    # corrected: ignored. ``suggestions``: such a word → a close indexed word (« Vouliez-vous
+    # dire … ? »), within edit distance 2 whatever its length.
+    unknown: list[str] = field(default_factory=list)
+    suggestions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def names_concepts(self) -> bool:
+        """The text names a capability, material, certification… that a complete answer holds."""
+        return any(concept.required and not concept.structured for concept in self.concepts)
+
+    def required_words(self) -> list[QueryTerm]:
+        """Words a complete answer holds: when the text names no concept, every indexed word but
+        lone numbers; when it names one, none (the other words rank, they do not exclude)."""
+        if self.names_concepts:
+            return []
+        return [term for term in self.terms if not term.stem.isdigit()]
 
 
 @dataclass
@@ -96,6 +113,11 @@ class SearchHit:
     distance_km: float | None
     explanation: str
     details: list[dict]
+    # Meets every requirement of the query (docs/search.md, « complete »); else ``lacking``
+    # lists what it misses: {"kind": capability|certification|equipment, "code", "label"} or
+    # {"kind": "word", "word"}.
+    complete: bool = True
+    lacking: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -107,6 +129,11 @@ class SearchResults:
     facets: dict | None
     interpretation: Interpretation
     took_ms: float
+    # How many results meet every requirement (they rank first); and, when none did and
+    # ``query.relax`` asked for it, how the search was widened (relax.py): the hits are then
+    # the closest answers, each with what it lacks.
+    complete_total: int = 0
+    relaxed: list[dict] = field(default_factory=list)
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
@@ -134,6 +161,10 @@ class _Scored:
     total: int
     facets: dict | None
     nbytes: int
+    complete_total: int = 0
+    # The query actually run: the one asked, or its relaxed form (relax.py), and how.
+    query: SearchQuery | None = None
+    relaxed: list[dict] = field(default_factory=list)
 
 
 class Searcher:
@@ -157,8 +188,10 @@ class Searcher:
         return self.index.taxonomy
 
     # -- query understanding -----------------------------------------------------------
-    def correct(self, surface: str) -> tuple[str, str] | None:
-        """The most frequent indexed word within edit distance 2 (SymSpell look-up)."""
+    def correct(self, surface: str, *, limit: int | None = None) -> tuple[str, str] | None:
+        """The most frequent indexed word within edit distance 1 (2 from 7 letters, or ``limit``)
+        of ``surface`` (SymSpell look-up: one deletion on each side, so two substitutions are
+        out of reach; words of 4 letters or more, as the dictionary holds)."""
         index = self.index
         if len(surface) < 4 or surface.isdigit() or not len(index.typo_hash):
             return None
@@ -169,7 +202,8 @@ class Searcher:
             hi = np.searchsorted(index.typo_hash, key, side="right")
             candidates.update(int(owner) for owner in index.typo_owner[lo:hi])
         best, best_rank = None, None
-        limit = 1 if len(surface) < 7 else 2
+        if limit is None:
+            limit = 1 if len(surface) < 7 else 2
         for owner in candidates:
             word, stem = index.typo_words[owner]
             distance = edit_distance(surface, word, limit)
@@ -185,7 +219,7 @@ class Searcher:
         interpretation = Interpretation()
         stems, surfaces = [], []
         for surface, stem in analyzer.surface_and_stems(query.text or "", query=True):
-            if self.index.df(stem) == 0 and stem not in self.taxonomy_stems:
+            if query.correct_typos and self.index.df(stem) == 0 and stem not in self.taxonomy_stems:
                 corrected = self.correct(surface)
                 if corrected is not None:
                     interpretation.corrections[surface] = corrected[0]
@@ -193,11 +227,25 @@ class Searcher:
             stems.append(stem)
             surfaces.append(surface)
         size = max(self.index.size, 1)
+        in_concept = set()
         for start, end, code in self.taxonomy.match_concepts(stems):
-            if all(surface.isdigit() for surface in surfaces[start:end]):
+            if all(surface.isdigit() for surface in surfaces[start:end]) and not _standard(
+                code, surfaces[start:end]
+            ):
                 continue  # a lone number is no capability (« 5 » alone is not « 5 axes »)
             weight = sum(_idf(size, self.index.df(stem)) for stem in set(stems[start:end]))
-            interpretation.concepts.append(QueryConcept(code, " ".join(surfaces[start:end]), weight=weight))
+            # A sector read in the text (« bâtiments » → construction) says whom a company serves,
+            # not what it can do: it ranks, it is not something a complete answer must hold.
+            interpretation.concepts.append(
+                QueryConcept(
+                    code,
+                    " ".join(surfaces[start:end]),
+                    weight=weight,
+                    required=not code.startswith("sector."),
+                )
+            )
+            in_concept.update(range(start, end))
+        self._unknown(interpretation, surfaces, stems, in_concept)
         seen: dict[str, QueryTerm] = {}
         reverse = {v: k for k, v in interpretation.corrections.items()}
         for surface, stem in zip(surfaces, stems, strict=True):
@@ -212,10 +260,25 @@ class Searcher:
                 weight = idf if corrected_from is None else idf * CORRECTED_WEIGHT
                 seen[stem] = QueryTerm(stem, surface, weight, corrected_from)
         interpretation.terms = list(seen.values())
-        for code in [*query.capabilities, *query.wished_capabilities]:
+        for code in query.capabilities:
             if code not in {c.code for c in interpretation.concepts}:
                 interpretation.concepts.append(QueryConcept(code, code, structured=True))
+        for code in query.wished_capabilities:
+            if code not in {c.code for c in interpretation.concepts}:
+                interpretation.concepts.append(QueryConcept(code, code, structured=True, required=False))
         return interpretation
+
+    def _unknown(self, interpretation: Interpretation, surfaces, stems, in_concept: set[int]) -> None:
+        """The words nobody holds, outside the concepts read, and a close word for each if any."""
+        for position, (surface, stem) in enumerate(zip(surfaces, stems, strict=True)):
+            if position in in_concept or surface.isdigit() or self.index.df(stem) > 0:
+                continue
+            if surface in interpretation.unknown:
+                continue
+            interpretation.unknown.append(surface)
+            close = self.correct(surface, limit=2)
+            if close is not None and close[0] != surface:
+                interpretation.suggestions[surface] = close[0]
 
     @property
     def taxonomy_stems(self) -> set[str]:
@@ -262,17 +325,7 @@ class Searcher:
             mask[docs] = True
             masks.append(mask)
         for code in query.certifications:
-            mask = np.zeros(n, bool)
-            for node in taxonomy.descendants(code):
-                span = segment.cert.span(node)
-                if span is None:
-                    continue
-                start, end = span
-                valid = (segment.cert.cols["valid_from"][start:end] <= day) & (
-                    segment.cert.cols["valid_until"][start:end] >= day
-                )
-                mask[segment.cert.docs[start:end][valid]] = True
-            masks.append(mask)
+            masks.append(self._certified(segment, code, day))
         for constraint in query.equipment:
             mask = np.zeros(n, bool)
             for node in taxonomy.descendants(constraint.node_code):
@@ -293,6 +346,20 @@ class Searcher:
                 mask[segment.spec.docs[span[0] : span[1]][ok]] = True
             masks.append(mask)
         return masks
+
+    def _certified(self, segment: Segment, code: str, day: int) -> np.ndarray:
+        """Which documents hold ``code`` (or a descendant) valid on ``day``."""
+        mask = np.zeros(segment.n, bool)
+        for node in self.taxonomy.descendants(code):
+            span = segment.cert.span(node)
+            if span is None:
+                continue
+            start, end = span
+            valid = (segment.cert.cols["valid_from"][start:end] <= day) & (
+                segment.cert.cols["valid_until"][start:end] >= day
+            )
+            mask[segment.cert.docs[start:end][valid]] = True
+        return mask
 
     def _hard_mask(self, segment: Segment, query: SearchQuery, tombstones) -> np.ndarray | None:
         n, mask = segment.n, None
@@ -326,14 +393,12 @@ class Searcher:
                 if span is not None:
                     allowed[segment.network.docs[span[0] : span[1]]] = True
             both(allowed)
+        if query.territory_doc_keys is not None:
+            both(_located(segment, query.territory_doc_keys))
         if query.exclude_capabilities or query.exclude_doc_keys:
-            allowed = np.ones(n, bool)
+            allowed = ~_located(segment, query.exclude_doc_keys)
             for code in query.exclude_capabilities:
                 allowed[self._docs_of(segment, self.taxonomy.descendants(code))] = False
-            for key in query.exclude_doc_keys:
-                local = segment.locate(key)
-                if local is not None:
-                    allowed[local] = False
             both(allowed)
         location = query.location
         if location is not None and location.radius_km is not None:
@@ -363,9 +428,11 @@ class Searcher:
         if query.strict:
             for requirement in requirements:
                 hard = requirement if hard is None else hard & requirement
-        text, lexical, name_typed = self._text_scores(segment, plan) if plan.terms else (None, None, None)
-        concept, typed, held = (
-            self._concept_scores(segment, query, plan) if plan.concepts else (None, None, None)
+        text, lexical, name_typed, words_held = (
+            self._text_scores(segment, plan) if plan.terms else (None, None, None, None)
+        )
+        concept, typed, held, concepts_held = (
+            self._concept_scores(segment, query, plan, day) if plan.concepts else (None, None, None, None)
         )
         candidates = _candidates(n, query, text, lexical, concept, typed, hard, requirements)
         distance = np.full(len(candidates), np.nan)
@@ -388,6 +455,7 @@ class Searcher:
             if location.decay_km is not None:
                 factor = 0.3 + 0.7 * np.exp(-np.nan_to_num(distance, nan=1e9) / location.decay_km)
                 score = score * factor
+        complete = _complete(candidates, plan, requirements, concepts_held, words_held)
         if held is not None:
             held = held[candidates]
         if name_typed is not None:
@@ -395,17 +463,23 @@ class Searcher:
             score = score + EVIDENCE_TIER * typed_name
             if held is not None:
                 held = np.where(typed_name, NOT_HELD, held).astype(np.int8)  # first, whatever it holds
+        score = score + COMPLETE_TIER * complete
+        if held is not None:
+            # Evidence orders the holders among the complete ones, then among the partial ones.
+            held = np.where(complete & (held != NOT_HELD), held + COMPLETE_CLASS, held).astype(np.int8)
         return candidates, score.astype(np.float32), distance, held
 
     @staticmethod
     def _text_scores(
         segment, plan: Interpretation
-    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray]:
         """The words' scores; which documents a word (not a lone number) selects when the query
-        holds a number (else None: any score selects); and, when the query names concepts and
-        more than them, which documents' names hold the whole query (else None)."""
+        holds a number (else None: any score selects); when the query names concepts and more
+        than them, which documents' names hold the whole query (else None); and how many of the
+        query's words (lone numbers aside) each document holds."""
         n = segment.n
         text = np.zeros(n, np.float32)
+        words_held = np.zeros(n, np.int16)
         # A lone number (« 5 ») never selects a document by itself: only words do.
         numbers = any(term.stem.isdigit() for term in plan.terms)
         lexical = np.zeros(n, bool) if numbers else None
@@ -426,21 +500,25 @@ class Searcher:
                 in_name[docs[(fields & NAME_FIELD_MASK) != 0]] += 1
                 impact = np.where(name_only, 0, impact)
             text[docs] += impact
-            if lexical is not None and not term.stem.isdigit():
-                lexical[docs] = True
+            if not term.stem.isdigit():
+                words_held[docs] += 1
+                if lexical is not None:
+                    lexical[docs] = True
         name_typed = _name_weighted(text, by_name, in_name, plan) if by_name is not None else None
-        return text, lexical, name_typed
+        return text, lexical, name_typed, words_held
 
     def _concept_scores(
-        self, segment, query, plan: Interpretation
-    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        self, segment, query, plan: Interpretation, day: int
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
         """Concepts read in the typed text; a structured requirement (a filter) narrows them.
         Returns the concept scores (each concept's strongest claim × its mass), which documents
-        hold a typed concept (or None), and per document whether it holds an asked concept by a
-        declared, proposed or mentioned claim (HELD_SAID), only otherwise (HELD_UNSAID) or not."""
+        hold a typed concept (or None), per document whether it holds an asked concept by a
+        declared, proposed or mentioned claim (HELD_SAID), only otherwise (HELD_UNSAID) or not,
+        and how many of the required typed concepts each document holds (a certification: valid)."""
         n = segment.n
         concept = np.zeros(n, np.float32)
         held_by = np.zeros(n, np.int8)
+        held_count = np.zeros(n, np.int16)
         typed = None
         for item, mass in zip(plan.concepts, _concept_masses(plan), strict=True):
             best = np.zeros(n, np.float32)
@@ -461,7 +539,10 @@ class Searcher:
             held = best > 0
             if not item.structured:
                 typed = held if typed is None else (typed | held)
-        return concept, typed, held_by
+                if item.required:
+                    # A certificate counts while valid (the concept table keeps expired ones).
+                    held_count += self._certified(segment, item.code, day) if _is_cert(item.code) else held
+        return concept, typed, held_by, held_count
 
     # -- the whole search ----------------------------------------------------------------
     def search(self, query: SearchQuery, *, today: date | None = None) -> SearchResults:
@@ -479,33 +560,99 @@ class Searcher:
                 # Only unknown words: nothing can match, say so rather than list everything.
                 return SearchResults(0, query.page, query.page_size, [], None, plan, _ms(started))
             scored = self._score(query, plan, day, segments)
+            if query.relax and not scored.complete_total:
+                scored = self._relaxed(query, plan, day, segments, scored)
             self._store(key, segments, scored)
         plan = scored.plan
         wanted = query.page * query.page_size
         page = _evidence_first(scored.scored, wanted)[(query.page - 1) * query.page_size :]
-        explainer = Explainer(self.taxonomy, query, plan, day)
+        explainer = Explainer(self.taxonomy, scored.query or query, plan, day)
         for number, (segment, _tombstones) in enumerate(segments):
             explainer.prefetch(segment, [item[2] for item in page if item[1] == number])
         hits = []
         for score, number, local, distance, _held in page:
             segment = segments[number][0]
             distance_km = None if math.isnan(distance) else round(distance, 1)
+            complete = score >= COMPLETE_TIER
             score -= EVIDENCE_TIER * (score // EVIDENCE_TIER)  # the tier orders, not shown
             text, details = explainer.explain(segment, local, distance_km)
             hits.append(
                 SearchHit(
-                    segment.key(local), segment.name[local], round(score, 4), distance_km, text, details
+                    segment.key(local),
+                    segment.name[local],
+                    round(score, 4),
+                    distance_km,
+                    text,
+                    details,
+                    complete=complete,
+                    lacking=[] if complete else explainer.lacking(segment, local, details),
                 )
             )
         return SearchResults(
-            scored.total, query.page, query.page_size, hits, scored.facets, plan, _ms(started)
+            scored.total,
+            query.page,
+            query.page_size,
+            hits,
+            scored.facets,
+            plan,
+            _ms(started),
+            complete_total=scored.complete_total,
+            relaxed=scored.relaxed,
         )
 
+    def _relaxed(self, query: SearchQuery, plan: Interpretation, day: int, segments, scored) -> _Scored:
+        """Nobody meets every requirement: the closest answers (relax.py), each step reported."""
+        variants = [(query, [], scored)]
+        wider = relax.place_dropped(query)
+        if wider is not None:
+            # Complete answers beyond the place come before partial ones within it.
+            widened = self._score(wider[0], plan, day, segments)
+            if widened.complete_total:
+                return replace(widened, query=wider[0], relaxed=wider[1])
+            variants.append((*wider, widened))
+        for relaxed, steps, current in variants:
+            held = partial(self._anyone_holds, query=relaxed, segments=segments, day=day)
+            current_plan, broader, soften = relax.broader_plan(self.taxonomy, plan, held)
+            if broader:
+                relaxed = replace(relaxed, strict=False) if soften else relaxed
+                current, steps = self._score(relaxed, current_plan, day, segments), steps + broader
+            if not current.total and relaxed.strict and relax.has_requirements(relaxed):
+                relaxed = replace(relaxed, strict=False)
+                current = self._score(relaxed, current_plan, day, segments)
+                steps = [*steps, {"kind": "requirements"}]
+            if current.total:
+                return replace(current, query=relaxed, relaxed=steps)
+        return scored
+
+    def _anyone_holds(self, code: str, query: SearchQuery, segments, day: int) -> bool:
+        """Does a document within the query's hard filters hold ``code`` (a certificate: valid)?"""
+        for segment, tombstones in segments:
+            if _is_cert(code):
+                docs = np.flatnonzero(self._certified(segment, code, day))
+            else:
+                docs = self._docs_of(
+                    segment,
+                    self.taxonomy.descendants(code),
+                    confirmed_only=query.confirmed_only,
+                    evidenced_only=query.evidenced_only and code in query.capabilities,
+                )
+            hard = self._hard_mask(segment, query, tombstones)
+            if hard is not None:
+                docs = docs[hard[docs]]
+            location = query.location
+            if len(docs) and location is not None and location.radius_km is not None:
+                distance = haversine_km(location.lat, location.lon, segment.lat[docs], segment.lon[docs])
+                docs = docs[distance <= location.radius_km]
+            if len(docs):
+                return True
+        return False
+
     def _score(self, query: SearchQuery, plan: Interpretation, day: int, segments) -> _Scored:
-        scored, total, facet_sets, nbytes = [], 0, [], 0
+        scored, total, facet_sets, nbytes, complete = [], 0, [], 0, 0
         for segment, tombstones in segments:
             candidates, scores, distances, held = self._score_segment(segment, tombstones, query, plan, day)
             total += len(candidates)
+            complete += int(np.count_nonzero(scores >= COMPLETE_TIER))
             if query.facets:
                 facet_sets.append((segment, candidates))
             scored.append((candidates, scores, distances, held))
@@ -513,7 +660,7 @@ class Searcher:
                 candidates.nbytes + scores.nbytes + distances.nbytes + (0 if held is None else held.nbytes)
             )
         facets = self._facets(facet_sets, day, confirmed_only=query.confirmed_only) if query.facets else None
-        return _Scored(plan, scored, total, facets, nbytes)
+        return _Scored(plan, scored, total, facets, nbytes, complete, query)
 
     def _cached(self, key: tuple, segments) -> _Scored | None:
         with self._cache_lock:
@@ -559,155 +706,14 @@ class Searcher:
             or query.naf_codes
             or query.networks
             or query.departments
+            or query.territory_doc_keys is not None
             or query.headcount_min is not None
             or query.headcount_max is not None
             or (query.location is not None and query.location.radius_km is not None)
         )
 
-    def _closure(self) -> list[tuple[int, int]]:
-        """(child id, parent id) pairs, deepest children first: OR-ing each child's row into
-        its parent's in this order gives every node its whole subtree (cached per taxonomy)."""
-        cached = getattr(self.taxonomy, "_closure", None)
-        if cached is None:
-            taxonomy, ids = self.taxonomy, self.taxonomy.node_id
-            pairs = [
-                (len(taxonomy.ancestors(code)), ids[code], ids[node.parent])
-                for code, node in taxonomy.nodes.items()
-                if node.parent in ids
-            ]
-            cached = [(child, parent) for _depth, child, parent in sorted(pairs, reverse=True)]
-            self.taxonomy._closure = cached
-        return cached
-
-    def _certification_ids(self) -> np.ndarray:
-        """Which node ids are certifications (cached per taxonomy)."""
-        cached = getattr(self.taxonomy, "_certification_ids", None)
-        if cached is None:
-            cached = np.array([code.startswith("cert.") for code in self.taxonomy.codes], bool)
-            self.taxonomy._certification_ids = cached
-        return cached
-
     def _facets(self, sets, day: int, *, confirmed_only: bool = False) -> dict:
-        codes = self.taxonomy.codes
-        capability = np.zeros(len(codes), np.int64)
-        certification = np.zeros(len(codes), np.int64)
-        departments: dict[str, int] = {}
-        bands = np.zeros(len(HEADCOUNT_BANDS) + 1, np.int64)
-        closure = self._closure()
-        for segment, candidates in sets:
-            if not len(candidates):
-                continue
-            # Counted as the filters select: a node counts each document holding it or one
-            # of its descendants once, in any status (mentions included), certifications
-            # only while valid. A facet's count is then exactly what its filter returns.
-            entries, owners = _gather(segment.fwd_indptr, candidates, owners=True)
-            keep = None
-            if confirmed_only:
-                keep = np.asarray(segment.fwd_status)[entries] == 0
-            capability += _subtree_counts(
-                np.asarray(segment.fwd_node)[entries], owners, keep, closure, len(candidates), len(codes)
-            )
-            c_entries, c_owners = _gather(segment.cfwd_indptr, candidates, owners=True)
-            valid = (np.asarray(segment.cfwd_from)[c_entries] <= day) & (
-                np.asarray(segment.cfwd_until)[c_entries] >= day
-            )
-            certification += _subtree_counts(
-                np.asarray(segment.cfwd_node)[c_entries],
-                c_owners,
-                valid,
-                closure,
-                len(candidates),
-                len(codes),
-            )
-            counts = np.bincount(np.asarray(segment.department)[candidates].astype(np.int64))
-            for index in np.flatnonzero(counts):
-                value = segment.department_values[index] or "?"
-                departments[value] = departments.get(value, 0) + int(counts[index])
-            hmin = np.asarray(segment.headcount_min)[candidates]
-            band = np.where(hmin < 0, len(HEADCOUNT_BANDS), np.searchsorted(BAND_EDGES, hmin, side="right"))
-            bands += np.bincount(band, minlength=len(HEADCOUNT_BANDS) + 1)
-        is_certification = self._certification_ids()
-        certification[~is_certification] = 0
-        capability[is_certification] = 0
-
-        def top(counts, limit=30):
-            order = np.argsort(-counts, kind="stable")[:limit]
-            return [
-                {"code": codes[i], "label": self.taxonomy.label(codes[i]), "count": int(counts[i])}
-                for i in order
-                if counts[i]
-            ]
-
-        band_labels = [label for _, label in HEADCOUNT_BANDS] + ["inconnu"]
-        return {
-            "capability": top(capability),
-            "certification": top(certification),
-            "department": [
-                {"code": k, "count": v}
-                for k, v in sorted(departments.items(), key=lambda kv: (-kv[1], kv[0]))
-            ],
-            "headcount_band": [
-                {"code": band_labels[i], "count": int(bands[i])} for i in range(len(bands)) if bands[i]
-            ],
-        }
-
-
-def _gather(indptr, docs: np.ndarray, *, owners: bool = False):
-    """Positions of every entry of the given rows of a CSR structure (and, with ``owners``,
-    the position in ``docs`` of the row each entry belongs to)."""
-    docs = np.asarray(docs, np.int64)
-    starts = np.asarray(indptr)[docs]
-    lengths = np.asarray(indptr)[docs + 1] - starts
-    total = int(lengths.sum())
-    if total == 0:
-        positions = np.zeros(0, np.int64)
-    else:
-        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-        positions = offsets + np.arange(total)
-    if not owners:
-        return positions
-    return positions, np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-
-
-OWNERS_PER_BLOCK = 1 << 14
-
-
-def _subtree_counts(nodes, owners, keep, closure, n_owners: int, size: int) -> np.ndarray:
-    """Per node id, how many distinct owners hold it or one of its descendants.
-
-    A boolean block, one row per node concerned (held, or ancestor of a held one) and one
-    column per owner (16,384 at most, a few MB), marks what each owner holds; each child's row
-    is OR-ed into its parent's, deepest first, and the rows are summed: linear in the owners,
-    no sort, and an owner holding a node twice (a renewed certificate) or several nodes of one
-    subtree counts once.
-    """
-    counts = np.zeros(size, np.int64)
-    nodes = np.asarray(nodes, np.int64)
-    if keep is not None:
-        nodes, owners = nodes[keep], owners[keep]
-    if not len(nodes):
-        return counts
-    # Plain lists: 728 look-ups twice per call cost less than on numpy scalars.
-    marked = (np.bincount(nodes, minlength=size) > 0).tolist()
-    for child, parent in closure:  # deepest first: a held node marks its whole chain
-        if marked[child]:
-            marked[parent] = True
-    concerned = np.flatnonzero(marked)
-    row = np.full(size, -1, np.int64)
-    row[concerned] = np.arange(len(concerned))
-    rows = row.tolist()
-    pairs = [(rows[child], rows[parent]) for child, parent in closure if marked[child]]
-    bounds = np.searchsorted(owners, np.arange(0, n_owners + OWNERS_PER_BLOCK, OWNERS_PER_BLOCK))
-    held = np.zeros((len(concerned), min(n_owners, OWNERS_PER_BLOCK)), bool)
-    for number, (start, end) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
-        if start == end:
-            continue
-        held[:] = False
-        held[row[nodes[start:end]], owners[start:end] - number * OWNERS_PER_BLOCK] = True
-        for child, parent in pairs:
-            np.logical_or(held[parent], held[child], out=held[parent])
-        counts[concerned] += np.add.reduce(held.view(np.uint8), axis=1, dtype=np.int32)
-    return counts
+        return facet_counts(self.taxonomy, sets, day, confirmed_only=confirmed_only)
 
 
 def _ms(started: float) -> float:
@@ -718,7 +724,7 @@ def search(index: EngineIndex, query: SearchQuery, **kwargs) -> SearchResults:
     return Searcher(index).search(query, **kwargs)
 
 
-__all__ = ["DAY_MAX", "QueryError", "SearchHit", "SearchResults", "Searcher", "search"]
+__all__ = ["DAY_MAX", "HEADCOUNT_BANDS", "QueryError", "SearchHit", "SearchResults", "Searcher", "search"]
 
 
 def _name_weighted(text, by_name, in_name, plan: Interpretation) -> np.ndarray | None:
@@ -765,20 +771,65 @@ def _best(scored, wanted: int, held: int | None = None) -> list[tuple]:
 
 
 def _evidence_first(scored, wanted: int) -> list[tuple]:
-    """The ``wanted`` first results: by relevance, then the places held by results holding an
-    asked capability are given to them in evidence order — those that said it (best first),
-    then those holding it only by inference. So an inferred claim never outranks a said one of
-    an asked capability, and a result holding none keeps the place its relevance gives it."""
+    """The ``wanted`` first results: by rank (complete answers first), then the places held by
+    results holding an asked capability are given to them in evidence order — those that said
+    it (best first), then those holding it only by inference —, among the complete answers and
+    then among the partial ones. So an inferred claim never outranks a said one of an asked
+    capability within a group, a complete answer never follows a partial one, and a result
+    holding none keeps the place its rank gives it."""
     ranked = _best(scored, wanted)
-    places = [i for i, item in enumerate(ranked) if item[4] != NOT_HELD]
-    if not places:
-        return ranked
-    holders = _best(scored, len(places), HELD_SAID)
-    if len(holders) < len(places):
-        holders += _best(scored, len(places) - len(holders), HELD_UNSAID)
-    for place, holder in zip(places, holders, strict=True):
-        ranked[place] = holder
+    for said, unsaid in (
+        (HELD_SAID + COMPLETE_CLASS, HELD_UNSAID + COMPLETE_CLASS),
+        (HELD_SAID, HELD_UNSAID),
+    ):
+        places = [i for i, item in enumerate(ranked) if item[4] in (said, unsaid)]
+        if not places:
+            continue
+        holders = _best(scored, len(places), said)
+        if len(holders) < len(places):
+            holders += _best(scored, len(places) - len(holders), unsaid)
+        for place, holder in zip(places, holders, strict=True):
+            ranked[place] = holder
     return ranked
+
+
+def _standard(code: str, surfaces: list[str]) -> bool:
+    """A standard's number (« EN 9100 », « AS9100 »: « en » and « as » are stop words) names a
+    certification; a short number (« 5 », « 300 ») names nothing by itself."""
+    return _is_cert(code) and all(len(surface) >= 4 for surface in surfaces)
+
+
+def _located(segment: Segment, keys) -> np.ndarray:
+    """Which documents of ``segment`` have one of these keys."""
+    mask = np.zeros(segment.n, bool)
+    for key in keys:
+        local = segment.locate(key)
+        if local is not None:
+            mask[local] = True
+    return mask
+
+
+def _is_cert(code: str) -> bool:
+    return code.startswith("cert.")
+
+
+def _complete(candidates, plan: Interpretation, requirements, concepts_held, words_held) -> np.ndarray:
+    """Which candidates meet every requirement: each structured one (capability, certification
+    valid on the day, equipment bound), each required concept of the text, and — when the text
+    names no concept — each of its words (lone numbers aside)."""
+    met = np.zeros(len(candidates), np.int32)
+    asked = len(requirements)
+    for mask in requirements:
+        met += mask[candidates]
+    typed = [c for c in plan.concepts if c.required and not c.structured]
+    words = plan.required_words()
+    if typed:
+        asked += len(typed)
+        met += concepts_held[candidates]
+    elif words:
+        asked += len(words)
+        met += words_held[candidates]
+    return met >= asked
 
 
 def _candidates(n, query, text, lexical, concept, typed, hard, requirements) -> np.ndarray:

@@ -4,8 +4,11 @@ Phrases read, accents and case ignored: « près de X », « autour de X », « 
 X », « sur X », « à 30 km de X » (a radius), « dans le 67 », « en Bas-Rhin », « dans le
 Bas-Rhin », a postal code, and a commune name ending the text. X is a commune (an ambiguous
 name goes to the most populous commune, as the autocomplete orders them), a postal code, a
-department (name or number) or an EPCI's name. The phrase is removed from the text, so a
-company *named* « Haguenau » no longer matches for it. Nothing here runs the engine.
+department (name or number) or an EPCI's name. « Sur notre territoire », « dans notre réseau »,
+« sur le territoire » (« on our territory », « in our network ») mean the territory of the
+network the search is made for, when there is one (else the phrase is not read). The phrase
+is removed from the text, so a company *named* « Haguenau » no longer matches for it. Nothing
+here runs the engine.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db.models import F
 
+from maillage.directory.models import Network
 from maillage.referential.models import Commune, Department, Epci
 from maillage.referential.selectors import commune_resolve
 from maillage.referential.text import normalize_name
@@ -30,6 +34,12 @@ _NEAR = (
 _DEPARTMENT_NUMBER = r"(?:dans\s+le|en|du)\s+(?P<dep>\d{2,3}|2[ab])\b"
 _DEPARTMENT_NAME = r"(?:dans\s+(?:le|la|les|l['’])|en|du|de\s+la|des)\s*"
 _POSTAL = re.compile(r"\b(?P<code>\d{5})\b")
+# The network's own territory; not « sur le territoire de Haguenau » (a place named after it).
+_TERRITORY = re.compile(
+    r"(?<![\w-])(?:(?:sur|dans|de|en)\s+(?:notre|le|ce)|du|(?:in|on|within|across)\s+(?:our|the))\s+"
+    r"(?:territoire|r[ée]seau|territory|network)(?![\w-])(?!\s*(?:(?:de|du|des|of)(?![\w-])|d['’]))",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,7 @@ class PlaceReading:
     lon: float | None = None
     radius_km: float | None = None
     department: str | None = None  # a department read as such: a filter, not a point
+    network: str | None = None  # « sur notre territoire »: this network's territory (its slug)
 
 
 def _words(text: str) -> list[re.Match]:
@@ -126,15 +137,43 @@ def _reading(text: str, start: int, end: int, place: dict) -> PlaceReading:
     )
 
 
+def mentions_territory(text: str) -> bool:
+    """Does the text say « sur notre territoire » (or the like)? Then a network may be looked up."""
+    return _TERRITORY.search(text or "") is not None
+
+
+def territory_extract(text: str, network: Network | None) -> PlaceReading | None:
+    """« sur notre territoire » (and the like) as ``network``'s territory; None without a network."""
+    match = _TERRITORY.search(text or "")
+    if match is None or network is None:
+        return None
+    return PlaceReading(
+        text=_reading(text, match.start(), match.end(), {"label": network.name}).text,
+        phrase=match.group().strip(),
+        label=network.name,
+        network=network.slug,
+    )
+
+
 def place_extract(
-    text: str, *, is_vocabulary: Callable[[str], bool] = lambda word: False
+    text: str,
+    *,
+    is_vocabulary: Callable[[str], bool] = lambda word: False,
+    network: Network | None = None,
 ) -> PlaceReading | None:
     """The place written in a search text, or None.
 
     ``is_vocabulary(word)``: True for a word the capability taxonomy knows, so that a commune
     named like a trade (« Forges », « Moulins ») ending the text is read as the trade.
+    ``network``: whose territory « sur notre territoire » means (None: the phrase is not read).
     """
     text = text or ""
+    if (territory := territory_extract(text, network)) is not None:
+        return territory
+    return _place_in_text(text, is_vocabulary)
+
+
+def _place_in_text(text: str, is_vocabulary: Callable[[str], bool]) -> PlaceReading | None:
     flags = re.IGNORECASE
     for pattern, radius in ((_RADIUS, True), (_NEAR, False)):
         for match in re.finditer(pattern, text, flags):

@@ -11,8 +11,11 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from maillage.directory.models import Network
+from maillage.directory.selectors import network_territory_establishments
 from maillage.engine import Location, QueryError, SearchQuery, SearchResults
 from maillage.engine.query import MAX_QUERY_CHARS
 from maillage.engine.text import fold, tokenize
@@ -55,6 +58,12 @@ class SearchRequest:
     limit: int = DEFAULT_LIMIT
     # Read a place written in ``q`` (« près de Haguenau ») when ``near`` is not given.
     read_place: bool = True
+    # Search the words as typed: no spelling correction (« anodistion » stays unknown).
+    as_typed: bool = False
+    # Whose territory « sur notre territoire » means (None: that phrase is not read).
+    network: Network | None = None
+    # When nobody meets every requirement, answer the closest (engine/relax.py), said so.
+    relax: bool = True
 
 
 @dataclass(frozen=True)
@@ -166,12 +175,16 @@ def search_plan(request: SearchRequest, *, resolution: CommuneResolution | None 
         )
     elif radius is not None:
         raise SearchQueryError("near", _("un rayon demande un lieu (paramètre near)"))
-    text, departments, reading = request.q or "", [], None
+    text, departments, reading, territory = request.q or "", [], None, None
     if not request.near and request.read_place and text.strip():
-        reading = place_extract(text, is_vocabulary=_is_vocabulary)
+        reading = place_extract(text, is_vocabulary=_is_vocabulary, network=request.network)
     if reading is not None:
         text = reading.text
-        if reading.department:
+        if reading.network:
+            territory = list(
+                network_territory_establishments(request.network).values_list("siret", flat=True)
+            )
+        elif reading.department:
             departments = [reading.department]
         else:
             written = reading.radius_km
@@ -190,10 +203,23 @@ def search_plan(request: SearchRequest, *, resolution: CommuneResolution | None 
         capabilities=list(request.capability),
         certifications=list(request.certification),
         departments=departments,
+        territory_doc_keys=territory,
         location=location,
         page_size=limit,
+        correct_typos=not request.as_typed,
+        relax=request.relax,
     )
     return SearchPlan(query, reading)
+
+
+def network_meant(slug: str | None = None) -> Network | None:
+    """The network whose territory « sur notre territoire » means for a caller without a page
+    or an account (API, command line): the one named by ``slug``, else the platform's network
+    when it holds only one; None when several could be meant (the phrase is then not read)."""
+    if slug:
+        return Network.objects.filter(slug=slug).first()
+    networks = list(Network.objects.all()[:2])
+    return networks[0] if len(networks) == 1 else None
 
 
 def search_run_with_place(request: SearchRequest) -> tuple[SearchResults, PlaceReading | None]:
@@ -217,15 +243,86 @@ def place_public(place: PlaceReading | None) -> dict | None:
         "phrase": place.phrase,
         "radius_km": place.radius_km,
         "department": place.department,
+        "network": place.network,
         "text": place.text,
     }
 
 
+def taxonomy_label(code: str) -> str:
+    """A taxonomy node's label in the active language (French unless English is active)."""
+    node = searcher().taxonomy.nodes.get(code)
+    if node is None:
+        return code
+    return node.label_en if (get_language() or "fr").startswith("en") and node.label_en else node.label_fr
+
+
+def lacking_labels(lacking: list[dict]) -> list[str]:
+    """What a result lacks, in words: « anodisation dure », « certification EN 9100 », « « panels » »."""
+    labels = []
+    for item in lacking:
+        if item["kind"] == "word":
+            labels.append(_("« %(word)s »") % {"word": item["word"]})
+        elif item["kind"] == "certification":
+            labels.append(_("certification %(label)s") % {"label": taxonomy_label(item["code"])})
+        else:
+            label = taxonomy_label(item["code"])
+            labels.append(label[:1].lower() + label[1:] if label[1:2].islower() else label)
+    return labels
+
+
+def relaxed_messages(results: SearchResults) -> list[str]:
+    """How the search was widened when nobody met every requirement, one sentence a step."""
+    messages = []
+    for step in results.relaxed:
+        if step["kind"] == "broader":
+            messages.append(
+                _(
+                    "Aucune entreprise ne déclare « %(asked)s » : recherche élargie à « %(used)s » "
+                    "pour trouver les plus proches."
+                )
+                % {"asked": taxonomy_label(step["asked"]), "used": taxonomy_label(step["used"])}
+            )
+        elif step["kind"] == "requirements":
+            messages.append(
+                _(
+                    "Aucune entreprise ne remplit tous les critères choisis : elles sont classées "
+                    "selon le nombre de critères remplis."
+                )
+            )
+        elif step["radius_km"]:
+            km = step["radius_km"]
+            messages.append(
+                _(
+                    "Aucune entreprise ne répond à tout dans le rayon de %(km)s km : "
+                    "la recherche va au-delà, les plus proches d’abord."
+                )
+                % {"km": f"{km:g}"}
+            )
+        elif step["territory"]:
+            messages.append(
+                _("Aucune entreprise ne répond à tout sur le territoire du réseau : la recherche va au-delà.")
+            )
+        else:
+            messages.append(
+                _("Aucune entreprise ne répond à tout dans ce département : la recherche va au-delà.")
+            )
+    return messages
+
+
 def results_public(results: SearchResults, place: PlaceReading | None = None) -> dict:
     """The public shape shared by ``maillage search --json`` and ``GET /api/v1/search``."""
+    plan = results.interpretation
     return {
         "total": int(results.total),
+        "complete_total": int(results.complete_total),
         "place": place_public(place),
+        "corrections": [{"written": k, "corrected": v} for k, v in plan.corrections.items()],
+        "unknown_words": list(plan.unknown),
+        "suggestions": [{"written": k, "suggested": v} for k, v in plan.suggestions.items()],
+        "relaxed": [
+            {**step, "message": message}
+            for step, message in zip(results.relaxed, relaxed_messages(results), strict=True)
+        ],
         "results": [
             {
                 "siret": hit.doc_key,
@@ -233,6 +330,16 @@ def results_public(results: SearchResults, place: PlaceReading | None = None) ->
                 "score": round(float(hit.score), 4),
                 "distance_km": None if hit.distance_km is None else round(float(hit.distance_km), 1),
                 "explanation": hit.explanation,
+                "complete": bool(hit.complete),
+                "lacking": [
+                    {
+                        "kind": item["kind"],
+                        "code": item.get("code"),
+                        "word": item.get("word"),
+                        "label": label,
+                    }
+                    for item, label in zip(hit.lacking, lacking_labels(hit.lacking), strict=True)
+                ],
             }
             for hit in results.hits
         ],

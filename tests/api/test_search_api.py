@@ -16,11 +16,20 @@ def test_search_returns_public_results_with_explanations(client, demo_index):
     response = client.get(URL, {"q": "usinage 5 axes", "near": "Haguenau", "radius_km": 30, "limit": 5})
     assert response.status_code == 200
     payload = response.json()
-    assert set(payload) == {"total", "place", "results"}
+    assert set(payload) == {
+        "total",
+        "complete_total",
+        "place",
+        "corrections",
+        "unknown_words",
+        "suggestions",
+        "relaxed",
+        "results",
+    }
     assert payload["place"] is None  # near given: the text is not read for a place
     assert 0 < len(payload["results"]) <= 5
     for hit in payload["results"]:
-        assert set(hit) == {"siret", "name", "score", "distance_km", "explanation"}
+        assert set(hit) == {"siret", "name", "score", "distance_km", "explanation", "complete", "lacking"}
         assert hit["distance_km"] <= 30
         assert "5 axes" in hit["explanation"] or "usinage" in hit["explanation"].lower()
 
@@ -94,11 +103,22 @@ def test_openapi_schema_documents_the_search_in_french(client, demo_index):
     operation = schema["paths"]["/api/v1/search"]["get"]
     assert operation["summary"] == "Chercher des établissements"
     parameters = {p["name"]: p for p in operation["parameters"]}
-    assert set(parameters) == {"q", "near", "radius_km", "capability", "certification", "limit", "read_place"}
+    assert set(parameters) == {
+        "q",
+        "near",
+        "radius_km",
+        "capability",
+        "certification",
+        "limit",
+        "read_place",
+        "network",
+        "relax",
+        "as_typed",
+    }
     assert "code INSEE" in parameters["near"]["description"]
     assert "kilomètres" in parameters["radius_km"]["description"]
     hit = schema["components"]["schemas"]["SearchHitOut"]["properties"]
-    assert set(hit) == {"siret", "name", "score", "distance_km", "explanation"}
+    assert set(hit) == {"siret", "name", "score", "distance_km", "explanation", "complete", "lacking"}
     assert "Pourquoi" in hit["explanation"]["description"]
 
 
@@ -119,6 +139,7 @@ def test_a_place_written_in_q_is_returned_as_understood(client, demo_index):
         "phrase": "près de Haguenau",
         "radius_km": None,
         "department": None,
+        "network": None,
         "text": "anodisation dure",
     }
     assert payload["results"] and all(hit["distance_km"] is not None for hit in payload["results"])

@@ -25,10 +25,19 @@ def test_json_output_has_exactly_the_documented_shape(demo_index):
     status, out, _err = search("usinage 5 axes", "--near", "Haguenau", "--radius-km", "30", "--json")
     assert status == 0
     payload = json.loads(out)
-    assert set(payload) == {"total", "place", "results"}
+    assert set(payload) == {
+        "total",
+        "complete_total",
+        "place",
+        "corrections",
+        "unknown_words",
+        "suggestions",
+        "relaxed",
+        "results",
+    }
     assert payload["total"] >= len(payload["results"]) > 0
     for hit in payload["results"]:
-        assert set(hit) == {"siret", "name", "score", "distance_km", "explanation"}
+        assert set(hit) == {"siret", "name", "score", "distance_km", "explanation", "complete", "lacking"}
         assert isinstance(hit["siret"], str) and len(hit["siret"]) == 14
         assert hit["distance_km"] <= 30
 

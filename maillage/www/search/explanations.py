@@ -76,6 +76,7 @@ def explanation_sentence(
     the words of the query read as it (the engine's interpretation)."""
     parts = [
         *_capabilities(details, labels),
+        *_closest(details, labels),
         *_words(details, labels, phrases or {}),
         *_certifications(details, labels),
         *_equipment(details, labels, spec_labels or {}),
@@ -115,6 +116,22 @@ def _capabilities(details: list[dict], labels: Mapping[str, str]) -> list[str]:
         for status in EVIDENCE_ORDER
         if status in groups
     ]
+
+
+def _closest(details: list[dict], labels: Mapping[str, str]) -> list[str]:
+    """A capability nobody holds, searched through its parent (engine/relax.py): what this
+    result holds nearest to it — « au plus près de découpe jet d’eau : découpe laser »."""
+    parts = []
+    for detail in details:
+        if detail["kind"] != "capability" or detail.get("matched") or not detail.get("closest"):
+            continue
+        asked, closest = labels.get(detail["requested"], ""), labels.get(detail["closest"], "")
+        if asked and closest:
+            parts.append(
+                _("au plus près de %(asked)s : %(closest)s")
+                % {"asked": inline(asked), "closest": inline(closest)}
+            )
+    return parts
 
 
 def _words(details: list[dict], labels: Mapping[str, str], phrases: Mapping[str, str]) -> list[str]:
@@ -265,7 +282,7 @@ def detail_codes(details: list[dict]) -> set[str]:
         code
         for d in details
         if d["kind"] in ("capability", "certification", "equipment")
-        for code in (d.get("requested"), d.get("matched"))
+        for code in (d.get("requested"), d.get("matched"), d.get("closest"))
         if code
     }
 

@@ -46,6 +46,10 @@ class SearchForm(SearchEntryForm):
     page = forms.IntegerField(required=False, error_messages={"invalid": _("Numéro de page invalide.")})
     # « 1 »: the visitor undid the place read in the text (« Lieu compris : … »).
     sans_lieu = forms.BooleanField(required=False)
+    # « 1 »: search the words as typed, without spelling correction.
+    tel_quel = forms.BooleanField(required=False)
+    # The network of the page searched from: whose territory « sur notre territoire » means.
+    reseau = forms.CharField(required=False)
 
     def clean_pres(self):
         place = self.cleaned_data["pres"]
@@ -81,6 +85,9 @@ class SearchForm(SearchEntryForm):
 
     def clean_secteur(self):
         return self._clean_code("secteur")
+
+    def clean_reseau(self):
+        return self.cleaned_data["reseau"].strip()[:MAX_CODE_CHARS]
 
     def clean_page(self):
         page = self.cleaned_data["page"]

@@ -7,6 +7,7 @@ here for the map are the establishment's public identity).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -34,9 +35,17 @@ from maillage.directory.models import Network
 from maillage.directory.selectors import commune_suggestions, company_suggestions
 from maillage.engine import QueryError
 from maillage.engine.query import MAX_PAGE, MAX_PAGE_SIZE
+from maillage.engine.text import fold
 from maillage.matching.errors import SearchQueryError
 from maillage.matching.index import IndexMissingError, searcher
-from maillage.matching.search import PARAMETER_OF, SearchRequest, search_plan
+from maillage.matching.places import mentions_territory
+from maillage.matching.search import (
+    PARAMETER_OF,
+    SearchRequest,
+    lacking_labels,
+    relaxed_messages,
+    search_plan,
+)
 from maillage.profiles.display import result_cards
 from maillage.referential.selectors import CommuneResolution, commune_resolve
 from maillage.taxonomy.models import NodeType
@@ -51,7 +60,7 @@ from maillage.www.search.forms import (
     SearchForm,
     headcount_bounds,
 )
-from maillage.www.typography import distance
+from maillage.www.typography import distance, french_spacing
 
 PAGE_SIZE = 20
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -104,6 +113,10 @@ class Row:
     machines: list[str] = field(default_factory=list)
     machines_more: int = 0
     reason: str = ""  # the explanation as a sentence in the page's language
+    # Meets every requirement of the query; else what it lacks, in words (« Il lui manque : … »).
+    complete: bool = True
+    lacking: list[str] = field(default_factory=list)
+    heading: str = ""  # the section this row opens on the page (complete / partial / dead end)
 
 
 def can_export(user) -> bool:
@@ -125,9 +138,11 @@ def _ambiguous_candidates(resolution: CommuneResolution) -> list[dict]:
     ]
 
 
-def _run(form: SearchForm, *, page: int, page_size: int, resolution: CommuneResolution | None):
+def _run(form: SearchForm, *, page: int, page_size: int, resolution: CommuneResolution | None, user=None):
     data = form.cleaned_data
     capabilities = [code for code in (data["savoir_faire"], data["secteur"]) if code]
+    # « sur notre territoire »: the network of the page searched from, or the user's own.
+    network = _suggestion_network(user, data["reseau"]) if user and mentions_territory(data["q"]) else None
     request = SearchRequest(
         q=data["q"],
         near=data["pres"] or None,
@@ -136,6 +151,8 @@ def _run(form: SearchForm, *, page: int, page_size: int, resolution: CommuneReso
         certification=[data["certification"]] if data["certification"] else [],
         limit=min(page_size, 100),
         read_place=not data["sans_lieu"],
+        as_typed=data["tel_quel"],
+        network=network,
     )
     plan = search_plan(request, resolution=resolution)
     query = plan.query
@@ -180,6 +197,7 @@ def _rows(results, *, origin: str = "") -> list[Row]:
             row.distance_label = distance(row.distance_km)
         row.evidence = _evidence(hit.details)
         row.evidence_label = EVIDENCE_LABELS[row.evidence]() if row.evidence else ""
+        row.complete, row.lacking = hit.complete, [french_spacing(x) for x in lacking_labels(hit.lacking)]
         if card is not None:
             card_facts(row, card, hit.details, member_label=member_label)
         row.reason = explanation_sentence(
@@ -214,6 +232,67 @@ def _evidence(details: list[dict]) -> str:
     return "named" if statuses else ""
 
 
+def _sections(rows: list[Row], results, first_rank: int) -> None:
+    """Mark the rows that open a section on this page: the results meeting every requirement
+    (ranked first), then the others — headed as partial answers, or, when none is complete,
+    as the closest ones. Headings only when both kinds exist or none is complete."""
+    complete, total = int(results.complete_total), int(results.total)
+    for offset, row in enumerate(rows):
+        rank = first_rank + offset
+        if row.complete and offset == 0 and complete < total:
+            row.heading = ngettext(
+                "%(n)s établissement répond à toute votre demande",
+                "%(n)s établissements répondent à toute votre demande",
+                complete,
+            ) % {"n": localize(complete)}
+        elif not row.complete and (offset == 0 or rank == complete + 1):
+            partial = total - complete
+            row.heading = (
+                ngettext(
+                    "%(n)s établissement répond en partie à votre demande",
+                    "%(n)s établissements répondent en partie à votre demande",
+                    partial,
+                )
+                % {"n": localize(partial)}
+                if complete
+                else _("Aucune entreprise ne répond à tout ; les plus proches de votre demande :")
+            )
+        row.heading = french_spacing(row.heading)
+
+
+def _replace_word(text: str, word: str, replacement: str) -> str:
+    """``text`` with each word whose folded form is ``word`` replaced (case and accents aside)."""
+    return re.sub(r"[\w’'-]+", lambda m: replacement if fold(m.group()) == word else m.group(), text)
+
+
+def _spelling(request, results, q: str, as_typed: bool) -> dict:
+    """What the page says about the words: corrections applied (and the as-typed link when the
+    text keeps another word), close words for the unknown ones (each a link searching with
+    it), and the words ignored."""
+    plan = results.interpretation
+    suggestions = []
+    for written, suggested in plan.suggestions.items():
+        query = request.GET.copy()
+        query["q"] = _replace_word(q, written, suggested)
+        for name in ("tel_quel", "page", "format"):
+            query.pop(name, None)
+        suggestions.append({"written": written, "suggested": suggested, "href": "?" + query.urlencode()})
+    ignored = [word for word in plan.unknown if word not in plan.suggestions]
+    corrected = q
+    for written, correction in plan.corrections.items():
+        corrected = _replace_word(corrected, written, correction)
+    return {
+        # The whole text, as searched and as typed: « anodisation dure » (« anodistion dure »).
+        "correction": {"corrected": corrected, "written": q} if plan.corrections else None,
+        "as_typed_link": bool(plan.corrections)
+        and not as_typed
+        and any(term.corrected_from is None for term in plan.terms),
+        "suggestions": suggestions,
+        "ignored": ignored,
+        "ignored_text": ", ".join(_("« %(word)s »") % {"word": word} for word in ignored),
+    }
+
+
 def _place_understood(place) -> dict | None:
     """« Lieu compris : Haguenau (67), rayon 30 km », and the link that undoes it."""
     if place is None:
@@ -223,6 +302,8 @@ def _place_understood(place) -> dict | None:
             "place": place.label,
             "km": localize(int(place.radius_km) if float(place.radius_km).is_integer() else place.radius_km),
         }
+    elif place.network:
+        text = _("Lieu compris : territoire de %(network)s") % {"network": place.label}
     elif place.department:
         text = _("Lieu compris : %(place)s (département)") % {"place": place.label}
     else:
@@ -310,7 +391,7 @@ def search_page(request):
             context["candidates"] = _ambiguous_candidates(resolution)
         try:
             page, size = (1, MAX_PAGE_SIZE) if exporting else (data["page"], PAGE_SIZE)
-            results, plan = _run(form, page=page, page_size=size, resolution=resolution)
+            results, plan = _run(form, page=page, page_size=size, resolution=resolution, user=request.user)
         except SearchQueryError as error:
             attach_error(form, error, aliases=FIELD_OF)
             status = 400
@@ -324,13 +405,17 @@ def search_page(request):
             if exporting:
                 return _export(rows, fmt)
             pages = min(MAX_PAGE, max(1, -(-int(results.total) // PAGE_SIZE)))
+            first_rank = (data["page"] - 1) * PAGE_SIZE + 1
+            _sections(rows, results, first_rank)
             context.update(
                 results=results,
                 place=_place_understood(place),
+                spelling=_spelling(request, results, data["q"], data["tel_quel"]),
+                relaxed=[french_spacing(message) for message in relaxed_messages(results)],
                 rows=rows,
                 page=data["page"],
                 pages=pages,
-                first_rank=(data["page"] - 1) * PAGE_SIZE + 1,
+                first_rank=first_rank,
                 # Links are built by {% querystring %}: the other parameters are kept.
                 previous_page=data["page"] - 1 if data["page"] > 1 else None,
                 next_page=data["page"] + 1 if data["page"] < pages else None,

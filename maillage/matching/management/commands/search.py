@@ -1,11 +1,13 @@
 """Search suppliers from the command line (docs/search.md).
 
     maillage search "QUERY" [--near PLACE] [--radius-km N] [--capability CODE]...
-                    [--certification CODE]... [--limit N] [--json]
+                    [--certification CODE]... [--limit N] [--network SLUG] [--as-typed]
+                    [--no-relax] [--json]
 
 PLACE is a commune INSEE code, a postal code, a commune name or ``LAT,LON``. ``--json`` prints
-one object ``{"total": n, "results": [{"siret", "name", "score", "distance_km",
-"explanation"}, ...]}``. Bad input prints a French message naming the parameter on stderr and
+the same object as ``GET /api/v1/search`` (docs/search.md). Results meeting every requirement
+come first; when none does, the closest, each with what it lacks (``--no-relax``: only what
+the query matches). Bad input prints a French message naming the parameter on stderr and
 exits with status 2.
 """
 
@@ -15,7 +17,14 @@ from django.core.management.base import BaseCommand
 
 from maillage.matching.errors import SearchQueryError
 from maillage.matching.index import IndexMissingError
-from maillage.matching.search import DEFAULT_LIMIT, SearchRequest, results_public, search_run_with_place
+from maillage.matching.places import mentions_territory
+from maillage.matching.search import (
+    DEFAULT_LIMIT,
+    SearchRequest,
+    network_meant,
+    results_public,
+    search_run_with_place,
+)
 
 EXIT_BAD_INPUT = 2
 
@@ -35,6 +44,15 @@ class Command(BaseCommand):
             "--certification", action="append", default=[], help="Code de certification exigé (répétable)."
         )
         parser.add_argument("--limit", default=str(DEFAULT_LIMIT), help="Nombre de résultats (1 à 100).")
+        parser.add_argument(
+            "--network", help="Réseau dont « sur notre territoire » désigne le territoire (identifiant)."
+        )
+        parser.add_argument("--as-typed", action="store_true", help="Sans correction d'orthographe.")
+        parser.add_argument(
+            "--no-relax",
+            action="store_true",
+            help="Sans proposer les plus proches quand personne ne répond à tout.",
+        )
         parser.add_argument("--json", action="store_true", help="Sortie JSON.")
 
     def _fail(self, message: str):
@@ -42,6 +60,7 @@ class Command(BaseCommand):
         raise SystemExit(EXIT_BAD_INPUT)
 
     def handle(self, *args, query, near, radius_km, capability, certification, limit, json: bool, **options):
+        network = network_meant(options["network"]) if mentions_territory(query) else None
         try:
             radius = float(radius_km.replace(",", ".")) if radius_km is not None else None
         except ValueError:
@@ -57,6 +76,9 @@ class Command(BaseCommand):
             capability=capability,
             certification=certification,
             limit=count,
+            network=network,
+            as_typed=options["as_typed"],
+            relax=not options["no_relax"],
         )
         try:
             results, place = search_run_with_place(request)
@@ -71,12 +93,30 @@ class Command(BaseCommand):
             return
         if place is not None:
             radius = f", rayon {place.radius_km:g} km" if place.radius_km else ""
-            self.stdout.write(f"Lieu compris : {place.label}{radius} (« {place.phrase} »).")
-        self.stdout.write(f"{payload['total']} résultat(s).")
+            where = f"territoire de {place.label}" if place.network else place.label
+            self.stdout.write(f"Lieu compris : {where}{radius} (« {place.phrase} »).")
+        self._understood(payload)
+        self.stdout.write(
+            f"{payload['total']} résultat(s), dont {payload['complete_total']} qui répondent à tout."
+        )
         for rank, hit in enumerate(payload["results"], 1):
             distance = f" — {hit['distance_km']} km" if hit["distance_km"] is not None else ""
             self.stdout.write(f"{rank:>3}. {hit['name']} ({hit['siret']}){distance} — score {hit['score']}")
             self.stdout.write(f"     {hit['explanation']}")
+            if hit["lacking"]:
+                self.stdout.write(
+                    "     Il lui manque : " + ", ".join(item["label"] for item in hit["lacking"])
+                )
+
+    def _understood(self, payload: dict) -> None:
+        for item in payload["corrections"]:
+            self.stdout.write(f"Résultats pour « {item['corrected']} » (écrit « {item['written']} »).")
+        for item in payload["suggestions"]:
+            self.stdout.write(f"Vouliez-vous dire « {item['suggested']} » ? (« {item['written']} » inconnu)")
+        if payload["unknown_words"]:
+            self.stdout.write("Mots ignorés : " + ", ".join(f"« {w} »" for w in payload["unknown_words"]))
+        for step in payload["relaxed"]:
+            self.stdout.write(step["message"])
 
 
 def _dumps(payload) -> str:
