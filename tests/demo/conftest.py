@@ -9,17 +9,18 @@ from django.test import override_settings
 from maillage.matching.index import reader
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def data_dir() -> Path:
     return Path(settings.MAILLAGE_REFERENTIAL_SOURCE)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def demo_outputs(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo built once for the module (referential included), and flushed afterwards.
+    """The demo built once for the package's two modules (referential included), and flushed
+    afterwards.
 
-    Building takes seconds; every test reads the same committed data, each inside its own
-    rolled-back transaction. Its search index and ledger files go to this module's own
+    Building takes most of a minute; every test reads the same committed data, each inside its
+    own rolled-back transaction. Its search index and ledger files go to this package's own
     directories, so that no other test finds them.
     """
     outputs = []
