@@ -21,8 +21,8 @@ if _worker and os.environ.get("MAILLAGE_TEST_DATA_WORKER") != _worker:
 # Links in e-mails point where the test client and pages live.
 os.environ.setdefault("MAILLAGE_SITE_URL", "http://testserver")
 
-from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES
+from config.settings.base import *  # noqa: E402, F403
+from config.settings.base import DATABASES  # noqa: E402
 
 # Argon2 is deliberately slow; tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
