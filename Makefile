@@ -58,12 +58,23 @@ demo: install
 
 test: install test-sqlite test-postgres
 
+# Every core works (pytest-xdist, one worker per core, at most 8): each worker has its own test
+# database (pytest-django's _gw0, _gw1… suffix), data directory (config/settings/test.py) and
+# live-server port; docs/decisions/0012-parallel-test-workers.md. `make test-sqlite
+# PYTEST_WORKERS=0` runs in one process. The bytecode of every module is cached under var/
+# even where the environment says PYTHONDONTWRITEBYTECODE: otherwise each worker and each
+# child process a test starts compiles Django and the project again from source.
+PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?=
+PYTEST = env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=$(abspath var/pycache) \
+  $(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) --maxprocesses 8 --dist loadgroup $(PYTEST_ARGS)
+
 test-sqlite:
-	$(BIN)/pytest -p no:cacheprovider
+	$(PYTEST)
 
 # A throwaway cluster (initdb + pg_ctl on a private port) lives only for this run.
 test-postgres:
-	$(BIN)/python scripts/throwaway_postgres.py -- $(BIN)/pytest -p no:cacheprovider
+	$(BIN)/python scripts/throwaway_postgres.py -- $(PYTEST)
 
 quality: install
 	$(BIN)/ruff check .
@@ -76,4 +87,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) var/test-*
+	rm -rf $(VENV) var/test-* var/pycache

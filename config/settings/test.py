@@ -11,11 +11,18 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("HUEY_IMMEDIATE", "true")
 # Files a test writes (search index, uploads, task queue) never land in the developer's ./var.
 os.environ.setdefault("MAILLAGE_DATA_DIR", tempfile.mkdtemp(prefix="maillage-test-"))
+# A pytest-xdist worker inherits the controller's environment, hence its data directory: each
+# worker takes one of its own, so that no two processes of a run share an index, a queue file
+# or uploads. Its child processes inherit the marker and keep the directory they are given.
+_worker = os.environ.get("PYTEST_XDIST_WORKER")
+if _worker and os.environ.get("MAILLAGE_TEST_DATA_WORKER") != _worker:
+    os.environ["MAILLAGE_TEST_DATA_WORKER"] = _worker
+    os.environ["MAILLAGE_DATA_DIR"] = tempfile.mkdtemp(prefix=f"maillage-test-{_worker}-")
 # Links in e-mails point where the test client and pages live.
 os.environ.setdefault("MAILLAGE_SITE_URL", "http://testserver")
 
-from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES
+from config.settings.base import *  # noqa: E402, F403
+from config.settings.base import DATABASES  # noqa: E402
 
 # Argon2 is deliberately slow; tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -9,7 +9,7 @@ from django.test import override_settings
 from maillage.matching.index import reader
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def data_dir() -> Path:
     return Path(settings.MAILLAGE_REFERENTIAL_SOURCE)
 
