@@ -56,6 +56,8 @@ VALID_AFTER = date(2027, 3, 1)
 EXPIRED_SHARE = 0.2
 # A trade hinted at this weight or more is declared by at least one member (when one fits).
 COVERED_HINT_WEIGHT = 0.4
+# A side trade nobody declared goes to a member of a division that does it, after the hinted ones.
+SIDE_TRADE_PRIORITY = 0.1
 
 MATERIALS = {
     "proc.machining": ("mat.aluminium.7xxx", "mat.aluminium.6xxx", "mat.stainless.austenitic",
@@ -527,8 +529,9 @@ def _cover_hinted_trades(
     establishments: Sequence[Establishment],
     snapshots: dict[str, ProfileSnapshot | None],
 ) -> None:
-    """Every trade a NAF code hints at (weight ≥ COVERED_HINT_WEIGHT) is declared by at least one
-    member whose NAF hints it, when there is one: the random draw may leave a trade to nobody
+    """Every trade a NAF code hints at (weight ≥ COVERED_HINT_WEIGHT), and every side trade of the
+    members' divisions, is declared by at least one member whose NAF hints it (or whose division
+    does it), when there is one: the random draw may leave a trade to nobody
     (« polissage » once the NAF-hint audit lowered other weights), and a buyer asking for it would
     then only find NAF inferences. The member given the trade is the one whose NAF hints it the
     most (then the smallest SIRET): the same on every run."""
@@ -543,6 +546,10 @@ def _cover_hinted_trades(
         for code, weight in vocabulary.hints.get(establishment.naf_id, []):
             if weight >= COVERED_HINT_WEIGHT and vocabulary.kind(code) in ("process", "service"):
                 candidates.setdefault(code, []).append((-weight, establishment.siret))
+        # A side trade of its division too (« anodisation dure » for a metalworking shop): the
+        # demo's showcase need asks for one, and no NAF class hints it strongly enough.
+        for code in side_trades(establishment.naf_id):
+            candidates.setdefault(code, []).append((-SIDE_TRADE_PRIORITY, establishment.siret))
     for code in sorted(candidates):
         if code in declared:
             continue
