@@ -39,6 +39,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.shared_data import shared_path  # noqa: E402
+
 PHASE = re.compile(r"([\w’'é -]+?) (\d+(?:\.\d+)?) s")
 
 
@@ -130,8 +133,8 @@ def run(repo: Path, *, pdf: bool, keep: bool, during_build: bool) -> dict:
     env = {
         **os.environ,
         "MAILLAGE_DATA_DIR": str(data),
-        "MAILLAGE_REFERENTIAL_SOURCE": os.environ.get(
-            "MAILLAGE_REFERENTIAL_SOURCE", str(ROOT.parent.parent / "shared" / "data")
+        "MAILLAGE_REFERENTIAL_SOURCE": (
+            os.environ.get("MAILLAGE_REFERENTIAL_SOURCE") or str(shared_path("data"))
         ),
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "PYTHONUNBUFFERED": "1",
