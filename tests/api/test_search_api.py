@@ -6,6 +6,7 @@ from maillage.directory.models import Establishment
 from maillage.matching.index import index_build
 from maillage.profiles.models import ChangeSource
 from maillage.profiles.services import profile_reference_add
+from tests.matching.answer_shape import ANSWER_KEYS, RESULT_KEYS
 from tests.matching.buyer_judge import load_holdings
 
 pytestmark = pytest.mark.django_db
@@ -16,20 +17,11 @@ def test_search_returns_public_results_with_explanations(client, demo_index):
     response = client.get(URL, {"q": "usinage 5 axes", "near": "Haguenau", "radius_km": 30, "limit": 5})
     assert response.status_code == 200
     payload = response.json()
-    assert set(payload) == {
-        "total",
-        "complete_total",
-        "place",
-        "corrections",
-        "unknown_words",
-        "suggestions",
-        "relaxed",
-        "results",
-    }
+    assert set(payload) == ANSWER_KEYS
     assert payload["place"] is None  # near given: the text is not read for a place
     assert 0 < len(payload["results"]) <= 5
     for hit in payload["results"]:
-        assert set(hit) == {"siret", "name", "score", "distance_km", "explanation", "complete", "lacking"}
+        assert set(hit) == RESULT_KEYS
         assert hit["distance_km"] <= 30
         assert "5 axes" in hit["explanation"] or "usinage" in hit["explanation"].lower()
 
@@ -118,7 +110,7 @@ def test_openapi_schema_documents_the_search_in_french(client, demo_index):
     assert "code INSEE" in parameters["near"]["description"]
     assert "kilomètres" in parameters["radius_km"]["description"]
     hit = schema["components"]["schemas"]["SearchHitOut"]["properties"]
-    assert set(hit) == {"siret", "name", "score", "distance_km", "explanation", "complete", "lacking"}
+    assert set(hit) == RESULT_KEYS
     assert "Pourquoi" in hit["explanation"]["description"]
 
 

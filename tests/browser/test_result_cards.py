@@ -9,29 +9,17 @@ from playwright.sync_api import expect
 from maillage.matching.index import index_build, reader
 from maillage.profiles.models import ChangeSource
 from maillage.profiles.services import profile_capability_set, profile_equipment_add
-from maillage.taxonomy.loader import read_taxonomy
-from maillage.taxonomy.services import taxonomy_load
+from tests.browser.search_world import HAGUENAU, haguenau_commune, search_ready
 from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
-from tests.referential.factories import CommuneFactory, HeadcountBandFactory, NafCodeFactory
+from tests.referential.factories import HeadcountBandFactory, NafCodeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-HAGUENAU = (48.8156, 7.7906)
 
 
 @pytest.fixture
 def world(settings, tmp_path):
-    taxonomy_load(data=read_taxonomy(), dry_run=False)
-    settings.MAILLAGE_TILE_URL = ""  # no tile server in tests: the markers show on a blank map
-    settings.SEARCH_INDEX_DIR = tmp_path / "index"
-    reader.reset()
-    haguenau = CommuneFactory(
-        insee_code="67180",
-        name="Haguenau",
-        search_name="haguenau",
-        latitude=HAGUENAU[0],
-        longitude=HAGUENAU[1],
-        postal_codes=["67500"],
-    )
+    search_ready(settings, tmp_path)
+    haguenau = haguenau_commune()
     network = NetworkFactory(slug="alsace-nord", name="Industries Alsace du Nord")
     shop = EstablishmentFactory(
         name="Fraisage Kieffer",

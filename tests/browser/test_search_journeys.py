@@ -13,13 +13,10 @@ from playwright.sync_api import expect
 from maillage.matching.index import index_build, reader
 from maillage.profiles.models import ChangeSource
 from maillage.profiles.services import profile_capability_set
-from maillage.taxonomy.loader import read_taxonomy
-from maillage.taxonomy.services import taxonomy_load
+from tests.browser.search_world import HAGUENAU, haguenau_commune, search_ready
 from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
-from tests.referential.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-HAGUENAU = (48.8156, 7.7906)
 MILLING_SHOPS = [
     ("Fraisage Kieffer", 0.01, 0.02),
     ("Mécanique Roth", -0.03, 0.04),
@@ -29,18 +26,8 @@ MILLING_SHOPS = [
 
 @pytest.fixture
 def world(settings, tmp_path):
-    taxonomy_load(data=read_taxonomy(), dry_run=False)
-    settings.MAILLAGE_TILE_URL = ""  # no tile server in tests: the markers show on a blank map
-    settings.SEARCH_INDEX_DIR = tmp_path / "index"
-    reader.reset()
-    haguenau = CommuneFactory(
-        insee_code="67180",
-        name="Haguenau",
-        search_name="haguenau",
-        latitude=HAGUENAU[0],
-        longitude=HAGUENAU[1],
-        postal_codes=["67500"],
-    )
+    search_ready(settings, tmp_path)
+    haguenau = haguenau_commune()
     network = NetworkFactory(slug="alsace-nord", name="Industries Alsace du Nord")
     shops = []
     for name, dlat, dlon in MILLING_SHOPS:

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from tests.matching.answer_shape import ANSWER_KEYS, RESULT_KEYS
 from tests.matching.buyer_judge import load_holdings
 
 pytestmark = pytest.mark.django_db
@@ -25,19 +26,10 @@ def test_json_output_has_exactly_the_documented_shape(demo_index):
     status, out, _err = search("usinage 5 axes", "--near", "Haguenau", "--radius-km", "30", "--json")
     assert status == 0
     payload = json.loads(out)
-    assert set(payload) == {
-        "total",
-        "complete_total",
-        "place",
-        "corrections",
-        "unknown_words",
-        "suggestions",
-        "relaxed",
-        "results",
-    }
+    assert set(payload) == ANSWER_KEYS
     assert payload["total"] >= len(payload["results"]) > 0
     for hit in payload["results"]:
-        assert set(hit) == {"siret", "name", "score", "distance_km", "explanation", "complete", "lacking"}
+        assert set(hit) == RESULT_KEYS
         assert isinstance(hit["siret"], str) and len(hit["siret"]) == 14
         assert hit["distance_km"] <= 30
 
