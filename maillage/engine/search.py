@@ -16,23 +16,17 @@ from functools import partial
 
 import numpy as np
 
-from maillage.engine import relax
-from maillage.engine.build import DAY_MAX, EPOCH_ORDINAL, GEO_CELL_DEG, UNSAID_CODES, deletes
+from maillage.engine import ranking, relax
+from maillage.engine.build import DAY_MAX, EPOCH_ORDINAL, GEO_CELL_DEG, deletes
 from maillage.engine.errors import QueryError
 from maillage.engine.explain import Explainer
 from maillage.engine.facets import HEADCOUNT_BANDS, facet_counts
 from maillage.engine.geo import haversine_km
 from maillage.engine.query import SearchQuery, validate
+from maillage.engine.ranking import COMPLETE_CLASS, HELD_SAID, HELD_UNSAID, NOT_HELD
 from maillage.engine.segment import Segment
 from maillage.engine.store import EngineIndex
 
-# Relevance = the words' BM25F score, plus each concept read in the text weighing as much as
-# the words it was read from (their idf) × CONCEPT_WEIGHT: a concept reinforces its own words,
-# it does not replace the rest of the query (« nettoyage de bâtiments » is about cleaning, even
-# though « bâtiments » alone reads as the construction sector).
-CONCEPT_WEIGHT = 1.5
-# Share of the relevance given to the coverage of structured requirements when not strict.
-COVERAGE_WEIGHT = 0.35
 # A word found only in the name weighs this much when the query names capabilities: « usinage
 # près de Haguenau » is about machining, not about companies called « Haguenau ».
 NAME_ONLY_WEIGHT_WITH_CONCEPTS = 0.3
@@ -45,15 +39,13 @@ NAME_FIELD_MASK = 1  # bit 0 of a posting's ``fields``: the name (build.FIELDS)
 # a capability (« Injection plastique Heitz »), comes first: rank = relevance + EVIDENCE_TIER ×
 # tier; the hit shows the relevance alone.
 EVIDENCE_TIER = 2.0
-NOT_HELD, HELD_UNSAID, HELD_SAID = 0, 1, 2
 # A word the index does not know, replaced by the nearest one it knows, is a guess: « scolaire »
 # is no typo of « solaire ». It counts for this share of its idf.
 CORRECTED_WEIGHT = 0.5
 # Above every other tier: a result meeting every requirement of the query (``SearchHit.complete``,
-# see ``_complete``) ranks above every result that misses one. 4 × EVIDENCE_TIER clears the
+# see ``ranking.complete``) ranks above every result that misses one. 4 × EVIDENCE_TIER clears the
 # evidence and name tiers (2 + 4) and the relevance (≤ 1).
 COMPLETE_TIER = 4 * EVIDENCE_TIER
-COMPLETE_CLASS = 2  # held class + this: a complete holder (see _evidence_first)
 # Scored candidates of recent queries, per process: page 2+ and a filter panel redrawn by htmx
 # ask the same query again. Bounded by bytes (a query matching a national index holds ~20 B
 # per candidate) and emptied whenever the index moves to a new generation.
@@ -233,7 +225,7 @@ class Searcher:
                 code, surfaces[start:end]
             ):
                 continue  # a lone number is no capability (« 5 » alone is not « 5 axes »)
-            weight = sum(_idf(size, self.index.df(stem)) for stem in set(stems[start:end]))
+            weight = sum(ranking.idf(size, self.index.df(stem)) for stem in set(stems[start:end]))
             # A sector read in the text (« bâtiments » → construction) says whom a company serves,
             # not what it can do: it ranks, it is not something a complete answer must hold.
             interpretation.concepts.append(
@@ -252,7 +244,7 @@ class Searcher:
             df = self.index.df(stem)
             if df == 0:
                 continue
-            idf = _idf(size, df)
+            idf = ranking.idf(size, df)
             if stem in seen:
                 seen[stem].weight += idf * 0.5
             else:
@@ -307,7 +299,7 @@ class Searcher:
             if confirmed_only:
                 docs = docs[segment.concept.cols["status"][span[0] : span[1]] == 0]
             elif evidenced_only:
-                docs = docs[_said(segment.concept.cols["status"][span[0] : span[1]])]
+                docs = docs[ranking.said(segment.concept.cols["status"][span[0] : span[1]])]
             parts.append(docs)
         return np.concatenate(parts) if parts else np.zeros(0, np.int32)
 
@@ -434,7 +426,7 @@ class Searcher:
         concept, typed, held, concepts_held = (
             self._concept_scores(segment, query, plan, day) if plan.concepts else (None, None, None, None)
         )
-        candidates = _candidates(n, query, text, lexical, concept, typed, hard, requirements)
+        candidates = ranking.candidates(n, query, text, lexical, concept, typed, hard, requirements)
         distance = np.full(len(candidates), np.nan)
         location = query.location
         if location is not None and len(candidates):
@@ -446,7 +438,7 @@ class Searcher:
                 candidates, distance = candidates[inside], distance[inside]
         if not len(candidates):
             return candidates, np.zeros(0, np.float32), np.zeros(0), None
-        relevance = _relevance(candidates, query, plan, text, concept, requirements)
+        relevance = ranking.relevance(candidates, query, plan, text, concept, requirements)
         score = relevance * (0.85 + 0.15 * np.asarray(segment.quality)[candidates])
         if location is not None:
             # ``distance`` is already that of these candidates (computed above, then filtered).
@@ -455,7 +447,7 @@ class Searcher:
             if location.decay_km is not None:
                 factor = 0.3 + 0.7 * np.exp(-np.nan_to_num(distance, nan=1e9) / location.decay_km)
                 score = score * factor
-        complete = _complete(candidates, plan, requirements, concepts_held, words_held)
+        complete = ranking.complete(candidates, plan, requirements, concepts_held, words_held)
         if held is not None:
             held = held[candidates]
         if name_typed is not None:
@@ -520,7 +512,7 @@ class Searcher:
         held_by = np.zeros(n, np.int8)
         held_count = np.zeros(n, np.int16)
         typed = None
-        for item, mass in zip(plan.concepts, _concept_masses(plan), strict=True):
+        for item, mass in zip(plan.concepts, ranking.concept_masses(plan), strict=True):
             best = np.zeros(n, np.float32)
             for node in self.taxonomy.descendants(item.code):
                 span = segment.concept.span(node)
@@ -533,7 +525,7 @@ class Searcher:
                     keep = status == 0
                     docs, weights, status = docs[keep], weights[keep], status[keep]
                 best[docs] = np.maximum(best[docs], weights)
-                held_by[docs[_said(status)]] = HELD_SAID
+                held_by[docs[ranking.said(status)]] = HELD_SAID
                 held_by[docs] = np.maximum(held_by[docs], HELD_UNSAID)
             concept += np.float32(mass) * best
             held = best > 0
@@ -565,7 +557,7 @@ class Searcher:
             self._store(key, segments, scored)
         plan = scored.plan
         wanted = query.page * query.page_size
-        page = _evidence_first(scored.scored, wanted)[(query.page - 1) * query.page_size :]
+        page = ranking.evidence_first(scored.scored, wanted)[(query.page - 1) * query.page_size :]
         explainer = Explainer(self.taxonomy, scored.query or query, plan, day)
         for number, (segment, _tombstones) in enumerate(segments):
             explainer.prefetch(segment, [item[2] for item in page if item[1] == number])
@@ -740,59 +732,6 @@ def _name_weighted(text, by_name, in_name, plan: Interpretation) -> np.ndarray |
     return None
 
 
-def _best(scored, wanted: int, held: int | None = None) -> list[tuple]:
-    """The ``wanted`` best candidates over the segments (all, or those of one ``held`` class),
-    as (key, segment number, local id, distance, held class), best first."""
-    pool = []
-    for number, (candidates, scores, distances, classes) in enumerate(scored):
-        if held is None:
-            chosen = (
-                np.argpartition(-scores, wanted - 1)[:wanted] if len(scores) > wanted else range(len(scores))
-            )
-        elif classes is None:
-            continue
-        else:
-            chosen = np.flatnonzero(classes == held)
-            if len(chosen) > wanted:
-                chosen = chosen[np.argpartition(-scores[chosen], wanted - 1)[:wanted]]
-        chosen = np.asarray(chosen, np.int64)
-        for i in chosen.tolist():
-            pool.append(
-                (
-                    float(scores[i]),
-                    number,
-                    int(candidates[i]),
-                    float(distances[i]),
-                    NOT_HELD if classes is None else int(classes[i]),
-                )
-            )
-    pool.sort(key=lambda item: (-item[0], item[1], item[2]))
-    return pool[:wanted]
-
-
-def _evidence_first(scored, wanted: int) -> list[tuple]:
-    """The ``wanted`` first results: by rank (complete answers first), then the places held by
-    results holding an asked capability are given to them in evidence order — those that said
-    it (best first), then those holding it only by inference —, among the complete answers and
-    then among the partial ones. So an inferred claim never outranks a said one of an asked
-    capability within a group, a complete answer never follows a partial one, and a result
-    holding none keeps the place its rank gives it."""
-    ranked = _best(scored, wanted)
-    for said, unsaid in (
-        (HELD_SAID + COMPLETE_CLASS, HELD_UNSAID + COMPLETE_CLASS),
-        (HELD_SAID, HELD_UNSAID),
-    ):
-        places = [i for i, item in enumerate(ranked) if item[4] in (said, unsaid)]
-        if not places:
-            continue
-        holders = _best(scored, len(places), said)
-        if len(holders) < len(places):
-            holders += _best(scored, len(places) - len(holders), unsaid)
-        for place, holder in zip(places, holders, strict=True):
-            ranked[place] = holder
-    return ranked
-
-
 def _standard(code: str, surfaces: list[str]) -> bool:
     """A standard's number (« EN 9100 », « AS9100 »: « en » and « as » are stop words) names a
     certification; a short number (« 5 », « 300 ») names nothing by itself."""
@@ -811,81 +750,3 @@ def _located(segment: Segment, keys) -> np.ndarray:
 
 def _is_cert(code: str) -> bool:
     return code.startswith("cert.")
-
-
-def _complete(candidates, plan: Interpretation, requirements, concepts_held, words_held) -> np.ndarray:
-    """Which candidates meet every requirement: each structured one (capability, certification
-    valid on the day, equipment bound), each required concept of the text, and — when the text
-    names no concept — each of its words (lone numbers aside)."""
-    met = np.zeros(len(candidates), np.int32)
-    asked = len(requirements)
-    for mask in requirements:
-        met += mask[candidates]
-    typed = [c for c in plan.concepts if c.required and not c.structured]
-    words = plan.required_words()
-    if typed:
-        asked += len(typed)
-        met += concepts_held[candidates]
-    elif words:
-        asked += len(words)
-        met += words_held[candidates]
-    return met >= asked
-
-
-def _candidates(n, query, text, lexical, concept, typed, hard, requirements) -> np.ndarray:
-    if text is not None or concept is not None:
-        # What the text matched decides the candidates; filters alone only when the text
-        # matched nothing the index knows (no words, or only unknown ones).
-        signal = lexical if lexical is not None else (text > 0) if text is not None else None
-        if typed is not None:
-            signal = typed if signal is None else (signal | typed)
-        if signal is None:
-            signal = concept > 0
-        if not query.strict and requirements:
-            for requirement in requirements:
-                signal |= requirement
-        return np.flatnonzero(signal if hard is None else signal & hard)
-    if hard is not None:
-        return np.flatnonzero(hard)
-    if not query.strict and requirements:
-        return np.flatnonzero(np.logical_or.reduce(requirements))
-    return np.arange(n)
-
-
-def _said(status: np.ndarray) -> np.ndarray:
-    """Which claims are evidence: declared, proposed or mentioned (not inferred, not named)."""
-    said = np.ones(len(status), bool)
-    for code in UNSAID_CODES:
-        said &= status != code
-    return said
-
-
-def _idf(size: int, df: int) -> float:
-    return math.log(1 + (size - df + 0.5) / (df + 0.5))
-
-
-def _concept_masses(plan: Interpretation) -> list[float]:
-    """What each concept weighs beside the words: the idf of the words it was read from ×
-    CONCEPT_WEIGHT; a structured requirement weighs as much as the whole text (or 1)."""
-    text_mass = sum(term.weight for term in plan.terms)
-    return [
-        max(text_mass, 1.0) if concept.structured else CONCEPT_WEIGHT * concept.weight
-        for concept in plan.concepts
-    ]
-
-
-def _relevance(candidates, query, plan: Interpretation, text, concept, requirements) -> np.ndarray:
-    """(words' score + concepts' score) / what a document holding every word and concept at
-    full strength would get; then the coverage of soft structured requirements."""
-    mass = sum(term.weight for term in plan.terms) if text is not None else 0.0
-    score = text[candidates] if text is not None else np.zeros(len(candidates), np.float32)
-    if concept is not None:
-        mass += sum(_concept_masses(plan))
-        score = score + concept[candidates]
-    relevance = score / np.float32(mass) if mass > 0 else np.ones(len(candidates), np.float32)
-    if requirements and not query.strict:
-        coverage = np.mean([mask[candidates] for mask in requirements], axis=0)
-        if text is None and concept is None:
-            return coverage.astype(np.float32)
-        relevance = (1 - COVERAGE_WEIGHT) * relevance + COVERAGE_WEIGHT * coverage
-    return relevance
