@@ -11,7 +11,6 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from maillage.directory.models import Network
@@ -23,6 +22,7 @@ from maillage.matching.errors import SearchQueryError
 from maillage.matching.index import IndexMissingError, searcher
 from maillage.matching.places import PlaceReading, place_extract
 from maillage.referential.selectors import CommuneResolution, commune_resolve
+from maillage.taxonomy.labels import node_label
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
@@ -253,7 +253,7 @@ def taxonomy_label(code: str) -> str:
     node = searcher().taxonomy.nodes.get(code)
     if node is None:
         return code
-    return node.label_en if (get_language() or "fr").startswith("en") and node.label_en else node.label_fr
+    return node_label(node)
 
 
 def lacking_labels(lacking: list[dict]) -> list[str]:

@@ -27,6 +27,7 @@ from maillage.profiles.models import (
     ProfileSector,
     ReferenceVisibility,
 )
+from maillage.taxonomy.labels import node_label
 from maillage.taxonomy.models import TaxonomyNode
 
 # A node's JSON and text columns the page never shows: decoding them for every capability,
@@ -183,7 +184,7 @@ def profile_shown(establishment: Establishment, *, members_only: bool) -> Profil
                 equipment=machine,
                 specs=[
                     SpecShown(
-                        label=definitions[machine.node_id].get(spec.key, {}).get("label_fr", spec.key),
+                        label=node_label(definitions[machine.node_id].get(spec.key, {"key": spec.key})),
                         text=spec.entered or spec.canonical_text(),
                     )
                     for spec in machine.specs.all()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from maillage.needs import evidence
@@ -23,11 +22,10 @@ class CheckLine:
 
 def need_labels(need: Need) -> dict[str, str]:
     """The need's requirement codes → their labels in the page's language."""
-    english = (get_language() or "fr").startswith("en")
     nodes = [row.node for row in need.capabilities.select_related("node")]
     nodes += list(need.certifications.all())
     nodes += [row.node for row in need.equipment.select_related("node")]
-    return {node.code: (node.label_en if english and node.label_en else node.label_fr) for node in nodes}
+    return {node.code: node.label for node in nodes}
 
 
 def _words(check: dict) -> str:

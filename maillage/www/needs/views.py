@@ -84,7 +84,9 @@ def need_list(request):
     query = (request.GET.get("q") or "").strip()
     if query:
         rows = rows.filter(
-            Q(title__icontains=query) | Q(capabilities__node__label_fr__icontains=query)
+            Q(title__icontains=query)
+            | Q(capabilities__node__label_fr__icontains=query)
+            | Q(capabilities__node__label_en__icontains=query)
         ).distinct()
     page = paginate(request, rows.order_by("-created_at", "-pk"), PER_PAGE)
     return render(
@@ -281,7 +283,7 @@ def need_consortium(request, pk):
 def _propose(request, need: Need, data: dict) -> tuple[ConsortiumProposal, dict]:
     """The proposal for the page, and the candidates whose declared hours were set aside as stale
     (SIRET → date stated, None when undated)."""
-    labels = {row.node.code: row.node.label_fr for row in need.capabilities.select_related("node")}
+    labels = {row.node.code: row.node.label for row in need.capabilities.select_related("node")}
     lead = Establishment.objects.filter(siret=data["lead"]).first() if data["lead"] else None
     if data["lead"] and lead is None:
         return ConsortiumProposal(

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from maillage.engine.build import FIELD_LABELS_FR
+from maillage.taxonomy.labels import node_label
 from maillage.taxonomy.models import normalise_term
 from maillage.www.typography import distance as distance_text
 from maillage.www.typography import french_of, french_spacing, is_french, measure, number
@@ -290,10 +291,4 @@ def detail_codes(details: list[dict]) -> set[str]:
 def taxonomy_labels(taxonomy, codes: set[str]) -> dict[str, str]:
     """Labels of ``codes`` in the page's language, from the engine's taxonomy (no query: the
     index holds every code its details can name)."""
-    english = not is_french()
-    labels = {}
-    for code in codes:
-        node = taxonomy.nodes.get(code)
-        if node is not None:
-            labels[code] = (node.label_en if english and node.label_en else node.label_fr) or ""
-    return labels
+    return {code: node_label(node) for code in codes if (node := taxonomy.nodes.get(code)) is not None}

@@ -1,0 +1,251 @@
+"""The interface in English reads English: the main pages walked as visitor, member and animator.
+
+Each page is fetched with the language cookie set to English, its visible text (text nodes and
+the attributes a reader sees: title, aria-label, placeholder, alt, a button's value) scanned
+for words that correct English never contains (French interface words, French taxonomy labels,
+French spacing before « : »). The names the fixtures typed (companies, networks, the need's
+title, a company's own description) are user content, not interface: they are blanked out
+before the scan. A failure names the page and prints the text around each hit.
+"""
+
+import datetime
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from maillage.needs import services as need_services
+from maillage.relations.models import RelationSource
+from maillage.taxonomy.models import TaxonomyNode
+from tests.profiles import conftest as profiles_conftest
+from tests.relations.factories import SupplyRelationFactory
+from tests.taxonomy.shipped import shipped_taxonomy_fixture
+from tests.www.needs import world as world_module
+from tests.www.needs.world import BENDING, LASER, TIG
+
+pytestmark = pytest.mark.django_db
+_shipped_taxonomy_loaded = shipped_taxonomy_fixture("module")
+taxonomy = profiles_conftest.taxonomy
+needs_world = world_module.needs_world
+
+# Words and marks that cannot appear in correct English (matched case-insensitively, on word
+# boundaries): interface words, French taxonomy labels of the world's capabilities, French units
+# and French spacing.
+TELL_TALES = [
+    "déclaré",
+    "déclarée",
+    "trouvé",
+    "trouvés",
+    "établissement",
+    "établissements",
+    "entreprise",
+    "entreprises",
+    "adhérent",
+    "adhérents",
+    "membre du réseau",
+    "non trouvé",
+    "rechercher",
+    "recherche",
+    "fraisage",
+    "usinage",
+    "découpe laser",
+    "soudage",
+    "pliage",
+    "savoir-faire",
+    "besoin",
+    "besoins",
+    "réseau",
+    "fournisseur",
+    "groupement",
+    "connexion",
+    "se déconnecter",
+    "mot de passe",
+    "aucun",
+    "aucune",
+    "à confirmer",
+    "présentation",
+    "salariés",
+    "équipements",
+    "jusqu’au",
+    "tr/min",
+    "voir sur la carte",
+    "pourquoi",
+    "exigé",
+    "souhaité",
+    "brouillon",
+    "mentions légales",
+    "qui travaille pour qui",
+    "contributeurs",
+    "pièces",
+    "enregistrer",
+]
+# A space (breaking or not) before « : ; ! ? », and guillemets: French typography.
+FRENCH_SPACING = re.compile(r"(?<=\S)[ \u00a0\u202f][:;!?](?=\s|$)|[«»]")
+_TELL_TALE = re.compile(
+    r"(?<!\w)(" + "|".join(re.escape(word) for word in TELL_TALES) + r")(?!\w)", re.IGNORECASE
+)
+SHOWN_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "data-attribution"}
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees or hears: text nodes outside script and style, and the attributes
+    read out (a submit button's value included)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "template"):
+            self._hidden += 1
+        attributes = dict(attrs)
+        for name, value in attributes.items():
+            if value and (
+                name in SHOWN_ATTRIBUTES
+                or (name == "value" and tag in ("button", "input") and attributes.get("type") == "submit")
+            ):
+                self.parts.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template") and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden and data.strip():
+            self.parts.append(data.strip())
+
+
+def visible_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    return "\n".join(parser.parts)
+
+
+def french_tells(text: str, names: list[str]) -> list[str]:
+    """Each tell-tale found in ``text`` (user-typed ``names`` blanked), with 60 characters around."""
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, "NAME")
+    hits = []
+    for pattern in (_TELL_TALE, FRENCH_SPACING):
+        for match in pattern.finditer(text):
+            start, end = max(0, match.start() - 60), match.end() + 60
+            around = text[start:end].replace("\n", " ⏎ ")
+            hits.append(f"{match.group(0)!r} in …{around}…")
+    return hits
+
+
+@pytest.fixture
+def english_world(needs_world, django_capture_on_commit_callbacks):
+    world = needs_world
+    network = world["network"]
+    network.description = "Le réseau des entreprises industrielles du Bas-Rhin."
+    network.description_en = "The network of the industrial companies of the Bas-Rhin."
+    network.save()
+    world["other_network"].description_en = "Another network."
+    world["other_network"].save()
+    need = need_services.need_create(
+        author=world["author"],
+        network=network,
+        author_establishment=world["author_establishment"],
+        kind="part",
+        title="Welded frame",
+        capabilities=[need_services.CapabilityInput(code, required=False) for code in (LASER, BENDING, TIG)],
+        commune="67482",
+        deadline=timezone.localdate() + datetime.timedelta(days=20),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        need_services.need_open(need=need, actor=world["author"])
+    world["need"] = need
+    world["relation"] = SupplyRelationFactory(
+        supplier=world["kieffer"],
+        client=world["author_establishment"],
+        category_node=TaxonomyNode.objects.get(code=LASER),
+        source=RelationSource.SUPPLIER,
+    )
+    return world
+
+
+def user_names(world) -> list[str]:
+    """What the fixtures typed: proper names, not interface text."""
+    names = [
+        world["network"].name,
+        world["network"].description,
+        world["other_network"].name,
+        world["commune"].name,
+        world["need"].title,
+    ]
+    for key in ("author_establishment", "kieffer", "roth", "vogel", "outsider_establishment"):
+        establishment = world[key]
+        names += [establishment.name, establishment.organisation.name]
+    return [name for name in names if name]
+
+
+def pages(world, role: str) -> list[str]:
+    kieffer, need, slug = world["kieffer"], world["need"], world["network"].slug
+    common = [
+        reverse("home:home"),
+        reverse("home:network_detail", args=[slug]),
+        reverse("search:search") + "?q=laser+cutting&pres=Strasbourg&distance=50",
+        reverse("search:search") + "?q=laser+cutting",
+        reverse("establishments:detail", args=[kieffer.siret]),
+        reverse("establishments:organisation", args=[kieffer.organisation.siren]),
+        reverse("supply_graph:graph"),
+        "/api/v1/",
+    ]
+    if role == "visitor":
+        return [*common, reverse("accounts:login")]
+    member = [
+        reverse("needs:list"),
+        reverse("needs:detail", args=[need.pk]),
+        reverse("needs:consortium", args=[need.pk]),
+        reverse("needs:consortium", args=[need.pk]) + "?max_partners=5&alternatives=3",
+        reverse("needs:inbox"),
+        reverse("relations:list"),
+        reverse("relations:detail", args=[world["relation"].pk]),
+    ]
+    if role == "member":
+        return [*common, *member]
+    return [
+        *common,
+        *member,
+        reverse("needs:figures", args=[slug]),
+        reverse("backoffice:index"),
+        reverse("backoffice:members", args=[slug]),
+        reverse("backoffice:invitations", args=[slug]),
+        reverse("backoffice:claims", args=[slug]),
+        reverse("backoffice:settings", args=[slug]),
+        reverse("backoffice:taxonomy", args=[slug]),
+        reverse("backoffice:reviews", args=[slug]),
+        reverse("relations:leakage", args=[slug]),
+        reverse("relations:match_reviews", args=[slug]),
+    ]
+
+
+USERS = {"visitor": None, "member": "author", "animator": "animator"}
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_main_pages_in_english_have_no_french_word(client, english_world, role):
+    if USERS[role]:
+        client.force_login(english_world[USERS[role]])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    names = user_names(english_world)
+    failures = []
+    for url in pages(english_world, role):
+        response = client.get(url, follow=True)  # the back office's index opens the one network
+        assert response.status_code == 200, f"{url} answered {response.status_code} to the {role}"
+        hits = french_tells(visible_text(response.content.decode()), names)
+        failures += [f"{url}: {hit}" for hit in hits]
+    assert not failures, f"French on English pages ({role}):\n" + "\n".join(failures)
+
+
+def test_the_scan_catches_french():
+    """The check itself can fail: a French sentence and French spacing are reported."""
+    html = "<p>3 établissements trouvés</p><button title='Rechercher'>Go</button><p>Distance (km) : 30</p>"
+    hits = french_tells(visible_text(html), [])
+    assert len(hits) == 4
+    assert french_tells(visible_text("<p>Usinage Lutz: 3 results</p>"), ["Usinage Lutz"]) == []
