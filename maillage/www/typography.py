@@ -46,6 +46,12 @@ def number(value: float, *, decimals: int = 1) -> str:
     return number_format(rounded, places, use_l10n=True, force_grouping=True)
 
 
+def colon() -> str:
+    """The colon after a label in the active language: « Effectif : » (non-breaking space) in
+    French, "Headcount:" in English; for templates that join a label and its value."""
+    return NBSP + ":" if is_french() else ":"
+
+
 def unit_shown(unit: str) -> str:
     return str(UNIT_SHOWN.get(unit, unit))
 

@@ -15,11 +15,12 @@ from html.parser import HTMLParser
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from maillage.needs import services as need_services
 from maillage.relations.models import RelationSource
 from maillage.taxonomy.models import TaxonomyNode
+from maillage.www.typography import colon
 from tests.profiles import conftest as profiles_conftest
 from tests.relations.factories import SupplyRelationFactory
 from tests.taxonomy.shipped import shipped_taxonomy_fixture
@@ -249,3 +250,10 @@ def test_the_scan_catches_french():
     hits = french_tells(visible_text(html), [])
     assert len(hits) == 4
     assert french_tells(visible_text("<p>Usinage Lutz: 3 results</p>"), ["Usinage Lutz"]) == []
+
+
+def test_a_label_colon_follows_the_language():
+    with translation.override("fr"):
+        assert colon() == "\u00a0:"
+    with translation.override("en"):
+        assert colon() == ":"

@@ -5,6 +5,7 @@
 ``{{ name|of_parts }}``    the preposition and the name apart, for a name shown as a link.
 ``{{ n|number }}``         « 20 000 », « 1 234,5 » (« 20,000 » in English); ``|number:2`` two places.
 ``{{ n|quantity:"rpm" }}`` « 20 000 tr/min »; a count (``"count"``) is a plain number.
+``{{ label }}{% colon %}`` « Effectif : » in French, "Headcount:" in English.
 """
 
 import re
@@ -54,3 +55,8 @@ def quantity(value, unit):
     if value is None or value == "":
         return ""
     return typography.measure(value, unit)
+
+
+@register.simple_tag(name="colon")
+def colon_tag():
+    return typography.colon()
