@@ -17,10 +17,14 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from maillage.engine.errors import QueryError
+from maillage.engine.query import Location, SearchQuery, validate
+from maillage.matching.search import search_query_error
 from maillage.needs import services as need_services
 from maillage.relations.models import RelationSource
 from maillage.taxonomy.models import TaxonomyNode
 from maillage.www.typography import colon
+from tests.directory.factories import EstablishmentFactory
 from tests.profiles import conftest as profiles_conftest
 from tests.relations.factories import SupplyRelationFactory
 from tests.taxonomy.shipped import shipped_taxonomy_fixture
@@ -160,6 +164,10 @@ def english_world(needs_world, django_capture_on_commit_callbacks):
     )
     with django_capture_on_commit_callbacks(execute=True):
         need_services.need_open(need=need, actor=world["author"])
+    # A company invited as part of a group: its row says why in the reader's language.
+    world["grouped"] = EstablishmentFactory(name="Atelier Meyer", commune=world["commune"], member_of=network)
+    with django_capture_on_commit_callbacks(execute=True):
+        need_services.need_group_invite(need=need, actor=world["author"], establishments=[world["grouped"]])
     world["need"] = need
     world["relation"] = SupplyRelationFactory(
         supplier=world["kieffer"],
@@ -179,7 +187,7 @@ def user_names(world) -> list[str]:
         world["commune"].name,
         world["need"].title,
     ]
-    for key in ("author_establishment", "kieffer", "roth", "vogel", "outsider_establishment"):
+    for key in ("author_establishment", "kieffer", "roth", "vogel", "outsider_establishment", "grouped"):
         establishment = world[key]
         names += [establishment.name, establishment.organisation.name]
     return [name for name in names if name]
@@ -257,3 +265,29 @@ def test_a_label_colon_follows_the_language():
         assert colon() == "\u00a0:"
     with translation.override("en"):
         assert colon() == ":"
+
+
+@pytest.mark.parametrize(
+    ("query", "english"),
+    [
+        (SearchQuery(text=""), "empty search: type a need or choose at least one criterion"),
+        (
+            SearchQuery(text="x", headcount_min=50, headcount_max=10),
+            "the maximum headcount is below the minimum",
+        ),
+        (
+            SearchQuery(text="x", location=Location(48.6, 7.7, radius_km=5000.0)),
+            "distance too large (5,000 km, at most 1,500 km)",
+        ),
+    ],
+)
+def test_the_engines_refusals_are_worded_in_the_readers_language(query, english):
+    """The engine (no gettext) says why by a reason key and figures; the Django side words it."""
+    with pytest.raises(QueryError) as caught:
+        validate(query, taxonomy=set())
+    with translation.override("en"):
+        error = search_query_error(caught.value)
+    assert error.message == english
+    with translation.override("fr"):
+        french = search_query_error(caught.value).message
+    assert french != english and french.split()[0] == caught.value.message.split()[0]

@@ -418,7 +418,7 @@ def need_consortium_invite(request, pk):
                 chosen_establishments=group,
                 **_content(need),
             )
-            services.need_open(need=need, actor=request.user, note=_("Groupement invité"))
+            services.need_open(need=need, actor=request.user, group_size=len(group))
             reached = len(group)
         else:
             reached = len(services.need_group_invite(need=need, actor=request.user, establishments=group))

@@ -40,11 +40,11 @@ from maillage.matching.errors import SearchQueryError
 from maillage.matching.index import IndexMissingError, searcher
 from maillage.matching.places import mentions_territory
 from maillage.matching.search import (
-    PARAMETER_OF,
     SearchRequest,
     lacking_labels,
     relaxed_messages,
     search_plan,
+    search_query_error,
     taxonomy_label,
 )
 from maillage.profiles.display import result_cards
@@ -163,7 +163,7 @@ def _run(form: SearchForm, *, page: int, page_size: int, resolution: CommuneReso
     try:
         return searcher().search(query), plan
     except QueryError as error:
-        raise SearchQueryError(PARAMETER_OF.get(error.field, error.field), error.message) from error
+        raise search_query_error(error) from error
 
 
 def _rows(results, *, origin: str = "") -> list[Row]:
