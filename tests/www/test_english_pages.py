@@ -10,6 +10,7 @@ before the scan. A failure names the page and prints the text around each hit.
 
 import datetime
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -169,6 +170,20 @@ def english_world(needs_world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         need_services.need_group_invite(need=need, actor=world["author"], establishments=[world["grouped"]])
     world["need"] = need
+    # A draft with figures: a budget, a machine with a bound, a certification.
+    world["draft"] = need_services.need_create(
+        author=world["author"],
+        network=network,
+        author_establishment=world["author_establishment"],
+        kind="part",
+        title="Injected housings",
+        capabilities=[need_services.CapabilityInput(LASER)],
+        certifications=["cert.en9100"],
+        equipment=[need_services.EquipmentInput("equip.plastics.injection", "clamping_force", minimum=1200)],
+        budget_min=Decimal("12345.5"),
+        commune="67482",
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+    )
     world["relation"] = SupplyRelationFactory(
         supplier=world["kieffer"],
         client=world["author_establishment"],
@@ -186,6 +201,7 @@ def user_names(world) -> list[str]:
         world["other_network"].name,
         world["commune"].name,
         world["need"].title,
+        world["draft"].title,
     ]
     for key in ("author_establishment", "kieffer", "roth", "vogel", "outsider_establishment", "grouped"):
         establishment = world[key]
@@ -210,6 +226,7 @@ def pages(world, role: str) -> list[str]:
     member = [
         reverse("needs:list"),
         reverse("needs:detail", args=[need.pk]),
+        reverse("needs:detail", args=[world["draft"].pk]),
         reverse("needs:consortium", args=[need.pk]),
         reverse("needs:consortium", args=[need.pk]) + "?max_partners=5&alternatives=3",
         reverse("needs:inbox"),
@@ -291,3 +308,20 @@ def test_the_engines_refusals_are_worded_in_the_readers_language(query, english)
     with translation.override("fr"):
         french = search_query_error(caught.value).message
     assert french != english and french.split()[0] == caught.value.message.split()[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["€12,345.5", "Injection moulding machine (Clamping force ≥ 1,200\u00a0t)"]),
+        ("fr", ["12\u00a0345,5\u00a0€", "Presse à injecter (Force de fermeture ≥ 1\u00a0200\u00a0t)"]),
+    ],
+)
+def test_need_figures_and_units_follow_the_language(client, english_world, language, expected):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(english_world["author"])
+    text = visible_text(
+        client.get(reverse("needs:detail", args=[english_world["draft"].pk])).content.decode()
+    )
+    for words in expected:
+        assert words in text, f"{words!r} not in the {language} page:\n{text}"

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from maillage.needs import evidence
 from maillage.needs.models import Need
+from maillage.taxonomy.labels import node_label
+from maillage.www.typography import measure
 
 MET, MISSING, TO_CONFIRM = "met", "missing", "to_confirm"
 
@@ -65,3 +67,22 @@ def check_lines(checks, labels: dict[str, str]) -> list[CheckLine]:
         code = check.get("code", "")
         lines.append(CheckLine(labels.get(code, code), state, bool(check.get("required")), _words(check)))
     return lines
+
+
+def equipment_words(need: Need) -> list[str]:
+    """The need's machines in words: « Presse hydraulique (Force ≥ 300 t) », "Hydraulic press
+    (Force ≥ 300 t)": the specification's label and unit, never its key."""
+    words = []
+    for row in need.equipment.select_related("node"):
+        text = row.node.label
+        if row.spec:
+            spec = next((s for s in row.node.effective_specs() if s["key"] == row.spec), {"key": row.spec})
+            unit = spec.get("unit", "")
+            bounds = [
+                f"{sign} {measure(value, unit)}"
+                for sign, value in (("≥", row.minimum), ("≤", row.maximum))
+                if value is not None
+            ]
+            text += f" ({' '.join([node_label(spec), *bounds])})"
+        words.append(text)
+    return words

@@ -33,7 +33,7 @@ from maillage.needs.selectors import (
 from maillage.www.guards import animated_network
 from maillage.www.needs import forms
 from maillage.www.needs.editing import need_form_page
-from maillage.www.needs.evidence import check_lines, need_labels
+from maillage.www.needs.evidence import check_lines, equipment_words, need_labels
 from maillage.www.needs.queries import ConsortiumProposal, need_contacts
 from maillage.www.pagination import paginate
 
@@ -140,7 +140,7 @@ def need_detail(request, pk):
     }
     if context["details"]:
         context["attachments"] = need.attachments.all()
-        context["equipment"] = need.equipment.select_related("node")
+        context["equipment"] = equipment_words(need)
         context["certifications"] = need.certifications.all()
     if all_answers:
         interested = [a for a in answers if a.answer == "interested"]

@@ -60,7 +60,7 @@ def test_top_client_share_and_hhi_per_supplier(client, world):
     assert one["hhi"] == pytest.approx(0.82)
     assert one["basis"] == "volume"
     html = client.get(PAGE).content.decode()
-    assert "90 %" in html and ">8200<" in html
+    assert "90\u00a0%" in html and ">8200<" in html
 
 
 def test_single_source_dependencies_are_listed(client, world):
