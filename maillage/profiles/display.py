@@ -52,7 +52,9 @@ NEARBY_LIMIT = 6
 @dataclass(frozen=True)
 class SpecShown:
     label: str
-    text: str
+    text: str  # as the member typed it (« 20000 rpm »), else the reference value and unit
+    value: float  # in the reference unit: pages show it by language (« 20 000 tr/min », "20,000 rpm")
+    unit: str
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,8 @@ def profile_shown(establishment: Establishment, *, members_only: bool) -> Profil
                     SpecShown(
                         label=node_label(definitions[machine.node_id].get(spec.key, {"key": spec.key})),
                         text=spec.entered or spec.canonical_text(),
+                        value=spec.value,
+                        unit=spec.unit,
                     )
                     for spec in machine.specs.all()
                 ],

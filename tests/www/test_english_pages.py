@@ -22,6 +22,8 @@ from maillage.engine.errors import QueryError
 from maillage.engine.query import Location, SearchQuery, validate
 from maillage.matching.search import search_query_error
 from maillage.needs import services as need_services
+from maillage.profiles.models import ChangeSource
+from maillage.profiles.services import profile_equipment_add
 from maillage.relations.models import RelationSource
 from maillage.taxonomy.models import TaxonomyNode
 from maillage.www.typography import colon
@@ -33,6 +35,7 @@ from tests.www.needs import world as world_module
 from tests.www.needs.world import BENDING, LASER, TIG
 
 pytestmark = pytest.mark.django_db
+LATHE = "equip.machine_tool.lathe"
 _shipped_taxonomy_loaded = shipped_taxonomy_fixture("module")
 taxonomy = profiles_conftest.taxonomy
 needs_world = world_module.needs_world
@@ -170,6 +173,14 @@ def english_world(needs_world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         need_services.need_group_invite(need=need, actor=world["author"], establishments=[world["grouped"]])
     world["need"] = need
+    # A machine with figures on a supplier's page.
+    profile_equipment_add(
+        establishment=world["kieffer"],
+        code=LATHE,
+        actor=None,
+        source=ChangeSource.MEMBER,
+        specs={"spindle_speed": "20000 rpm", "axes": "5"},
+    )
     # A draft with figures: a budget, a machine with a bound, a certification.
     world["draft"] = need_services.need_create(
         author=world["author"],
@@ -323,5 +334,23 @@ def test_need_figures_and_units_follow_the_language(client, english_world, langu
     text = visible_text(
         client.get(reverse("needs:detail", args=[english_world["draft"].pk])).content.decode()
     )
+    for words in expected:
+        assert words in text, f"{words!r} not in the {language} page:\n{text}"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["Maximum spindle speed: 20,000\u00a0rpm", "Number of axes: 5"]),
+        ("fr", ["Vitesse de broche maximale\u00a0: 20\u00a0000\u00a0tr/min", "Nombre d'axes\u00a0: 5"]),
+    ],
+)
+def test_machine_figures_follow_the_language(client, english_world, language, expected):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(
+        reverse("establishments:detail", args=[english_world["kieffer"].siret])
+    ).content.decode()
+    # One apostrophe style whoever sets it (French typography may turn ' into ’).
+    text = " ".join(visible_text(page).split("\n")).replace("’", "'")
     for words in expected:
         assert words in text, f"{words!r} not in the {language} page:\n{text}"
