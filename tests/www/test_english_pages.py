@@ -244,8 +244,19 @@ def pages(world, role: str) -> list[str]:
         reverse("relations:list"),
         reverse("relations:detail", args=[world["relation"].pk]),
     ]
+    member += [
+        reverse("needs:create"),
+        reverse("needs:notifications"),
+        reverse("claims:create"),
+        reverse("search:suggestions") + "?q=laser&field=q",
+    ]
     if role == "member":
-        return [*common, *member]
+        return [
+            *common,
+            *member,
+            reverse("relations:declare"),
+            reverse("profile_edit:edit", args=[world["author_establishment"].siret]),
+        ]
     return [
         *common,
         *member,
@@ -354,3 +365,17 @@ def test_machine_figures_follow_the_language(client, english_world, language, ex
     text = " ".join(visible_text(page).split("\n")).replace("’", "'")
     for words in expected:
         assert words in text, f"{words!r} not in the {language} page:\n{text}"
+
+
+def test_autocomplete_suggests_labels_in_the_readers_language(client, english_world):
+    url = reverse("profile_edit:taxonomy_suggest")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url, {"kind": "capability", "q": "laser"}).content.decode()
+    assert 'value="Laser cutting"' in english and "Découpe laser" not in english
+    # Typed in French on an English page: found all the same, offered in English.
+    typed_in_french = client.get(url, {"kind": "capability", "q": "découpe las"}).content.decode()
+    assert 'value="Laser cutting"' in typed_in_french
+    search = client.get(reverse("search:suggestions"), {"q": "laser", "field": "q"}).content.decode()
+    assert "Laser cutting" in search and "Découpe laser" not in search
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert 'value="Découpe laser"' in client.get(url, {"kind": "capability", "q": "laser"}).content.decode()
