@@ -340,7 +340,7 @@ def relaxed_messages(results: SearchResults) -> list[str]:
                     "Aucune entreprise ne répond à tout dans le rayon de %(km)s km : "
                     "la recherche va au-delà, les plus proches d’abord."
                 )
-                % {"km": f"{km:g}"}
+                % {"km": _figure(km)}
             )
         elif step["territory"]:
             messages.append(

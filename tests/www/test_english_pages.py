@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from maillage.engine.errors import QueryError
 from maillage.engine.query import Location, SearchQuery, validate
@@ -345,6 +346,8 @@ def test_need_figures_and_units_follow_the_language(client, english_world, langu
     text = visible_text(
         client.get(reverse("needs:detail", args=[english_world["draft"].pk])).content.decode()
     )
+    with translation.override(language):  # "Jan. 6, 2027", « 6 janvier 2027 »
+        expected = [*expected, date_format(english_world["draft"].deadline, "DATE_FORMAT")]
     for words in expected:
         assert words in text, f"{words!r} not in the {language} page:\n{text}"
 
