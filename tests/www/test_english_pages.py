@@ -21,10 +21,11 @@ from django.utils.formats import date_format
 
 from maillage.engine.errors import QueryError
 from maillage.engine.query import Location, SearchQuery, validate
+from maillage.matching.index import index_build
 from maillage.matching.search import search_query_error
 from maillage.needs import services as need_services
 from maillage.profiles.models import ChangeSource
-from maillage.profiles.services import profile_equipment_add
+from maillage.profiles.services import profile_certification_add, profile_equipment_add
 from maillage.relations.models import RelationSource
 from maillage.taxonomy.models import TaxonomyNode
 from maillage.www.typography import colon
@@ -182,6 +183,15 @@ def english_world(needs_world, django_capture_on_commit_callbacks):
         source=ChangeSource.MEMBER,
         specs={"spindle_speed": "20000 rpm", "axes": "5"},
     )
+    profile_certification_add(
+        establishment=world["kieffer"],
+        code="cert.en9100",
+        actor=None,
+        source=ChangeSource.MEMBER,
+        valid_from=timezone.localdate() - datetime.timedelta(days=100),
+        valid_until=timezone.localdate() + datetime.timedelta(days=400),
+    )
+    index_build()  # the machine and the certificate searchable
     # A draft with figures: a budget, a machine with a bound, a certification.
     world["draft"] = need_services.need_create(
         author=world["author"],
@@ -228,6 +238,11 @@ def pages(world, role: str) -> list[str]:
         reverse("home:network_detail", args=[slug]),
         reverse("search:search") + "?q=laser+cutting&pres=Strasbourg&distance=50",
         reverse("search:search") + "?q=laser+cutting",
+        # Words, a certification, a machine, a headcount band, a network, a widened search.
+        reverse("search:search") + "?q=laser+cutting+bending+welding&certification=cert.en9100",
+        reverse("search:search") + "?q=lathe+20000+rpm&effectif=20-49&reseau=" + world["network"].slug,
+        reverse("search:search") + "?q=waterjet+cutting+near+Strasbourg",
+        reverse("search:search") + "?q=laser+cutting+within+30+km+of+Strasbourg",
         reverse("establishments:detail", args=[kieffer.siret]),
         reverse("establishments:organisation", args=[kieffer.organisation.siren]),
         reverse("supply_graph:graph"),
