@@ -26,7 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
-from maillage.engine.build import FIELD_LABELS_FR
+from maillage.engine.build import FIELDS
 from maillage.taxonomy.labels import node_label
 from maillage.taxonomy.models import normalise_term
 from maillage.www.typography import distance as distance_text
@@ -41,10 +41,11 @@ EVIDENCE_WORDS = {
     "named": lambda: _("d’après son nom seulement, à confirmer : %(items)s"),
     "inferred": lambda: _("déduit de son code NAF, à confirmer : %(items)s"),
 }
-# The engine's field names (French, ``FIELD_LABELS_FR``) → words for the reader.
+# The engine's field keys (``FIELDS``; its French ``fields`` are for the command line) → words
+# for the reader.
 FIELD_WORDS = dict(
     zip(
-        FIELD_LABELS_FR,
+        FIELDS,
         (
             pgettext_lazy("profile field", "nom"),
             pgettext_lazy("profile field", "savoir-faire"),
@@ -57,7 +58,7 @@ FIELD_WORDS = dict(
         strict=True,
     )
 )
-CAPABILITY_FIELD = FIELD_LABELS_FR[1]
+CAPABILITY_FIELD = "capabilities"
 MAX_WORDS = 4
 _COORDINATES = re.compile(r"-?\d+(\.\d+)?, ?-?\d+(\.\d+)?")
 
@@ -154,7 +155,7 @@ def _words(details: list[dict], labels: Mapping[str, str], phrases: Mapping[str,
             continue
         fields = [
             str(FIELD_WORDS[field])
-            for field in detail.get("fields", [])
+            for field in detail.get("field_keys", [])
             if field in FIELD_WORDS and not (said and field == CAPABILITY_FIELD)
         ]
         if fields and detail.get("word"):
