@@ -330,7 +330,13 @@ def leakage_for(
         candidates[key] = local
         if len(local) >= min_local:
             addressable.add(key)
-    result = protect(records, labels=labels, addressable=addressable, candidates=candidates)
+    result = protect(
+        records,
+        labels=labels,
+        addressable=addressable,
+        candidates=candidates,
+        others_label=gettext("autres catégories"),
+    )
     result.min_local, result.radius_km, result.year = min_local, radius_km, year
     return result
 
