@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from maillage.accounts.services import claim_create, invitation_create
 from maillage.engine.errors import QueryError
 from maillage.engine.query import Location, SearchQuery, validate
 from maillage.matching.index import index_build
@@ -27,8 +28,10 @@ from maillage.needs import services as need_services
 from maillage.profiles.models import ChangeSource
 from maillage.profiles.services import profile_certification_add, profile_equipment_add
 from maillage.relations.models import RelationSource
-from maillage.taxonomy.models import TaxonomyNode
+from maillage.taxonomy.models import TaxonomyNode, TaxonomyProposal
+from maillage.taxonomy.services import taxonomy_proposal_create
 from maillage.www.typography import colon
+from tests.accounts.factories import UserFactory
 from tests.directory.factories import EstablishmentFactory
 from tests.profiles import conftest as profiles_conftest
 from tests.relations.factories import SupplyRelationFactory
@@ -175,6 +178,19 @@ def english_world(needs_world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         need_services.need_group_invite(need=need, actor=world["author"], establishments=[world["grouped"]])
     world["need"] = need
+    # Work waiting for the animator: a claim, an invitation, a synonym proposal.
+    claim_create(user=UserFactory(email="claimant@example.org"), siret=world["grouped"].siret, message="")
+    invitation_create(
+        network=network, email="new@example.org", invited_by=world["animator"], establishment=world["vogel"]
+    )
+    taxonomy_proposal_create(
+        network=network,
+        proposed_by=world["animator"],
+        kind=TaxonomyProposal.Kind.SYNONYM,
+        node=TaxonomyNode.objects.get(code=LASER),
+        synonym="fibre laser profiling",
+        language=TaxonomyProposal.Language.EN,
+    )
     # A machine with figures on a supplier's page.
     profile_equipment_add(
         establishment=world["kieffer"],
@@ -250,6 +266,8 @@ def pages(world, role: str) -> list[str]:
     ]
     if role == "visitor":
         return [*common, reverse("accounts:login")]
+    if role == "admin":  # the platform's staff: the taxonomy proposals of every network
+        return [*common, reverse("backoffice:taxonomy_proposals")]
     member = [
         reverse("needs:list"),
         reverse("needs:detail", args=[need.pk]),
@@ -289,7 +307,7 @@ def pages(world, role: str) -> list[str]:
     ]
 
 
-USERS = {"visitor": None, "member": "author", "animator": "animator"}
+USERS = {"visitor": None, "member": "author", "animator": "animator", "admin": "admin"}
 
 
 @pytest.mark.parametrize("role", USERS)
