@@ -415,3 +415,11 @@ def test_autocomplete_suggests_labels_in_the_readers_language(client, english_wo
     assert "Laser cutting" in search and "Découpe laser" not in search
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     assert 'value="Découpe laser"' in client.get(url, {"kind": "capability", "q": "laser"}).content.decode()
+
+
+def test_a_place_and_radius_written_in_english_are_read(client, english_world):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("search:search") + "?q=laser+cutting+within+30+km+of+Strasbourg"
+    text = visible_text(client.get(url).content.decode())
+    assert "Place understood: Strasbourg (67), within 30 km" in text
+    assert "“within”" not in text  # not left over as a word found nowhere
