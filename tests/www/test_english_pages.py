@@ -30,6 +30,7 @@ from maillage.profiles.services import profile_certification_add, profile_equipm
 from maillage.relations.models import RelationSource
 from maillage.taxonomy.models import TaxonomyNode, TaxonomyProposal
 from maillage.taxonomy.services import taxonomy_proposal_create
+from maillage.taxonomy.units import UnitError, UnitRegistry
 from maillage.www.typography import colon
 from tests.accounts.factories import UserFactory
 from tests.directory.factories import EstablishmentFactory
@@ -423,3 +424,10 @@ def test_a_place_and_radius_written_in_english_are_read(client, english_world):
     text = visible_text(client.get(url).content.decode())
     assert "Place understood: Strasbourg (67), within 30 km" in text
     assert "“within”" not in text  # not left over as a word found nowhere
+
+
+def test_a_unit_refusal_names_quantities_in_the_readers_language():
+    units = UnitRegistry.from_file()
+    with translation.override("en"), pytest.raises(UnitError) as caught:
+        units.resolve("kg", "force")
+    assert "mass" in str(caught.value) and "masse" not in str(caught.value)
