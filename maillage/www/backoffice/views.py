@@ -53,7 +53,8 @@ def index(request):
     permissions.require(bool(networks))
     if len(networks) == 1:
         return redirect("backoffice:members", slug=networks[0].slug)
-    return render(request, "backoffice/index.html", {"networks": networks})
+    context = {"networks": networks, "is_platform_admin": permissions.is_platform_admin(request.user)}
+    return render(request, "backoffice/index.html", context)
 
 
 @login_required
