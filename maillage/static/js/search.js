@@ -23,9 +23,15 @@
   function draw() {
     var box = document.getElementById("search-map");
     if (!box || typeof L === "undefined" || !window.MaillageMap) { return; }
+    // No located result, no map: an empty map says nothing the empty state does not.
+    var located = document.querySelectorAll(".search-result[data-lat]").length > 0;
+    box.hidden = !located;
+    if (!located) { box.dataset.markers = "0"; markers = {}; if (layer) { layer.clearLayers(); } return; }
     if (!map) {
       map = MaillageMap.create(box, [46.6, 2.4], 5);
       layer = L.featureGroup().addTo(map);
+    } else {
+      map.invalidateSize();  // it may have been hidden, at zero size
     }
     layer.clearLayers();
     markers = {};

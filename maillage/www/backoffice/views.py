@@ -68,7 +68,13 @@ def members(request, slug):
     by_status = network_status_counts(network)
     counts = [(label, by_status[value]) for value, label in Membership.Status.choices]
     context = _context(
-        network, "members", form=form, page=page, counts=counts, need_figures=network_need_figures(network)
+        network,
+        "members",
+        form=form,
+        page=page,
+        counts=counts,
+        need_figures=network_need_figures(network),
+        filtered=bool(status or query),
     )
     return render(request, "backoffice/members.html", context)
 

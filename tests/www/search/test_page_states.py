@@ -64,3 +64,21 @@ def test_a_place_unknown_still_says_so_on_its_field(client, search_world):
     assert not Commune.objects.filter(name="Nulle-Part").exists()
     response = client.get(URL, {"q": "anodisation", "pres": "Nulle-Part"})
     assert response.status_code == 400 and 'class="field-error"' in response.content.decode()
+
+
+def test_a_search_without_results_shows_the_empty_state_and_no_map(client, search_world):
+    response = client.get(URL, {"q": "zzzzqqq"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    text = _text(body)
+    assert "Aucun établissement ne répond à cette recherche." in text
+    assert "0 établissement" not in text and 'class="search-results"' not in body
+    assert re.search(r'<div class="map" id="search-map" hidden', body)
+    partial = _text(client.get(URL, {"q": "zzzzqqq"}, **HTMX).content.decode())
+    assert "Aucun établissement ne répond à cette recherche." in partial and "0 établissement" not in partial
+
+
+def test_a_search_with_results_shows_the_map(client, search_world):
+    body = client.get(URL, {"q": "anodisation"}).content.decode()
+    assert re.search(r'<div class="map" id="search-map" data-tile-url', body)
+    assert 'class="search-results"' in body
