@@ -75,6 +75,7 @@ class DeclareForm(forms.Form):
     def __init__(self, *args, establishments, for_members: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["establishment"].queryset = establishments
+        self.for_members = for_members
         if for_members:
             self.fields["establishment"].label = _("Entreprise adhérente")
             self.fields["establishment"].help_text = _(
