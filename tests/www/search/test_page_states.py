@@ -74,6 +74,7 @@ def test_a_search_without_results_shows_the_empty_state_and_no_map(client, searc
     assert "Aucun établissement ne répond à cette recherche." in text
     assert "0 établissement" not in text and 'class="search-results"' not in body
     assert re.search(r'<div class="map" id="search-map" hidden', body)
+    assert re.search(r'<a class="map-skip" id="search-map-end-skip" href="#search-map-end" hidden>', body)
     partial = _text(client.get(URL, {"q": "zzzzqqq"}, **HTMX).content.decode())
     assert "Aucun établissement ne répond à cette recherche." in partial and "0 établissement" not in partial
 
@@ -81,4 +82,8 @@ def test_a_search_without_results_shows_the_empty_state_and_no_map(client, searc
 def test_a_search_with_results_shows_the_map(client, search_world):
     body = client.get(URL, {"q": "anodisation"}).content.decode()
     assert re.search(r'<div class="map" id="search-map" data-tile-url', body)
+    skip = body.index(
+        '<a class="map-skip" id="search-map-end-skip" href="#search-map-end">Passer la carte</a>'
+    )
+    assert skip < body.index('id="search-map"') < body.index('id="search-map-end"')
     assert 'class="search-results"' in body
