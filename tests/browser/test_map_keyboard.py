@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.test_search_dead_end import world  # noqa: F401 (three companies, their index)
 from tests.directory.factories import MembershipFactory, NetworkFactory
 from tests.referential.factories import CommuneFactory
 
@@ -70,3 +71,26 @@ def test_passer_la_carte_leads_past_the_map_in_few_presses(page, crowded_network
     # From the top of the page: the header, the search box, then the skip link; one Tab after it.
     assert to_skip + 1 + after < 15, seen + ["Enter"] + more
     assert after == 1, more
+
+
+def test_search_map_markers_are_not_tab_stops_and_the_map_goes_with_the_results(page, world):  # noqa: F811
+    page.goto("/recherche/?q=usinage")
+    box = page.locator("#search-map")
+    expect(box).to_have_attribute("data-markers", "2")
+    markers = page.locator("#search-map path.leaflet-interactive")
+    assert markers.evaluate_all("(all) => all.every((m) => m.getAttribute('tabindex') === '-1')")
+    expect(page.locator("#search-map-end-skip")).to_be_attached()
+    # An htmx search without results: the empty state, and neither the map nor its skip link.
+    page.evaluate("window.__samePage = true")  # gone if the browser loaded a new page
+    page.locator("#id_q").fill("zzzzqqq")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.get_by_text("Aucun établissement ne répond à cette recherche.")).to_be_visible()
+    expect(box).to_be_hidden()
+    expect(page.locator("#search-map-end-skip")).to_be_hidden()
+    # Results again: the map comes back, at its size, with its markers.
+    page.locator("#id_q").fill("usinage")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(box).to_be_visible()
+    expect(box).to_have_attribute("data-markers", "2")
+    assert box.bounding_box()["height"] > 100
+    assert page.evaluate("window.__samePage") is True, "htmx swapped the results in place"
