@@ -87,3 +87,19 @@ def test_no_unread_notification_is_said_in_words(client, world):
     )
     text = html.unescape(client.get("/besoins/notifications/").content.decode())
     assert "Aucune notification non lue." in text and "0 non lue" not in text
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "sentence"),
+    [
+        ("visitor", "/relations/", "No visible relation yet."),
+        ("member", "/besoins/notifications/", "No notification yet."),
+        ("animator_a", "/animation/reseau-a/invitations/", "No invitation sent yet."),
+        ("animator_a", "/relations/rapprochements/reseau-a/", "No supplier to match."),
+    ],
+)
+def test_empty_states_in_english(client, world, role, path, sentence):
+    if world[role] is not None:
+        client.force_login(world[role])
+    body = html.unescape(client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert sentence in body
