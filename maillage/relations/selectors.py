@@ -148,7 +148,7 @@ def declarable_establishments(user) -> QuerySet[Establishment]:
     members = current_member("memberships__", network__in=animated_networks(user))
     return Establishment.objects.filter(
         pk__in=Establishment.objects.filter(own | members).values("pk")
-    ).select_related("commune")
+    ).select_related("commune", "organisation")
 
 
 def declares_for_members(user) -> bool:

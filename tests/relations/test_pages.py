@@ -234,6 +234,8 @@ def test_animator_declares_on_behalf_of_a_member_company(client, world):  # noqa
     # Network A's current members only: the supplier and member A, not network B's member.
     assert world["supplier"] in offered and len(offered) == 2
     assert "Entreprise adhérente" in page.content.decode()
+    assert f"{world['supplier'].display_name} — " in page.content.decode()
+    assert world["supplier"].siret not in page.content.decode()
     english = client.get("/relations/declarer/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Member company" in english and "The member is the supplier" in english
     response = client.post("/relations/declarer/", _on_behalf(world["supplier"]))

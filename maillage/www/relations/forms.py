@@ -43,6 +43,11 @@ class LeakageForm(forms.Form):
         return sirens or None
 
 
+def _named(establishment: Establishment) -> str:
+    place = establishment.commune.name if establishment.commune_id else establishment.city
+    return f"{establishment.display_name} — {place}" if place else establishment.display_name
+
+
 class DeclareForm(forms.Form):
     """A relation declared by one of the user's establishments, with the other side; an animator
     picks the member company on whose behalf she declares (``for_members``)."""
@@ -75,6 +80,8 @@ class DeclareForm(forms.Form):
     def __init__(self, *args, establishments, for_members: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["establishment"].queryset = establishments
+        # Names and places, not SIRETs: people know their companies by name (issue 14).
+        self.fields["establishment"].label_from_instance = _named
         self.for_members = for_members
         if for_members:
             self.fields["establishment"].label = _("Entreprise adhérente")
