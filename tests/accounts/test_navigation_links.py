@@ -1,8 +1,10 @@
-"""Navigation shows only what the user may do (issue 14): no shown link answers 403.
+"""Navigation shows only what the user may do (issue 14): no shown link answers 403 (nor 404,
+405 or a server error).
 
 For each role of the permission matrix's world, every page of the matrix that role may open is
 fetched, its ``<a href>`` links are followed (and the links of the pages they open, one level
-more), and a link that answers 403 to that same role is a dead end: the page must not show it.
+more), and a link that answers 403 to that same role is a dead end: the page must not show it
+(404, 405 and 5xx too: a broken link is no better).
 Logout and other POST forms are not links; downloads, media, the admin (Django's own) and
 external links are skipped.
 """
@@ -70,7 +72,7 @@ def _start_pages(role, world_values) -> list[str]:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_shown_link_answers_403(client, world, values, role):  # noqa: F811
+def test_no_shown_link_is_a_dead_end(client, world, values, role):  # noqa: F811
     user = _user(world, role)
     if user is not None:
         client.force_login(user)
@@ -90,9 +92,9 @@ def test_no_shown_link_answers_403(client, world, values, role):  # noqa: F811
                 found_on.setdefault(link, path)
                 frontier.append((link, depth + 1))
     dead = sorted(
-        f"{link} (shown on {found_on[link]})"
+        f"{link}: {code} (shown on {found_on[link]})"
         for link, code in status.items()
-        if code == 403 and link in found_on
+        if (code in (403, 404, 405) or code >= 500) and link in found_on
     )
-    assert not dead, f"links answering 403 to {role}:\n" + "\n".join(dead)
+    assert not dead, f"dead-end links for {role}:\n" + "\n".join(dead)
     assert len(status) > 10, "the crawl must reach the world's pages"
