@@ -355,13 +355,14 @@ CASES = [
     # network, one per confidentiality level; not visible means not found. {relation_answer} was
     # declared by the peer as supplier of the member's company, which alone confirms or disputes.
     Case("relations:list", "GET", "/relations/", PUBLIC),
-    # Declaring needs an establishment one acts for (the member's own; animators and admin have none).
-    Case("relations:declare", "GET", "/relations/declarer/", _by_role("login", 200, 403, 403, 403)),
+    # Declaring needs an establishment one acts for (the member's own), or member companies to
+    # declare for: the animators' (each network has current members) and the admin's.
+    Case("relations:declare", "GET", "/relations/declarer/", LOGGED_IN),
     Case(
         "relations:declare",
         "POST",
         "/relations/declarer/",
-        _by_role("login", 200, 403, 403, 403),
+        LOGGED_IN,
         {"side": "supplier"},
         "invalid",
     ),

@@ -58,7 +58,8 @@ WIDTHS = [(390, 844), (1280, 800)]
 OVERFLOW_JS = """() => {
   const width = document.documentElement.clientWidth;
   const past = (el) => el.getBoundingClientRect().right > width + 1;
-  const classes = (el) => (typeof el.className === "string" ? el.className.trim().split(/\\s+/).filter(Boolean) : []);
+  const classes = (el) =>
+    typeof el.className === "string" ? el.className.trim().split(/\\s+/).filter(Boolean) : [];
   const name = (el) => [el.tagName.toLowerCase() + (el.id ? "#" + el.id : ""), ...classes(el)].join(".");
   if (document.documentElement.scrollWidth <= width) return [];
   return [...document.querySelectorAll("body *")]

@@ -46,7 +46,8 @@ def test_the_header_wears_the_only_networks_name_logo_and_colour(client, network
     assert f'src="{logo_url}?v=' in header
     theme = html[html.index('href="/theme.css?v=') :].split('"')[1]
     css = client.get(theme)
-    assert css["Content-Type"].startswith("text/css") and css.content.decode() == ":root { --accent: #7a1f5c; }\n"
+    assert css["Content-Type"].startswith("text/css")
+    assert css.content.decode() == ":root { --accent: #7a1f5c; }\n"
     logo = client.get(logo_url)
     assert logo.status_code == 200 and logo["Content-Type"] == "image/png"
     assert b"".join(logo.streaming_content).startswith(b"\x89PNG")

@@ -76,10 +76,12 @@ def test_retention_periods_are_those_the_code_enforces(client, settings):
 
 
 @pytest.mark.parametrize(
-    "status,footer", [("none", "non conforme"), ("partial", "partiellement conforme"), ("full", "totalement conforme")]
+    "status,footer",
+    [("none", "non conforme"), ("partial", "partiellement conforme"), ("full", "totalement conforme")],
 )
 def test_the_accessibility_status_is_the_one_declared(client, settings, status, footer):
-    settings.MAILLAGE_LEGAL = {**LEGAL, "accessibility_status": status, "accessibility_audit_date": "3 mars 2026"}
+    audit = {"accessibility_status": status, "accessibility_audit_date": "3 mars 2026"}
+    settings.MAILLAGE_LEGAL = {**LEGAL, **audit}
     text = _text(client.get("/accessibilite/"))
     assert f"Accessibilité : {footer}" in text
     assert f"<strong>{footer}</strong>" in text
