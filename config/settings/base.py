@@ -11,6 +11,7 @@ import dj_database_url
 import xstatic.pkg.leaflet as _leaflet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -205,8 +206,10 @@ MAILLAGE_SEARCH_CACHE_ENTRIES = int(os.environ.get("MAILLAGE_SEARCH_CACHE_ENTRIE
 
 # Map tiles: any XYZ server; empty MAILLAGE_TILE_URL shows markers on a blank map (offline).
 MAILLAGE_TILE_URL = os.environ.get("MAILLAGE_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAILLAGE_TILE_ATTRIBUTION = os.environ.get(
-    "MAILLAGE_TILE_ATTRIBUTION", "© les contributeurs d’OpenStreetMap (ODbL)"
+# The default is translated (lazily: rendered in each page's language); an operator's own text
+# is shown as written.
+MAILLAGE_TILE_ATTRIBUTION = os.environ.get("MAILLAGE_TILE_ATTRIBUTION") or gettext_lazy(
+    "© les contributeurs d’OpenStreetMap (ODbL)"
 )
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

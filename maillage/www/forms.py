@@ -37,7 +37,7 @@ class TaxonomyField(forms.CharField):
             if suggestions:
                 raise forms.ValidationError(
                     _("Précisez : %(choices)s.")
-                    % {"choices": " ; ".join(f"{n.label_fr} ({n.code})" for n in suggestions[:6])},
+                    % {"choices": " ; ".join(f"{n.label} ({n.code})" for n in suggestions[:6])},
                     code="ambiguous",
                 )
             raise forms.ValidationError(

@@ -102,7 +102,7 @@ class ReviewDecisionForm(forms.Form):
         elif action == self.PICK:
             node, suggestions = resolve_typed_node(cleaned.get("q", ""), KINDS[self.review.node_type])
             if node is None:
-                hint = ", ".join(f"{n.label_fr} ({n.code})" for n in suggestions[:5])
+                hint = ", ".join(f"{n.label} ({n.code})" for n in suggestions[:5])
                 raise forms.ValidationError(
                     _("Aucun nœud ne correspond exactement à « %(text)s ».") % {"text": cleaned.get("q", "")}
                     + (" " + _("Voulez-vous dire : %(hint)s ?") % {"hint": hint} if hint else "")
@@ -265,7 +265,7 @@ class _TaxonomyProposalForm(forms.Form):
             return None
         node, suggestions = resolve_typed_node(text, KINDS[self.cleaned_data.get("kind") or "capability"])
         if node is None:
-            hint = ", ".join(f"{n.label_fr} ({n.code})" for n in suggestions[:5])
+            hint = ", ".join(f"{n.label} ({n.code})" for n in suggestions[:5])
             self.add_error(
                 "q",
                 _("Aucun nœud ne correspond exactement à « %(text)s ».") % {"text": text}
