@@ -29,7 +29,8 @@ def need_context(need: Need, recipient: NeedRecipient | None = None) -> dict:
         "recipient": recipient,
         "capabilities": capabilities,
         "need_url": need_url,
-        "outcome_url": f"{need_url}bilan/",
+        # The form on the need's page (its URL takes POST only).
+        "outcome_url": f"{need_url}#bilan",
     }
     if recipient is not None and recipient.unconfirmed:
         # « À confirmer »: the capabilities its NAF code alone suggests; it is asked to confirm them.

@@ -28,8 +28,8 @@ from __future__ import annotations
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
-from maillage.accounts.permissions import _is_active_user, member_networks
-from maillage.directory.models import EstablishmentUser, Membership, Network
+from maillage.accounts.permissions import _is_active_user, animated_networks, member_networks
+from maillage.directory.models import Establishment, EstablishmentUser, Membership, Network, current_member
 from maillage.relations.models import Confidentiality, RelationSource, RelationStatus, SupplyRelation
 
 
@@ -133,3 +133,24 @@ def can_answer(user, relation: SupplyRelation) -> bool:
     if relation.source == RelationSource.CLIENT:
         return side == "supplier"
     return True  # animator, ledger, public procurement: either party answers
+
+
+def declarable_establishments(user) -> QuerySet[Establishment]:
+    """The establishments ``user`` may declare a relation for: those she acts for, and the current
+    members of the networks she animates (every network's for a platform administrator).
+
+    The declaration page, the link to it and ``relation_declare`` ask this one question, so that
+    no one is shown a link that answers 403.
+    """
+    if not _is_active_user(user):
+        return Establishment.objects.none()
+    own = Q(user_links__user=user)
+    members = current_member("memberships__", network__in=animated_networks(user))
+    return Establishment.objects.filter(
+        pk__in=Establishment.objects.filter(own | members).values("pk")
+    ).select_related("commune", "organisation")
+
+
+def declares_for_members(user) -> bool:
+    """``user`` may declare on behalf of member companies (she animates a network, or is an admin)."""
+    return animated_networks(user).exists()

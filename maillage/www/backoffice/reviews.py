@@ -44,7 +44,8 @@ def reviews(request, slug):
         ]
     by_status = network_mapping_review_counts(network)
     counts = [(label, by_status[value]) for value, label in MappingReview.Status.choices]
-    context = _context(network, "reviews", form=form, page=page, counts=counts)
+    pending_only = status == MappingReview.Status.PENDING and not column
+    context = _context(network, "reviews", form=form, page=page, counts=counts, pending_only=pending_only)
     return render(request, "backoffice/reviews.html", context)
 
 

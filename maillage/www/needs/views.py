@@ -133,6 +133,7 @@ def need_detail(request, pk):
         "answers": answers,
         "can_edit": permissions.can_edit_need(user, need),
         "can_change_status": permissions.can_change_need_status(user, need),
+        "can_record_outcome": permissions.can_record_outcome(user, need),
         "can_answer": permissions.can_answer_need(user, need),
         "answer_form": forms.AnswerForm(),
         "close_form": forms.CloseForm(),

@@ -130,7 +130,7 @@ def _ambiguous_candidates(resolution: CommuneResolution) -> list[dict]:
         return []
     return [
         {
-            "label": f"{c.name} ({c.department_id})",
+            "label": f"{c.name} ({c.department.name}, {c.department_id})" if c.department else c.name,
             "insee": c.insee_code,
             "place": f"{c.name} ({c.department_id})",
         }
@@ -392,11 +392,16 @@ def search_page(request):
             # Read once: the ambiguous candidates below and the engine's place both need it.
             resolution = commune_resolve(data["pres"])
             context["candidates"] = _ambiguous_candidates(resolution)
+            context["place_asked"] = data["pres"]
+            context["place_is_code"] = "name" not in resolution.matched_by
         try:
             page, size = (1, MAX_PAGE_SIZE) if exporting else (data["page"], PAGE_SIZE)
             results, plan = _run(form, page=page, page_size=size, resolution=resolution, user=request.user)
         except SearchQueryError as error:
-            attach_error(form, error, aliases=FIELD_OF)
+            # An ambiguous place: the choice of communes (results.html) says it in words, with
+            # links; the engine's message, codes and all, would only repeat it above the form.
+            if not (context["candidates"] and error.field == "near"):
+                attach_error(form, error, aliases=FIELD_OF)
             status = 400
         except IndexMissingError:
             context["index_missing"] = True

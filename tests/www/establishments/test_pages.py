@@ -126,6 +126,12 @@ def test_map_carries_coordinates_and_configured_tiles(client, kieffer, settings)
     assert "leaflet/leaflet.js" in html
 
 
+def test_map_has_a_skip_link_to_what_follows_it(client, kieffer):
+    html = client.get(url(kieffer)).content.decode()
+    skip = html.index('href="#establishment-map-end">Passer la carte</a>')
+    assert skip < html.index('id="establishment-map"') < html.index('id="establishment-map-end"')
+
+
 def test_unlocated_establishment_has_no_map(client, db):
     establishment = EstablishmentFactory(latitude=None, longitude=None)
     html = client.get(url(establishment)).content.decode()

@@ -303,6 +303,24 @@ def test_outcome_closes_the_need_and_moves_the_figures(
     assert "48" in page and "Affaires gardées dans le territoire" in page
 
 
+@pytest.mark.parametrize(
+    ("state", "shown"),
+    [("draft", False), ("open", False), ("awarded", True), ("not_awarded", True), ("cancelled", False)],
+)
+def test_the_outcome_form_is_shown_on_closed_needs_only(
+    client, needs_world, django_capture_on_commit_callbacks, state, shown
+):
+    need = make_need(needs_world, open_it=state != "draft", capture=django_capture_on_commit_callbacks)
+    if state not in ("draft", "open"):
+        services.need_close(need=need, actor=needs_world["author"], closing=state)
+    for role in ("author", "animator"):
+        client.force_login(needs_world[role])
+        page = client.get(reverse("needs:detail", args=[need.pk])).content.decode()
+        assert (reverse("needs:outcome", args=[need.pk]) in page) is shown, (state, role)
+        # An open need: the outcome e-mail's #bilan leads to the close form, the first step.
+        assert ('id="bilan"' in page) is (shown or state == "open"), (state, role)
+
+
 def test_close_as_cancelled(client, needs_world):
     need = make_need(needs_world)
     client.force_login(needs_world["animator"])

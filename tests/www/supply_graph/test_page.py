@@ -120,6 +120,7 @@ def test_htmx_request_gets_the_results_partial(client, world):
 def test_empty_graph_says_so(client, db):
     html = client.get(PAGE).content.decode()
     assert "Aucune relation visible avec ces filtres." in html
+    assert "0 relation" not in html and "0 entreprise" not in html  # zero said in words (issue 14)
     assert client.get(DATA).json()["nodes"] == []
 
 
