@@ -264,11 +264,15 @@ def pages(world, role: str) -> list[str]:
         reverse("establishments:organisation", args=[kieffer.organisation.siren]),
         reverse("supply_graph:graph"),
         "/api/v1/",
+        reverse("legal:notice"),
+        reverse("legal:privacy"),
+        reverse("legal:accessibility"),
+        reverse("legal:contact"),
     ]
     if role == "visitor":
         return [*common, reverse("accounts:login")]
-    if role == "admin":  # the platform's staff: the taxonomy proposals of every network
-        return [*common, reverse("backoffice:taxonomy_proposals")]
+    if role == "admin":  # the platform's staff: the taxonomy proposals, the style guide
+        return [*common, reverse("backoffice:taxonomy_proposals"), reverse("styleguide:index")]
     member = [
         reverse("needs:list"),
         reverse("needs:detail", args=[need.pk]),
