@@ -1,4 +1,7 @@
-"""The interface in English reads English: the main pages walked as visitor, member and animator.
+"""The interface in English reads English: the main pages walked as visitor, member, animator
+and staff (home, network, searches with explanations and facets, establishment, organisation,
+needs with their matches and groups, relations, supply graph, back office, legal pages, login,
+API landing, autocompletes).
 
 Each page is fetched with the language cookie set to English, its visible text (text nodes and
 the attributes a reader sees: title, aria-label, placeholder, alt, a button's value) scanned
