@@ -35,7 +35,7 @@ def need_context(need: Need, recipient: NeedRecipient | None = None) -> dict:
     if recipient is not None and recipient.unconfirmed:
         # « À confirmer »: the capabilities its NAF code alone suggests; it is asked to confirm them.
         inferred = {check["code"] for check in recipient.requirements if check.get("evidence") in UNSAID}
-        context["to_confirm"] = [row.node.label_fr for row in capabilities if row.node.code in inferred]
+        context["to_confirm"] = [row.node.label for row in capabilities if row.node.code in inferred]
         context["profile_url"] = absolute_url(
             reverse("profile_edit:edit", kwargs={"siret": recipient.establishment.siret})
         )

@@ -46,6 +46,12 @@ def number(value: float, *, decimals: int = 1) -> str:
     return number_format(rounded, places, use_l10n=True, force_grouping=True)
 
 
+def colon() -> str:
+    """The colon after a label in the active language: « Effectif : » (non-breaking space) in
+    French, "Headcount:" in English; for templates that join a label and its value."""
+    return NBSP + ":" if is_french() else ":"
+
+
 def unit_shown(unit: str) -> str:
     return str(UNIT_SHOWN.get(unit, unit))
 
@@ -109,3 +115,16 @@ def of_parts(name: str) -> tuple[str, str]:
 def of(name: str) -> str:
     """« de Haguenau », « d’Industries Alsace du Nord », « du Havre »; « of … » in English."""
     return "".join(of_parts(name))
+
+
+def money(value: float, *, decimals: int = 2) -> str:
+    """An amount in euros as each language writes it: « 1 234,5 € » in French (the sign after,
+    a non-breaking space between), "€1,234.5" in English (the sign before, no space)."""
+    text = number(value, decimals=decimals)
+    return f"{text}{NBSP}€" if is_french() else f"€{text}"
+
+
+def percent(value: float, *, decimals: int = 0) -> str:
+    """« 90 % » in French (a non-breaking space before the sign), "90%" in English."""
+    text = number(value, decimals=decimals)
+    return f"{text}{NBSP}%" if is_french() else f"{text}%"

@@ -78,6 +78,20 @@ DESCRIPTION = {"action": "description", "description-description_fr": "Tôlerie 
 CASES = [
     Case("home:home", "GET", "/", PUBLIC),
     Case("home:network_detail", "GET", "/reseaux/reseau-a/", PUBLIC),
+    # A network without a logo: not found, whoever asks (with one: tests/www/test_branding.py).
+    Case("home:network_logo", "GET", "/reseaux/reseau-a/logo/", dict.fromkeys(ROLES, 404)),
+    Case("home:theme", "GET", "/theme.css", PUBLIC),
+    # The footer's legal pages and the living style guide (issue 14).
+    *[
+        Case(f"legal:{name}", "GET", path, PUBLIC)
+        for name, path in (
+            ("notice", "/mentions-legales/"),
+            ("privacy", "/donnees-personnelles/"),
+            ("accessibility", "/accessibilite/"),
+            ("contact", "/contact/"),
+        )
+    ],
+    Case("styleguide:index", "GET", "/styleguide/", PLATFORM_ADMIN),
     Case("establishments:organisation", "GET", "/entreprises/{own_siren}/", PUBLIC),
     *[
         Case("establishments:detail", "GET", f"/etablissements/{{{t}}}/", PUBLIC, label=t)
@@ -189,6 +203,22 @@ CASES = [
         {r: 302 if c == 200 else c for r, c in NETWORK_A.items()},
         {"name": "Réseau A", "epcis": "", "departments": "", "communes": ""},
         "a",
+    ),
+    Case(
+        "backoffice:branding",
+        "POST",
+        "/animation/reseau-a/reglages/identite/",
+        {r: 302 if c == 200 else c for r, c in NETWORK_A.items()},
+        {"accent_colour": "#0b5c7a"},
+        "a",
+    ),
+    Case(
+        "backoffice:branding",
+        "POST",
+        "/animation/reseau-b/reglages/identite/",
+        {r: 302 if c == 200 else c for r, c in NETWORK_B.items()},
+        {"accent_colour": "#0b5c7a"},
+        "b",
     ),
     Case("backoffice:taxonomy_proposals", "GET", "/animation/propositions-taxonomie/", PLATFORM_ADMIN),
     *[

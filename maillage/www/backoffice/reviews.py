@@ -76,7 +76,7 @@ def review_decide(request, slug, pk):
         messages.success(
             request,
             _("« %(text)s » est rattaché à %(label)s ; les prochains imports feront de même.")
-            % {"text": review.raw_text, "label": decision.node.label_fr},
+            % {"text": review.raw_text, "label": decision.node.label},
         )
     else:
         messages.success(

@@ -27,7 +27,7 @@ def _initial(need: Need) -> tuple[dict, list[dict], list[dict]]:
         "kind": need.kind,
         "title": need.title,
         "description": need.description,
-        "certifications": "\n".join(need.certifications.values_list("label_fr", flat=True)),
+        "certifications": "\n".join(node.label for node in need.certifications.all()),
         "commune": need.commune.insee_code if need.commune else "",
         "max_distance_km": need.max_distance_km,
         "deadline": need.deadline,
@@ -37,11 +37,11 @@ def _initial(need: Need) -> tuple[dict, list[dict], list[dict]]:
         "chosen": "\n".join(need.chosen_establishments.values_list("siret", flat=True)),
     }
     capabilities = [
-        {"node": row.node.label_fr, "quantity": row.quantity, "unit": row.unit, "wished": not row.required}
+        {"node": row.node.label, "quantity": row.quantity, "unit": row.unit, "wished": not row.required}
         for row in need.capabilities.select_related("node")
     ]
     equipment = [
-        {"node": row.node.label_fr, "spec": row.spec, "minimum": row.minimum, "maximum": row.maximum}
+        {"node": row.node.label, "spec": row.spec, "minimum": row.minimum, "maximum": row.maximum}
         for row in need.equipment.select_related("node")
     ]
     return data, capabilities, equipment

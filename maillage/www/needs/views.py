@@ -33,7 +33,7 @@ from maillage.needs.selectors import (
 from maillage.www.guards import animated_network
 from maillage.www.needs import forms
 from maillage.www.needs.editing import need_form_page
-from maillage.www.needs.evidence import check_lines, need_labels
+from maillage.www.needs.evidence import check_lines, equipment_words, need_labels
 from maillage.www.needs.queries import ConsortiumProposal, need_contacts
 from maillage.www.pagination import paginate
 
@@ -84,7 +84,9 @@ def need_list(request):
     query = (request.GET.get("q") or "").strip()
     if query:
         rows = rows.filter(
-            Q(title__icontains=query) | Q(capabilities__node__label_fr__icontains=query)
+            Q(title__icontains=query)
+            | Q(capabilities__node__label_fr__icontains=query)
+            | Q(capabilities__node__label_en__icontains=query)
         ).distinct()
     page = paginate(request, rows.order_by("-created_at", "-pk"), PER_PAGE)
     return render(
@@ -139,7 +141,7 @@ def need_detail(request, pk):
     }
     if context["details"]:
         context["attachments"] = need.attachments.all()
-        context["equipment"] = need.equipment.select_related("node")
+        context["equipment"] = equipment_words(need)
         context["certifications"] = need.certifications.all()
     if all_answers:
         interested = [a for a in answers if a.answer == "interested"]
@@ -282,7 +284,7 @@ def need_consortium(request, pk):
 def _propose(request, need: Need, data: dict) -> tuple[ConsortiumProposal, dict]:
     """The proposal for the page, and the candidates whose declared hours were set aside as stale
     (SIRET → date stated, None when undated)."""
-    labels = {row.node.code: row.node.label_fr for row in need.capabilities.select_related("node")}
+    labels = {row.node.code: row.node.label for row in need.capabilities.select_related("node")}
     lead = Establishment.objects.filter(siret=data["lead"]).first() if data["lead"] else None
     if data["lead"] and lead is None:
         return ConsortiumProposal(
@@ -417,7 +419,7 @@ def need_consortium_invite(request, pk):
                 chosen_establishments=group,
                 **_content(need),
             )
-            services.need_open(need=need, actor=request.user, note=_("Groupement invité"))
+            services.need_open(need=need, actor=request.user, group_size=len(group))
             reached = len(group)
         else:
             reached = len(services.need_group_invite(need=need, actor=request.user, establishments=group))

@@ -63,6 +63,7 @@ def relation_list(request):
                 | Q(client_name__icontains=text)
                 | Q(category_text__icontains=text)
                 | Q(category_node__label_fr__icontains=text)
+                | Q(category_node__label_en__icontains=text)
             )
         if form.cleaned_data["confidentialite"]:
             relations = relations.filter(confidentiality=form.cleaned_data["confidentialite"])

@@ -40,11 +40,12 @@ from maillage.matching.errors import SearchQueryError
 from maillage.matching.index import IndexMissingError, searcher
 from maillage.matching.places import mentions_territory
 from maillage.matching.search import (
-    PARAMETER_OF,
     SearchRequest,
     lacking_labels,
     relaxed_messages,
     search_plan,
+    search_query_error,
+    taxonomy_label,
 )
 from maillage.profiles.display import result_cards
 from maillage.referential.selectors import CommuneResolution, commune_resolve
@@ -162,7 +163,7 @@ def _run(form: SearchForm, *, page: int, page_size: int, resolution: CommuneReso
     try:
         return searcher().search(query), plan
     except QueryError as error:
-        raise SearchQueryError(PARAMETER_OF.get(error.field, error.field), error.message) from error
+        raise search_query_error(error) from error
 
 
 def _rows(results, *, origin: str = "") -> list[Row]:
@@ -313,13 +314,14 @@ def _place_understood(place) -> dict | None:
 
 
 def _filters(form: SearchForm, facets: dict | None, chosen: dict) -> list[dict]:
-    """Filter selects fed by the engine's facet counts; a chosen value stays even at zero."""
+    """Filter selects fed by the engine's facet counts; a chosen value stays even at zero.
+    Taxonomy options are labelled in the page's language (the engine's labels are French)."""
     facets = facets or {}
-    capability = facets.get("capability", [])
+    capability = [{**f, "label": taxonomy_label(f["code"])} for f in facets.get("capability", [])]
     entries = {
         "savoir_faire": [f for f in capability if not f["code"].startswith("sector.")],
         "secteur": [f for f in capability if f["code"].startswith("sector.")],
-        "certification": facets.get("certification", []),
+        "certification": [{**f, "label": taxonomy_label(f["code"])} for f in facets.get("certification", [])],
         "effectif": [
             {**f, "label": f["code"]} for f in facets.get("headcount_band", []) if f["code"] != "inconnu"
         ],
@@ -328,7 +330,8 @@ def _filters(form: SearchForm, facets: dict | None, chosen: dict) -> list[dict]:
     for name, options in entries.items():
         value = chosen.get(name, "")
         if value and value not in {option["code"] for option in options}:
-            options = [{"code": value, "label": value, "count": None}, *options]
+            label = value if name == "effectif" else taxonomy_label(value)
+            options = [{"code": value, "label": label, "count": None}, *options]
         filters.append(
             {
                 "field": form[name],
@@ -478,10 +481,10 @@ def _suggestion_options(text: str, field: str, network: Network | None = None) -
             options.append(
                 {
                     "kind": node.get_type_display(),
-                    "label": node.label_fr,
+                    "label": node.label,
                     "hint": matched_term(node, text),
                     "field": target or "q",
-                    "value": node.code if target else node.label_fr,
+                    "value": node.code if target else node.label,
                 }
             )
     limit = SUGGESTIONS_PER_KIND["commune"] * (2 if field == "pres" else 1)

@@ -5,6 +5,9 @@
 ``{{ name|of_parts }}``    the preposition and the name apart, for a name shown as a link.
 ``{{ n|number }}``         « 20 000 », « 1 234,5 » (« 20,000 » in English); ``|number:2`` two places.
 ``{{ n|quantity:"rpm" }}`` « 20 000 tr/min »; a count (``"count"``) is a plain number.
+``{{ label }}{% colon %}`` « Effectif : » in French, "Headcount:" in English.
+``{{ amount|euros }}``     « 1 234,5 € », "€1,234.5"; ``|euros:0`` whole euros.
+``{{ share|percent }}``    « 90 % », "90%".
 """
 
 import re
@@ -54,3 +57,22 @@ def quantity(value, unit):
     if value is None or value == "":
         return ""
     return typography.measure(value, unit)
+
+
+@register.simple_tag(name="colon")
+def colon_tag():
+    return typography.colon()
+
+
+@register.filter
+def euros(value, decimals=2):
+    if value is None or value == "":
+        return ""
+    return typography.money(value, decimals=int(decimals))
+
+
+@register.filter
+def percent(value, decimals=0):
+    if value is None or value == "":
+        return ""
+    return typography.percent(value, decimals=int(decimals))

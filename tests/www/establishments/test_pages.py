@@ -68,7 +68,7 @@ def test_visitor_sees_identity_and_public_profile_but_not_members_only_reference
     assert "Mécanique industrielle" in html and "25.62B" in html
     assert "20 à 49 salariés" in html
     assert "Savoir-faire confirmés" in html and "Savoir-faire probables" in html
-    assert "300 t" in html
+    assert "300\u00a0t" in html  # a non-breaking space between a figure and its unit
     assert "expirée le" in html and "valable jusqu’au" in html
     assert "Airbus" in html
     assert "Safran" not in html

@@ -201,7 +201,7 @@ def test_inviting_a_group_sends_the_need_to_its_members_only(
     assert need.status == NeedStatus.OPEN and need.visibility == NeedVisibility.CHOSEN
     assert set(need.recipients.values_list("establishment_id", flat=True)) == {e.pk for e in group}
     assert need.capabilities.count() == 3
-    assert need.history.filter(note="Groupement invité").exists()
+    assert need.history.filter(to_status=NeedStatus.OPEN, group_size=2).exists()
 
 
 def test_inviting_a_group_to_an_open_need_reaches_only_those_not_yet_asked(
@@ -225,7 +225,7 @@ def test_inviting_a_group_to_an_open_need_reaches_only_those_not_yet_asked(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         f"{key}@example.org" for key in ("kieffer", "roth", "vogel") if needs_world[key].pk not in first
     )
-    assert need.history.filter(note__startswith="Groupement invité : 2").exists()
+    assert need.history.filter(from_status=NeedStatus.OPEN, group_size=2).exists()
 
 
 def test_a_members_only_need_is_not_sent_to_a_group_with_an_outsider(

@@ -7,6 +7,7 @@ import pytest
 from maillage.referential.models import CpvCode
 from maillage.relations.models import RelationSource
 from maillage.www.supply_graph import queries
+from maillage.www.typography import number
 from tests.directory.factories import EstablishmentFactory, OrganisationFactory
 from tests.referential.factories import CommuneFactory, DepartmentFactory
 from tests.relations.factories import SupplyRelationFactory
@@ -60,7 +61,7 @@ def test_top_client_share_and_hhi_per_supplier(client, world):
     assert one["hhi"] == pytest.approx(0.82)
     assert one["basis"] == "volume"
     html = client.get(PAGE).content.decode()
-    assert "90 %" in html and ">8200<" in html
+    assert "90\u00a0%" in html and f">{number(8200, decimals=0)}<" in html  # « 8 200 »
 
 
 def test_single_source_dependencies_are_listed(client, world):
