@@ -198,7 +198,8 @@ def test_the_panel_says_which_quantities_are_enforced_and_shows_each_share(clien
     client.force_login(world["author"])
     response = client.get(reverse("needs:consortium", args=[need.pk]), {"max_partners": 5, "alternatives": 1})
     assert response.status_code == 200
-    page = response.content.decode()
+    # French spacing (non-breaking before « : », narrow before « ; ») read as plain spaces.
+    page = response.content.decode().replace("\u00a0", " ").replace("\u202f", " ")
     assert "quantité prise en compte : 100 h/semaine, d’après la capacité disponible déclarée" in page
     assert (
         "500 pièces : quantité indiquée mais non prise en compte : unité non reconnue ; "

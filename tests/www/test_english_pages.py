@@ -30,6 +30,7 @@ from maillage.profiles.services import profile_certification_add, profile_equipm
 from maillage.relations.models import RelationSource
 from maillage.taxonomy.models import TaxonomyNode, TaxonomyProposal
 from maillage.taxonomy.services import taxonomy_proposal_create
+from maillage.taxonomy.units import UnitError, UnitRegistry
 from maillage.www.typography import colon
 from tests.accounts.factories import UserFactory
 from tests.directory.factories import EstablishmentFactory
@@ -263,11 +264,15 @@ def pages(world, role: str) -> list[str]:
         reverse("establishments:organisation", args=[kieffer.organisation.siren]),
         reverse("supply_graph:graph"),
         "/api/v1/",
+        reverse("legal:notice"),
+        reverse("legal:privacy"),
+        reverse("legal:accessibility"),
+        reverse("legal:contact"),
     ]
     if role == "visitor":
         return [*common, reverse("accounts:login")]
-    if role == "admin":  # the platform's staff: the taxonomy proposals of every network
-        return [*common, reverse("backoffice:taxonomy_proposals")]
+    if role == "admin":  # the platform's staff: the taxonomy proposals, the style guide
+        return [*common, reverse("backoffice:taxonomy_proposals"), reverse("styleguide:index")]
     member = [
         reverse("needs:list"),
         reverse("needs:detail", args=[need.pk]),
@@ -415,3 +420,18 @@ def test_autocomplete_suggests_labels_in_the_readers_language(client, english_wo
     assert "Laser cutting" in search and "Découpe laser" not in search
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     assert 'value="Découpe laser"' in client.get(url, {"kind": "capability", "q": "laser"}).content.decode()
+
+
+def test_a_place_and_radius_written_in_english_are_read(client, english_world):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("search:search") + "?q=laser+cutting+within+30+km+of+Strasbourg"
+    text = visible_text(client.get(url).content.decode())
+    assert "Place understood: Strasbourg (67), within 30 km" in text
+    assert "“within”" not in text  # not left over as a word found nowhere
+
+
+def test_a_unit_refusal_names_quantities_in_the_readers_language():
+    units = UnitRegistry.from_file()
+    with translation.override("en"), pytest.raises(UnitError) as caught:
+        units.resolve("kg", "force")
+    assert "mass" in str(caught.value) and "masse" not in str(caught.value)
