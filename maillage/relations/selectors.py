@@ -135,20 +135,30 @@ def can_answer(user, relation: SupplyRelation) -> bool:
     return True  # animator, ledger, public procurement: either party answers
 
 
-def declarable_establishments(user) -> QuerySet[Establishment]:
-    """The establishments ``user`` may declare a relation for: those she acts for, and the current
-    members of the networks she animates (every network's for a platform administrator).
+def members_spoken_for(user) -> QuerySet[Establishment]:
+    """The companies an animator declares relations for: the current members of the networks she
+    animates (every network's for a platform administrator). A prospect or a former member is
+    not hers to speak for."""
+    if not _is_active_user(user):
+        return Establishment.objects.none()
+    return Establishment.objects.filter(current_member("memberships__", network__in=animated_networks(user)))
 
-    The declaration page, the link to it and ``relation_declare`` ask this one question, so that
-    no one is shown a link that answers 403.
+
+def declarable_establishments(user) -> QuerySet[Establishment]:
+    """The establishments ``user`` may declare a relation for: those she acts for, and
+    ``members_spoken_for``.
+
+    The declaration page, the link to it and ``relation_declare`` (through ``members_spoken_for``
+    and ``is_establishment_user``) ask these questions, so that no one is shown a link that
+    answers 403.
     """
     if not _is_active_user(user):
         return Establishment.objects.none()
-    own = Q(user_links__user=user)
-    members = current_member("memberships__", network__in=animated_networks(user))
-    return Establishment.objects.filter(
-        pk__in=Establishment.objects.filter(own | members).values("pk")
-    ).select_related("commune", "organisation")
+    own = Establishment.objects.filter(user_links__user=user).values("pk")
+    spoken_for = members_spoken_for(user).values("pk")
+    return Establishment.objects.filter(Q(pk__in=own) | Q(pk__in=spoken_for)).select_related(
+        "commune", "organisation"
+    )
 
 
 def declares_for_members(user) -> bool:

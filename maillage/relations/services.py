@@ -21,12 +21,11 @@ from django.utils.translation import gettext as _
 
 from maillage.accounts.permissions import (
     _is_active_user,
-    animated_networks,
     can_animate_network,
     is_establishment_user,
     is_platform_admin,
 )
-from maillage.directory.models import Establishment, Network, current_member
+from maillage.directory.models import Establishment, Network
 from maillage.engine.graph.model import LEVELS
 from maillage.relations.errors import RelationError
 from maillage.relations.models import (
@@ -40,7 +39,7 @@ from maillage.relations.models import (
     VolumeBand,
     band_of,
 )
-from maillage.relations.selectors import can_answer, is_party_user
+from maillage.relations.selectors import can_answer, is_party_user, members_spoken_for
 
 
 def _animates_either(user, *establishments: Establishment | None) -> bool:
@@ -53,15 +52,9 @@ def _animates_either(user, *establishments: Establishment | None) -> bool:
 
 
 def _speaks_for_a_member(user, *establishments: Establishment | None) -> bool:
-    """An animator declares on behalf of a current member of a network she animates (a prospect
-    or a former member is not hers to speak for); a platform administrator, for any member."""
-    if not _is_active_user(user):
-        return False
+    """An animator declares on behalf of one of ``members_spoken_for`` (either party)."""
     ids = [e.pk for e in establishments if e is not None]
-    networks = animated_networks(user)
-    return Establishment.objects.filter(
-        current_member("memberships__", network__in=networks), pk__in=ids
-    ).exists()
+    return members_spoken_for(user).filter(pk__in=ids).exists()
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from maillage.demo.territory import NETWORK_DESCRIPTION, TERRITORY_EPCIS, network_ensure
 from maillage.directory.models import Network
+from maillage.referential.models import Epci
 from tests.referential.factories import EpciFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,8 +14,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def territory():
+    # A worker may already hold the real referential (session-scoped reference data elsewhere).
+    known = set(Epci.objects.filter(siren__in=TERRITORY_EPCIS).values_list("siren", flat=True))
     for siren, name in TERRITORY_EPCIS.items():
-        EpciFactory(siren=siren, name=name)
+        if siren not in known:
+            EpciFactory(siren=siren, name=name)
 
 
 def test_demo_network_has_an_english_description_shown_on_english_pages(client, territory):

@@ -441,6 +441,9 @@ def search_page(request):
         name: request.GET.get(name, "") for name in ("savoir_faire", "secteur", "certification", "effectif")
     }
     context["filters"] = _filters(form, context["results"].facets if context["results"] else None, chosen)
+    # The filters fold away until one is chosen (or refused): on a phone the results come first.
+    context["filters_active"] = sum(1 for value in chosen.values() if value)
+    context["filters_open"] = context["filters_active"] or any(f["field"].errors for f in context["filters"])
     if request.htmx:
         # htmx does not swap error responses: the partial carries the message instead.
         return render(request, "search/results.html", context)
