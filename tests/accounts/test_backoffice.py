@@ -17,7 +17,7 @@ def test_animator_sees_the_members_of_their_network_with_statuses(client, world)
     html = client.get("/animation/reseau-a/membres/").content.decode()
     assert "Tôlerie Kieffer" in html and "Fonderie Roth" in html and "Prospect Lutz" in html
     assert "Usinage Vogel" not in html
-    assert "Adhérent : 2" in html and "Prospect : 1" in html
+    assert "Adhérent\u00a0: 2" in html and "Prospect\u00a0: 1" in html  # {% colon %}: non-breaking
     assert "Affaires gardées dans le territoire" in html  # the needs' activity figures
 
 

@@ -125,6 +125,22 @@ CASES = [
     Case("accounts:password_reset_confirm", "GET", "/compte/mot-de-passe/nouveau/MQ/abc-def/", PUBLIC),
     Case("accounts:password_reset_complete", "GET", "/compte/mot-de-passe/nouveau/termine/", PUBLIC),
     Case("accounts:invitation_accept", "GET", "/compte/invitation/pas-un-jeton/", dict.fromkeys(ROLES, 410)),
+    # « Mon compte » and « Mon entreprise » (issue 15): one's own account and companies only.
+    Case("accounts:account", "GET", "/compte/", LOGGED_IN),
+    Case("accounts:account", "POST", "/compte/", _by_role("login", 302, 302, 302, 302), {"first_name": "A"}),
+    Case("accounts:password_change", "GET", "/compte/mot-de-passe/", LOGGED_IN),
+    Case("accounts:account_export", "GET", "/compte/mes-donnees.json", LOGGED_IN),
+    Case("accounts:account_delete", "GET", "/compte/suppression/", LOGGED_IN),
+    # A wrong password: refused, the page shown again, nothing deleted.
+    Case(
+        "accounts:account_delete",
+        "POST",
+        "/compte/suppression/",
+        _by_role("login", 400, 400, 400, 400),
+        {"password": "pas-le-bon"},
+        "wrong password",
+    ),
+    Case("profile_edit:mine", "GET", "/mon-entreprise/", LOGGED_IN),
     Case("claims:create", "GET", "/revendiquer/", LOGGED_IN),
     Case("claims:create", "POST", "/revendiquer/", LOGGED_IN, {"siret": "123"}, "invalid"),
     Case("backoffice:index", "GET", "/animation/", _by_role("login", 403, 302, 302, 200)),

@@ -28,7 +28,7 @@ def test_the_menu_folds_on_a_phone_and_opens_on_demand(page, network):
     expect(logout).to_be_hidden()
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")
-    for name in ("Recherche", "Animation", "Notifications", "Revendiquer une entreprise"):
+    for name in ("Recherche", "Animation", "Notifications", "Mon entreprise", "Mon compte"):
         expect(page.get_by_role("link", name=name, exact=True)).to_be_in_viewport()
     expect(logout).to_be_in_viewport()
     expect(page.get_by_role("button", name="English")).to_be_visible()

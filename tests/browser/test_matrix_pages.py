@@ -42,6 +42,7 @@ NOT_PAGES = {
     "supply_graph:data",  # JSON for the graph
     "home:theme",  # CSS
     "home:network_logo",  # an image
+    "accounts:account_export",  # a JSON download
 }
 # One row per URL name is enough, except where the variants render different templates.
 VARIANTS = {"needs:detail", "needs:consortium"}
