@@ -56,6 +56,7 @@ def user_claims(user: User) -> QuerySet[Claim]:
 def account_data(user: User) -> dict:
     """Everything stored about ``user`` as a person (GDPR, articles 15 and 20), for their own
     download: account, companies they act for, claims, needs they posted, notifications."""
+
     def day(value):
         return value.isoformat() if value else None
 

@@ -11,6 +11,7 @@ submissions are all counted, on the database cache as on Redis).
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from django import forms
 from django.core import signing
@@ -18,6 +19,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts import throttling
+from maillage.accounts.services import claim_network_for
+from maillage.directory.models import Network
 from maillage.emails import absolute_url, templated_email
 
 TOKEN_SALT = "maillage.www.establishments.contact"
@@ -102,12 +105,47 @@ def contact_recipients(establishment) -> list[str]:
     return sorted({email for email in emails if email})
 
 
-def send_contact_email(*, establishment, data: dict, recipients: list[str]) -> None:
+@dataclass(frozen=True)
+class ContactRoute:
+    """Where a visitor's message goes: the company's own users, or — when the company has no
+    account yet — its network's team (``network`` set), who can put the visitor in touch."""
+
+    recipients: list[str]
+    network: Network | None = None
+
+
+def contact_route(establishment, *, member_of: list | None = None) -> ContactRoute | None:
+    """The company's users; else the team of the network it belongs to (or whose territory it
+    lies in: ``claim_network_for``), at the network's contact address, else its animators';
+    ``None`` when nobody can pass the message on. ``member_of``: the networks it is a current
+    member of, when the caller has them already (sorted by name, as ``claim_network_for``)."""
+    recipients = contact_recipients(establishment)
+    if recipients:
+        return ContactRoute(recipients)
+    network = member_of[0] if member_of else claim_network_for(establishment)
+    if network is None:
+        return None
+    team = (
+        [network.contact_email]
+        if network.contact_email
+        else sorted(
+            {
+                email
+                for email in network.animators.filter(is_active=True).values_list("email", flat=True)
+                if email
+            }
+        )
+    )
+    return ContactRoute(team, network) if team else None
+
+
+def send_contact_email(*, establishment, data: dict, route: ContactRoute) -> None:
     # The companies read French (templated_email renders in French whatever the visitor's language).
     page_url = absolute_url(reverse("establishments:detail", args=[establishment.siret]))
+    context = {"establishment": establishment, "data": data, "page_url": page_url, "network": route.network}
     templated_email(
-        to=recipients,
-        template="establishments/email/contact",
-        context={"establishment": establishment, "data": data, "page_url": page_url},
+        to=route.recipients,
+        template="establishments/email/contact_network" if route.network else "establishments/email/contact",
+        context=context,
         reply_to=[data["email"]],
     ).send()

@@ -33,7 +33,9 @@ def _establishment_or_404(siret: str):
 
 def _establishment_page(request, establishment, *, form=None, status=200, contact_error=""):
     members_only = can_view_members_only(request.user, establishment)
-    recipients = contact.contact_recipients(establishment)
+    memberships = establishment.memberships.current().select_related("network").order_by("network__name")
+    networks = [membership.network for membership in memberships]
+    route = contact.contact_route(establishment, member_of=networks) if establishment.is_active else None
     shown = profile_shown(establishment, members_only=members_only)
     context = {
         "establishment": establishment,
@@ -43,11 +45,10 @@ def _establishment_page(request, establishment, *, form=None, status=200, contac
         "shown": shown,
         "members_only": members_only,
         "can_edit": can_edit_establishment(request.user, establishment),
-        "networks": [
-            membership.network for membership in establishment.memberships.current().select_related("network")
-        ],
+        "networks": networks,
         "neighbours": similar_nearby(establishment, shown=shown),
-        "can_contact": bool(recipients) and establishment.is_active,
+        "can_contact": route is not None,
+        "contact_network": route.network if route else None,
         "contact_form": form or contact.ContactForm(),
         "contact_error": contact_error,
         "tile_url": settings.MAILLAGE_TILE_URL,
@@ -63,8 +64,8 @@ def establishment_detail(request, siret):
 @require_POST
 def establishment_contact(request, siret):
     establishment = _establishment_or_404(siret)
-    recipients = contact.contact_recipients(establishment)
-    if not recipients or not establishment.is_active:
+    route = contact.contact_route(establishment) if establishment.is_active else None
+    if route is None:
         raise Http404(_("Cet établissement ne peut pas être contacté ici."))
     if contact.rate_limited(request):
         return _establishment_page(
@@ -83,12 +84,19 @@ def establishment_contact(request, siret):
         return redirect(page_url + "#contact")
     if not form.is_valid():
         return _establishment_page(request, establishment, form=form)
-    contact.send_contact_email(
-        establishment=establishment,
-        data=form.cleaned_data,
-        recipients=recipients,
-    )
-    messages.success(request, _("Votre message a été envoyé à l’entreprise. Elle vous répondra par e-mail."))
+    contact.send_contact_email(establishment=establishment, data=form.cleaned_data, route=route)
+    if route.network:
+        messages.success(
+            request,
+            _(
+                "Votre message a été transmis à l’équipe d’animation du réseau %(network)s : elle vous "
+                "répondra par e-mail et pourra vous mettre en relation avec l’entreprise."
+            )
+            % {"network": route.network.name},
+        )
+    else:
+        sent = _("Votre message a été envoyé à l’entreprise. Elle vous répondra par e-mail.")
+        messages.success(request, sent)
     return redirect(page_url + "#contact")
 
 

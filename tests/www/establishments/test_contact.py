@@ -10,7 +10,8 @@ from django.urls import reverse
 from maillage.directory.models import EstablishmentUser
 from maillage.www.establishments import contact
 from tests.accounts.factories import UserFactory
-from tests.directory.factories import EstablishmentFactory
+from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
+from tests.referential.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,11 +118,42 @@ def test_rate_limit_per_ip_across_sessions(client, establishment, django_user_mo
     assert len(mail.outbox) == sent
 
 
-def test_establishment_without_users_offers_no_form(client, db):
+def test_establishment_without_users_nor_network_offers_no_form(client, db):
     lonely = EstablishmentFactory()
     html = client.get(reverse("establishments:detail", args=[lonely.siret])).content.decode()
-    assert 'name="message"' not in html and "pas encore de compte" in html
+    assert 'name="message"' not in html and "aucun réseau ne la suit ici" in html
     assert post(client, lonely).status_code == 404
+
+
+@pytest.mark.parametrize("network_address", ["contact@ia-nord.example", ""])
+def test_a_company_without_account_is_reached_through_its_networks_team(client, db, network_address):
+    """No dead end: the message goes to the network's contact address, else to its animators,
+    who put the visitor in touch; nobody's address is shown on the page."""
+    member = MembershipFactory(
+        establishment__name="Tôlerie Kieffer", network__name="Industries Alsace du Nord",
+        network__contact_email=network_address,
+    )  # fmt: skip
+    member.network.animators.add(UserFactory(email="animatrice@ia-nord.example"))
+    page = client.get(reverse("establishments:detail", args=[member.establishment.siret])).content.decode()
+    assert 'name="message"' in page and "transmis à l’équipe" in page
+    assert "animatrice@ia-nord.example" not in page
+    response = post(client, member.establishment)
+    assert response.status_code == 302
+    message = mail.outbox[0]
+    assert message.to == [network_address or "animatrice@ia-nord.example"]
+    assert message.reply_to == ["claire@acheteur.example"]
+    assert "mise en relation avec Tôlerie Kieffer" in message.subject
+    assert "l’équipe d’animation du réseau Industries Alsace du Nord" in message.body
+    assert "200 carters" in message.body
+
+
+def test_a_company_in_a_networks_territory_is_reached_through_that_network(client, db):
+    network = NetworkFactory(contact_email="contact@ia-nord.example")
+    commune = CommuneFactory()
+    network.epcis.add(commune.epci)
+    prospect = EstablishmentFactory(commune=commune)  # no membership: the territory decides
+    assert post(client, prospect).status_code == 302
+    assert mail.outbox[0].to == ["contact@ia-nord.example"]
 
 
 def test_email_is_in_french_whatever_the_visitor_language(client, establishment):

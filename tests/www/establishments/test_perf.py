@@ -48,7 +48,9 @@ def test_full_profile_page_reads_the_database_a_dozen_times_at_most(
     django_assert_max_num_queries,
 ):
     located("Usinage Voisin", 48.85, 7.85, "proc.machining.milling")
-    with django_assert_max_num_queries(14):
+    # 15: the header's network identity (1) and, the company having no account, whether its
+    # network's team can take a visitor's message (1) came with issues 14 and 15.
+    with django_assert_max_num_queries(15):
         response = client.get(url(kieffer))
     html = response.content.decode()
     assert "Usinage Voisin" in html and "Presse 300" in html and "Airbus" in html
