@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "maillage.imports",
     "maillage.needs",
     "maillage.relations",
+    "maillage.journal",
     "maillage.demo",
     "maillage.www",
     "huey.contrib.djhuey",

@@ -266,3 +266,18 @@ def network_need_figures(network: Network) -> NeedFigures:
         answers=len(delays),
         median_response_hours=round(statistics.median(delays), 2) if delays else None,
     )
+
+
+def establishment_needs(network: Network, establishment: Establishment) -> list[tuple[Need, str]]:
+    """A company's needs in ``network``, newest first, drafts left out: each with ``"posted"`` (it
+    wrote the need) or ``"received"`` (the need was sent to it). For the company's timeline."""
+    needs = (
+        Need.objects.of_network(network)
+        .exclude(status=NeedStatus.DRAFT)
+        .filter(Q(author_establishment=establishment) | Q(recipients__establishment=establishment))
+        .distinct()
+        .order_by("-created_at", "-pk")
+    )
+    return [
+        (need, "posted" if need.author_establishment_id == establishment.pk else "received") for need in needs
+    ]

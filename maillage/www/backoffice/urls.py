@@ -1,6 +1,7 @@
 from django.urls import path
 
-from maillage.www.backoffice import network, reviews, taxonomy, views
+from maillage.www import converters  # noqa: F401  (registers <siret:…>)
+from maillage.www.backoffice import journal, network, reviews, taxonomy, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -22,4 +23,11 @@ urlpatterns = [
     path("<slug:slug>/taxonomie/", taxonomy.taxonomy, name="taxonomy"),
     path("<slug:slug>/rattachements/", reviews.reviews, name="reviews"),
     path("<slug:slug>/rattachements/<int:pk>/decider/", reviews.review_decide, name="review_decide"),
+    # The animator's journal (issue 15).
+    path("<slug:slug>/journal/", journal.journal, name="journal"),
+    path("<slug:slug>/journal/nouvelle-entree/", journal.entry_new, name="journal_new"),
+    path("<slug:slug>/journal/<int:pk>/modifier/", journal.entry_edit, name="journal_edit"),
+    path("<slug:slug>/journal/<int:pk>/supprimer/", journal.entry_remove, name="journal_delete"),
+    path("<slug:slug>/journal/<int:pk>/relance/", journal.follow_up_done, name="journal_follow_up"),
+    path("<slug:slug>/journal/entreprise/<siret:siret>/", journal.company, name="journal_company"),
 ]

@@ -1,0 +1,224 @@
+"""The animator's journal in the back-office: the list with its figures and CSV export, an entry's
+form, a company's timeline (its entries and its needs) and the follow-ups to do.
+
+Every page is the network's animators' and platform administrators' (``animated_network``);
+another network's entry is not found (404) even by its id. Entries are never shown to members:
+« partagée avec l'entreprise » waits for a member-side page (docs/journal.md).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillage import downloads
+from maillage.journal.errors import JournalError
+from maillage.journal.selectors import (
+    company_entries,
+    entry_of_network,
+    journal_figures,
+    network_company,
+    network_entries,
+)
+from maillage.journal.services import entry_create, entry_delete, entry_update, follow_up_mark
+from maillage.needs.selectors import establishment_needs
+from maillage.www.backoffice.journal_forms import JournalEntryForm, JournalFilterForm
+from maillage.www.backoffice.views import PER_PAGE, _context
+from maillage.www.forms import attach_error
+from maillage.www.guards import animated_network
+from maillage.www.pagination import paginate
+
+
+def _period(cleaned: dict) -> tuple[date, date]:
+    """The figures' period: the filter's, else the year to date."""
+    today = timezone.localdate()
+    until = cleaned.get("au") or today
+    since = cleaned.get("du") or date(until.year, 1, 1)
+    return since, until
+
+
+def _csv(network, entries):
+    header = [
+        _("Date"), _("Nature"), _("Entreprise"), _("SIRET"), _("Personnes rencontrées"), _("Thème"),
+        _("Savoir-faire abordés"), _("Notes"), _("Relance le"), _("Relance confiée à"), _("Relance faite"),
+        _("Confidentialité"), _("Auteur"),
+    ]  # fmt: skip
+    rows = (
+        [
+            entry.occurred_on,
+            entry.get_kind_display(),
+            entry.establishment.display_name,
+            entry.establishment.siret,
+            entry.people_met,
+            entry.get_theme_display(),
+            ", ".join(node.label for node in entry.capabilities.all()),
+            entry.notes,
+            entry.follow_up_on,
+            (entry.follow_up_owner.get_full_name() or entry.follow_up_owner.email)
+            if entry.follow_up_owner
+            else "",
+            _("oui") if entry.follow_up_done else (_("non") if entry.follow_up_on else ""),
+            entry.get_confidentiality_display(),
+            entry.author.email if entry.author else "",
+        ]
+        for entry in entries.iterator(chunk_size=1000)
+    )
+    body = downloads.csv_bytes(header, rows)
+    return downloads.response(body, filename=f"journal-{network.slug}-{timezone.localdate():%Y-%m-%d}.csv")
+
+
+@login_required
+def journal(request, slug):
+    network = animated_network(request, slug)
+    form = JournalFilterForm(request.GET or None)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    entries = network_entries(
+        network,
+        kind=cleaned.get("nature", ""),
+        theme=cleaned.get("theme", ""),
+        company=cleaned.get("entreprise", ""),
+        since=cleaned.get("du"),
+        until=cleaned.get("au"),
+        follow_ups_to_do=cleaned.get("relances", False),
+    )
+    if request.GET.get("format") == "csv":
+        return _csv(network, entries)
+    since, until = _period(cleaned)
+    filtered = any(cleaned.get(name) for name in ("nature", "theme", "entreprise", "du", "au", "relances"))
+    context = _context(
+        network,
+        "journal",
+        form=form,
+        page=paginate(request, entries, PER_PAGE),
+        figures=journal_figures(network, since=since, until=until),
+        filtered=filtered,
+        today=timezone.localdate(),
+    )
+    return render(request, "backoffice/journal.html", context)
+
+
+def _entry(network, pk):
+    entry = entry_of_network(network, pk)
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def _save(request, network, form, entry=None):
+    """The form's entry written by the services; None (errors on the form) when refused."""
+    try:
+        if entry is None:
+            return entry_create(network=network, by=request.user, data=form.entry_input())
+        keep = list(entry.capabilities.all())[1:]
+        return entry_update(entry=entry, by=request.user, data=form.entry_input(keep_capabilities=keep))
+    except JournalError as error:
+        attach_error(form, error, aliases={"capabilities": "capability"})
+        return None
+
+
+def _back(request, network, entry):
+    """Back where the animator came from: the company's timeline, else the journal."""
+    if request.POST.get("retour") == "entreprise":
+        return redirect("backoffice:journal_company", slug=network.slug, siret=entry.establishment.siret)
+    return redirect("backoffice:journal", slug=network.slug)
+
+
+@login_required
+def entry_new(request, slug):
+    network = animated_network(request, slug)
+    initial = {
+        "follow_up_owner": request.user if network.animators.filter(pk=request.user.pk).exists() else None
+    }
+    company = network_company(network, request.GET.get("siret", ""))
+    if company is not None:
+        initial["establishment"] = company
+    form = JournalEntryForm(request.POST or None, network=network, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        entry = _save(request, network, form)
+        if entry is not None:
+            messages.success(
+                request,
+                _("Entrée ajoutée au journal pour %(name)s.") % {"name": entry.establishment.display_name},
+            )
+            return _back(request, network, entry)
+    back = request.POST.get("retour") or ("entreprise" if company is not None else "")
+    return render(
+        request,
+        "backoffice/journal_form.html",
+        _context(network, "journal", form=form, entry=None, company=company, back=back),
+    )
+
+
+@login_required
+def entry_edit(request, slug, pk):
+    network = animated_network(request, slug)
+    entry = _entry(network, pk)
+    form = JournalEntryForm(
+        request.POST or None, network=network, entry=entry, initial=JournalEntryForm.initial_for(entry)
+    )
+    if request.method == "POST" and form.is_valid() and _save(request, network, form, entry) is not None:
+        messages.success(request, _("Entrée du journal enregistrée."))
+        return _back(request, network, entry)
+    back = request.POST.get("retour") or request.GET.get("retour", "")
+    return render(
+        request,
+        "backoffice/journal_form.html",
+        _context(network, "journal", form=form, entry=entry, company=entry.establishment, back=back),
+    )
+
+
+@require_POST
+@login_required
+def entry_remove(request, slug, pk):
+    network = animated_network(request, slug)
+    entry = _entry(network, pk)
+    entry_delete(entry=entry, by=request.user)
+    messages.success(request, _("Entrée supprimée du journal."))
+    return _back(request, network, entry)
+
+
+@require_POST
+@login_required
+def follow_up_done(request, slug, pk):
+    network = animated_network(request, slug)
+    entry = _entry(network, pk)
+    try:
+        follow_up_mark(entry=entry, by=request.user, done=request.POST.get("fait", "1") == "1")
+    except JournalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Relance marquée comme faite.") if entry.follow_up_done else _("Relance rouverte.")
+        )
+    next_url = request.POST.get("suivant", "")
+    if next_url.startswith(f"/animation/{network.slug}/") and "//" not in next_url:
+        return redirect(next_url)
+    return redirect("backoffice:journal", slug=network.slug)
+
+
+@login_required
+def company(request, slug, siret):
+    network = animated_network(request, slug)
+    establishment = network_company(network, siret)
+    if establishment is None:
+        raise Http404
+    items = [
+        {"on": entry.occurred_on, "entry": entry} for entry in company_entries(network, establishment)
+    ] + [
+        {"on": timezone.localdate(need.created_at), "need": need, "role": role}
+        for need, role in establishment_needs(network, establishment)
+    ]
+    # Newest first; on the same day, journal entries before needs.
+    items.sort(key=lambda item: (item["on"], "entry" in item), reverse=True)
+    context = _context(
+        network, "journal", establishment=establishment, page=paginate(request, items, PER_PAGE),
+        today=timezone.localdate(),
+    )  # fmt: skip
+    return render(request, "backoffice/journal_company.html", context)
