@@ -10,6 +10,7 @@ from maillage.accounts.models import Invitation
 from maillage.accounts.services import claim_create
 from maillage.directory.models import EstablishmentUser, Membership
 from maillage.imports.models import ImportRun, MappingDecision, MappingReview
+from maillage.journal.models import JournalEntry
 from maillage.needs.models import NeedDelivery, NetworkNeedSettings, Notification
 from maillage.profiles.models import ProfileChange
 from maillage.referential.models import CpvCode, LegalCategory, PostalCode, RomeCode
@@ -66,6 +67,9 @@ def admin_objects(world) -> dict[str, dict]:
             raw_text="BE",
             normalised_text="be",
             establishment=own,
+        ),
+        "journal.journalentry": JournalEntry.objects.create(
+            network=world["a"], establishment=own, occurred_on=timezone.localdate(), kind="visit"
         ),
         "needs.need": need,
         "needs.needdelivery": NeedDelivery.objects.create(need=need, user=member, kind="invitation"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -237,6 +238,69 @@ CASES = [
         "b",
     ),
     Case("backoffice:taxonomy_proposals", "GET", "/animation/propositions-taxonomie/", PLATFORM_ADMIN),
+    # The animator's journal (issue 15): {journal_a} is an entry of network A on its member's
+    # company, with a follow-up. Another network's entry or company through one's own network
+    # URL: not found. Members never see the journal (no member-side page shows it yet).
+    *[
+        Case(f"backoffice:{name}", "GET", f"/animation/reseau-{n}/journal/{part}", codes, label=n)
+        for name, part in (("journal", ""), ("journal", "?format=csv"), ("journal_new", "nouvelle-entree/"))
+        for n, codes in (("a", NETWORK_A), ("b", NETWORK_B))
+    ],
+    Case(
+        "backoffice:journal_new",
+        "POST",
+        "/animation/reseau-a/journal/nouvelle-entree/",
+        NETWORK_A,
+        {"kind": "visit"},
+        "invalid",
+    ),
+    Case(
+        "backoffice:journal_new",
+        "POST",
+        "/animation/reseau-a/journal/nouvelle-entree/",
+        {r: 302 if c == 200 else c for r, c in NETWORK_A.items()},
+        {
+            "establishment": "{own_pk}",
+            "occurred_on": "2026-12-01",
+            "kind": "call",
+            "confidentiality": "animators",
+        },
+        "a",
+    ),
+    Case("backoffice:journal_edit", "GET", "/animation/reseau-a/journal/{journal_a}/modifier/", NETWORK_A),
+    Case(
+        "backoffice:journal_edit",
+        "POST",
+        "/animation/reseau-a/journal/{journal_a}/modifier/",
+        {r: 302 if c == 200 else c for r, c in NETWORK_A.items()},
+        {
+            "establishment": "{own_pk}",
+            "occurred_on": "2026-12-01",
+            "kind": "call",
+            "confidentiality": "animators",
+        },
+    ),
+    Case("backoffice:journal_delete", "POST", "/animation/reseau-a/journal/{journal_a}/supprimer/", DECIDE_A),
+    Case(
+        "backoffice:journal_follow_up", "POST", "/animation/reseau-a/journal/{journal_a}/relance/", DECIDE_A
+    ),
+    Case("backoffice:journal_company", "GET", "/animation/reseau-a/journal/entreprise/{own}/", NETWORK_A),
+    *[
+        Case(
+            f"backoffice:{name}",
+            method,
+            f"/animation/reseau-b/journal/{part}",
+            _by_role("login", 403, 403, 404, 404),
+            label="cross-network",
+        )
+        for name, method, part in (
+            ("journal_edit", "GET", "{journal_a}/modifier/"),
+            ("journal_edit", "POST", "{journal_a}/modifier/"),
+            ("journal_delete", "POST", "{journal_a}/supprimer/"),
+            ("journal_follow_up", "POST", "{journal_a}/relance/"),
+            ("journal_company", "GET", "entreprise/{own}/"),
+        )
+    ],
     *[
         Case(
             f"backoffice:taxonomy_proposal_{name}",
@@ -515,6 +579,17 @@ def _relation_values(world) -> dict:
     return {**relations, "relation_answer": answer.pk, "match_a": review.pk}
 
 
+def _journal_values(world) -> dict:
+    """An entry of network A on its member's company, with a follow-up (see the journal rows)."""
+    from maillage.journal.models import JournalEntry
+
+    entry = JournalEntry.objects.create(
+        network=world["a"], establishment=world["own"], occurred_on=date(2026, 12, 1), kind="visit",
+        notes="Note des animateurs", follow_up_on=date(2026, 12, 15),
+    )  # fmt: skip
+    return {"journal_a": entry.pk, "own_pk": world["own"].pk}
+
+
 @pytest.fixture
 def values(world, need_values):
     claim_a = claim_create(user=UserFactory(), siret=world["peer"].siret)
@@ -522,7 +597,7 @@ def values(world, need_values):
     return {
         "own": world["own"].siret, "peer": world["peer"].siret, "elsewhere": world["elsewhere"].siret,
         "own_siren": world["own"].organisation.siren, "claim_a": claim_a.pk, "claim_b": claim_b.pk,
-        **_backoffice_values(world), **need_values, **_relation_values(world),
+        **_backoffice_values(world), **need_values, **_relation_values(world), **_journal_values(world),
     }  # fmt: skip
 
 
@@ -696,6 +771,7 @@ ADMIN_MODELS = {
     "imports.importrun": ("vd", ""),
     "imports.mappingdecision": ("vad", ""),
     "imports.mappingreview": ("vd", ""),
+    "journal.journalentry": ("vd", ""),
     "needs.need": ("vad", ""),
     "needs.needdelivery": ("vad", ""),
     "needs.networkneedsettings": ("vad", ""),
