@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 from maillage.accounts.services import claim_create, invitation_create
 from maillage.engine.errors import QueryError
 from maillage.engine.query import Location, SearchQuery, validate
+from maillage.journal.models import JournalEntry
 from maillage.matching.index import index_build
 from maillage.matching.search import search_query_error
 from maillage.needs import services as need_services
@@ -232,6 +233,12 @@ def english_world(needs_world, django_capture_on_commit_callbacks):
         category_node=TaxonomyNode.objects.get(code=LASER),
         source=RelationSource.SUPPLIER,
     )
+    # The animator's journal: a visit with an overdue follow-up (its panel, badges, figures).
+    JournalEntry.objects.create(
+        network=world["network"], establishment=world["kieffer"], occurred_on=timezone.localdate(),
+        kind="visit", theme="energy", follow_up_on=timezone.localdate() - datetime.timedelta(days=1),
+        follow_up_owner=world["animator"], author=world["animator"],
+    )  # fmt: skip
     return world
 
 
@@ -310,6 +317,9 @@ def pages(world, role: str) -> list[str]:
         reverse("backoffice:settings", args=[slug]),
         reverse("backoffice:taxonomy", args=[slug]),
         reverse("backoffice:reviews", args=[slug]),
+        reverse("backoffice:journal", args=[slug]),
+        reverse("backoffice:journal_new", args=[slug]),
+        reverse("backoffice:journal_company", args=[slug, kieffer.siret]),
         reverse("relations:leakage", args=[slug]),
         reverse("relations:match_reviews", args=[slug]),
     ]
