@@ -1,5 +1,5 @@
 """The animator's journal in a real browser: a visit with a follow-up, found under « Relances à
-faire »; the journal page fits a phone and a desktop without horizontal scrolling."""
+faire »; the journal's pages fit a phone and a desktop without horizontal scrolling."""
 
 import datetime
 
@@ -73,10 +73,16 @@ def test_journal_page_fits_the_screen(page, axe, width):
         )  # fmt: skip
     page.set_viewport_size({"width": width, "height": 900})
     login(page, "animatrice@example.org", DEFAULT_PASSWORD)
-    page.goto("/animation/industries-nord/journal/")
-    expect(page.get_by_role("heading", name="Journal d’animation")).to_be_visible()
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"journal-{width}.png"), full_page=True)
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0
-    assert axe(page) == []
+    pages = {
+        "journal": "/animation/industries-nord/journal/",
+        "form": "/animation/industries-nord/journal/nouvelle-entree/",
+        "company": f"/animation/industries-nord/journal/entreprise/{company.siret}/",
+    }
+    for name, path in pages.items():
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / f"journal-{name}-{width}.png"), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name}: {overflow} px too wide at {width} px"
+        assert axe(page) == [], name
