@@ -16,6 +16,7 @@ from tests.referential.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SCREENSHOTS = settings.BASE_DIR / "test-results"
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
 def test_animator_logs_a_visit_with_a_follow_up_and_finds_it_to_do(page, axe):
@@ -83,6 +84,6 @@ def test_journal_page_fits_the_screen(page, axe, width):
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         page.screenshot(path=str(SCREENSHOTS / f"journal-{name}-{width}.png"), full_page=True)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(OVERFLOW)
         assert overflow <= 0, f"{name}: {overflow} px too wide at {width} px"
         assert axe(page) == [], name

@@ -123,7 +123,8 @@ class JournalEntryForm(forms.Form):
             theme=data["theme"],
             notes=data["notes"],
             follow_up_on=data["follow_up_on"],
-            follow_up_owner=data["follow_up_owner"],
+            # The owner is prefilled with the animator writing: without a date there is no follow-up.
+            follow_up_owner=data["follow_up_owner"] if data["follow_up_on"] else None,
             follow_up_done=data["follow_up_done"],
             confidentiality=data["confidentiality"],
         )

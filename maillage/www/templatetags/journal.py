@@ -12,13 +12,12 @@ register = template.Library()
 PANEL_SIZE = 5
 
 
-@register.inclusion_tag("backoffice/includes/journal_follow_ups.html", takes_context=True)
-def journal_follow_ups(context, network):
+@register.inclusion_tag("backoffice/includes/journal_follow_ups.html")
+def journal_follow_ups(network):
     to_do = follow_ups_to_do(network)
     return {
         "network": network,
         "follow_ups": list(to_do[:PANEL_SIZE]),
         "total": to_do.count(),
         "today": timezone.localdate(),
-        "request": context.get("request"),
     }

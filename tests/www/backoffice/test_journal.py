@@ -57,6 +57,20 @@ def test_refused_entry_shows_the_form_again(client, world):
     assert not JournalEntry.objects.exists()
 
 
+def test_entry_without_follow_up_date_ignores_the_prefilled_owner(client, world):
+    client.force_login(world["animator_a"])
+    form = client.get("/animation/reseau-a/journal/nouvelle-entree/")
+    assert form.context["form"].initial["follow_up_owner"] == world["animator_a"]
+    response = client.post(
+        "/animation/reseau-a/journal/nouvelle-entree/",
+        {"establishment": world["own"].pk, "occurred_on": TODAY.isoformat(), "kind": EntryKind.CALL,
+         "follow_up_owner": world["animator_a"].pk, "confidentiality": Confidentiality.ANIMATORS},
+    )  # fmt: skip
+    assert response.status_code == 302
+    entry = JournalEntry.objects.get()
+    assert entry.follow_up_on is None and entry.follow_up_owner is None
+
+
 def test_another_networks_company_cannot_be_posted(client, world):
     client.force_login(world["animator_a"])
     client.post(
