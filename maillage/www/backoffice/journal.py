@@ -1,5 +1,5 @@
 """The animator's journal in the back-office: the list with its figures and CSV export, an entry's
-form, a company's timeline (its entries and its needs) and the follow-ups to do.
+form, a company's timeline (its entries, needs and supply relations) and the follow-ups to do.
 
 Every page is the network's animators' and platform administrators' (``animated_network``);
 another network's entry is not found (404) even by its id. Entries are never shown to members:
@@ -12,6 +12,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,6 +30,8 @@ from maillage.journal.selectors import (
 )
 from maillage.journal.services import entry_create, entry_delete, entry_update, follow_up_mark
 from maillage.needs.selectors import establishment_needs
+from maillage.relations.models import SupplyRelation
+from maillage.relations.selectors import relations_visible
 from maillage.www.backoffice.journal_forms import JournalEntryForm, JournalFilterForm
 from maillage.www.backoffice.views import PER_PAGE, _context
 from maillage.www.forms import attach_error
@@ -214,8 +217,15 @@ def company(request, slug, siret):
     ] + [
         {"on": timezone.localdate(need.created_at), "need": need, "role": role}
         for need, role in establishment_needs(network, establishment)
+    ] + [
+        # Its supply relations, as far as this user may see them (never the parties-only ones).
+        {"on": timezone.localdate(relation.created_at), "relation": relation}
+        for relation in relations_visible(
+            request.user,
+            queryset=SupplyRelation.objects.filter(Q(supplier=establishment) | Q(client=establishment)),
+        )
     ]
-    # Newest first; on the same day, journal entries before needs.
+    # Newest first; on the same day, journal entries before needs and relations.
     items.sort(key=lambda item: (item["on"], "entry" in item), reverse=True)
     context = _context(
         network, "journal", establishment=establishment, page=paginate(request, items, PER_PAGE),

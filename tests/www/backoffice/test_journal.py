@@ -138,6 +138,19 @@ def test_company_timeline_mixes_entries_and_needs_newest_first(client, world):
     assert old.notes in content and posted.title in content
 
 
+def test_company_timeline_shows_the_relations_the_animator_may_see(client, world):
+    from maillage.relations.models import SupplyRelation
+
+    client.force_login(world["animator_a"])
+    for name, level in (("Client réseau", "network"), ("Client secret", "parties")):
+        SupplyRelation.objects.create(
+            supplier=world["own"], client_name=name, source="ledger", confidentiality=level
+        )
+    content = client.get(f"/animation/reseau-a/journal/entreprise/{world['own'].siret}/").content.decode()
+    assert "fournisseur de Client réseau" in content
+    assert "Client secret" not in content
+
+
 def test_follow_up_marked_done_from_the_list(client, world):
     client.force_login(world["animator_a"])
     entry = _entry(world, follow_up_on=TODAY)
