@@ -212,19 +212,21 @@ def company(request, slug, siret):
     establishment = network_company(network, siret)
     if establishment is None:
         raise Http404
-    items = [
-        {"on": entry.occurred_on, "entry": entry} for entry in company_entries(network, establishment)
-    ] + [
-        {"on": timezone.localdate(need.created_at), "need": need, "role": role}
-        for need, role in establishment_needs(network, establishment)
-    ] + [
-        # Its supply relations, as far as this user may see them (never the parties-only ones).
-        {"on": timezone.localdate(relation.created_at), "relation": relation}
-        for relation in relations_visible(
-            request.user,
-            queryset=SupplyRelation.objects.filter(Q(supplier=establishment) | Q(client=establishment)),
-        )
-    ]
+    items = (
+        [{"on": entry.occurred_on, "entry": entry} for entry in company_entries(network, establishment)]
+        + [
+            {"on": timezone.localdate(need.created_at), "need": need, "role": role}
+            for need, role in establishment_needs(network, establishment)
+        ]
+        + [
+            # Its supply relations, as far as this user may see them (never the parties-only ones).
+            {"on": timezone.localdate(relation.created_at), "relation": relation}
+            for relation in relations_visible(
+                request.user,
+                queryset=SupplyRelation.objects.filter(Q(supplier=establishment) | Q(client=establishment)),
+            )
+        ]
+    )
     # Newest first; on the same day, journal entries before needs and relations.
     items.sort(key=lambda item: (item["on"], "entry" in item), reverse=True)
     context = _context(
