@@ -97,6 +97,23 @@ def test_filters_and_pagination(client, world):
     assert "Aucune entrée ne correspond à ces filtres." in empty
 
 
+def test_journal_page_queries_do_not_grow_with_its_entries(client, world, django_assert_max_num_queries):
+    """Owners, authors, companies and capabilities come with the page, not one query per row."""
+    client.force_login(world["animator_a"])
+
+    def add(count):
+        for _ in range(count):
+            entry = _entry(world, follow_up_on=TODAY, follow_up_owner=world["animator_a"], theme=Theme.LEAN)
+            entry.capabilities.set([capability_node()])
+
+    add(1)
+    with django_assert_max_num_queries(100) as few:
+        client.get("/animation/reseau-a/journal/")
+    add(20)
+    with django_assert_max_num_queries(len(few)):
+        client.get("/animation/reseau-a/journal/")
+
+
 def test_csv_export_follows_the_filters(client, world):
     client.force_login(world["animator_a"])
     _entry(world, kind=EntryKind.VISIT, people_met="=HYPERLINK(1)", notes="Ligne 1\nligne 2")
