@@ -1,9 +1,12 @@
-"""The demo network's activity: purchase ledgers of its largest members, and two needs.
+"""The demo network's activity: purchase ledgers of its largest members, two needs, and the
+animator's journal of the last weeks.
 
 So that the leakage page, the supply graph and the needs pages show something on a fresh
 demo, the demo writes seeded purchase ledgers as CSV files under ``DATA_DIR/demo/`` and
 imports them with the real ``import-ledger`` command (keyed rows: a rerun adds nothing), then
-posts two needs through the needs services (skipped when the demo author already has needs).
+posts two needs through the needs services (skipped when the demo author already has needs),
+and notes a few visits, meetings and calls in the animator's journal, with follow-ups (skipped
+when the network's journal has entries).
 
 Only fictitious companies buy or post (we invent no purchase of a real company), and only
 what their activity buys (``ActivityRules.needs``, docs/demo.md « Cohérence »).
@@ -28,6 +31,8 @@ from maillage.demo.checks import activity_rules
 from maillage.demo.coherence import ActivityRules
 from maillage.directory.models import Establishment, Network, current_member
 from maillage.directory.synthetic import naf_section
+from maillage.journal.models import JournalEntry
+from maillage.journal.services import EntryInput, entry_create
 from maillage.matching.services import index_refresh_deferred
 from maillage.needs.models import Need
 from maillage.needs.services import CapabilityInput, need_create, need_open
@@ -47,6 +52,7 @@ class ActivityReport:
     ledgers: int
     ledger_lines: int
     needs_created: int
+    journal_entries: int = 0
 
 
 def _luhn_siret(rng: np.random.Generator) -> str:
@@ -286,11 +292,54 @@ def needs_post(network: Network, author_email: str) -> int:
     return 2
 
 
+# (days ago, kind, theme, people met, notes, follow-up in days from today or None, done)
+JOURNAL = [
+    (2, "visit", "energy", "Directeur d'usine", "Visite de l'atelier : four de traitement thermique "
+     "à remplacer, intéressé par un diagnostic énergie.", -1, False),
+    (5, "call", "skills", "Responsable RH", "Deux postes de soudeur à pourvoir ; orienter vers l'action "
+     "collective de formation.", 3, False),
+    (9, "meeting", "purchasing", "Acheteuse", "Réunion sur les achats locaux : liste de fournisseurs du "
+     "réseau à lui transmettre.", 10, False),
+    (16, "visit", "digital", "Dirigeant", "Projet de suivi de production numérique.", -5, True),
+    (23, "event", "lean", "", "Rencontrée au petit-déjeuner lean du réseau.", None, False),
+    (31, "email", "funding", "Directrice administrative", "Envoi de la fiche de l'aide régionale à "
+     "l'investissement.", None, False),
+]  # fmt: skip
+
+
+def journal_note(network: Network) -> int:
+    """A few weeks of the animator's journal on fictitious members (never on a real company)."""
+    animator = network.animators.order_by("pk").first()
+    if animator is None or JournalEntry.objects.filter(network=network).exists():
+        return 0
+    companies = list(
+        Establishment.objects.filter(current_member("memberships__", network=network))
+        .filter(organisation__is_generated=True)
+        .order_by("siret")[: len(JOURNAL)]
+    )
+    today = timezone.localdate()
+    for company, (ago, kind, theme, people, notes, follow_up, done) in zip(companies, JOURNAL, strict=False):
+        entry_create(
+            network=network,
+            by=animator,
+            data=EntryInput(
+                establishment=company, occurred_on=today - timedelta(days=ago), kind=kind, theme=theme,
+                people_met=people, notes=notes,
+                follow_up_on=None if follow_up is None else today + timedelta(days=follow_up),
+                follow_up_owner=None if follow_up is None else animator, follow_up_done=done,
+            ),
+        )  # fmt: skip
+    return len(companies)
+
+
 def demo_activity_ensure(network: Network, *, author_email: str, seed: int) -> ActivityReport:
     # One index refresh for all the declared capacities, not one per member (≈ 1 s each).
     with index_refresh_deferred():
         capacities_declare(network)
     ledgers, lines = ledgers_import(network, seed=seed)
     return ActivityReport(
-        ledgers=ledgers, ledger_lines=lines, needs_created=needs_post(network, author_email)
+        ledgers=ledgers,
+        ledger_lines=lines,
+        needs_created=needs_post(network, author_email),
+        journal_entries=journal_note(network),
     )

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from maillage.demo.territory import NETWORK_SLUG
 from maillage.directory.models import Network
+from maillage.journal.models import JournalEntry
 from maillage.needs.models import Need, NeedStatus
 from maillage.profiles.models import CapabilityStatus, ProfileCapability
 from maillage.relations.leakage import Territory, leakage_for
@@ -60,7 +61,21 @@ def test_the_open_need_reaches_only_companies_that_meet_its_requirements(network
             ), (recipient.establishment, code)
 
 
+def test_the_animators_journal_has_follow_ups_to_do_on_fictitious_members(demo_outputs, network):
+    assert "entrées du journal d'animation : 6." in demo_outputs[0]
+    entries = JournalEntry.objects.filter(network=network)
+    assert entries.count() == 6
+    assert not entries.filter(establishment__organisation__is_generated=False).exists()
+    assert entries.follow_ups_to_do().count() == 3
+
+
 def test_a_rerun_adds_no_line_relation_or_need(network):
-    before = (PurchaseLine.objects.count(), SupplyRelation.objects.count(), Need.objects.count())
+    def counts():
+        return (
+            PurchaseLine.objects.count(), SupplyRelation.objects.count(), Need.objects.count(),
+            JournalEntry.objects.count(),
+        )  # fmt: skip
+
+    before = counts()
     call_command("demo", stdout=StringIO())
-    assert (PurchaseLine.objects.count(), SupplyRelation.objects.count(), Need.objects.count()) == before
+    assert counts() == before

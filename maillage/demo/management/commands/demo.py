@@ -103,7 +103,8 @@ class Command(BaseCommand):
         lap("activité")
         self.stdout.write(
             f"Registres d'achats importés : {activity.ledgers} ({activity.ledger_lines} lignes, "
-            f"sans doublon d'une exécution à l'autre) ; besoins publiés : {activity.needs_created}."
+            f"sans doublon d'une exécution à l'autre) ; besoins publiés : {activity.needs_created} ; "
+            f"entrées du journal d'animation : {activity.journal_entries}."
         )
         self._print(network, report, logins, url.rstrip("/") + "/")
         if verbosity >= 2:
