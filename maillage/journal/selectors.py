@@ -3,14 +3,18 @@ companies an entry may be about, and the activity figures of a period."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from maillage.directory.models import Establishment, Membership, Network
 from maillage.journal.models import EntryKind, JournalEntry
+from maillage.taxonomy.models import TaxonomyNode
 
+EXPORT_CHUNK = 2000
 # Kinds where the team meets the company in person: they count as « entreprises rencontrées ».
 MET_KINDS = (EntryKind.VISIT, EntryKind.MEETING, EntryKind.EVENT)
 
@@ -47,6 +51,39 @@ def network_entries(
     return entries.select_related(
         "establishment__organisation", "follow_up_owner", "author"
     ).prefetch_related("capabilities")
+
+
+EXPORT_FIELDS = (
+    "pk", "occurred_on", "kind", "establishment__trade_name", "establishment__name",
+    "establishment__organisation__name", "establishment__siret", "people_met", "theme", "notes",
+    "follow_up_on", "follow_up_owner__first_name", "follow_up_owner__last_name", "follow_up_owner__email",
+    "follow_up_done_at", "confidentiality", "author__email",
+)  # fmt: skip
+
+
+def entries_export(entries: QuerySet[JournalEntry]) -> Iterator[tuple[dict, list[TaxonomyNode]]]:
+    """``entries`` as plain rows for an export, each with its capabilities: one query for the rows,
+    one per 2,000 rows for their capabilities, no model instance per row (50,000 rows in seconds)."""
+    rows = entries.select_related(None).prefetch_related(None).values(*EXPORT_FIELDS)
+    chunk: list[dict] = []
+
+    def flush():
+        links = JournalEntry.capabilities.through.objects.filter(
+            journalentry_id__in=[row["pk"] for row in chunk]
+        ).select_related("taxonomynode")
+        nodes: dict[int, list[TaxonomyNode]] = {}
+        for link in links.order_by("pk"):
+            nodes.setdefault(link.journalentry_id, []).append(link.taxonomynode)
+        for row in chunk:
+            yield row, nodes.get(row["pk"], [])
+
+    for row in rows.iterator(chunk_size=EXPORT_CHUNK):
+        chunk.append(row)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from flush()
+            chunk = []
+    if chunk:
+        yield from flush()
 
 
 def entry_of_network(network: Network, pk: int) -> JournalEntry | None:
@@ -124,9 +161,12 @@ def journal_figures(network: Network, *, since: date, until: date) -> JournalFig
             ("emails", EntryKind.EMAIL), ("events", EntryKind.EVENT),
         )},
     )  # fmt: skip
+    # A range of instants rather than ``__date``, so that the index on the done date serves.
+    start = timezone.make_aware(datetime.combine(since, time.min))
+    end = timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min))
     done = (
         JournalEntry.objects.of_network(network)
-        .filter(follow_up_done_at__date__gte=since, follow_up_done_at__date__lte=until)
+        .filter(follow_up_done_at__gte=start, follow_up_done_at__lt=end)
         .count()
     )
     new_members = Membership.objects.filter(

@@ -116,7 +116,11 @@ def test_journal_page_queries_do_not_grow_with_its_entries(client, world, django
 
 def test_csv_export_follows_the_filters(client, world):
     client.force_login(world["animator_a"])
-    _entry(world, kind=EntryKind.VISIT, people_met="=HYPERLINK(1)", notes="Ligne 1\nligne 2")
+    visit = _entry(
+        world, kind=EntryKind.VISIT, people_met="=HYPERLINK(1)", notes="Ligne 1\nligne 2",
+        follow_up_on=TODAY, follow_up_owner=world["animator_a"], author=world["animator_a"],
+    )  # fmt: skip
+    visit.capabilities.set([capability_node("proc.test.a"), capability_node("proc.test.b")])
     _entry(world, kind=EntryKind.CALL)
     JournalEntryFactory(network=world["b"], establishment=world["elsewhere"])
     response = client.get("/animation/reseau-a/journal/?nature=visit&format=csv")
@@ -128,6 +132,9 @@ def test_csv_export_follows_the_filters(client, world):
     assert len(lines) == 2  # the header, then the visit: its notes' line break stays quoted in its cell
     assert '"Ligne 1\nligne 2"' in lines[1]
     assert "Visite d’entreprise;Tôlerie Kieffer;" in text and "'=HYPERLINK(1)" in text
+    assert ";Libellé proc.test.a, Libellé proc.test.b;" in lines[1]
+    owner = world["animator_a"].get_full_name()
+    assert f";{owner};non;Animateurs du réseau seulement;animatrice-a@example.org" in lines[1]
     assert "Usinage Vogel" not in text
 
 
