@@ -251,6 +251,7 @@ class MembershipAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["network", "establishment__organisation"]
     autocomplete_fields = ["establishment", "network"]
+    ordering = ["network__name", "establishment__name", "pk"]  # a stable page order, autocomplete too
     date_hierarchy = "joined_on"
     show_full_result_count = False
 

@@ -242,3 +242,26 @@ def company_suggestions(text: str, *, limit: int = 6) -> list[CompanySuggestion]
         CompanySuggestion("organisation", siren, name, str(count)) for name, siren, count in companies[:2]
     ]
     return found
+
+
+def membership_history(membership: Membership) -> QuerySet:
+    """The changes of a membership, newest first, with who made them."""
+    return membership.changes.select_related("changed_by")
+
+
+def network_contacts(network: Network, *, establishment: Establishment | None = None) -> QuerySet:
+    """The network's contacts (animators' eyes only: callers check ``can_animate_network``)."""
+    contacts = network.contacts.select_related("establishment", "user")
+    return contacts.filter(establishment=establishment) if establishment is not None else contacts
+
+
+def establishments_named(text: str, *, limit: int = 8) -> list[Establishment]:
+    """Active establishments whose SIRET is ``text`` (spaces allowed) or whose name contains it:
+    how an animator names a company without typing its SIRET."""
+    digits = "".join(text.split())
+    if digits.isdigit() and len(digits) == 14:
+        return list(Establishment.objects.filter(siret=digits).select_related("commune"))
+    sirets = [s.identifier for s in company_suggestions(text, limit=limit) if s.kind == "establishment"]
+    return list(
+        Establishment.objects.filter(siret__in=sirets).select_related("commune").order_by("name", "siret")
+    )

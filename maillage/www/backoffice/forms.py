@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import Invitation
-from maillage.directory.models import Membership
+from maillage.directory.models import Contact, Membership
 from maillage.imports.models import MappingColumn, MappingReview
 from maillage.needs.models import NetworkNeedSettings
 from maillage.needs.selectors import need_settings
@@ -16,6 +16,11 @@ class MemberFilterForm(forms.Form):
     q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
     statut = forms.ChoiceField(
         label=_("Statut"), required=False, choices=[("", _("Tous"))] + list(Membership.Status.choices)
+    )
+    cotisation = forms.ChoiceField(
+        label=_("Cotisation"),
+        required=False,
+        choices=[("", _("Toutes"))] + list(Membership.DuesStatus.choices),
     )
 
 
@@ -335,3 +340,46 @@ class NetworkBrandingForm(forms.Form):
         help_text=_("PNG, JPEG ou WebP, 512 Ko et 2 000 pixels de côté au plus ; affiché dans l’en-tête."),
     )
     remove_logo = forms.BooleanField(label=_("Retirer le logo actuel"), required=False)
+
+
+class MemberAddForm(forms.Form):
+    """A company added to the network's list, named by its name or its SIRET; namesakes are
+    offered as a choice (``candidates``) rather than guessed."""
+
+    company = forms.CharField(
+        label=_("Entreprise"),
+        max_length=200,
+        help_text=_("Son nom (3 lettres au moins) ou son SIRET."),
+    )
+    siret = forms.CharField(required=False, widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        label=_("Statut"),
+        choices=[(Membership.Status.MEMBER, _("Adhérent")), (Membership.Status.PROSPECT, _("Prospect"))],
+    )
+    category = forms.CharField(label=_("Collège"), max_length=100, required=False)
+
+
+class MembershipForm(forms.Form):
+    status = forms.ChoiceField(label=_("Statut"), choices=Membership.Status.choices)
+    joined_on = forms.DateField(
+        label=_("Adhérent depuis le"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    left_on = forms.DateField(
+        label=_("Parti le"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    dues_status = forms.ChoiceField(label=_("Cotisation"), choices=Membership.DuesStatus.choices)
+    category = forms.CharField(label=_("Collège"), max_length=100, required=False)
+
+
+class ContactForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    role = forms.ChoiceField(label=_("Fonction"), choices=Contact.Role.choices)
+    email = forms.EmailField(label=_("Adresse e-mail"), required=False)
+    phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
+    consent_on = forms.DateField(
+        label=_("D’accord pour recevoir les messages du réseau depuis le"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Vide tant que la personne n’a pas donné son accord."),
+    )
