@@ -446,8 +446,13 @@ class Searcher:
         )
         candidates = ranking.candidates(n, query, text, lexical, concept, typed, hard, requirements)
         naf_boost = None
-        if plan.naf_prior and (text is not None or concept is not None):
-            candidates, naf_boost = _widened(segment, plan.naf_prior, candidates, hard)
+        if plan.naf_prior:
+            # Words no document holds but the contracts know (« nettoyage » in a directory of
+            # names and NAF labels): the prior's documents alone, not the whole index.
+            chosen = text is not None or concept is not None or self._has_structure(query)
+            candidates, naf_boost = _widened(
+                segment, plan.naf_prior, candidates if chosen else candidates[:0], hard
+            )
         distance = np.full(len(candidates), np.nan)
         location = query.location
         if location is not None and len(candidates):
@@ -573,7 +578,13 @@ class Searcher:
         scored = self._cached(key, segments)
         if scored is None:
             plan = self.interpret(query)
-            if not plan.terms and not plan.concepts and query.text.strip() and not self._has_structure(query):
+            if (
+                not plan.terms
+                and not plan.concepts
+                and not plan.naf_prior
+                and query.text.strip()
+                and not self._has_structure(query)
+            ):
                 # Only unknown words: nothing can match, say so rather than list everything.
                 return SearchResults(0, query.page, query.page_size, [], None, plan, _ms(started))
             scored = self._score(query, plan, day, segments)
