@@ -445,12 +445,12 @@ class Searcher:
             self._concept_scores(segment, query, plan, day) if plan.concepts else (None, None, None, None)
         )
         candidates = ranking.candidates(n, query, text, lexical, concept, typed, hard, requirements)
-        naf_boost = None
+        prior_by_value = None
         if plan.naf_prior:
             # Words no document holds but the contracts know (« nettoyage » in a directory of
             # names and NAF labels): the prior's documents alone, not the whole index.
             chosen = text is not None or concept is not None or self._has_structure(query)
-            candidates, naf_boost = _widened(
+            candidates, prior_by_value = _widened(
                 segment, plan.naf_prior, candidates if chosen else candidates[:0], hard
             )
         distance = np.full(len(candidates), np.nan)
@@ -465,10 +465,9 @@ class Searcher:
         if not len(candidates):
             return candidates, np.zeros(0, np.float32), np.zeros(0), None
         relevance = ranking.relevance(candidates, query, plan, text, concept, requirements)
-        if naf_boost is not None:
-            relevance = (relevance + np.float32(PRIOR_WEIGHT) * naf_boost[candidates]) / np.float32(
-                1 + PRIOR_WEIGHT
-            )
+        if prior_by_value is not None:
+            boost = prior_by_value[np.asarray(segment.naf)[candidates]]  # each candidate's code's score
+            relevance = (relevance + np.float32(PRIOR_WEIGHT) * boost) / np.float32(1 + PRIOR_WEIGHT)
         score = relevance * (0.85 + 0.15 * np.asarray(segment.quality)[candidates])
         if location is not None:
             # ``distance`` is already that of these candidates (computed above, then filtered).
@@ -770,13 +769,44 @@ def _name_weighted(text, by_name, in_name, plan: Interpretation) -> np.ndarray |
 
 def _widened(segment: Segment, scores: dict[str, float], candidates, hard) -> tuple[np.ndarray, np.ndarray]:
     """The candidates with the documents whose NAF code's prior reaches PRIOR_WIDEN (within the
-    hard filters), and each document's activity-prior score (that of its NAF code)."""
+    hard filters), and the activity-prior score of each NAF value of the segment. Reads only
+    the documents of those codes (``_naf_postings``), never the whole segment."""
     by_value = np.array([scores.get(code, 0.0) for code in segment.naf_values] or [0.0], np.float32)
-    boost = by_value[np.asarray(segment.naf)]
-    widen = np.flatnonzero(boost >= PRIOR_WIDEN)
-    if hard is not None:
-        widen = widen[hard[widen]]
-    return np.union1d(candidates, widen), boost
+    order, starts = _naf_postings(segment)
+    likely = np.flatnonzero(by_value >= PRIOR_WIDEN)
+    widen = [order[starts[value] : starts[value + 1]] for value in likely.tolist()]
+    if widen:
+        widen = np.concatenate(widen)
+        if hard is not None:
+            widen = widen[hard[widen]]
+        # ``candidates`` is sorted and unique: keep the widened documents it lacks (no re-sort of
+        # the whole set, which cost more than the rest of the prior at 1.2 M documents).
+        if len(candidates):
+            at = np.minimum(np.searchsorted(candidates, widen), len(candidates) - 1)
+            widen = widen[candidates[at] != widen]
+        candidates = np.concatenate((candidates, widen))
+    return candidates, by_value
+
+
+_NAF_POSTINGS: dict[int, tuple] = {}
+_NAF_POSTINGS_LOCK = threading.Lock()
+
+
+def _naf_postings(segment: Segment) -> tuple[np.ndarray, np.ndarray]:
+    """The segment's documents sorted by NAF value, and where each value starts: built once per
+    segment and process (an argsort of the NAF column, ~0.1 s at 1.2 M), kept while it lives."""
+    key = id(segment.naf)
+    cached = _NAF_POSTINGS.get(key)
+    if cached is None or cached[0] is not segment.naf:
+        naf = np.asarray(segment.naf)
+        order = np.argsort(naf, kind="stable")
+        starts = np.searchsorted(naf[order], np.arange(len(segment.naf_values) + 1))
+        cached = (segment.naf, order, starts)
+        with _NAF_POSTINGS_LOCK:
+            if len(_NAF_POSTINGS) > 8:  # old generations: segments are few, drop them all
+                _NAF_POSTINGS.clear()
+            _NAF_POSTINGS[key] = cached
+    return cached[1], cached[2]
 
 
 def _standard(code: str, surfaces: list[str]) -> bool:
