@@ -19,7 +19,11 @@ Documents (the same for every system and every set)
     For Maillage, each document also carries the capabilities its NAF code makes likely, as
     *inferred* claims, exactly as the product does for an establishment without a profile
     (``maillage.matching.documents.DocumentMapper._inferred_from_naf``: every NAF hint of the
-    taxonomy, core when its weight is ≥ 0.9). The peers index the plain published text: name,
+    taxonomy, core when its weight is ≥ 0.9), and its index carries the activity prior
+    (``maillage/engine/prior.py``) learned as the product learns it — CPV label of a public
+    contract × the winner's NAF code — from the DECP contracts of the **tuning** part only
+    (``prior_examples``, which asserts that no held-out object or label is among them).
+    The peers index the plain published text: name,
     description, NAF label (BM25 over one concatenated field; FTS5 with the engine's field
     weights), French Snowball stems, folded accents, French stop words (bench/searchlib/peers.py).
 
