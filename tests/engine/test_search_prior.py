@@ -75,6 +75,10 @@ def test_the_prior_widens_and_orders_by_registered_activity(taxonomy, table, tmp
     # Widened; after the complete answer (it holds every known word): a prior is no evidence.
     assert names(results) == ["Bureaux Conseil", "ONET Services"]
     assert [hit.complete for hit in results.hits] == [True, False]
+    # Said as what it is: a habit of public buyers about its registered activity.
+    assert [d["naf"] for d in results.hits[1].details if d["kind"] == "activity_prior"] == [CLEANING]
+    assert "marchés publics" in results.hits[1].explanation
+    assert not [d for d in results.hits[0].details if d["kind"] == "activity_prior"]  # 70.22Z: none
     assert all(0 <= hit.score <= 1 for hit in results.hits)
     # A word no document holds but the contracts know: the likely companies, not an empty page.
     assert names(without.search(SearchQuery(text="nettoyage"))) == []
