@@ -12,6 +12,7 @@ template filters of ``maillage.www.templatetags.typography`` call them.
 
 from __future__ import annotations
 
+import html
 import re
 
 from django.utils.formats import number_format
@@ -32,6 +33,17 @@ _BEFORE_HIGH = re.compile(r"(?<=\S)[ \u00a0\u202f]?([;!?])(?=\s|$|[»)])")
 _OPEN_QUOTE = re.compile(r"«[ \u00a0\u202f]*")
 _CLOSE_QUOTE = re.compile(r"[ \u00a0\u202f]*»")
 _STRAIGHT_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+# « de Industries », « de Obernai »: a name starting with a vowel takes « d’ » (not before Y
+# nor H, whose words differ: « de Yutz », « de Haguenau »; not a lone letter: « de A à Z »;
+# not a capital « De », part of a surname: « De Oliveira »).
+_DE_VOWEL = re.compile(r"(?<![\w’'])de (?=[AEIOUÀÂÉÈÊËÎÏÔÖÙÛÜ][\w’'-])")
+# Elements whose text is code or what the user is typing: never touched.
+_RAW = re.compile(r"(<(script|style|pre|code|textarea)\b.*?</\2\s*>)", re.IGNORECASE | re.DOTALL)
+_MARKUP = re.compile(r"(<!--.*?-->|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)", re.DOTALL)
+# Attributes a reader sees or hears (a field's hint, a tooltip, a screen reader's label).
+# Punctuation opening a text that follows an element (« <b>Nom</b> : », « </a>?»).
+_LEADING_MARK = re.compile(r"^[ \u00a0\u202f]?([:;!?])(?=\s|$|<)")
+_READ_ATTRIBUTE = re.compile(r'(\s(?:title|placeholder|aria-label|alt)=")([^"]*)(")')
 
 
 def is_french() -> bool:
@@ -70,10 +82,50 @@ def french_text(text: str) -> str:
     if not text:
         return text
     text = _STRAIGHT_APOSTROPHE.sub("’", text)
+    text = _DE_VOWEL.sub("d’", text)
     text = _OPEN_QUOTE.sub("«" + NBSP, text)
     text = _CLOSE_QUOTE.sub(NBSP + "»", text)
     text = _BEFORE_COLON.sub(NBSP + ":", text)
     return _BEFORE_HIGH.sub(lambda m: NNBSP + m.group(1), text)
+
+
+def _french_escaped(text: str, *, quote: bool) -> str:
+    """``french_text`` on escaped HTML text: unescaped first, so that neither an entity's « ; »
+    (« &amp; ») takes a space nor an escaped apostrophe (« &#x27; ») escapes the rule."""
+    if not text.strip():
+        return text
+    return html.escape(french_text(html.unescape(text)), quote=quote)
+
+
+def _french_markup(tag: str) -> str:
+    if tag.startswith("<!--"):
+        return tag
+    return _READ_ATTRIBUTE.sub(
+        lambda m: m.group(1) + _french_escaped(m.group(2), quote=True) + m.group(3), tag
+    )
+
+
+def french_html(document: str) -> str:
+    """``french_text`` on an HTML page's text and its read attributes (title, placeholder,
+    aria-label, alt), so that every page, its data included, follows the rule; scripts, styles,
+    code and text areas (what a user is editing) stay as they are."""
+    out = []
+    for i, chunk in enumerate(_RAW.split(document)):
+        # split() also returns the tag name group: every third item, dropped.
+        if i % 3 == 2:
+            continue
+        if i % 3 == 1:
+            out.append(chunk)
+            continue
+        for j, part in enumerate(_MARKUP.split(chunk)):
+            if j % 2:
+                out.append(_french_markup(part))
+                continue
+            text = _french_escaped(part, quote=False)
+            if j and out and out[-1].startswith("<"):
+                text = _LEADING_MARK.sub(lambda m: (NBSP if m.group(1) == ":" else NNBSP) + m.group(1), text)
+            out.append(text)
+    return "".join(out)
 
 
 def french_spacing(text: str) -> str:

@@ -7,6 +7,7 @@ from django.test import Client
 from maillage.accounts.models import Claim, Invitation
 from maillage.accounts.services import claim_create, invitation_create
 from maillage.directory.models import EstablishmentUser
+from maillage.www.typography import NBSP
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ def test_animator_sees_the_members_of_their_network_with_statuses(client, world)
     html = client.get("/animation/reseau-a/membres/").content.decode()
     assert "Tôlerie Kieffer" in html and "Fonderie Roth" in html and "Prospect Lutz" in html
     assert "Usinage Vogel" not in html
-    assert "Adhérent : 2" in html and "Prospect : 1" in html
+    assert f"Adhérent{NBSP}: 2" in html and f"Prospect{NBSP}: 1" in html
     assert "Affaires gardées dans le territoire" in html  # the needs' activity figures
 
 

@@ -89,7 +89,7 @@ def test_claim_page_creates_the_request_and_lists_it(client, world):
     client.force_login(UserFactory())
     response = client.post("/revendiquer/", {"siret": world["peer"].siret, "message": ""}, follow=True)
     html = response.content.decode()
-    assert "Demande envoyée à l'animation du réseau Réseau A" in html.replace("&#x27;", "'")
+    assert "Demande envoyée à l’animation du réseau Réseau A" in html
     assert "Fonderie Roth" in html and "En attente" in html
 
 

@@ -1,6 +1,8 @@
 """French typography in one helper (``maillage.www.typography``): numbers and units by language,
 spacing, elision, and its template filters."""
 
+import re
+
 import pytest
 from django.template import Context, Template
 from django.utils import translation
@@ -10,6 +12,7 @@ from maillage.www.typography import (
     NNBSP,
     distance,
     french_of,
+    french_html,
     french_spacing,
     french_text,
     measure,
@@ -135,3 +138,40 @@ def test_filters_follow_the_active_language_and_escape():
 def test_typo_on_html_touches_only_the_text():
     html = render("{{ t|safe|typo }}", "fr", t='<a title="x : y">Voir : ici</a>')
     assert html == f'<a title="x : y">Voir{NBSP}: ici</a>'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Adhérent de Industries Alsace du Nord", "Adhérent d’Industries Alsace du Nord"),
+        ("territoire de Obernai", "territoire d’Obernai"),
+        ("de Haguenau, de Yutz", "de Haguenau, de Yutz"),  # no elision before h nor y
+        ("de A à Z", "de A à Z"),  # a lone letter
+        ("M. De Oliveira", "M. De Oliveira"),  # a surname's particle
+        ("garde de avion", "garde de avion"),  # lowercase words are the template's job
+    ],
+)
+def test_french_text_elides_de_before_a_name_starting_with_a_vowel(text, expected):
+    assert french_text(text) == expected
+
+
+def test_french_html_fixes_the_text_and_read_attributes_but_never_code_nor_what_is_typed():
+    page = (
+        '<p title="Voir : ici">R&amp;D ; l&#x27;entreprise de Industries : <b>5</b> ?</p>'
+        "<a>Nom</a>: x<script>var a = 'b : c ;'</script><textarea>l'a : b</textarea>"
+        "<pre>x : y</pre><!-- a : b --><input value=\"l'a : b\">"
+    )
+    assert french_html(page) == (
+        f'<p title="Voir{NBSP}: ici">R&amp;D{NNBSP}; l’entreprise d’Industries{NBSP}: <b>5</b>{NNBSP}?</p>'
+        f"<a>Nom</a>{NBSP}: x<script>var a = 'b : c ;'</script><textarea>l'a : b</textarea>"
+        "<pre>x : y</pre><!-- a : b --><input value=\"l'a : b\">"
+    )
+    assert french_html(french_html(page)) == french_html(page)
+
+
+def test_every_french_page_gets_french_typography_and_english_pages_keep_theirs(client):
+    french = client.get("/compte/connexion/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    english = client.get("/compte/connexion/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert french_html(french) == french and f"{NBSP}:" in french
+    assert "'" not in re.sub(r"<[^>]*>", "", french.split("<body")[1])
+    assert english != french_html(english)  # English keeps its own spacing
