@@ -11,8 +11,8 @@ from maillage.www.typography import (
     NBSP,
     NNBSP,
     distance,
-    french_of,
     french_html,
+    french_of,
     french_spacing,
     french_text,
     measure,
@@ -159,12 +159,12 @@ def test_french_html_fixes_the_text_and_read_attributes_but_never_code_nor_what_
     page = (
         '<p title="Voir : ici">R&amp;D ; l&#x27;entreprise de Industries : <b>5</b> ?</p>'
         "<a>Nom</a>: x<script>var a = 'b : c ;'</script><textarea>l'a : b</textarea>"
-        "<pre>x : y</pre><!-- a : b --><input value=\"l'a : b\">"
+        '<pre>x : y</pre><!-- a : b --><input value="l\'a : b">'
     )
     assert french_html(page) == (
         f'<p title="Voir{NBSP}: ici">R&amp;D{NNBSP}; l’entreprise d’Industries{NBSP}: <b>5</b>{NNBSP}?</p>'
         f"<a>Nom</a>{NBSP}: x<script>var a = 'b : c ;'</script><textarea>l'a : b</textarea>"
-        "<pre>x : y</pre><!-- a : b --><input value=\"l'a : b\">"
+        '<pre>x : y</pre><!-- a : b --><input value="l\'a : b">'
     )
     assert french_html(french_html(page)) == french_html(page)
 
