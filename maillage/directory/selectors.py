@@ -235,3 +235,26 @@ def company_suggestions(text: str, *, limit: int = 6) -> list[CompanySuggestion]
         CompanySuggestion("organisation", siren, name, str(count)) for name, siren, count in companies[:2]
     ]
     return found
+
+
+def establishments_named(text: str, *, network: Network | None = None) -> list[Establishment]:
+    """Active establishments whose name, trade name or company name is ``text`` (case aside),
+    ``network``'s current members first: a form that picks a company by name (a consortium's
+    lead) reads it here, and asks for the SIRET when several answer."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    found = list(
+        Establishment.objects.active()
+        .filter(Q(name__iexact=text) | Q(trade_name__iexact=text) | Q(organisation__name__iexact=text))
+        .select_related("organisation", "commune")
+        .order_by("siret")[:20]
+    )
+    if network is not None and len(found) > 1:
+        members = set(
+            Establishment.objects.current_members(network)
+            .filter(pk__in=[e.pk for e in found])
+            .values_list("pk", flat=True)
+        )
+        found = [e for e in found if e.pk in members] or found
+    return found

@@ -127,20 +127,22 @@ def leakage_pdf(result: LeakageResult, territory: Territory) -> bytes:
     return HTML(string=leakage_html(result, territory)).write_pdf()
 
 
+# French headers, fixed whatever the page's language, in the search export's style
+# (``www/search/views.EXPORT_COLUMNS``): a French spreadsheet reads them; a script keeps them.
 RELATION_COLUMNS = (
-    "supplier_siret",
-    "supplier_name",
-    "client_siret",
-    "client_name",
-    "category",
+    "siret_fournisseur",
+    "nom_fournisseur",
+    "siret_client",
+    "nom_client",
+    "categorie",
     "cpv",
-    "volume_band",
-    "amount",
-    "amount_year",
-    "since",
+    "tranche_volume",
+    "montant_eur_ht",
+    "annee_montant",
+    "depuis",
     "source",
-    "confidentiality",
-    "status",
+    "confidentialite",
+    "statut",
 )
 
 

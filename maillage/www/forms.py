@@ -51,6 +51,15 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").replace(";", "\n").splitlines() if line.strip()]
 
 
+class EstablishmentChoiceField(forms.ModelChoiceField):
+    """A choice among the user's establishments, each by its name and commune (« Tôlerie Kieffer,
+    Haguenau »): the SIRET that ``Establishment.__str__`` adds means nothing in a list."""
+
+    def label_from_instance(self, obj):
+        place = obj.commune.name if obj.commune_id else obj.city
+        return f"{obj.display_name}, {place}" if place else obj.display_name
+
+
 class _IdentifierField(forms.CharField):
     """An identifier as typed (« 552 100 554 00013 »): spaces dropped, digits checked. Whether it
     exists, and its Luhn key, are the services' business."""

@@ -18,6 +18,8 @@ import re
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext, pgettext_lazy
 
+from maillage.directory.validators import spaced_identifier
+
 NBSP = "\u00a0"  # before « : », inside « », between a number and its unit
 NNBSP = "\u202f"  # before « ; ! ? »
 # The taxonomy's unit codes as a reader expects them; the others read as they are written.
@@ -28,7 +30,8 @@ UNIT_SHOWN = {
 }
 _VOWELS = frozenset("aeiouyàâäéèêëîïôöùûüÿæœAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸÆŒ")
 # A space (or none) before « : » ending a word, not inside a URL or a time (« 10:30 »).
-_BEFORE_COLON = re.compile(r"(?<=[^\s\d:/])[ \u00a0\u202f]?:(?=\s|$)")
+# After a number only when spaced already (« ligne 2 : »): « 10:30 » is a time.
+_BEFORE_COLON = re.compile(r"(?:(?<=[^\s\d:/])[ \u00a0\u202f]?|(?<=\d)[ \u00a0\u202f]):(?=\s|$)")
 _BEFORE_HIGH = re.compile(r"(?<=\S)[ \u00a0\u202f]?([;!?])(?=\s|$|[»)])")
 _OPEN_QUOTE = re.compile(r"«[ \u00a0\u202f]*")
 _CLOSE_QUOTE = re.compile(r"[ \u00a0\u202f]*»")
@@ -56,6 +59,11 @@ def number(value: float, *, decimals: int = 1) -> str:
     rounded = round(float(value), decimals)
     places = next(p for p in range(decimals + 1) if round(rounded, p) == rounded)
     return number_format(rounded, places, use_l10n=True, force_grouping=True)
+
+
+def identifier(value: str) -> str:
+    """A SIRET or SIREN as INSEE prints it, on one line: « 123 456 789 00012 », « 123 456 789 »."""
+    return spaced_identifier(value)
 
 
 def unit_shown(unit: str) -> str:

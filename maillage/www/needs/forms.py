@@ -8,11 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.models import Establishment
+from maillage.directory.selectors import establishments_named
 from maillage.needs.models import Answer, DeclineReason, NeedClosing, NeedKind, NeedVisibility
 from maillage.needs.services import CapabilityInput, EquipmentInput
 from maillage.referential.selectors import commune_resolve
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
-from maillage.www.forms import DateInput, SiretField, TaxonomyField, lines
+from maillage.www.forms import DateInput, EstablishmentChoiceField, TaxonomyField, lines
+from maillage.www.typography import identifier
 
 CAPABILITY_ROWS = 3
 SIRET = re.compile(r"\d{14}")
@@ -38,7 +40,7 @@ class MultipleFileField(forms.FileField):
 
 class NeedForm(forms.Form):
     network = forms.ModelChoiceField(label=_("Réseau"), queryset=None, empty_label=None)
-    author_establishment = forms.ModelChoiceField(
+    author_establishment = EstablishmentChoiceField(
         label=_("Au nom de"), queryset=None, required=False, empty_label=_("du réseau (animation)")
     )
     kind = forms.ChoiceField(label=_("Nature du besoin"), choices=NeedKind.choices)
@@ -81,14 +83,16 @@ class NeedForm(forms.Form):
     def __init__(self, *args, networks, establishments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["network"].queryset = networks
-        self.fields["author_establishment"].queryset = establishments
+        self.fields["author_establishment"].queryset = establishments.select_related(
+            "commune", "organisation"
+        )
 
     def clean_certifications(self):
         codes = []
         for number, text in enumerate(lines(self.cleaned_data["certifications"]), 1):
             node, suggestions = resolve_typed_node(text, KINDS["certification"])
             if node is None:
-                hint = " ; ".join(f"{n.label_fr} ({n.code})" for n in suggestions[:5])
+                hint = " ; ".join(f"« {n.label_fr} »" for n in suggestions[:5])
                 raise forms.ValidationError(
                     _("Ligne %(n)d : « %(text)s » n’est pas une certification connue%(hint)s.")
                     % {"n": number, "text": text, "hint": f" ({hint})" if hint else ""}
@@ -240,17 +244,56 @@ class OutcomeForm(forms.Form):
         }
 
 
+COMPANIES_LIST = "consortium-companies"  # the datalist of the network's members, by name
+
+
 class ConsortiumForm(forms.Form):
+    """Companies are picked by name (the network's members are offered as one types); a SIRET is
+    still accepted, and asked for when several companies share the name."""
+
     max_partners = forms.IntegerField(label=_("Partenaires au plus"), min_value=1, max_value=10, initial=5)
-    lead = SiretField(label=_("Entreprise pilote (SIRET)"), required=False)
+    lead = forms.CharField(
+        label=_("Entreprise pilote"), required=False, help_text=_("Son nom, ou son SIRET."),
+        widget=forms.TextInput(attrs={"list": COMPANIES_LIST, "autocomplete": "off"}),
+    )  # fmt: skip
     excluded = forms.CharField(
-        label=_("Entreprises exclues (SIRET)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Un SIRET par ligne."),
+        label=_("Entreprises exclues"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Une entreprise par ligne : son nom, ou son SIRET."),
     )  # fmt: skip
     alternatives = forms.IntegerField(label=_("Groupements proposés"), min_value=1, max_value=5, initial=3)
 
+    def __init__(self, *args, network=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.network = network
+
+    def _siret(self, text: str) -> str:
+        digits = re.sub(r"\s", "", text)
+        if SIRET.fullmatch(digits):
+            return digits
+        found = establishments_named(text, network=self.network)
+        if not found:
+            raise forms.ValidationError(_("Aucune entreprise ne s’appelle « %(name)s ».") % {"name": text})
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _("Plusieurs entreprises s’appellent « %(name)s » : indiquez son SIRET (%(choices)s).")
+                % {"name": text, "choices": " ; ".join(_described(e) for e in found[:5])}
+            )
+        return found[0].siret
+
+    def clean_lead(self):
+        text = self.cleaned_data["lead"].strip()
+        return self._siret(text) if text else ""
+
     def clean_excluded(self):
-        return frozenset(re.sub(r"\s", "", line) for line in lines(self.cleaned_data["excluded"]))
+        return frozenset(self._siret(line) for line in lines(self.cleaned_data["excluded"]))
+
+
+def _described(establishment: Establishment) -> str:
+    """« Tôlerie Kieffer, Haguenau : 123 456 789 00012 »: how two namesakes are told apart."""
+    place = establishment.commune.name if establishment.commune else establishment.city
+    spaced = identifier(establishment.siret)
+    name = f"{establishment.display_name}, {place}" if place else establishment.display_name
+    return f"{name} : {spaced}"
 
 
 class InviteForm(forms.Form):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.models import Establishment
 from maillage.relations.models import Confidentiality, RelationStatus, VolumeBand
-from maillage.www.forms import SirenField, SiretField
+from maillage.www.forms import EstablishmentChoiceField, SirenField, SiretField
 
 
 class RelationFilterForm(forms.Form):
@@ -48,7 +48,7 @@ class DeclareForm(forms.Form):
 
     SIDES = [("supplier", _("Nous sommes le fournisseur")), ("client", _("Nous sommes le client"))]
 
-    establishment = forms.ModelChoiceField(label=_("Notre établissement"), queryset=None)
+    establishment = EstablishmentChoiceField(label=_("Notre établissement"), queryset=None)
     side = forms.ChoiceField(
         label=_("Notre rôle"), choices=SIDES, widget=forms.RadioSelect, initial="supplier"
     )
@@ -69,7 +69,7 @@ class DeclareForm(forms.Form):
 
     def __init__(self, *args, establishments, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["establishment"].queryset = establishments
+        self.fields["establishment"].queryset = establishments.select_related("commune", "organisation")
 
     def clean(self):
         data = super().clean()

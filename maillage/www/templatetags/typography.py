@@ -5,6 +5,7 @@
 ``{{ name|of_parts }}``    the preposition and the name apart, for a name shown as a link.
 ``{{ n|number }}``         « 20 000 », « 1 234,5 » (« 20,000 » in English); ``|number:2`` two places.
 ``{{ n|quantity:"rpm" }}`` « 20 000 tr/min »; a count (``"count"``) is a plain number.
+``{{ siret|identifier }}`` « 123 456 789 00012 », on one line.
 """
 
 import re
@@ -47,6 +48,11 @@ def number_filter(value, decimals=1):
     if value is None or value == "":
         return ""
     return typography.number(value, decimals=int(decimals))
+
+
+@register.filter
+def identifier(value):
+    return typography.identifier(str(value or ""))
 
 
 @register.filter

@@ -164,13 +164,32 @@ def test_consortium_page_proposes_an_optimal_group_with_who_covers_what(client, 
     assert set(best) == {"Tôlerie Kieffer", "Soudure Roth"}
     assert set(best["Soudure Roth"]) == {"Soudage TIG"}
     page = response.content.decode()
-    assert "Optimalité prouvée" in page and "Inviter ce groupement" in page
+    assert "Meilleure combinaison trouvée" in page and "Inviter ce groupement" in page
+    # The solver's figures stay in the engine: a buyer reads words, not costs and search nodes.
+    assert "Coût" not in page and "nœuds" not in page and "borne" not in page
     # Without TIG welding in range, the page says which capability is missing.
     response = client.get(
         reverse("needs:consortium", args=[need.pk]),
         {"max_partners": 5, "alternatives": 1, "excluded": needs_world["roth"].siret},
     )
     assert [row["label"] for row in response.context["uncovered"]] == ["Soudage TIG"]
+
+
+def test_consortium_companies_are_picked_by_name_and_a_siret_still_works(client, needs_world):
+    need = make_need(needs_world)
+    client.force_login(needs_world["author"])
+    url = reverse("needs:consortium", args=[need.pk])
+    page = client.get(url).content.decode()
+    assert 'list="consortium-companies"' in page and '<option value="Soudure Roth">' in page
+    by_name = client.get(url, {"max_partners": 5, "alternatives": 1, "excluded": "soudure roth"})
+    assert by_name.context["form"].cleaned_data["excluded"] == {needs_world["roth"].siret}
+    assert [row["label"] for row in by_name.context["uncovered"]] == ["Soudage TIG"]
+    siret = needs_world["kieffer"].siret
+    spaced = f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}"
+    lead = client.get(url, {"max_partners": 5, "alternatives": 1, "lead": spaced})
+    assert lead.context["form"].cleaned_data["lead"] == siret
+    unknown = client.get(url, {"max_partners": 5, "alternatives": 1, "lead": "Nulle Part"})
+    assert unknown.context["form"].errors["lead"] == ["Aucune entreprise ne s’appelle « Nulle Part »."]
 
 
 def test_consortium_partial_for_htmx(client, needs_world):
