@@ -51,7 +51,9 @@ NEARBY_LIMIT = 6
 @dataclass(frozen=True)
 class SpecShown:
     label: str
-    text: str
+    text: str  # as the member typed it (or the stored value and unit)
+    value: float | None = None  # in ``unit``, the taxonomy's: shown by the web layer's typography
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,8 @@ def profile_shown(establishment: Establishment, *, members_only: bool) -> Profil
                     SpecShown(
                         label=definitions[machine.node_id].get(spec.key, {}).get("label_fr", spec.key),
                         text=spec.entered or spec.canonical_text(),
+                        value=spec.value,
+                        unit=spec.unit,
                     )
                     for spec in machine.specs.all()
                 ],

@@ -77,6 +77,19 @@ def measure(value: float, unit: str, *, decimals: int = 1) -> str:
     return f"{text}{NBSP}{shown}" if shown else text
 
 
+def editable_measure(value: float, unit: str) -> str:
+    """A figure as a form field shows it for editing, in the words the spec parser reads back:
+    « 20000 tr/min », « 0,25 mm », « 6 » in French; "20000 rpm", "0.25 mm" in English. No
+    thousands separator: the parser takes an English "20,000" for twenty."""
+    text = f"{float(value):.6g}"
+    if "e" in text:  # 1e+06: spelled out in full
+        text = f"{float(value):f}".rstrip("0").rstrip(".")
+    if is_french():
+        text = text.replace(".", ",")
+    shown = unit_shown(unit)
+    return f"{text} {shown}" if shown else text
+
+
 def distance(km: float) -> str:
     """« 12,4 km »; under a kilometre « moins de 1 km » (positions are often a commune's centre:
     « 0 km » would claim a precision the data does not have)."""

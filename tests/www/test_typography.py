@@ -11,10 +11,12 @@ from maillage.www.typography import (
     NBSP,
     NNBSP,
     distance,
+    editable_measure,
     french_html,
     french_of,
     french_spacing,
     french_text,
+    identifier,
     measure,
     number,
     of,
@@ -175,3 +177,23 @@ def test_every_french_page_gets_french_typography_and_english_pages_keep_theirs(
     assert french_html(french) == french and f"{NBSP}:" in french
     assert "'" not in re.sub(r"<[^>]*>", "", french.split("<body")[1])
     assert english != french_html(english)  # English keeps its own spacing
+
+
+def test_an_edited_figure_reads_back_through_the_spec_parser_in_both_languages():
+    with translation.override("fr"):
+        assert editable_measure(20000, "rpm") == "20000 tr/min"
+        assert editable_measure(300, "tf") == "300 t"
+        assert editable_measure(6, "count") == "6"
+        assert editable_measure(0.25, "mm") == "0,25 mm"
+    with translation.override("en"):
+        assert editable_measure(20000, "rpm") == "20000 rpm"  # never "20,000": read as twenty
+        assert editable_measure(0.25, "mm") == "0.25 mm"
+
+
+def test_identifiers_and_distances_stay_on_one_line():
+    assert identifier("12345678900011") == f"123{NBSP}456{NBSP}789{NBSP}00011"
+    assert identifier("123456789") == f"123{NBSP}456{NBSP}789"
+    assert identifier("FR123") == "FR123"
+    assert render("{{ s|identifier }}", "fr", s="12345678900011") == f"123{NBSP}456{NBSP}789{NBSP}00011"
+    assert render("{{ d|distance }}", "fr", d=0.3) == f"moins de 1{NBSP}km"
+    assert render("{{ v|quantity:'mm' }}", "fr", v=0.25) == f"0,25{NBSP}mm"  # a machine's figure as declared

@@ -5,6 +5,7 @@
 ``{{ name|of_parts }}``    the preposition and the name apart, for a name shown as a link.
 ``{{ n|number }}``         « 20 000 », « 1 234,5 » (« 20,000 » in English); ``|number:2`` two places.
 ``{{ n|quantity:"rpm" }}`` « 20 000 tr/min »; a count (``"count"``) is a plain number.
+``{{ km|distance }}``      « 12,4 km », « moins de 1 km ».
 ``{{ siret|identifier }}`` « 123 456 789 00012 », on one line.
 """
 
@@ -57,6 +58,15 @@ def identifier(value):
 
 @register.filter
 def quantity(value, unit):
+    """A machine's figure: up to three decimals, as declared (« 0,25 mm »)."""
     if value is None or value == "":
         return ""
-    return typography.measure(value, unit)
+    return typography.measure(value, unit, decimals=3)
+
+
+@register.filter
+def distance(value):
+    """« 12,4 km », « moins de 1 km »."""
+    if value is None or value == "":
+        return ""
+    return typography.distance(float(value))
