@@ -25,12 +25,24 @@ def data(**overrides):
 
 
 def test_page_shows_the_settings_and_the_current_territory(client, world):
+    world["commune_a"].population = 245_078  # with Haguenau's 1,000: the issue's « 246078 habitants »
+    world["commune_a"].save()
     client.force_login(world["animator_a"])
     response = client.get(url(world["a"]))
     assert response.status_code == 200
     page = response.content.decode()
     assert f"{world['commune_a'].epci.siren} — CA de Haguenau" in page  # the EPCI, as a line to edit
     assert "2 communes" in page and "Bischwiller" in page and "Haguenau" in page
+    assert f"246{NBSP}078 habitants" in page
+
+
+def test_a_network_without_territory_says_so_in_words(client, world):
+    world["a"].communes.clear()
+    world["a"].epcis.clear()
+    world["a"].departments.clear()
+    client.force_login(world["animator_a"])
+    page = client.get(url(world["a"])).content.decode()
+    assert "Aucune commune" in page and "0 commune" not in page
 
 
 def test_animator_updates_settings_and_territory_by_code_and_by_name(client, world):
