@@ -105,7 +105,7 @@ def place_resolve(text: str, *, resolution: CommuneResolution | None = None) -> 
         commune = resolution.commune
         if commune.latitude is None or commune.longitude is None:
             raise SearchQueryError(
-                "near", _("la commune %(name)s n'a pas de coordonnées") % {"name": commune.name}
+                "near", _("la commune %(name)s n’a pas de coordonnées") % {"name": commune.name}
             )
         return Place(commune.latitude, commune.longitude, commune.name)
     if resolution.is_ambiguous:

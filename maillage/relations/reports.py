@@ -26,8 +26,8 @@ def _workbook():
 def leakage_xlsx(result: LeakageResult, territory: Territory) -> bytes:
     book, bold = _workbook()
     sheet = book.active
-    sheet.title = _("Fuite d'achats")[:31]
-    downloads.append(sheet, [_("Fuite d'achats — %(territory)s") % {"territory": territory.name}])
+    sheet.title = _("Fuite d’achats")[:31]
+    downloads.append(sheet, [_("Fuite d’achats — %(territory)s") % {"territory": territory.name}])
     sheet["A1"].font = bold
     downloads.append(sheet, [_("Année"), result.year])
     downloads.append(sheet, [_("Acheteurs"), result.buyers, _("Fournisseurs"), result.suppliers])
@@ -45,7 +45,7 @@ def leakage_xlsx(result: LeakageResult, territory: Territory) -> bytes:
     downloads.append(sheet, [])
     if result.withheld:
         downloads.append(
-            sheet, [_("Trop peu d'acheteurs ou de fournisseurs : aucun chiffre ne peut être publié.")]
+            sheet, [_("Trop peu d’acheteurs ou de fournisseurs : aucun chiffre ne peut être publié.")]
         )
         return downloads.xlsx_bytes(book)
     header = [

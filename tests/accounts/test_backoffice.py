@@ -111,6 +111,18 @@ def test_animator_invites_a_member_user_by_email(client, world):
     assert Invitation.objects.get().establishment == world["peer"]
 
 
+def test_animator_picks_the_invited_users_establishment_by_name(client, world):
+    client.force_login(world["animator_a"])
+    page = client.get("/animation/reseau-a/invitations/").content.decode()
+    assert 'list="network-members"' in page and '<option value="Fonderie Roth">' in page
+    response = client.post(
+        "/animation/reseau-a/invitations/",
+        {"email": "nouvelle@example.org", "role": "member", "siret": "fonderie roth"},
+    )
+    assert response.status_code == 302
+    assert Invitation.objects.get().establishment == world["peer"]
+
+
 def test_invitation_to_an_establishment_of_another_network_is_refused(client, world):
     client.force_login(world["animator_a"])
     response = client.post(
@@ -118,7 +130,7 @@ def test_invitation_to_an_establishment_of_another_network_is_refused(client, wo
         {"email": "x@example.org", "role": "member", "siret": world["elsewhere"].siret},
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["siret"] == ["Indiquez le SIRET d'un établissement du réseau."]
+    assert response.context["form"].errors["siret"] == ["Indiquez le SIRET d’un établissement du réseau."]
     assert not Invitation.objects.exists()
 
 

@@ -75,6 +75,8 @@ def pages(network) -> dict[str | None, list[str]]:
         *[reverse("establishments:detail", args=[e.siret]) for e in members],
         *[reverse("establishments:organisation", args=[e.organisation.siren]) for e in members[:3]],
         reverse("api-home"),
+        reverse("accounts:login"),
+        reverse("claims:create"),
         f"{reverse('search:suggestions')}?q=fraisage",
     ]
     animator = [
@@ -82,6 +84,13 @@ def pages(network) -> dict[str | None, list[str]]:
         reverse("backoffice:members", args=[network.slug]),
         reverse("relations:list"),
         reverse("relations:leakage", args=[network.slug]),
+        reverse("relations:match_reviews", args=[network.slug]),
+        reverse("backoffice:invitations", args=[network.slug]),
+        reverse("backoffice:claims", args=[network.slug]),
+        reverse("backoffice:settings", args=[network.slug]),
+        reverse("backoffice:taxonomy", args=[network.slug]),
+        reverse("backoffice:reviews", args=[network.slug]),
+        reverse("backoffice:taxonomy_proposals"),
         reverse("supply_graph:graph"),
         reverse("needs:list"),
         reverse("needs:figures", args=[network.slug]),
@@ -93,6 +102,7 @@ def pages(network) -> dict[str | None, list[str]]:
     member = [
         reverse("needs:create"),
         reverse("needs:inbox"),
+        reverse("needs:notifications"),
         reverse("relations:list"),
         reverse("relations:declare"),
         reverse("supply_graph:graph"),

@@ -2,8 +2,10 @@
 spacing, elision, and its template filters."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from django.utils import translation
 
@@ -197,3 +199,19 @@ def test_identifiers_and_distances_stay_on_one_line():
     assert render("{{ s|identifier }}", "fr", s="12345678900011") == f"123{NBSP}456{NBSP}789{NBSP}00011"
     assert render("{{ d|distance }}", "fr", d=0.3) == f"moins de 1{NBSP}km"
     assert render("{{ v|quantity:'mm' }}", "fr", v=0.25) == f"0,25{NBSP}mm"  # a machine's figure as declared
+
+
+_COMMENTS = re.compile(r"\{#.*?#\}|\{% comment %\}.*?\{% endcomment %\}", re.DOTALL)
+
+
+def test_templates_write_one_apostrophe_in_french():
+    """The templates' French (msgids included) writes ’, never ' between letters; comments aside."""
+    templates = Path(settings.BASE_DIR) / "maillage" / "templates"
+    straight = {
+        f"{path.relative_to(templates)}: {line.strip()[:80]}"
+        for path in templates.rglob("*")
+        if path.suffix in (".html", ".txt")
+        for line in _COMMENTS.sub("", path.read_text(encoding="utf-8")).splitlines()
+        if re.search(r"(?<=\w)'(?=\w)", line)
+    }
+    assert straight == set()

@@ -8,13 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.models import Establishment
-from maillage.directory.selectors import establishments_named
 from maillage.needs.models import Answer, DeclineReason, NeedClosing, NeedKind, NeedVisibility
 from maillage.needs.services import CapabilityInput, EquipmentInput
 from maillage.referential.selectors import commune_resolve
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
-from maillage.www.forms import DateInput, EstablishmentChoiceField, TaxonomyField, lines
-from maillage.www.typography import identifier
+from maillage.www.forms import DateInput, EstablishmentChoiceField, TaxonomyField, lines, siret_of_named
 
 CAPABILITY_ROWS = 3
 SIRET = re.compile(r"\d{14}")
@@ -266,34 +264,14 @@ class ConsortiumForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.network = network
 
-    def _siret(self, text: str) -> str:
-        digits = re.sub(r"\s", "", text)
-        if SIRET.fullmatch(digits):
-            return digits
-        found = establishments_named(text, network=self.network)
-        if not found:
-            raise forms.ValidationError(_("Aucune entreprise ne s’appelle « %(name)s ».") % {"name": text})
-        if len(found) > 1:
-            raise forms.ValidationError(
-                _("Plusieurs entreprises s’appellent « %(name)s » : indiquez son SIRET (%(choices)s).")
-                % {"name": text, "choices": " ; ".join(_described(e) for e in found[:5])}
-            )
-        return found[0].siret
-
     def clean_lead(self):
         text = self.cleaned_data["lead"].strip()
-        return self._siret(text) if text else ""
+        return siret_of_named(text, network=self.network) if text else ""
 
     def clean_excluded(self):
-        return frozenset(self._siret(line) for line in lines(self.cleaned_data["excluded"]))
-
-
-def _described(establishment: Establishment) -> str:
-    """« Tôlerie Kieffer, Haguenau : 123 456 789 00012 »: how two namesakes are told apart."""
-    place = establishment.commune.name if establishment.commune else establishment.city
-    spaced = identifier(establishment.siret)
-    name = f"{establishment.display_name}, {place}" if place else establishment.display_name
-    return f"{name} : {spaced}"
+        return frozenset(
+            siret_of_named(line, network=self.network) for line in lines(self.cleaned_data["excluded"])
+        )
 
 
 class InviteForm(forms.Form):
