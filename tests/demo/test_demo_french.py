@@ -90,7 +90,6 @@ def pages(network) -> dict[str | None, list[str]]:
         reverse("backoffice:settings", args=[network.slug]),
         reverse("backoffice:taxonomy", args=[network.slug]),
         reverse("backoffice:reviews", args=[network.slug]),
-        reverse("backoffice:taxonomy_proposals"),
         reverse("supply_graph:graph"),
         reverse("needs:list"),
         reverse("needs:figures", args=[network.slug]),
