@@ -141,7 +141,7 @@ def test_filters_follow_the_active_language_and_escape():
 
 def test_typo_on_html_touches_only_the_text():
     html = render("{{ t|safe|typo }}", "fr", t='<a title="x : y">Voir : ici</a>')
-    assert html == f'<a title="x : y">Voir{NBSP}: ici</a>'
+    assert html == f'<a title="x{NBSP}: y">Voir{NBSP}: ici</a>'  # a tooltip is read too
 
 
 @pytest.mark.parametrize(
@@ -215,3 +215,10 @@ def test_templates_write_one_apostrophe_in_french():
         if re.search(r"(?<=\w)'(?=\w)", line)
     }
     assert straight == set()
+
+
+def test_typo_on_html_keeps_its_entities_whole():
+    assert (
+        render("{{ t|safe|typo }}", "fr", t="<b>R&amp;D ;</b> l&#x27;usine")
+        == f"<b>R&amp;D{NNBSP};</b> l’usine"
+    )

@@ -9,8 +9,6 @@
 ``{{ siret|identifier }}`` « 123 456 789 00012 », on one line.
 """
 
-import re
-
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
@@ -18,7 +16,6 @@ from django.utils.safestring import SafeData, mark_safe
 from maillage.www import typography
 
 register = template.Library()
-_TAG = re.compile(r"(<[^>]*>)")
 
 
 @register.filter(is_safe=True)
@@ -28,9 +25,8 @@ def typo(value):
     if not typography.is_french():
         return value
     if isinstance(value, SafeData):
-        # HTML already: only the text between tags is touched (entities such as &#x27; stay).
-        parts = _TAG.split(str(value))
-        return mark_safe("".join(p if p.startswith("<") else typography.french_text(p) for p in parts))
+        # HTML already: its text only, entities read as characters (« R&amp;D ; » keeps its entity).
+        return mark_safe(typography.french_html(str(value)))
     return conditional_escape(typography.french_text(str(value)))
 
 
