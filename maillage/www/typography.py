@@ -42,10 +42,15 @@ _STRAIGHT_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _DE_VOWEL = re.compile(r"(?<![\w’'])de (?=[AEIOUÀÂÉÈÊËÎÏÔÖÙÛÜ][\w’'-])")
 # Elements whose text is code or what the user is typing: never touched.
 _RAW = re.compile(r"(<(script|style|pre|code|textarea)\b.*?</\2\s*>)", re.IGNORECASE | re.DOTALL)
-_MARKUP = re.compile(r"(<!--.*?-->|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)", re.DOTALL)
+# A tag ends at the first « > »: Django escapes it inside the values it writes in attributes.
+_MARKUP = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
 # Attributes a reader sees or hears (a field's hint, a tooltip, a screen reader's label).
 # Punctuation opening a text that follows an element (« <b>Nom</b> : », « </a>?»).
+_LEADING_CHARS = frozenset(" \u00a0\u202f:;!?")
 _LEADING_MARK = re.compile(r"^[ \u00a0\u202f]?([:;!?])(?=\s|$|<)")
+# What french_text may change (a quick test before the work: pages hold thousands of nodes).
+_MAY_CHANGE = re.compile(r"[':;!?«»&]|de ")
+_HAS_READ_ATTRIBUTE = re.compile(r"\s(?:title|placeholder|aria-label|alt)=")
 _READ_ATTRIBUTE = re.compile(r'(\s(?:title|placeholder|aria-label|alt)=")([^"]*)(")')
 
 
@@ -113,13 +118,13 @@ def french_text(text: str) -> str:
 def _french_escaped(text: str, *, quote: bool) -> str:
     """``french_text`` on escaped HTML text: unescaped first, so that neither an entity's « ; »
     (« &amp; ») takes a space nor an escaped apostrophe (« &#x27; ») escapes the rule."""
-    if not text.strip():
+    if not _MAY_CHANGE.search(text):  # most text nodes: whitespace, names, figures
         return text
     return html.escape(french_text(html.unescape(text)), quote=quote)
 
 
 def _french_markup(tag: str) -> str:
-    if tag.startswith("<!--"):
+    if tag.startswith("<!--") or not _HAS_READ_ATTRIBUTE.search(tag):
         return tag
     return _READ_ATTRIBUTE.sub(
         lambda m: m.group(1) + _french_escaped(m.group(2), quote=True) + m.group(3), tag
@@ -143,7 +148,7 @@ def french_html(document: str) -> str:
                 out.append(_french_markup(part))
                 continue
             text = _french_escaped(part, quote=False)
-            if j and out and out[-1].startswith("<"):
+            if text[:1] in _LEADING_CHARS and j and out[-1].startswith("<"):
                 text = _LEADING_MARK.sub(lambda m: (NBSP if m.group(1) == ":" else NNBSP) + m.group(1), text)
             out.append(text)
     return "".join(out)
