@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.directory.models import Establishment
 from maillage.needs.models import Answer, DeclineReason, NeedClosing, NeedKind, NeedVisibility
 from maillage.needs.services import CapabilityInput, EquipmentInput
+from maillage.profiles.validation import specs_of
 from maillage.referential.selectors import commune_resolve
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
 from maillage.www.forms import DateInput, EstablishmentChoiceField, TaxonomyField, lines, siret_of_named
@@ -70,8 +71,8 @@ class NeedForm(forms.Form):
         initial=NeedVisibility.MEMBERS,
     )  # fmt: skip
     chosen = forms.CharField(
-        label=_("Entreprises choisies (SIRET)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Un SIRET par ligne, pour la visibilité « entreprises choisies »."),
+        label=_("Entreprises choisies"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Une par ligne, son nom ou son SIRET, pour la visibilité « entreprises choisies »."),
     )  # fmt: skip
     attachments = MultipleFileField(
         label=_("Pièces jointes"), required=False,
@@ -115,13 +116,14 @@ class NeedForm(forms.Form):
         return commune.insee_code
 
     def clean_chosen(self):
-        sirets = [re.sub(r"\s", "", line) for line in lines(self.cleaned_data["chosen"])]
-        for number, siret in enumerate(sirets, 1):
-            if not SIRET.fullmatch(siret):
+        sirets = []
+        for number, line in enumerate(lines(self.cleaned_data["chosen"]), 1):
+            try:
+                sirets.append(siret_of_named(line))
+            except forms.ValidationError as error:
                 raise forms.ValidationError(
-                    _("Ligne %(n)d : « %(siret)s » n’est pas un SIRET (14 chiffres).")
-                    % {"n": number, "siret": siret}
-                )
+                    _("Ligne %(n)d : %(error)s") % {"n": number, "error": error.messages[0]}
+                ) from error
         found = {e.siret: e for e in Establishment.objects.filter(siret__in=sirets)}
         missing = [s for s in sirets if s not in found]
         if missing:
@@ -161,9 +163,36 @@ class CapabilityRowForm(forms.Form):
 
 class EquipmentRowForm(forms.Form):
     node = OptionalTaxonomyField(kind="equipment", label=_("Équipement"), required=False)
-    spec = forms.CharField(label=_("Caractéristique"), required=False, max_length=50)
+    spec = forms.CharField(
+        label=_("Caractéristique"), required=False, max_length=100,
+        help_text=_("Son nom, par exemple « Force nominale » ; les bornes dans son unité (t, tr/min, mm…)."),
+    )  # fmt: skip
     minimum = forms.FloatField(label=_("Minimum"), required=False)
     maximum = forms.FloatField(label=_("Maximum"), required=False)
+
+    def clean(self):
+        """The specification named by its label (French or English) or its key, as its key."""
+        data = super().clean()
+        node, text = data.get("node"), (data.get("spec") or "").strip()
+        if node is None or not text:
+            return data
+        specs = specs_of(node)
+        wanted = text.casefold()
+        key = next(
+            (k for k, s in specs.items() if wanted in (k.casefold(), s.get("label_fr", "").casefold(),
+                                                        s.get("label_en", "").casefold())),
+            None,
+        )  # fmt: skip
+        if key is None:
+            labels = " ; ".join(f"« {s.get('label_fr', k)} »" for k, s in specs.items()) or _("aucune")
+            self.add_error(
+                "spec",
+                _("« %(text)s » n’est pas une caractéristique de cet équipement (%(labels)s).")
+                % {"text": text, "labels": labels},
+            )
+        else:
+            data["spec"] = key
+        return data
 
 
 CapabilityFormSet = forms.formset_factory(CapabilityRowForm, extra=0, max_num=30, absolute_max=30)

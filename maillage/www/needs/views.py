@@ -31,12 +31,14 @@ from maillage.needs.selectors import (
     network_need_figures,
     notifications_of,
 )
+from maillage.profiles.validation import specs_of
 from maillage.www.guards import animated_network
 from maillage.www.needs import forms
-from maillage.www.needs.editing import need_form_page
+from maillage.www.needs.editing import need_form_page, spec_label
 from maillage.www.needs.evidence import check_lines, need_labels
 from maillage.www.needs.queries import ConsortiumProposal, need_contacts
 from maillage.www.pagination import paginate
+from maillage.www.typography import measure
 
 PER_PAGE = 30
 CONTENT_TYPES = {
@@ -139,7 +141,7 @@ def need_detail(request, pk):
     }
     if context["details"]:
         context["attachments"] = need.attachments.all()
-        context["equipment"] = need.equipment.select_related("node")
+        context["equipment"] = [_equipment_shown(row) for row in need.equipment.select_related("node")]
         context["certifications"] = need.certifications.all()
     if all_answers:
         interested = [a for a in answers if a.answer == "interested"]
@@ -151,6 +153,17 @@ def need_detail(request, pk):
         context["candidates"], context["index_missing"] = _candidates(need, labels)
         context["consortium_form"] = forms.ConsortiumForm(initial={"max_partners": 5, "alternatives": 3})
     return render(request, "needs/detail.html", context)
+
+
+def _equipment_shown(row) -> dict:
+    """A machine the need asks for, its bound read as a workshop says it: « Force nominale ≥ 300 t »,
+    not the specification's key and the unit's code."""
+    unit = specs_of(row.node).get(row.spec, {}).get("unit", "") if row.spec else ""
+    bound = {
+        name: measure(value, unit, decimals=3) if value is not None else None
+        for name, value in (("minimum", row.minimum), ("maximum", row.maximum))
+    }
+    return {"node": row.node, "spec": spec_label(row), **bound}
 
 
 def _refused(request, need: Need, error: NeedValidationError):

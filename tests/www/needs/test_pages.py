@@ -13,6 +13,7 @@ from maillage.needs import services
 from maillage.needs.errors import NeedValidationError
 from maillage.needs.models import Answer, Need, NeedStatus, NeedVisibility, NetworkNeedSettings, Notification
 from maillage.needs.selectors import network_need_figures
+from maillage.www.typography import NBSP
 from tests.profiles import conftest as profiles_conftest
 from tests.taxonomy.shipped import shipped_taxonomy_fixture
 from tests.www.needs import world as world_module
@@ -388,3 +389,29 @@ def test_author_marks_a_capability_wished_and_finds_it_so_when_editing(client, n
     assert [row.initial.get("wished") for row in form.forms[:3]] == [False, True, False]
     page = client.get(reverse("needs:detail", args=[need.pk])).content.decode()
     assert "(souhaité)" in page and "(exigé)" in page
+
+
+def test_a_machine_bound_is_named_by_its_label_and_read_in_french_units(client, needs_world):
+    client.force_login(needs_world["author"])
+    machine = {
+        "equipment-0-node": "Presse hydraulique",
+        "equipment-0-spec": "force nominale",
+        "equipment-0-minimum": "300",
+    }
+    response = post_need(client, needs_world, **machine)
+    need = Need.objects.get()
+    assert response.status_code == 302 and need.equipment.get().spec == "force"
+    page = client.get(reverse("needs:detail", args=[need.pk])).content.decode()
+    assert f"Presse hydraulique (Force nominale ≥ 300{NBSP}t)" in page and "force ≥" not in page
+    edit = client.get(reverse("needs:edit", args=[need.pk])).content.decode()
+    assert 'value="Force nominale"' in edit
+    wrong = post_need(client, needs_world, **{**machine, "equipment-0-spec": "couleur"})
+    assert "n’est pas une caractéristique de cet équipement" in wrong.content.decode()
+
+
+def test_chosen_companies_are_named_by_name_or_siret(client, needs_world):
+    client.force_login(needs_world["author"])
+    roth, kieffer = needs_world["roth"], needs_world["kieffer"]
+    response = post_need(client, needs_world, visibility="chosen", chosen=f"soudure roth\n{kieffer.siret}")
+    assert response.status_code == 302
+    assert set(Need.objects.get().chosen_establishments.all()) == {roth, kieffer}
