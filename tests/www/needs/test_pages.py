@@ -168,6 +168,13 @@ def test_consortium_page_proposes_an_optimal_group_with_who_covers_what(client, 
     assert "Meilleure combinaison trouvée" in page and "Inviter ce groupement" in page
     # The solver's figures stay in the engine: a buyer reads words, not costs and search nodes.
     assert "Coût" not in page and "nœuds" not in page and "borne" not in page
+    english = client.get(
+        reverse("needs:consortium", args=[need.pk]),
+        {"max_partners": 5, "alternatives": 3},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "Best combination found: no other consortium does better" in english
+    assert "Lead company" in english and "Meilleure" not in english
     # Without TIG welding in range, the page says which capability is missing.
     response = client.get(
         reverse("needs:consortium", args=[need.pk]),
