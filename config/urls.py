@@ -23,6 +23,8 @@ urlpatterns = [
     path("relations/", include("maillage.www.relations.urls")),
     path("besoins/", include("maillage.www.needs.urls")),
     path("qui-travaille-pour-qui/", include("maillage.www.supply_graph.urls")),
+    path("styleguide/", include("maillage.www.styleguide.urls")),
+    path("", include("maillage.www.legal.urls")),
     path("", include("maillage.www.home.urls")),
     path("", include("maillage.www.establishments.urls")),
     path("", include("maillage.www.profile_edit.urls")),

@@ -97,7 +97,7 @@ def test_need_invitation_text_part_is_not_escaped_and_links_once_slashed():
     assert_links_on_the_site(message, f"/besoins/{need.pk}/")
 
 
-def test_outcome_request_links_to_the_outcome_page():
+def test_outcome_request_links_to_the_outcome_form_on_the_need_page():
     need = NeedFactory(title=HOSTILE)
 
     message = need_email_message(
@@ -105,7 +105,8 @@ def test_outcome_request_links_to_the_outcome_page():
     )
 
     assert_plain_text_and_escaped_html(message)
-    assert_links_on_the_site(message, f"/besoins/{need.pk}/bilan/")
+    # The form's anchor on the page: the outcome URL itself takes POST only (a GET is a 405).
+    assert_links_on_the_site(message, f"/besoins/{need.pk}/#bilan")
 
 
 def test_password_reset_link_is_on_the_site_url(client):

@@ -22,6 +22,13 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "SECRET_KEY": "a" * 20 + "-production-secret-key-with-enough-entropy-1234567890",
         "ALLOWED_HOSTS": "maillage.example.org",
         "MAILLAGE_DATA_DIR": str(tmp_path),
+        # The legal notice filled in (docs/legal.md); without it the check warns (maillage.W010).
+        "MAILLAGE_LEGAL_PUBLISHER": "Agence de développement d’Alsace du Nord",
+        "MAILLAGE_LEGAL_PUBLISHER_ADDRESS": "84 route de Strasbourg, 67500 Haguenau",
+        "MAILLAGE_LEGAL_DIRECTOR": "Claire Animatrice",
+        "MAILLAGE_LEGAL_HOST": "Hébergeur Exemple SAS",
+        "MAILLAGE_LEGAL_HOST_ADDRESS": "1 rue du Serveur, 67000 Strasbourg",
+        "MAILLAGE_CONTACT_EMAIL": "contact@example.org",
     }
     result = subprocess.run(
         [sys.executable, "-m", "maillage.cli", "check", "--deploy", "--fail-level", "WARNING"],

@@ -11,6 +11,7 @@ import dj_database_url
 import xstatic.pkg.leaflet as _leaflet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "maillage.www.context_processors.roles",
+                "maillage.www.context_processors.brand",
             ],
         },
     },
@@ -205,8 +207,10 @@ MAILLAGE_SEARCH_CACHE_ENTRIES = int(os.environ.get("MAILLAGE_SEARCH_CACHE_ENTRIE
 
 # Map tiles: any XYZ server; empty MAILLAGE_TILE_URL shows markers on a blank map (offline).
 MAILLAGE_TILE_URL = os.environ.get("MAILLAGE_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAILLAGE_TILE_ATTRIBUTION = os.environ.get(
-    "MAILLAGE_TILE_ATTRIBUTION", "© les contributeurs d’OpenStreetMap (ODbL)"
+# The default is translated (lazily: rendered in each page's language); an operator's own text
+# is shown as written.
+MAILLAGE_TILE_ATTRIBUTION = os.environ.get("MAILLAGE_TILE_ATTRIBUTION") or gettext_lazy(
+    "© les contributeurs d’OpenStreetMap (ODbL)"
 )
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -219,6 +223,21 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 # Absolute links in e-mails (sent by the task queue, which has no request to build them from).
 MAILLAGE_SITE_URL = os.environ.get("MAILLAGE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The legal pages (maillage.www.legal, docs/legal.md): who publishes and hosts this instance.
+# Unset, the page says « non renseigné » and `maillage check --deploy` warns (maillage.W010).
+MAILLAGE_LEGAL = {
+    "publisher": os.environ.get("MAILLAGE_LEGAL_PUBLISHER", ""),
+    "publisher_address": os.environ.get("MAILLAGE_LEGAL_PUBLISHER_ADDRESS", ""),
+    "publisher_id": os.environ.get("MAILLAGE_LEGAL_PUBLISHER_ID", ""),  # SIRET or RNA number
+    "director": os.environ.get("MAILLAGE_LEGAL_DIRECTOR", ""),
+    "host": os.environ.get("MAILLAGE_LEGAL_HOST", ""),
+    "host_address": os.environ.get("MAILLAGE_LEGAL_HOST_ADDRESS", ""),
+    "contact_email": os.environ.get("MAILLAGE_CONTACT_EMAIL", ""),
+    # RGAA compliance: "none" until an audit says otherwise ("partial", "full"), with its date.
+    "accessibility_status": os.environ.get("MAILLAGE_ACCESSIBILITY_STATUS", "none"),
+    "accessibility_audit_date": os.environ.get("MAILLAGE_ACCESSIBILITY_AUDIT_DATE", ""),
+}
 
 # Uploaded files (need attachments); served only through views that check permissions.
 MEDIA_ROOT = Path(os.environ.get("MAILLAGE_MEDIA_DIR", DATA_DIR / "media")).resolve()

@@ -21,6 +21,11 @@ def is_platform_admin(user) -> bool:
     return _is_active_user(user) and user.is_superuser
 
 
+def is_staff(user) -> bool:
+    """Staff: may open Django's admin and the living style guide (platform administrators are)."""
+    return _is_active_user(user) and (user.is_staff or user.is_superuser)
+
+
 def animated_networks(user) -> QuerySet[Network]:
     """Networks ``user`` animates; every network for a platform administrator."""
     if not _is_active_user(user):

@@ -51,3 +51,45 @@ def network_invitations(network: Network) -> QuerySet[Invitation]:
 
 def user_claims(user: User) -> QuerySet[Claim]:
     return Claim.objects.filter(user=user).select_related("establishment", "network")
+
+
+def account_data(user: User) -> dict:
+    """Everything stored about ``user`` as a person (GDPR, articles 15 and 20), for their own
+    download: account, companies they act for, claims, needs they posted, notifications."""
+
+    def day(value):
+        return value.isoformat() if value else None
+
+    return {
+        "compte": {
+            "adresse_email": user.email,
+            "prenom": user.first_name,
+            "nom": user.last_name,
+            "inscrit_le": day(user.date_joined),
+            "derniere_connexion": day(user.last_login),
+        },
+        "entreprises": [
+            {"siret": link.establishment.siret, "nom": link.establishment.display_name}
+            for link in user.establishment_links.select_related("establishment")
+        ],
+        "reseaux_animes": [network.name for network in user.animated_networks.order_by("name")],
+        "revendications": [
+            {
+                "siret": claim.establishment.siret,
+                "reseau": claim.network.name,
+                "statut": claim.status,
+                "message": claim.message,
+                "demandee_le": day(claim.created_at),
+                "decidee_le": day(claim.decided_at),
+            }
+            for claim in user_claims(user).order_by("created_at")
+        ],
+        "besoins_publies": [
+            {"titre": need.title, "statut": need.status, "cree_le": day(need.created_at)}
+            for need in user.needs.order_by("created_at")
+        ],
+        "notifications": [
+            {"nature": n.kind, "besoin": n.need.title, "le": day(n.created_at), "lue_le": day(n.read_at)}
+            for n in user.notifications.select_related("need").order_by("created_at")
+        ],
+    }

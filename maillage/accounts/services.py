@@ -218,3 +218,42 @@ def invitation_accept(
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user
+
+
+@transaction.atomic
+def account_update(*, user: User, first_name: str, last_name: str) -> User:
+    """The name a user shows (their own « Mon compte » page)."""
+    user.first_name = first_name.strip()[:150]
+    user.last_name = last_name.strip()[:150]
+    user.save(update_fields=["first_name", "last_name"])
+    return user
+
+
+@transaction.atomic
+def account_delete(*, user: User, password: str) -> str:
+    """Delete a user's account at their request (GDPR, article 17), once the password is confirmed.
+
+    A real deletion: their links to companies, claims, notifications and deliveries go with it.
+    A user who posted needs cannot vanish without taking the network's history and figures
+    with them (``Need.author`` is protected): the account is then anonymised instead — e-mail,
+    names and password gone, the account closed — and the needs stay, authored by « compte
+    supprimé ». Returns ``"deleted"`` or ``"anonymised"``.
+    """
+    if not user.check_password(password):
+        raise AccountError("password", _("Mot de passe incorrect : le compte n’a pas été supprimé."))
+    if not user.needs.exists():
+        user.delete()
+        return "deleted"
+    user.email = f"compte-supprime-{user.pk}@invalid"
+    user.first_name = ""
+    user.last_name = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    user.establishment_links.all().delete()
+    user.claims.all().delete()
+    user.notifications.all().delete()
+    user.animated_networks.clear()
+    return "anonymised"

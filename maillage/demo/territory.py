@@ -17,6 +17,14 @@ NETWORK_DESCRIPTION = (
     "Territoire de démonstration : les entreprises réelles y côtoient des établissements "
     "fictifs, signalés comme tels."
 )
+# Its English version, shown on English pages (``Network.localised_description``).
+NETWORK_DESCRIPTION_EN = (
+    "The network of North Alsace's manufacturers, from Haguenau to Wissembourg and from the "
+    "Sauer to the Rhine: engineering, plastics, food, energy and design offices meet there to "
+    "share purchases, skills and projects.\n"
+    "Demonstration territory: real companies sit alongside fictitious establishments, marked "
+    "as such."
+)
 # SIREN of each EPCI (COG 2026), checked against epci.json of the referential.
 TERRITORY_EPCIS = {
     "200067874": "CA de Haguenau",
@@ -46,10 +54,21 @@ def network_ensure() -> tuple[Network, int]:
             + ". Chargez le référentiel : maillage load-referential --wet-run."
         )
     network, created = Network.objects.get_or_create(
-        slug=NETWORK_SLUG, defaults={"name": NETWORK_NAME, "description": NETWORK_DESCRIPTION}
+        slug=NETWORK_SLUG,
+        defaults={
+            "name": NETWORK_NAME,
+            "description": NETWORK_DESCRIPTION,
+            "description_en": NETWORK_DESCRIPTION_EN,
+        },
     )
+    translated = False
+    if not network.description_en and network.description == NETWORK_DESCRIPTION:
+        # A demo network built before the English version existed (never an animator's text).
+        network.description_en = NETWORK_DESCRIPTION_EN
+        network.save(update_fields=["description_en"])
+        translated = True
     have = set(network.epcis.values_list("siren", flat=True))
     added = [epci for epci in epcis if epci.siren not in have]
     if added:
         network.epcis.add(*added)
-    return network, int(created or bool(added))
+    return network, int(created or translated or bool(added))

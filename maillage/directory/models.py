@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from maillage.directory.branding import validate_accent_colour, validate_logo
 from maillage.directory.validators import validate_siren, validate_siret
 from maillage.referential.models import Commune, Department, Epci, HeadcountBand, LegalCategory, NafCode
 
@@ -150,6 +151,14 @@ class Network(models.Model):
         blank=True,
         help_text=_("Affichée sur la page publique du réseau ; laissez vide pour ne pas en afficher."),
     )
+    accent_colour = models.CharField(
+        _("couleur d'accent"),
+        max_length=7,
+        blank=True,
+        validators=[validate_accent_colour],
+        help_text=_("En-tête, liens et boutons ; vide : la couleur de Maillage."),
+    )
+    logo = models.ImageField(_("logo"), upload_to="networks/logos/", blank=True, validators=[validate_logo])
     communes = models.ManyToManyField(
         Commune, blank=True, related_name="networks", verbose_name=_("communes")
     )

@@ -20,6 +20,13 @@ def network_list() -> QuerySet[Network]:
     ).order_by("name")
 
 
+def site_network() -> Network | None:
+    """The network whose identity the whole site wears: the only one of an installation that
+    hosts one network (the usual case); ``None`` when several share it (Maillage's own)."""
+    networks = list(Network.objects.only("slug", "name", "accent_colour", "logo")[:2])
+    return networks[0] if len(networks) == 1 else None
+
+
 def network_territory_communes(network: Network) -> QuerySet[Commune]:
     """Communes of the territory, whether listed alone, through an EPCI or a department.
 

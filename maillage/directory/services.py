@@ -219,3 +219,34 @@ def network_update(
         network.communes.count(),
     )
     return network
+
+
+@transaction.atomic
+def network_branding_update(
+    *, network: Network, actor, accent_colour: str, logo=None, remove_logo: bool = False
+) -> Network:
+    """The network's accent colour and logo (``maillage.directory.branding`` says what passes).
+
+    A new logo replaces the old one, whose file is deleted once the change is committed (a
+    rolled-back change keeps the old file in place); ``remove_logo`` goes back to no logo.
+    """
+    previous = network.logo.name if network.logo else ""
+    network.accent_colour = accent_colour.strip().lower()
+    if logo is not None:
+        network.logo = logo
+    elif remove_logo:
+        network.logo = ""
+    _clean(network)
+    network.save(update_fields=["accent_colour", "logo"])
+    current = network.logo.name if network.logo else ""
+    if previous and previous != current:
+        storage = network.logo.storage
+        transaction.on_commit(lambda: storage.delete(previous))
+    logger.info(
+        "network %s branding updated by %s: colour %s, logo %s",
+        network.slug,
+        getattr(actor, "email", None),
+        network.accent_colour or "default",
+        current or "none",
+    )
+    return network

@@ -85,9 +85,15 @@ def validate(query: SearchQuery, taxonomy) -> None:
 def _validate_text(query: SearchQuery) -> None:
     text = query.text or ""
     if not isinstance(text, str):
-        raise QueryError("text", "le texte de la recherche doit être une chaîne")
+        raise QueryError("text", "le texte de la recherche doit être une chaîne", reason="text_type")
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError("text", f"recherche trop longue ({len(text)} caractères, {MAX_QUERY_CHARS} au plus)")
+        raise QueryError(
+            "text",
+            f"recherche trop longue ({len(text)} caractères, {MAX_QUERY_CHARS} au plus)",
+            reason="text_too_long",
+            n=len(text),
+            max=MAX_QUERY_CHARS,
+        )
     has_filter = any(
         (
             query.capabilities,
@@ -103,7 +109,9 @@ def _validate_text(query: SearchQuery) -> None:
         )
     )
     if not text.strip() and not has_filter:
-        raise QueryError("text", "recherche vide : saisissez un besoin ou choisissez au moins un critère")
+        raise QueryError(
+            "text", "recherche vide : saisissez un besoin ou choisissez au moins un critère", reason="empty"
+        )
 
 
 def _validate_codes(query: SearchQuery, taxonomy) -> None:
@@ -115,16 +123,31 @@ def _validate_codes(query: SearchQuery, taxonomy) -> None:
     ):
         for code in codes:
             if code not in taxonomy:
-                raise QueryError(field_name, f"code inconnu dans la taxonomie : « {code} »")
+                raise QueryError(
+                    field_name,
+                    f"code inconnu dans la taxonomie : « {code} »",
+                    reason="unknown_code",
+                    code=code,
+                )
             if prefix and not code.startswith(prefix):
-                raise QueryError(field_name, f"« {code} » n'est pas une certification")
+                raise QueryError(
+                    field_name,
+                    f"« {code} » n'est pas une certification",
+                    reason="not_certification",
+                    code=code,
+                )
 
 
 def _validate_equipment(query: SearchQuery, taxonomy) -> None:
     for index, constraint in enumerate(query.equipment):
         where = f"equipment[{index}]"
         if constraint.node_code not in taxonomy or not constraint.node_code.startswith("equip."):
-            raise QueryError(where, f"type d'équipement inconnu : « {constraint.node_code} »")
+            raise QueryError(
+                where,
+                f"type d'équipement inconnu : « {constraint.node_code} »",
+                reason="unknown_equipment",
+                code=constraint.node_code,
+            )
         if constraint.spec is not None:
             specs = taxonomy.effective_specs(constraint.node_code)
             if constraint.spec not in specs:
@@ -133,26 +156,34 @@ def _validate_equipment(query: SearchQuery, taxonomy) -> None:
                     f"{where}.spec",
                     f"caractéristique « {constraint.spec} » inconnue pour {constraint.node_code} "
                     f"(connues : {known})",
+                    reason="unknown_spec",
+                    spec=constraint.spec,
+                    code=constraint.node_code,
+                    known=sorted(specs),
                 )
             if constraint.minimum is None and constraint.maximum is None:
-                raise QueryError(f"{where}.spec", "une borne minimum ou maximum est attendue")
+                raise QueryError(
+                    f"{where}.spec", "une borne minimum ou maximum est attendue", reason="spec_without_bound"
+                )
         for bound_name in ("minimum", "maximum"):
             bound = getattr(constraint, bound_name)
             if bound is not None and (not isinstance(bound, int | float) or not math.isfinite(bound)):
-                raise QueryError(f"{where}.{bound_name}", "un nombre fini est attendu")
+                raise QueryError(f"{where}.{bound_name}", "un nombre fini est attendu", reason="not_a_number")
 
 
 def _validate_headcount(query: SearchQuery) -> None:
     for bound_name in ("headcount_min", "headcount_max"):
         bound = getattr(query, bound_name)
         if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int) or bound < 0):
-            raise QueryError(bound_name, "un effectif entier positif est attendu")
+            raise QueryError(bound_name, "un effectif entier positif est attendu", reason="headcount_invalid")
     if (
         query.headcount_min is not None
         and query.headcount_max is not None
         and query.headcount_min > query.headcount_max
     ):
-        raise QueryError("headcount_max", "l'effectif maximum est inférieur au minimum")
+        raise QueryError(
+            "headcount_max", "l’effectif maximum est inférieur au minimum", reason="headcount_order"
+        )
 
 
 def _validate_location(query: SearchQuery) -> None:
@@ -161,23 +192,38 @@ def _validate_location(query: SearchQuery) -> None:
         return
     for name, value, low, high in (("lat", location.lat, -90, 90), ("lon", location.lon, -180, 180)):
         if not isinstance(value, int | float) or not math.isfinite(value) or not low <= value <= high:
-            raise QueryError(f"location.{name}", f"coordonnée invalide : {value!r}")
+            raise QueryError(
+                f"location.{name}", f"coordonnée invalide : {value!r}", reason="coordinate", value=value
+            )
     for name in ("radius_km", "decay_km"):
         value = getattr(location, name)
         if value is None:
             continue
         if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
-            raise QueryError(name, f"distance positive attendue (reçu {value!r})")
+            raise QueryError(
+                name, f"distance positive attendue (reçu {value!r})", reason="distance_invalid", value=value
+            )
         if value > MAX_RADIUS_KM:
-            raise QueryError(name, f"distance trop grande ({value:g} km, {MAX_RADIUS_KM:g} km au plus)")
+            raise QueryError(
+                name,
+                f"distance trop grande ({value:g} km, {MAX_RADIUS_KM:g} km au plus)",
+                reason="distance_too_large",
+                value=value,
+                max=MAX_RADIUS_KM,
+            )
 
 
 def _validate_page(query: SearchQuery) -> None:
     if isinstance(query.page, bool) or not isinstance(query.page, int) or not 1 <= query.page <= MAX_PAGE:
-        raise QueryError("page", f"numéro de page entre 1 et {MAX_PAGE} attendu")
+        raise QueryError("page", f"numéro de page entre 1 et {MAX_PAGE} attendu", reason="page", max=MAX_PAGE)
     if (
         isinstance(query.page_size, bool)
         or not isinstance(query.page_size, int)
         or not 1 <= query.page_size <= MAX_PAGE_SIZE
     ):
-        raise QueryError("page_size", f"taille de page entre 1 et {MAX_PAGE_SIZE} attendue")
+        raise QueryError(
+            "page_size",
+            f"taille de page entre 1 et {MAX_PAGE_SIZE} attendue",
+            reason="page_size",
+            max=MAX_PAGE_SIZE,
+        )

@@ -12,15 +12,6 @@ from pathlib import Path
 
 from maillage.engine.text import Analyzer, english_only_words
 
-TYPE_LABELS_FR = {
-    "process": "Savoir-faire",
-    "material": "Matière",
-    "certification": "Certification",
-    "sector": "Secteur",
-    "equipment": "Équipement",
-    "service": "Service",
-}
-
 
 @dataclass
 class SpecDef:

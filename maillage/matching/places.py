@@ -25,7 +25,11 @@ from maillage.referential.selectors import commune_resolve
 from maillage.referential.text import normalize_name
 
 MAX_PLACE_WORDS = 5  # « Saint-Martin-de-la-Place » is one word; « La Wantzenau » two
-_RADIUS = r"(?:a|à)\s+(?P<km>\d{1,4})\s*(?:km|kms|kilom[eè]tres?)\s+(?:de|d['’]|du|des|autour\s+de)\s*"
+# « à 30 km de Haguenau », "within 30 km of Haguenau" (the interface is also English).
+_RADIUS = (
+    r"(?:a|à|within)\s+(?P<km>\d{1,4})\s*(?:km|kms|kilom[eè]tres?|kilomet(?:er|re)s?)\s+"
+    r"(?:de|d['’]|du|des|autour\s+de|of|from|around)\s*"
+)
 _NEAR = (
     r"(?:pr[eè]s|proche|autour|alentours?|[àa]\s+proximit[ée]|aux\s+environs|dans\s+la\s+r[ée]gion|"
     r"dans\s+le\s+secteur|c[ôo]t[ée])\s*(?:de|d['’]|du|des)?\s*"

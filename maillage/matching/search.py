@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from django.utils.translation import get_language
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from maillage.directory.models import Network
@@ -23,6 +23,7 @@ from maillage.matching.errors import SearchQueryError
 from maillage.matching.index import IndexMissingError, searcher
 from maillage.matching.places import PlaceReading, place_extract
 from maillage.referential.selectors import CommuneResolution, commune_resolve
+from maillage.taxonomy.labels import node_label
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
@@ -228,7 +229,50 @@ def search_run_with_place(request: SearchRequest) -> tuple[SearchResults, PlaceR
     try:
         return searcher().search(plan.query), plan.place
     except QueryError as error:
-        raise SearchQueryError(PARAMETER_OF.get(error.field, error.field), error.message) from error
+        raise search_query_error(error) from error
+
+
+# The engine's refusals (``QueryError.reason``) in the reader's language; its own French
+# ``message`` stays for a reason not listed here.
+QUERY_ERROR_WORDS = {
+    "text_type": lambda f: _("le texte de la recherche doit être une chaîne"),
+    "text_too_long": lambda f: _("recherche trop longue (%(n)d caractères, %(max)d au plus)") % f,
+    "empty": lambda f: _("recherche vide : saisissez un besoin ou choisissez au moins un critère"),
+    "unknown_code": lambda f: _("code inconnu de la taxonomie « %(code)s »") % f,
+    "not_certification": lambda f: _("« %(code)s » n’est pas une certification") % f,
+    "unknown_equipment": lambda f: _("type d’équipement inconnu : « %(code)s »") % f,
+    "unknown_spec": lambda f: (
+        _("caractéristique « %(spec)s » inconnue pour ce type d’équipement (connues : %(known)s)")
+        % {**f, "known": ", ".join(f["known"]) or "—"}
+    ),
+    "spec_without_bound": lambda f: _("une borne minimum ou maximum est attendue"),
+    "not_a_number": lambda f: _("un nombre fini est attendu"),
+    "headcount_invalid": lambda f: _("un effectif entier positif est attendu"),
+    "headcount_order": lambda f: _("l’effectif maximum est inférieur au minimum"),
+    "coordinate": lambda f: _("coordonnée invalide : %(value)s") % f,
+    "distance_invalid": lambda f: _("distance positive attendue (reçu %(value)s)") % f,
+    "distance_too_large": lambda f: (
+        _("distance trop grande (%(value)s km, %(max)s km au plus)")
+        % {"value": _figure(f["value"]), "max": _figure(f["max"])}
+    ),
+    "page": lambda f: _("numéro de page entre 1 et %(max)d attendu") % f,
+    "page_size": lambda f: _("taille de page entre 1 et %(max)d attendue") % f,
+}
+
+
+def _figure(value: float) -> str:
+    """« 1 500 », "1,500": a figure of an engine's refusal in the active language."""
+    return number_format(
+        int(value) if float(value).is_integer() else value, use_l10n=True, force_grouping=True
+    )
+
+
+def search_query_error(error: QueryError) -> SearchQueryError:
+    """The engine's refusal as the application's error: the caller's parameter name and the
+    reason worded in the active language."""
+    words = QUERY_ERROR_WORDS.get(error.reason)
+    message = words(error.figures) if words else error.message
+    return SearchQueryError(PARAMETER_OF.get(error.field, error.field), message)
 
 
 def search_run(request: SearchRequest) -> SearchResults:
@@ -253,7 +297,7 @@ def taxonomy_label(code: str) -> str:
     node = searcher().taxonomy.nodes.get(code)
     if node is None:
         return code
-    return node.label_en if (get_language() or "fr").startswith("en") and node.label_en else node.label_fr
+    return node_label(node)
 
 
 def lacking_labels(lacking: list[dict]) -> list[str]:
@@ -296,7 +340,7 @@ def relaxed_messages(results: SearchResults) -> list[str]:
                     "Aucune entreprise ne répond à tout dans le rayon de %(km)s km : "
                     "la recherche va au-delà, les plus proches d’abord."
                 )
-                % {"km": f"{km:g}"}
+                % {"km": _figure(km)}
             )
         elif step["territory"]:
             messages.append(

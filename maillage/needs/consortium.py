@@ -97,7 +97,7 @@ def _enforced(row: NeedCapability) -> bool:
 def need_quantity_rules(need: Need) -> list[QuantityRule]:
     """Each required capability with a quantity, and whether the builder enforces it."""
     return [
-        QuantityRule(row.node.code, row.node.label_fr, row.quantity, row.unit, _enforced(row))
+        QuantityRule(row.node.code, row.node.label, row.quantity, row.unit, _enforced(row))
         for row in need.capabilities.select_related("node")
         if _has_quantity(row)
     ]
@@ -215,7 +215,7 @@ def need_consortium_propose(
     ]
     request = ConsortiumRequest(
         capabilities=tuple(
-            RequiredCapability(node.code, hours_needed.get(node.code), node.label_fr) for node in required
+            RequiredCapability(node.code, hours_needed.get(node.code), node.label) for node in required
         ),
         place_lat=commune.latitude,
         place_lon=commune.longitude,

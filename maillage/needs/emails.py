@@ -29,12 +29,13 @@ def need_context(need: Need, recipient: NeedRecipient | None = None) -> dict:
         "recipient": recipient,
         "capabilities": capabilities,
         "need_url": need_url,
-        "outcome_url": f"{need_url}bilan/",
+        # The form on the need's page (its URL takes POST only).
+        "outcome_url": f"{need_url}#bilan",
     }
     if recipient is not None and recipient.unconfirmed:
         # « À confirmer »: the capabilities its NAF code alone suggests; it is asked to confirm them.
         inferred = {check["code"] for check in recipient.requirements if check.get("evidence") in UNSAID}
-        context["to_confirm"] = [row.node.label_fr for row in capabilities if row.node.code in inferred]
+        context["to_confirm"] = [row.node.label for row in capabilities if row.node.code in inferred]
         context["profile_url"] = absolute_url(
             reverse("profile_edit:edit", kwargs={"siret": recipient.establishment.siret})
         )

@@ -231,6 +231,11 @@ class NeedStatusChange(models.Model):
     to_status = models.CharField(_("vers"), max_length=8, choices=NeedStatus.choices)
     closing = models.CharField(_("issue"), max_length=12, choices=NeedClosing.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # A group invited from the consortium page: how many companies. A figure, not a sentence,
+    # so that the history reads in each reader's language.
+    group_size = models.PositiveSmallIntegerField(
+        _("entreprises invitées en groupement"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("changement de statut")

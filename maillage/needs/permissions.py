@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 
 from maillage.accounts.permissions import can_animate_network, member_networks
 from maillage.directory.models import EstablishmentUser
-from maillage.needs.models import Need, NeedRecipient, NeedStatus, NeedVisibility
+from maillage.needs.models import Need, NeedClosing, NeedRecipient, NeedStatus, NeedVisibility
 
 
 def _active(user) -> bool:
@@ -84,6 +84,13 @@ def can_edit_need(user, need: Need) -> bool:
 def can_change_need_status(user, need: Need) -> bool:
     """Open, close, cancel, record the outcome: the author side and the animators."""
     return is_need_author(user, need) or is_need_moderator(user, need)
+
+
+def can_record_outcome(user, need: Need) -> bool:
+    """« What became of it? » is asked once the need is closed (an open one is closed first, which
+    says whether it was awarded); a draft or a cancelled need has no outcome."""
+    closed = need.status == NeedStatus.CLOSED and need.closing != NeedClosing.CANCELLED
+    return closed and can_change_need_status(user, need)
 
 
 def can_answer_need(user, need: Need) -> bool:

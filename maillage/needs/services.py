@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from maillage.accounts.models import User
 from maillage.accounts.permissions import can_animate_network, is_establishment_user, member_networks
@@ -322,7 +323,15 @@ def need_attachment_delete(*, attachment: NeedAttachment, actor: User) -> None:
     transaction.on_commit(lambda: storage.delete(stored))
 
 
-def _transition(need: Need, *, actor: User | None, to: str, closing: str = "", note: str = "") -> None:
+def _transition(
+    need: Need,
+    *,
+    actor: User | None,
+    to: str,
+    closing: str = "",
+    note: str = "",
+    group_size: int | None = None,
+) -> None:
     if to not in TRANSITIONS[need.status]:
         raise NeedTransitionError(
             _("un besoin %(from)s ne peut pas passer à « %(to)s »")
@@ -339,6 +348,7 @@ def _transition(need: Need, *, actor: User | None, to: str, closing: str = "", n
         to_status=to,
         closing=closing,
         note=(note or "").strip(),
+        group_size=group_size,
     )
     now = timezone.now()
     need.status, need.closing = to, closing
@@ -350,8 +360,9 @@ def _transition(need: Need, *, actor: User | None, to: str, closing: str = "", n
 
 
 @transaction.atomic
-def need_open(*, need: Need, actor: User, note: str = "") -> Need:
-    """Publish the need and send its first batch (after the commit, through the queue)."""
+def need_open(*, need: Need, actor: User, note: str = "", group_size: int | None = None) -> Need:
+    """Publish the need and send its first batch (after the commit, through the queue);
+    ``group_size``: opened for a group of that many companies (the consortium page)."""
     need = Need.objects.select_for_update().get(pk=need.pk)
     if not permissions.can_change_need_status(actor, need):
         raise PermissionDenied
@@ -361,7 +372,7 @@ def need_open(*, need: Need, actor: User, note: str = "") -> Need:
         )
     if need.visibility == NeedVisibility.CHOSEN and not need.chosen_establishments.exists():
         raise NeedValidationError("chosen_establishments", _("choisissez au moins une entreprise"))
-    _transition(need, actor=actor, to=NeedStatus.OPEN, note=note)
+    _transition(need, actor=actor, to=NeedStatus.OPEN, note=note, group_size=group_size)
     need.sending_done, need.next_batch_at = False, None
     need.save(update_fields=["sending_done", "next_batch_at"])
     from maillage.needs.tasks import need_send_batch_task
@@ -409,7 +420,9 @@ def need_group_invite(
             establishment=establishment,
             batch=batch,
             rank=(last["rank"] or 0) + position,
-            explanation=_("Membre du groupement proposé"),
+            # Stored untranslated: each page and e-mail words it in its reader's language
+            # (``{% translate recipient.explanation %}``), whoever sent the invitation.
+            explanation=gettext_noop("Membre du groupement proposé"),
         )
         for position, establishment in enumerate(new, 1)
     )
@@ -418,7 +431,8 @@ def need_group_invite(
         actor=actor,
         from_status=need.status,
         to_status=need.status,
-        note=(note or _("Groupement invité : %(n)d entreprises") % {"n": len(rows)}).strip(),
+        note=(note or "").strip(),
+        group_size=len(rows),
     )
     from maillage.needs.tasks import need_send_batch_task
 

@@ -27,6 +27,7 @@ from maillage.profiles.models import (
     ProfileSector,
     ReferenceVisibility,
 )
+from maillage.taxonomy.labels import node_label
 from maillage.taxonomy.models import TaxonomyNode
 
 # A node's JSON and text columns the page never shows: decoding them for every capability,
@@ -51,9 +52,9 @@ NEARBY_LIMIT = 6
 @dataclass(frozen=True)
 class SpecShown:
     label: str
-    text: str  # as the member typed it (or the stored value and unit)
-    value: float | None = None  # in ``unit``, the taxonomy's: shown by the web layer's typography
-    unit: str = ""
+    text: str  # as the member typed it (« 20000 rpm »), else the reference value and unit
+    value: float  # in the reference unit: pages show it by language (« 20 000 tr/min », "20,000 rpm")
+    unit: str
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,7 @@ def profile_shown(establishment: Establishment, *, members_only: bool) -> Profil
                 equipment=machine,
                 specs=[
                     SpecShown(
-                        label=definitions[machine.node_id].get(spec.key, {}).get("label_fr", spec.key),
+                        label=node_label(definitions[machine.node_id].get(spec.key, {"key": spec.key})),
                         text=spec.entered or spec.canonical_text(),
                         value=spec.value,
                         unit=spec.unit,

@@ -143,7 +143,7 @@ class Equipment(models.Model):
         ]
 
     def __str__(self):
-        return self.label or self.node.label_fr
+        return self.label or self.node.label
 
     def specs_text(self) -> str:
         return ", ".join(f"{spec.key} = {spec.entered or spec.canonical_text()}" for spec in self.specs.all())

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from maillage.profiles.errors import ProfileValidationError
 from maillage.profiles.models import ReferenceVisibility
+from maillage.taxonomy.labels import node_label
 from maillage.taxonomy.models import NodeType, TaxonomyNode
 from maillage.taxonomy.selectors import node_by_code
 from maillage.taxonomy.units import UnitError, UnitRegistry
@@ -141,7 +142,7 @@ def measure_spec(spec: dict, field: str, *, text: str | None = None, value=None,
             _("unité manquante pour « %(text)s » (attendu : une unité de %(quantity)s, par exemple %(unit)s)")
             % {
                 "text": entered,
-                "quantity": registry.quantities[declared.quantity].label_fr,
+                "quantity": node_label(registry.quantities[declared.quantity]),
                 "unit": declared.code,
             },
         )

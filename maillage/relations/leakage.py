@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db.models import Count, Max, Q
+from django.utils.translation import gettext
 
 from maillage.directory.models import Establishment
 from maillage.directory.selectors import network_territory_communes
@@ -291,11 +292,11 @@ def leakage_for(
         elif key.startswith("text:"):
             labels[key] = relation.category_text
         elif key == "none":
-            labels[key] = "catégorie non renseignée"
+            labels[key] = gettext("catégorie non renseignée")
     nodes = TaxonomyNode.objects.in_bulk([n for n in node_of.values() if n])
     for key, node_id in node_of.items():
         if node_id:
-            labels[key] = nodes[node_id].label_fr
+            labels[key] = nodes[node_id].label
     origins = np.array(sorted(buyer_points), dtype=np.float64).reshape(-1, 2)
     candidates, addressable = {}, set()
     for key, node_id in node_of.items():
@@ -329,7 +330,13 @@ def leakage_for(
         candidates[key] = local
         if len(local) >= min_local:
             addressable.add(key)
-    result = protect(records, labels=labels, addressable=addressable, candidates=candidates)
+    result = protect(
+        records,
+        labels=labels,
+        addressable=addressable,
+        candidates=candidates,
+        others_label=gettext("autres catégories"),
+    )
     result.min_local, result.radius_km, result.year = min_local, radius_km, year
     return result
 

@@ -227,7 +227,7 @@ class SupplyRelation(models.Model):
     @property
     def category_label(self) -> str:
         if self.category_node_id:
-            return self.category_node.label_fr
+            return self.category_node.label
         if self.cpv_id:
             return self.cpv.label
         return self.category_text

@@ -28,8 +28,8 @@ from __future__ import annotations
 
 from django.db.models import BooleanField, Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
 
-from maillage.accounts.permissions import _is_active_user, member_networks
-from maillage.directory.models import EstablishmentUser, Membership, Network
+from maillage.accounts.permissions import _is_active_user, animated_networks, member_networks
+from maillage.directory.models import Establishment, EstablishmentUser, Membership, Network, current_member
 from maillage.relations.models import Confidentiality, RelationSource, RelationStatus, SupplyRelation
 
 
@@ -151,3 +151,34 @@ def can_answer(user, relation: SupplyRelation) -> bool:
     if relation.source == RelationSource.CLIENT:
         return side == "supplier"
     return True  # animator, ledger, public procurement: either party answers
+
+
+def members_spoken_for(user) -> QuerySet[Establishment]:
+    """The companies an animator declares relations for: the current members of the networks she
+    animates (every network's for a platform administrator). A prospect or a former member is
+    not hers to speak for."""
+    if not _is_active_user(user):
+        return Establishment.objects.none()
+    return Establishment.objects.filter(current_member("memberships__", network__in=animated_networks(user)))
+
+
+def declarable_establishments(user) -> QuerySet[Establishment]:
+    """The establishments ``user`` may declare a relation for: those she acts for, and
+    ``members_spoken_for``.
+
+    The declaration page, the link to it and ``relation_declare`` (through ``members_spoken_for``
+    and ``is_establishment_user``) ask these questions, so that no one is shown a link that
+    answers 403.
+    """
+    if not _is_active_user(user):
+        return Establishment.objects.none()
+    own = Establishment.objects.filter(user_links__user=user).values("pk")
+    spoken_for = members_spoken_for(user).values("pk")
+    return Establishment.objects.filter(Q(pk__in=own) | Q(pk__in=spoken_for)).select_related(
+        "commune", "organisation"
+    )
+
+
+def declares_for_members(user) -> bool:
+    """``user`` may declare on behalf of member companies (she animates a network, or is an admin)."""
+    return animated_networks(user).exists()

@@ -3,7 +3,8 @@
 Each service checks that its actor may act and raises ``PermissionDenied`` otherwise, so views,
 commands and the API share one set of rules:
 - a supplier's users declare relations as supplier, a client's users as client, the animators
-  of a network of either party (or a platform administrator) as animator;
+  of a network of which either party is a current member (or a platform administrator) as
+  animator, on that member's behalf;
 - the other side confirms or disputes; for a relation an animator declared, either party does;
 - a party narrows or widens the confidentiality of its relation; an animator may only narrow it.
 """
@@ -38,7 +39,7 @@ from maillage.relations.models import (
     VolumeBand,
     band_of,
 )
-from maillage.relations.selectors import can_answer, is_party_user
+from maillage.relations.selectors import can_answer, is_party_user, members_spoken_for
 
 
 def _animates_either(user, *establishments: Establishment | None) -> bool:
@@ -48,6 +49,12 @@ def _animates_either(user, *establishments: Establishment | None) -> bool:
         return True
     ids = [e.pk for e in establishments if e is not None]
     return Network.objects.filter(animators=user, memberships__establishment_id__in=ids).exists()
+
+
+def _speaks_for_a_member(user, *establishments: Establishment | None) -> bool:
+    """An animator declares on behalf of one of ``members_spoken_for`` (either party)."""
+    ids = [e.pk for e in establishments if e is not None]
+    return members_spoken_for(user).filter(pk__in=ids).exists()
 
 
 @transaction.atomic
@@ -86,7 +93,7 @@ def relation_declare(
     sources = {
         "supplier": (RelationSource.SUPPLIER, is_establishment_user(actor, supplier)),
         "client": (RelationSource.CLIENT, client is not None and is_establishment_user(actor, client)),
-        "animator": (RelationSource.ANIMATOR, _animates_either(actor, supplier, client)),
+        "animator": (RelationSource.ANIMATOR, _speaks_for_a_member(actor, supplier, client)),
     }
     if side not in sources:
         raise RelationError("side", _("côté inconnu « %(value)s »") % {"value": side})

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.taxonomy.labels import node_label
+
 CODE_RE = re.compile(r"^[a-z]+(\.[a-z0-9][a-z0-9_]*)+$")
 
 
@@ -185,6 +187,11 @@ class TaxonomyNode(models.Model):
             errors["specs"] = _("Seuls les types d'équipement ont des caractéristiques mesurables.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def label(self) -> str:
+        """The label in the active language (templates: ``{{ node.label }}``)."""
+        return node_label(self)
 
     def compute_search_text(self) -> str:
         terms = [self.code, self.label_fr, self.label_en]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from maillage.taxonomy.labels import node_synonyms
 from maillage.taxonomy.models import NodeType, TaxonomyNode, normalise_term
 
 KINDS: dict[str, tuple[str, ...]] = {
@@ -24,7 +25,7 @@ MIN_QUERY_LENGTH = 2
 
 def _rank(node: TaxonomyNode, query: str) -> tuple:
     terms = node.search_text.split("|")
-    label = normalise_term(node.label_fr)
+    label = normalise_term(node.label)  # the label the reader sees, in the active language
     if query in terms:
         first = 0
     elif label.startswith(query):
@@ -33,7 +34,7 @@ def _rank(node: TaxonomyNode, query: str) -> tuple:
         first = 2
     else:
         first = 3
-    return (first, node.depth, node.label_fr)
+    return (first, node.depth, node.label)
 
 
 def taxonomy_suggestions(text: str, types: Sequence[str], *, limit: int = 12) -> list[TaxonomyNode]:
@@ -54,12 +55,14 @@ def taxonomy_suggestions(text: str, types: Sequence[str], *, limit: int = 12) ->
 
 
 def matched_term(node: TaxonomyNode, text: str) -> str:
-    """The synonym or English label that ``text`` found ``node`` by, as written in the
-    taxonomy; ``""`` when its French label matched (nothing more to show)."""
+    """The synonym or other-language label that ``text`` found ``node`` by, as written in the
+    taxonomy, the reader's language first; ``""`` when the label shown (``node.label``, in the
+    active language) matched (nothing more to show)."""
     query = normalise_term(text or "")
-    if not query or query in normalise_term(node.label_fr):
+    if not query or query in normalise_term(node.label):
         return ""
-    terms = [node.label_en, *node.all_synonyms()]
+    own = node_synonyms(node)
+    terms = [*own, node.label_fr, node.label_en, *(t for t in node.all_synonyms() if t not in own)]
     for prefix_only in (True, False):
         for term in terms:
             normalised = normalise_term(term)
@@ -83,7 +86,7 @@ def resolve_typed_node(text: str, types: Sequence[str]) -> tuple[TaxonomyNode | 
     exact = [n for n in suggestions if query in n.search_text.split("|")]
     if len(exact) == 1:
         return exact[0], []
-    labelled = [n for n in exact if normalise_term(n.label_fr) == query]
+    labelled = [n for n in exact if query in (normalise_term(n.label_fr), normalise_term(n.label_en))]
     if len(labelled) == 1:
         return labelled[0], []
     return None, exact or suggestions

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from maillage.taxonomy.labels import node_label
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 UNITS_FILE = DATA_DIR / "units.toml"
 
@@ -81,12 +83,12 @@ class UnitRegistry:
                 return unit
         others = sorted(
             {
-                self.quantities[unit.quantity].label_fr
+                node_label(self.quantities[unit.quantity])
                 for unit in self.units.values()
                 if folded in (spelling.casefold() for spelling in unit.spellings())
             }
         )
-        expected = self.quantities[quantity].label_fr
+        expected = node_label(self.quantities[quantity])
         if others:
             raise UnitError(
                 _("« %(unit)s » est une unité de %(found)s, pas de %(expected)s")

@@ -1,4 +1,8 @@
+from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
 from maillage.accounts import permissions
+from maillage.directory.selectors import site_network
 from maillage.needs.selectors import notifications_unread
 
 
@@ -15,3 +19,12 @@ def roles(request):
         return notifications_unread(user).count()
 
     return {"nav_can_animate": can_animate, "nav_unread_notifications": unread_notifications}
+
+
+def brand(request):
+    """The identity the header wears (``site_network``), read once per page and only if rendered."""
+    status = settings.MAILLAGE_LEGAL.get("accessibility_status")
+    return {
+        "brand_network": SimpleLazyObject(site_network),
+        "accessibility_status": status if status in ("partial", "full") else "none",
+    }

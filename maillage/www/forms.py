@@ -38,7 +38,7 @@ class TaxonomyField(forms.CharField):
             if suggestions:
                 raise forms.ValidationError(
                     _("Précisez : %(choices)s.")
-                    % {"choices": " ; ".join(f"{n.label_fr} ({n.code})" for n in suggestions[:6])},
+                    % {"choices": " ; ".join(f"{n.label} ({n.code})" for n in suggestions[:6])},
                     code="ambiguous",
                 )
             raise forms.ValidationError(
@@ -171,3 +171,17 @@ def attach_error(
             row.add_error(_field_name(row, match["sub"] or "", aliases), error.message)
             return
     form.add_error(_field_name(form, error.field or "", aliases), error.message)
+
+
+class StyleguideForm(forms.Form):
+    """A form of the living style guide (label, help, error), never submitted anywhere."""
+
+    company = forms.CharField(
+        label=_("Raison sociale"), max_length=10, help_text=_("Telle qu’inscrite au répertoire SIRENE.")
+    )
+    headcount = forms.IntegerField(label=_("Effectif"), min_value=1, required=False)
+    category = forms.ChoiceField(
+        label=_("Collège"), choices=[("pme", _("PME")), ("eti", _("ETI")), ("ge", _("Grande entreprise"))]
+    )
+    newsletter = forms.BooleanField(label=_("Recevoir le bulletin du réseau"), required=False)
+    message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

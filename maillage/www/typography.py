@@ -71,6 +71,12 @@ def identifier(value: str) -> str:
     return spaced_identifier(value)
 
 
+def colon() -> str:
+    """The colon after a label in the active language: « Effectif : » (non-breaking space) in
+    French, "Headcount:" in English; for templates that join a label and its value."""
+    return NBSP + ":" if is_french() else ":"
+
+
 def unit_shown(unit: str) -> str:
     return str(UNIT_SHOWN.get(unit, unit))
 
@@ -187,3 +193,16 @@ def of_parts(name: str) -> tuple[str, str]:
 def of(name: str) -> str:
     """« de Haguenau », « d’Industries Alsace du Nord », « du Havre »; « of … » in English."""
     return "".join(of_parts(name))
+
+
+def money(value: float, *, decimals: int = 2) -> str:
+    """An amount in euros as each language writes it: « 1 234,5 € » in French (the sign after,
+    a non-breaking space between), "€1,234.5" in English (the sign before, no space)."""
+    text = number(value, decimals=decimals)
+    return f"{text}{NBSP}€" if is_french() else f"€{text}"
+
+
+def percent(value: float, *, decimals: int = 0) -> str:
+    """« 90 % » in French (a non-breaking space before the sign), "90%" in English."""
+    text = number(value, decimals=decimals)
+    return f"{text}{NBSP}%" if is_french() else f"{text}%"

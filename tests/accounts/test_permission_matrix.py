@@ -78,6 +78,20 @@ DESCRIPTION = {"action": "description", "description-description_fr": "Tôlerie 
 CASES = [
     Case("home:home", "GET", "/", PUBLIC),
     Case("home:network_detail", "GET", "/reseaux/reseau-a/", PUBLIC),
+    # A network without a logo: not found, whoever asks (with one: tests/www/test_branding.py).
+    Case("home:network_logo", "GET", "/reseaux/reseau-a/logo/", dict.fromkeys(ROLES, 404)),
+    Case("home:theme", "GET", "/theme.css", PUBLIC),
+    # The footer's legal pages and the living style guide (issue 14).
+    *[
+        Case(f"legal:{name}", "GET", path, PUBLIC)
+        for name, path in (
+            ("notice", "/mentions-legales/"),
+            ("privacy", "/donnees-personnelles/"),
+            ("accessibility", "/accessibilite/"),
+            ("contact", "/contact/"),
+        )
+    ],
+    Case("styleguide:index", "GET", "/styleguide/", PLATFORM_ADMIN),
     Case("establishments:organisation", "GET", "/entreprises/{own_siren}/", PUBLIC),
     *[
         Case("establishments:detail", "GET", f"/etablissements/{{{t}}}/", PUBLIC, label=t)
@@ -111,6 +125,22 @@ CASES = [
     Case("accounts:password_reset_confirm", "GET", "/compte/mot-de-passe/nouveau/MQ/abc-def/", PUBLIC),
     Case("accounts:password_reset_complete", "GET", "/compte/mot-de-passe/nouveau/termine/", PUBLIC),
     Case("accounts:invitation_accept", "GET", "/compte/invitation/pas-un-jeton/", dict.fromkeys(ROLES, 410)),
+    # « Mon compte » and « Mon entreprise » (issue 15): one's own account and companies only.
+    Case("accounts:account", "GET", "/compte/", LOGGED_IN),
+    Case("accounts:account", "POST", "/compte/", _by_role("login", 302, 302, 302, 302), {"first_name": "A"}),
+    Case("accounts:password_change", "GET", "/compte/mot-de-passe/", LOGGED_IN),
+    Case("accounts:account_export", "GET", "/compte/mes-donnees.json", LOGGED_IN),
+    Case("accounts:account_delete", "GET", "/compte/suppression/", LOGGED_IN),
+    # A wrong password: refused, the page shown again, nothing deleted.
+    Case(
+        "accounts:account_delete",
+        "POST",
+        "/compte/suppression/",
+        _by_role("login", 400, 400, 400, 400),
+        {"password": "pas-le-bon"},
+        "wrong password",
+    ),
+    Case("profile_edit:mine", "GET", "/mon-entreprise/", LOGGED_IN),
     Case("claims:create", "GET", "/revendiquer/", LOGGED_IN),
     Case("claims:create", "POST", "/revendiquer/", LOGGED_IN, {"siret": "123"}, "invalid"),
     Case("backoffice:index", "GET", "/animation/", _by_role("login", 403, 302, 302, 200)),
@@ -189,6 +219,22 @@ CASES = [
         {r: 302 if c == 200 else c for r, c in NETWORK_A.items()},
         {"name": "Réseau A", "epcis": "", "departments": "", "communes": ""},
         "a",
+    ),
+    Case(
+        "backoffice:branding",
+        "POST",
+        "/animation/reseau-a/reglages/identite/",
+        {r: 302 if c == 200 else c for r, c in NETWORK_A.items()},
+        {"accent_colour": "#0b5c7a"},
+        "a",
+    ),
+    Case(
+        "backoffice:branding",
+        "POST",
+        "/animation/reseau-b/reglages/identite/",
+        {r: 302 if c == 200 else c for r, c in NETWORK_B.items()},
+        {"accent_colour": "#0b5c7a"},
+        "b",
     ),
     Case("backoffice:taxonomy_proposals", "GET", "/animation/propositions-taxonomie/", PLATFORM_ADMIN),
     *[
@@ -325,13 +371,14 @@ CASES = [
     # network, one per confidentiality level; not visible means not found. {relation_answer} was
     # declared by the peer as supplier of the member's company, which alone confirms or disputes.
     Case("relations:list", "GET", "/relations/", PUBLIC),
-    # Declaring needs an establishment one acts for (the member's own; animators and admin have none).
-    Case("relations:declare", "GET", "/relations/declarer/", _by_role("login", 200, 403, 403, 403)),
+    # Declaring needs an establishment one acts for (the member's own), or member companies to
+    # declare for: the animators' (each network has current members) and the admin's.
+    Case("relations:declare", "GET", "/relations/declarer/", LOGGED_IN),
     Case(
         "relations:declare",
         "POST",
         "/relations/declarer/",
-        _by_role("login", 200, 403, 403, 403),
+        LOGGED_IN,
         {"side": "supplier"},
         "invalid",
     ),

@@ -66,6 +66,7 @@ def test_the_docs_page_runs_swagger_ui_from_our_own_static_files(client):
     assert 'class="site-header"' in html and "<h1>Documentation interactive de l’API</h1>" in html
     scripts = re.findall(r"<script\b[^>]*>", html)
     assert [re.search(r'src="([^"]+)"', tag).group(1) for tag in scripts if "src=" in tag] == [
+        "/static/js/site.js",  # every page's: the folding menu
         "/static/ninja/swagger-ui-bundle.js",
         "/static/js/api-docs.js",
     ]

@@ -1,6 +1,7 @@
 """The whole need journey in a real browser (issue 6): a member posts a need with three
 capabilities, the consortium builder proposes a group, the group is invited, two companies
-answer from their inbox, the author records the outcome, and the network's figures change.
+answer from their inbox, the author closes the need and records the outcome, and the network's
+figures change.
 
 Nothing is mocked: the shipped taxonomy, a search index built from the factory world, the
 exact consortium solver, and Huey in immediate mode (tasks run inline once the web request's
@@ -106,6 +107,11 @@ def test_need_journey_from_posting_to_the_network_figures(page, world, axe):
     expect(page.get_by_text("Soudure TIG, disponible.")).to_be_visible()
     expect(page.get_by_role("link", name="roth@example.org")).to_be_visible()
     assert axe(page) == []
+    # The outcome is asked of a closed need (issue 14): the author closes it as awarded first.
+    expect(page.get_by_role("button", name="Enregistrer le bilan")).to_have_count(0)
+    page.locator('input[name="closing"][value="awarded"]').check()
+    page.get_by_role("button", name="Clore", exact=True).click()
+    expect(page.locator(".need-status")).to_contain_text("Attribué")
     page.locator('input[name="awarded"][value="yes"]').check()
     page.locator('input[name="contracted_local"][value="yes"]').check()
     page.get_by_label("Montant confié (€)").fill("48000")

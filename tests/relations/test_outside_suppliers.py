@@ -73,7 +73,7 @@ def test_csv_downloads_are_for_a_french_spreadsheet(client, outside):
 def test_the_graph_summary_says_none_in_words_and_in_english(client, db):
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     page = visible_text(client.get(reverse("supply_graph:graph")).content.decode())
-    assert "Aucune relation visible." in page and "0 relation" not in page
+    assert "Aucune relation visible" in page and "0 relation" not in page
     SupplyRelationFactory.create_batch(2)
     english = client.get(reverse("supply_graph:graph"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "2 visible relations" in english and "relations visibles" not in english

@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from maillage.relations.models import RelationStatus, SupplierMatchReview, SupplyRelation
+from tests.directory.factories import MembershipFactory
 from tests.relations.factories import SupplyRelationFactory
 from tests.relations.test_visibility import LEVELS, ROLES, SEES, SEES_AMOUNT, world  # noqa: F401
 from tests.spreadsheets import assert_safe_workbook, read_csv
@@ -126,11 +127,15 @@ def test_match_review_queue_is_for_the_network_animators(client, world, role):  
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_declare_page_is_for_users_acting_for_an_establishment(client, world, role):  # noqa: F811
+def test_declare_page_and_its_link_are_for_users_who_may_declare(client, world, role):  # noqa: F811
+    """Users acting for an establishment, animators (for their members) and admins; the list
+    shows the link to exactly those the page lets in."""
     login(client, world, role)
     response = client.get("/relations/declarer/")
-    expected = 302 if role == "visitor" else 200 if role.endswith(("_user", "member_a", "member_b")) else 403
+    expected = {"visitor": 302, "outsider": 403}.get(role, 200)
     assert response.status_code == expected
+    shown = 'href="/relations/declarer/"' in client.get("/relations/").content.decode()
+    assert shown == (expected == 200)
 
 
 def test_supplier_declares_an_outside_client_through_the_page(client, world):  # noqa: F811
@@ -227,3 +232,49 @@ def test_downloads_neutralise_formulas(client, world, fmt):  # noqa: F811
     assert response["X-Content-Type-Options"] == "nosniff"
     rows = read_csv(response.content) if fmt == "csv" else assert_safe_workbook(response.content)
     assert ["'=1+1", "'-2+3"] in [[row[3], row[4]] for row in rows]
+
+
+def _on_behalf(establishment, **extra):
+    return {
+        "establishment": establishment.pk,
+        "side": "supplier",
+        "other_siren": "552100554",
+        "other_name": "Groupe Auto",
+        "confidentiality": "animators",
+        **extra,
+    }
+
+
+def test_animator_declares_on_behalf_of_a_member_company(client, world):  # noqa: F811
+    client.force_login(world["users"]["animator_a"])
+    page = client.get("/relations/declarer/")
+    offered = set(page.context["form"].fields["establishment"].queryset)
+    # Network A's current members only: the supplier and member A, not network B's member.
+    assert world["supplier"] in offered and len(offered) == 2
+    assert "Entreprise adhérente" in page.content.decode()
+    assert f"{world['supplier'].display_name} — " in page.content.decode()
+    assert world["supplier"].siret not in page.content.decode()
+    english = client.get("/relations/declarer/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Member company" in english and "The member is the supplier" in english
+    response = client.post("/relations/declarer/", _on_behalf(world["supplier"]))
+    assert response.status_code == 302
+    relation = SupplyRelation.objects.get(client_name="Groupe Auto")
+    assert relation.supplier == world["supplier"] and relation.source == "animator"
+    assert relation.declared_by == world["users"]["animator_a"] and relation.status == RelationStatus.PENDING
+
+
+@pytest.mark.parametrize("status", ["prospect", "former"])
+def test_animator_cannot_declare_for_a_company_that_is_not_a_current_member(client, world, status):  # noqa: F811
+    former = MembershipFactory(network=world["network_a"], status=status).establishment
+    client.force_login(world["users"]["animator_a"])
+    response = client.post("/relations/declarer/", _on_behalf(former))
+    assert response.status_code == 200 and response.context["form"].errors["establishment"]
+    assert not SupplyRelation.objects.filter(client_name="Groupe Auto").exists()
+
+
+def test_animator_of_another_network_cannot_declare_for_its_members(client, world):  # noqa: F811
+    """The attacker: animator of network B, posting network A's member company."""
+    client.force_login(world["users"]["animator_b"])
+    response = client.post("/relations/declarer/", _on_behalf(world["supplier"]))
+    assert response.status_code == 200 and response.context["form"].errors["establishment"]
+    assert not SupplyRelation.objects.filter(client_name="Groupe Auto").exists()

@@ -81,6 +81,17 @@ def test_animator_of_another_network_cannot_declare(parties):
         relation_declare(actor=animator, side="animator", supplier=supplier, client=client)
 
 
+@pytest.mark.parametrize("status", ["prospect", "former"])
+def test_animator_cannot_declare_for_a_company_that_is_not_a_current_member(parties, status):
+    supplier, client, _, _ = parties
+    network = MembershipFactory(establishment=supplier, status=status).network
+    animator = UserFactory()
+    network.animators.add(animator)
+    with pytest.raises(PermissionDenied):
+        relation_declare(actor=animator, side="animator", supplier=supplier, client=client)
+    assert not supplier.supplier_relations.exists()
+
+
 def test_outside_client_needs_siren_or_name(parties):
     supplier, _, supplier_user, _ = parties
     with pytest.raises(RelationError):

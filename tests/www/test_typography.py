@@ -173,7 +173,7 @@ def test_french_html_fixes_the_text_and_read_attributes_but_never_code_nor_what_
     assert french_html(french_html(page)) == french_html(page)
 
 
-def test_every_french_page_gets_french_typography_and_english_pages_keep_theirs(client):
+def test_every_french_page_gets_french_typography_and_english_pages_keep_theirs(client, db):
     french = client.get("/compte/connexion/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     english = client.get("/compte/connexion/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert french_html(french) == french and f"{NBSP}:" in french

@@ -10,9 +10,9 @@
     if (isNaN(lat) || isNaN(lon)) { return; }
     box.textContent = "";
     var map = MaillageMap.create(box, [lat, lon], 12);
-    L.circleMarker([lat, lon], { radius: 9, color: "#0b5c7a", weight: 3, fillColor: "#0b5c7a", fillOpacity: 0.6 })
+    MaillageMap.untab(L.circleMarker([lat, lon], { radius: 9, color: "#0b5c7a", weight: 3, fillColor: "#0b5c7a", fillOpacity: 0.6 })
       .addTo(map)
-      .bindTooltip(MaillageMap.text(box.dataset.label));
+      .bindTooltip(MaillageMap.text(box.dataset.label)));
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();

@@ -20,10 +20,10 @@
       var popup = document.createElement("div");
       popup.appendChild(link);
       if (point.commune) { popup.appendChild(document.createTextNode(" — " + point.commune)); }
-      L.circleMarker([point.latitude, point.longitude], STYLE)
+      MaillageMap.untab(L.circleMarker([point.latitude, point.longitude], STYLE)
         .bindTooltip(MaillageMap.text(point.name))
         .bindPopup(popup)
-        .addTo(layer);
+        .addTo(layer));
     });
     box.dataset.markers = String(points.length);
     if (points.length) { map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 12 }); }

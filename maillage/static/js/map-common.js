@@ -15,6 +15,15 @@
     /* A text node: Leaflet appends nodes as they are instead of parsing them. */
     text: function (value) { return document.createTextNode(value == null ? "" : String(value)); },
 
+    /* A marker out of the tab order. Chromium makes an SVG shape with focus listeners (Leaflet's
+       tooltips add them) a tab stop: 80 markers were 80 Tab presses before the page's content.
+       The list beside each map holds the same places and links, and is the keyboard's way. */
+    untab: function (layer) {
+      var element = layer.getElement && layer.getElement();
+      if (element) { element.setAttribute("tabindex", "-1"); }
+      return layer;
+    },
+
     /* A map in ``box`` with the tiles of its data-tile-url (none: a blank map, markers still show). */
     create: function (box, center, zoom) {
       var map = L.map(box, { scrollWheelZoom: false }).setView(center, zoom);

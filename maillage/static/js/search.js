@@ -23,9 +23,17 @@
   function draw() {
     var box = document.getElementById("search-map");
     if (!box || typeof L === "undefined" || !window.MaillageMap) { return; }
+    // No located result, no map: an empty map says nothing the empty state does not.
+    var located = document.querySelectorAll(".search-result[data-lat]").length > 0;
+    box.hidden = !located;
+    var skip = document.getElementById("search-map-end-skip");  // « Passer la carte » goes with it
+    if (skip) { skip.hidden = !located; }
+    if (!located) { box.dataset.markers = "0"; markers = {}; if (layer) { layer.clearLayers(); } return; }
     if (!map) {
       map = MaillageMap.create(box, [46.6, 2.4], 5);
       layer = L.featureGroup().addTo(map);
+    } else {
+      map.invalidateSize();  // it may have been hidden, at zero size
     }
     layer.clearLayers();
     markers = {};
@@ -35,6 +43,7 @@
         .bindTooltip(MaillageMap.text(item.dataset.name))
         .on("click", function () { highlight(siret, true); });
       marker.addTo(layer);
+      MaillageMap.untab(marker);  // the list is the keyboard's way to the same results
       marker.getElement().setAttribute("data-siret", siret);  // lets tests match markers to the list
       markers[siret] = marker;
       var locate = item.querySelector(".search-result__locate");

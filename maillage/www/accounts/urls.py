@@ -2,10 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from maillage.accounts.forms import SitePasswordResetForm
-from maillage.www.accounts import views
+from maillage.www.accounts import account, views
 
 app_name = "accounts"
 urlpatterns = [
+    path("", account.account, name="account"),
+    path("mot-de-passe/", account.PasswordChangeView.as_view(), name="password_change"),
+    path("mes-donnees.json", account.account_export, name="account_export"),
+    path("suppression/", account.delete, name="account_delete"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path(

@@ -112,7 +112,7 @@ class ReviewDecisionForm(forms.Form):
         elif action == self.PICK:
             node, suggestions = resolve_typed_node(cleaned.get("q", ""), KINDS[self.review.node_type])
             if node is None:
-                hint = ", ".join(f"{n.label_fr} ({n.code})" for n in suggestions[:5])
+                hint = ", ".join(f"{n.label} ({n.code})" for n in suggestions[:5])
                 raise forms.ValidationError(
                     _("Aucun nœud ne correspond exactement à « %(text)s ».") % {"text": cleaned.get("q", "")}
                     + (" " + _("Voulez-vous dire : %(hint)s ?") % {"hint": hint} if hint else "")
@@ -275,7 +275,7 @@ class _TaxonomyProposalForm(forms.Form):
             return None
         node, suggestions = resolve_typed_node(text, KINDS[self.cleaned_data.get("kind") or "capability"])
         if node is None:
-            hint = ", ".join(f"{n.label_fr} ({n.code})" for n in suggestions[:5])
+            hint = ", ".join(f"{n.label} ({n.code})" for n in suggestions[:5])
             self.add_error(
                 "q",
                 _("Aucun nœud ne correspond exactement à « %(text)s ».") % {"text": text}
@@ -322,3 +322,26 @@ class NodeProposalForm(_TaxonomyProposalForm):
 
 class ProposalRejectForm(forms.Form):
     note = forms.CharField(label=_("Motif (visible par l’animateur)"), required=False, max_length=1000)
+
+
+class NetworkBrandingForm(forms.Form):
+    """The network's colour and logo; the checks themselves are the model's
+    (``maillage.directory.branding``), run by ``network_branding_update``."""
+
+    accent_colour = forms.CharField(
+        label=_("Couleur du réseau"),
+        required=False,
+        max_length=7,
+        widget=forms.TextInput(attrs={"placeholder": "#0b5c7a", "spellcheck": "false"}),
+        help_text=_(
+            "En hexadécimal, par exemple #0b5c7a : l’en-tête, les liens et les boutons la prennent. "
+            "Elle doit contraster à 4,5:1 au moins avec le blanc. Vide : la couleur de Maillage."
+        ),
+    )
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        help_text=_("PNG, JPEG ou WebP, 512 Ko et 2 000 pixels de côté au plus ; affiché dans l’en-tête."),
+    )
+    remove_logo = forms.BooleanField(label=_("Retirer le logo actuel"), required=False)

@@ -44,7 +44,8 @@ def reviews(request, slug):
         ]
     by_status = network_mapping_review_counts(network)
     counts = [(label, by_status[value]) for value, label in MappingReview.Status.choices]
-    context = _context(network, "reviews", form=form, page=page, counts=counts)
+    pending_only = status == MappingReview.Status.PENDING and not column
+    context = _context(network, "reviews", form=form, page=page, counts=counts, pending_only=pending_only)
     return render(request, "backoffice/reviews.html", context)
 
 
@@ -75,7 +76,7 @@ def review_decide(request, slug, pk):
         messages.success(
             request,
             _("« %(text)s » est rattaché à %(label)s ; les prochains imports feront de même.")
-            % {"text": review.raw_text, "label": decision.node.label_fr},
+            % {"text": review.raw_text, "label": decision.node.label},
         )
     else:
         messages.success(

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:slug>/revendications/<int:pk>/accepter/", views.claim_approve, name="claim_approve"),
     path("<slug:slug>/revendications/<int:pk>/refuser/", views.claim_reject, name="claim_reject"),
     path("<slug:slug>/reglages/", network.settings, name="settings"),
+    path("<slug:slug>/reglages/identite/", network.branding, name="branding"),
     path("<slug:slug>/taxonomie/", taxonomy.taxonomy, name="taxonomy"),
     path("<slug:slug>/rattachements/", reviews.reviews, name="reviews"),
     path("<slug:slug>/rattachements/<int:pk>/decider/", reviews.review_decide, name="review_decide"),

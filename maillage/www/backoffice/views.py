@@ -54,7 +54,8 @@ def index(request):
     permissions.require(bool(networks))
     if len(networks) == 1:
         return redirect("backoffice:members", slug=networks[0].slug)
-    return render(request, "backoffice/index.html", {"networks": networks})
+    context = {"networks": networks, "is_platform_admin": permissions.is_platform_admin(request.user)}
+    return render(request, "backoffice/index.html", context)
 
 
 @login_required
@@ -68,7 +69,13 @@ def members(request, slug):
     by_status = network_status_counts(network)
     counts = [(label, by_status[value]) for value, label in Membership.Status.choices]
     context = _context(
-        network, "members", form=form, page=page, counts=counts, need_figures=network_need_figures(network)
+        network,
+        "members",
+        form=form,
+        page=page,
+        counts=counts,
+        need_figures=network_need_figures(network),
+        filtered=bool(status or query),
     )
     return render(request, "backoffice/members.html", context)
 

@@ -13,6 +13,7 @@ from maillage.needs import services
 from maillage.needs.errors import NeedValidationError
 from maillage.needs.models import Need
 from maillage.profiles.validation import specs_of
+from maillage.taxonomy.labels import node_label
 from maillage.www.forms import attach_error
 from maillage.www.needs import forms
 from maillage.www.needs.queries import author_establishments, postable_networks
@@ -28,7 +29,7 @@ def _initial(need: Need) -> tuple[dict, list[dict], list[dict]]:
         "kind": need.kind,
         "title": need.title,
         "description": need.description,
-        "certifications": "\n".join(need.certifications.values_list("label_fr", flat=True)),
+        "certifications": "\n".join(node.label for node in need.certifications.all()),
         "commune": need.commune.insee_code if need.commune else "",
         "max_distance_km": need.max_distance_km,
         "deadline": need.deadline,
@@ -38,21 +39,22 @@ def _initial(need: Need) -> tuple[dict, list[dict], list[dict]]:
         "chosen": "\n".join(need.chosen_establishments.values_list("siret", flat=True)),
     }
     capabilities = [
-        {"node": row.node.label_fr, "quantity": row.quantity, "unit": row.unit, "wished": not row.required}
+        {"node": row.node.label, "quantity": row.quantity, "unit": row.unit, "wished": not row.required}
         for row in need.capabilities.select_related("node")
     ]
     equipment = [
-        {"node": row.node.label_fr, "spec": spec_label(row), "minimum": row.minimum, "maximum": row.maximum}
+        {"node": row.node.label, "spec": spec_label(row), "minimum": row.minimum, "maximum": row.maximum}
         for row in need.equipment.select_related("node")
     ]
     return data, capabilities, equipment
 
 
 def spec_label(row) -> str:
-    """A need's machine specification by its French label (« Force nominale »), not its key."""
+    """A need's machine specification by its label (« Force nominale », "Rated force"), not its
+    key: the form reads either back."""
     if not row.spec:
         return ""
-    return specs_of(row.node).get(row.spec, {}).get("label_fr", row.spec)
+    return node_label(specs_of(row.node).get(row.spec, {"key": row.spec}))
 
 
 def _place_error(error: NeedValidationError, form, capability_set, equipment_set) -> None:

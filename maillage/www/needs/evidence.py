@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from maillage.needs import evidence
 from maillage.needs.models import Need
+from maillage.taxonomy.labels import node_label
+from maillage.www.typography import measure
 
 MET, MISSING, TO_CONFIRM = "met", "missing", "to_confirm"
 
@@ -23,11 +24,10 @@ class CheckLine:
 
 def need_labels(need: Need) -> dict[str, str]:
     """The need's requirement codes → their labels in the page's language."""
-    english = (get_language() or "fr").startswith("en")
     nodes = [row.node for row in need.capabilities.select_related("node")]
     nodes += list(need.certifications.all())
     nodes += [row.node for row in need.equipment.select_related("node")]
-    return {node.code: (node.label_en if english and node.label_en else node.label_fr) for node in nodes}
+    return {node.code: node.label for node in nodes}
 
 
 def _words(check: dict) -> str:
@@ -67,3 +67,22 @@ def check_lines(checks, labels: dict[str, str]) -> list[CheckLine]:
         code = check.get("code", "")
         lines.append(CheckLine(labels.get(code, code), state, bool(check.get("required")), _words(check)))
     return lines
+
+
+def equipment_words(need: Need) -> list[str]:
+    """The need's machines in words: « Presse hydraulique (Force ≥ 300 t) », "Hydraulic press
+    (Force ≥ 300 t)": the specification's label and unit, never its key."""
+    words = []
+    for row in need.equipment.select_related("node"):
+        text = row.node.label
+        if row.spec:
+            spec = next((s for s in row.node.effective_specs() if s["key"] == row.spec), {"key": row.spec})
+            unit = spec.get("unit", "")
+            bounds = [
+                f"{sign} {measure(value, unit)}"
+                for sign, value in (("≥", row.minimum), ("≤", row.maximum))
+                if value is not None
+            ]
+            text += f" ({' '.join([node_label(spec), *bounds])})"
+        words.append(text)
+    return words

@@ -91,7 +91,7 @@ class NeedForm(forms.Form):
         for number, text in enumerate(lines(self.cleaned_data["certifications"]), 1):
             node, suggestions = resolve_typed_node(text, KINDS["certification"])
             if node is None:
-                hint = " ; ".join(f"« {n.label_fr} »" for n in suggestions[:5])
+                hint = " ; ".join(f"« {n.label} »" for n in suggestions[:5])
                 raise forms.ValidationError(
                     _("Ligne %(n)d : « %(text)s » n’est pas une certification connue%(hint)s.")
                     % {"n": number, "text": text, "hint": f" ({hint})" if hint else ""}

@@ -31,14 +31,12 @@ from maillage.needs.selectors import (
     network_need_figures,
     notifications_of,
 )
-from maillage.profiles.validation import specs_of
 from maillage.www.guards import animated_network
 from maillage.www.needs import forms
-from maillage.www.needs.editing import need_form_page, spec_label
-from maillage.www.needs.evidence import check_lines, need_labels
+from maillage.www.needs.editing import need_form_page
+from maillage.www.needs.evidence import check_lines, equipment_words, need_labels
 from maillage.www.needs.queries import ConsortiumProposal, need_contacts
 from maillage.www.pagination import paginate
-from maillage.www.typography import measure
 
 PER_PAGE = 30
 CONTENT_TYPES = {
@@ -87,7 +85,9 @@ def need_list(request):
     query = (request.GET.get("q") or "").strip()
     if query:
         rows = rows.filter(
-            Q(title__icontains=query) | Q(capabilities__node__label_fr__icontains=query)
+            Q(title__icontains=query)
+            | Q(capabilities__node__label_fr__icontains=query)
+            | Q(capabilities__node__label_en__icontains=query)
         ).distinct()
     page = paginate(request, rows.order_by("-created_at", "-pk"), PER_PAGE)
     return render(
@@ -134,6 +134,7 @@ def need_detail(request, pk):
         "answers": answers,
         "can_edit": permissions.can_edit_need(user, need),
         "can_change_status": permissions.can_change_need_status(user, need),
+        "can_record_outcome": permissions.can_record_outcome(user, need),
         "can_answer": permissions.can_answer_need(user, need),
         "answer_form": forms.AnswerForm(),
         "close_form": forms.CloseForm(),
@@ -141,7 +142,7 @@ def need_detail(request, pk):
     }
     if context["details"]:
         context["attachments"] = need.attachments.all()
-        context["equipment"] = [_equipment_shown(row) for row in need.equipment.select_related("node")]
+        context["equipment"] = equipment_words(need)
         context["certifications"] = need.certifications.all()
     if all_answers:
         interested = [a for a in answers if a.answer == "interested"]
@@ -153,17 +154,6 @@ def need_detail(request, pk):
         context["candidates"], context["index_missing"] = _candidates(need, labels)
         context["consortium_form"] = forms.ConsortiumForm(initial={"max_partners": 5, "alternatives": 3})
     return render(request, "needs/detail.html", context)
-
-
-def _equipment_shown(row) -> dict:
-    """A machine the need asks for, its bound read as a workshop says it: « Force nominale ≥ 300 t »,
-    not the specification's key and the unit's code."""
-    unit = specs_of(row.node).get(row.spec, {}).get("unit", "") if row.spec else ""
-    bound = {
-        name: measure(value, unit, decimals=3) if value is not None else None
-        for name, value in (("minimum", row.minimum), ("maximum", row.maximum))
-    }
-    return {"node": row.node, "spec": spec_label(row), **bound}
 
 
 def _refused(request, need: Need, error: NeedValidationError):
@@ -300,7 +290,7 @@ def need_consortium(request, pk):
 def _propose(request, need: Need, data: dict) -> tuple[ConsortiumProposal, dict]:
     """The proposal for the page, and the candidates whose declared hours were set aside as stale
     (SIRET → date stated, None when undated)."""
-    labels = {row.node.code: row.node.label_fr for row in need.capabilities.select_related("node")}
+    labels = {row.node.code: row.node.label for row in need.capabilities.select_related("node")}
     lead = Establishment.objects.filter(siret=data["lead"]).first() if data["lead"] else None
     if data["lead"] and lead is None:
         return ConsortiumProposal(
@@ -435,7 +425,7 @@ def need_consortium_invite(request, pk):
                 chosen_establishments=group,
                 **_content(need),
             )
-            services.need_open(need=need, actor=request.user, note=_("Groupement invité"))
+            services.need_open(need=need, actor=request.user, group_size=len(group))
             reached = len(group)
         else:
             reached = len(services.need_group_invite(need=need, actor=request.user, establishments=group))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from maillage.profiles.models import CapabilityLevel, ReferenceVisibility
+from maillage.taxonomy.labels import node_label
 from maillage.www.forms import DateInput, TaxonomyField, lines
 from maillage.www.typography import unit_shown
 
@@ -71,8 +71,7 @@ def add_spec_fields(form: forms.Form, definitions: dict[str, dict], initial: dic
         if spec.get("min") is not None and spec.get("max") is not None:
             bounds = _(" (de %(min)s à %(max)s)") % {"min": spec["min"], "max": spec["max"]}
         form.fields[f"spec_{key}"] = forms.CharField(
-            label=spec.get("label_fr" if (get_language() or "fr").startswith("fr") else "label_en")
-            or spec.get("label_fr", key),
+            label=node_label(spec) or key,
             required=False,
             max_length=100,
             help_text=(

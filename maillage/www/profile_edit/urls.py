@@ -1,10 +1,11 @@
 from django.urls import path
 
 from maillage.www import converters  # noqa: F401  (registers <siret:…>)
-from maillage.www.profile_edit import views
+from maillage.www.profile_edit import mine, views
 
 app_name = "profile_edit"
 urlpatterns = [
+    path("mon-entreprise/", mine.mine, name="mine"),
     path("mon-entreprise/<siret:siret>/profil/", views.profile_edit, name="edit"),
     path(
         "mon-entreprise/<siret:siret>/profil/caracteristiques/",

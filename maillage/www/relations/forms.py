@@ -43,10 +43,20 @@ class LeakageForm(forms.Form):
         return sirens or None
 
 
+def _named(establishment: Establishment) -> str:
+    place = establishment.commune.name if establishment.commune_id else establishment.city
+    return f"{establishment.display_name} — {place}" if place else establishment.display_name
+
+
 class DeclareForm(forms.Form):
-    """A relation declared by one of the user's establishments, with the other side."""
+    """A relation declared by one of the user's establishments, with the other side; an animator
+    picks the member company on whose behalf she declares (``for_members``)."""
 
     SIDES = [("supplier", _("Nous sommes le fournisseur")), ("client", _("Nous sommes le client"))]
+    MEMBER_SIDES = [
+        ("supplier", _("L’adhérent est le fournisseur")),
+        ("client", _("L’adhérent est le client")),
+    ]
 
     establishment = EstablishmentChoiceField(label=_("Notre établissement"), queryset=None)
     side = forms.ChoiceField(
@@ -72,9 +82,19 @@ class DeclareForm(forms.Form):
         initial=Confidentiality.PARTIES,
     )
 
-    def __init__(self, *args, establishments, **kwargs):
+    def __init__(self, *args, establishments, for_members: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["establishment"].queryset = establishments.select_related("commune", "organisation")
+        # Names and places, not SIRETs: people know their companies by name (issue 14).
+        self.fields["establishment"].label_from_instance = _named
+        self.for_members = for_members
+        if for_members:
+            self.fields["establishment"].label = _("Entreprise adhérente")
+            self.fields["establishment"].help_text = _(
+                "Vous déclarez la relation en son nom : elle pourra la confirmer ou la contester."
+            )
+            self.fields["side"].label = _("Son rôle")
+            self.fields["side"].choices = self.MEMBER_SIDES
 
     def clean_other_siret(self):
         text = self.cleaned_data["other_siret"].strip()

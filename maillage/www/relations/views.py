@@ -23,7 +23,14 @@ from maillage.relations.charts import euros, leakage_bars
 from maillage.relations.errors import RelationError
 from maillage.relations.leakage import Territory, leakage_buyers, leakage_for
 from maillage.relations.models import RelationStatus, SupplierMatchReview, SupplyRelation
-from maillage.relations.selectors import can_answer, displayed_amount, is_party_user, relations_visible
+from maillage.relations.selectors import (
+    can_answer,
+    declarable_establishments,
+    declares_for_members,
+    displayed_amount,
+    is_party_user,
+    relations_visible,
+)
 from maillage.relations.services import relation_confirm as confirm
 from maillage.relations.services import relation_declare as declare
 from maillage.relations.services import relation_dispute as dispute
@@ -56,6 +63,7 @@ def relation_list(request):
                 | Q(client_name__icontains=text)
                 | Q(category_text__icontains=text)
                 | Q(category_node__label_fr__icontains=text)
+                | Q(category_node__label_en__icontains=text)
             )
         if form.cleaned_data["confidentialite"]:
             relations = relations.filter(confidentiality=form.cleaned_data["confidentialite"])
@@ -69,7 +77,14 @@ def relation_list(request):
         return downloads.response(reports.relations_xlsx(relations), filename="relations.xlsx")
     page = paginate(request, relations, PER_PAGE)
     rows = [(relation, displayed_amount(relation)) for relation in page]
-    return render(request, "relations/list.html", {"form": form, "page": page, "rows": rows})
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "filtered": form.is_valid() and any(form.cleaned_data.values()),
+        "can_declare": declarable_establishments(request.user).exists(),
+    }
+    return render(request, "relations/list.html", context)
 
 
 def _declare_aliases(side: str) -> dict[str, str]:
@@ -87,17 +102,21 @@ def _declare_aliases(side: str) -> dict[str, str]:
 
 @login_required
 def relation_declare(request):
-    establishments = Establishment.objects.filter(user_links__user=request.user).order_by("name", "siret")
+    establishments = declarable_establishments(request.user).order_by("name", "siret")
     permissions.require(establishments.exists())
-    form = DeclareForm(request.POST or None, establishments=establishments)
+    form = DeclareForm(
+        request.POST or None, establishments=establishments, for_members=declares_for_members(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         own, other = data["establishment"], data["other"]
         supplier, client = (own, other) if data["side"] == "supplier" else (other, own)
+        # A member company the user does not act for: she declares as its network's animator.
+        acting_as = data["side"] if permissions.is_establishment_user(request.user, own) else "animator"
         try:
             relation = declare(
                 actor=request.user,
-                side=data["side"],
+                side=acting_as,
                 supplier=supplier,
                 client=client,
                 client_siren="" if client else data["other_siren"],
@@ -111,7 +130,13 @@ def relation_declare(request):
         except RelationError as error:
             attach_error(form, error, aliases=_declare_aliases(data["side"]))
         else:
-            messages.success(request, _("Relation déclarée : l’autre partie peut la confirmer."))
+            if acting_as == "animator":
+                messages.success(
+                    request,
+                    _("Relation déclarée au nom de l’adhérent : les deux parties peuvent la confirmer."),
+                )
+            else:
+                messages.success(request, _("Relation déclarée : l’autre partie peut la confirmer."))
             return redirect("relations:detail", pk=relation.pk)
     return render(request, "relations/declare.html", {"form": form})
 

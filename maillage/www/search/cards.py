@@ -12,7 +12,8 @@ from collections.abc import Callable
 from django.utils.translation import gettext as _
 
 from maillage.directory.models import Network
-from maillage.profiles.display import CardMachine, CardNetwork, CardNode, ResultCard
+from maillage.profiles.display import CardMachine, CardNetwork, ResultCard
+from maillage.taxonomy.labels import node_label
 from maillage.www.search.explanations import inline
 from maillage.www.typography import french_spacing, is_french, measure
 
@@ -34,11 +35,6 @@ def member_label_for(cards: dict[str, ResultCard]) -> Callable[[list[CardNetwork
     )
 
 
-def node_label(node: CardNode, french: bool) -> str:
-    """A taxonomy node's label in the page's language (French when no English one is written)."""
-    return node.label_fr if french else (node.label_en or node.label_fr)
-
-
 def card_facts(row, card: ResultCard, details: list[dict], *, member_label=None) -> None:
     """Fill ``row`` (a ``views.Row``) with ``card``'s facts; the machines the search asked for
     come first."""
@@ -50,7 +46,7 @@ def card_facts(row, card: ResultCard, details: list[dict], *, member_label=None)
     row.headcount_band = establishment.headcount_band
     if card.networks and member_label is not None:
         row.member_label = member_label(card.networks)
-    certifications = [node_label(node, french) for node in card.certifications]
+    certifications = [node_label(node) for node in card.certifications]
     row.certifications = certifications[:CARD_CERTIFICATIONS]
     row.certifications_more = max(0, len(certifications) - CARD_CERTIFICATIONS)
     asked = {d["matched"]: d.get("spec") for d in details if d["kind"] == "equipment" and d.get("matched")}
@@ -62,8 +58,7 @@ def card_facts(row, card: ResultCard, details: list[dict], *, member_label=None)
 def machine_text(machine: CardMachine, asked_spec: str | None = None) -> str:
     """« Centre d’usinage 5 axes × 2 — course X : 1 200 mm »: the machine's most telling figure,
     or the one the search asked about."""
-    french = is_french()
-    name = node_label(machine.node, french)
+    name = node_label(machine.node)
     if machine.quantity > 1:
         name = _("%(machine)s × %(n)s") % {"machine": name, "n": machine.quantity}
     figures = machine.figures
@@ -72,25 +67,16 @@ def machine_text(machine: CardMachine, asked_spec: str | None = None) -> str:
         return french_spacing(name)
     text = _("%(machine)s — %(spec)s : %(value)s") % {
         "machine": name,
-        "spec": inline(_spec_label(figure.definition, french)),
+        "spec": inline(node_label(figure.definition)),
         "value": measure(figure.value, figure.unit),
     }
     return french_spacing(text)
-
-
-def _spec_label(definition: dict, french: bool) -> str:
-    if french:
-        return definition.get("label_fr", "")
-    return definition.get("label_en") or definition.get("label_fr", "")
 
 
 def spec_labels(card: ResultCard | None) -> dict[tuple[str, str], str]:
     """(machine type code, specification key) → label, for the sentence's equipment part."""
     if card is None:
         return {}
-    french = is_french()
     return {
-        (m.node.code, f.definition["key"]): _spec_label(f.definition, french)
-        for m in card.machines
-        for f in m.figures
+        (m.node.code, f.definition["key"]): node_label(f.definition) for m in card.machines for f in m.figures
     }

@@ -26,7 +26,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
-from maillage.engine.build import FIELD_LABELS_FR
+from maillage.engine.build import FIELDS
+from maillage.taxonomy.labels import node_label
 from maillage.taxonomy.models import normalise_term
 from maillage.www.typography import distance as distance_text
 from maillage.www.typography import french_of, french_spacing, is_french, measure, number
@@ -40,10 +41,11 @@ EVIDENCE_WORDS = {
     "named": lambda: _("d’après son nom seulement, à confirmer : %(items)s"),
     "inferred": lambda: _("déduit de son code NAF, à confirmer : %(items)s"),
 }
-# The engine's field names (French, ``FIELD_LABELS_FR``) → words for the reader.
+# The engine's field keys (``FIELDS``; its French ``fields`` are for the command line) → words
+# for the reader.
 FIELD_WORDS = dict(
     zip(
-        FIELD_LABELS_FR,
+        FIELDS,
         (
             pgettext_lazy("profile field", "nom"),
             pgettext_lazy("profile field", "savoir-faire"),
@@ -56,7 +58,7 @@ FIELD_WORDS = dict(
         strict=True,
     )
 )
-CAPABILITY_FIELD = FIELD_LABELS_FR[1]
+CAPABILITY_FIELD = "capabilities"
 MAX_WORDS = 4
 _COORDINATES = re.compile(r"-?\d+(\.\d+)?, ?-?\d+(\.\d+)?")
 
@@ -153,7 +155,7 @@ def _words(details: list[dict], labels: Mapping[str, str], phrases: Mapping[str,
             continue
         fields = [
             str(FIELD_WORDS[field])
-            for field in detail.get("fields", [])
+            for field in detail.get("field_keys", [])
             if field in FIELD_WORDS and not (said and field == CAPABILITY_FIELD)
         ]
         if fields and detail.get("word"):
@@ -290,10 +292,4 @@ def detail_codes(details: list[dict]) -> set[str]:
 def taxonomy_labels(taxonomy, codes: set[str]) -> dict[str, str]:
     """Labels of ``codes`` in the page's language, from the engine's taxonomy (no query: the
     index holds every code its details can name)."""
-    english = not is_french()
-    labels = {}
-    for code in codes:
-        node = taxonomy.nodes.get(code)
-        if node is not None:
-            labels[code] = (node.label_en if english and node.label_en else node.label_fr) or ""
-    return labels
+    return {code: node_label(node) for code in codes if (node := taxonomy.nodes.get(code)) is not None}

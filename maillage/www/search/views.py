@@ -40,11 +40,12 @@ from maillage.matching.errors import SearchQueryError
 from maillage.matching.index import IndexMissingError, searcher
 from maillage.matching.places import mentions_territory
 from maillage.matching.search import (
-    PARAMETER_OF,
     SearchRequest,
     lacking_labels,
     relaxed_messages,
     search_plan,
+    search_query_error,
+    taxonomy_label,
 )
 from maillage.profiles.display import result_cards
 from maillage.referential.selectors import CommuneResolution, commune_resolve
@@ -129,7 +130,7 @@ def _ambiguous_candidates(resolution: CommuneResolution) -> list[dict]:
         return []
     return [
         {
-            "label": f"{c.name} ({c.department_id})",
+            "label": f"{c.name} ({c.department.name}, {c.department_id})" if c.department else c.name,
             "insee": c.insee_code,
             "place": f"{c.name} ({c.department_id})",
         }
@@ -162,7 +163,7 @@ def _run(form: SearchForm, *, page: int, page_size: int, resolution: CommuneReso
     try:
         return searcher().search(query), plan
     except QueryError as error:
-        raise SearchQueryError(PARAMETER_OF.get(error.field, error.field), error.message) from error
+        raise search_query_error(error) from error
 
 
 def _rows(results, *, origin: str = "") -> list[Row]:
@@ -313,13 +314,14 @@ def _place_understood(place) -> dict | None:
 
 
 def _filters(form: SearchForm, facets: dict | None, chosen: dict) -> list[dict]:
-    """Filter selects fed by the engine's facet counts; a chosen value stays even at zero."""
+    """Filter selects fed by the engine's facet counts; a chosen value stays even at zero.
+    Taxonomy options are labelled in the page's language (the engine's labels are French)."""
     facets = facets or {}
-    capability = facets.get("capability", [])
+    capability = [{**f, "label": taxonomy_label(f["code"])} for f in facets.get("capability", [])]
     entries = {
         "savoir_faire": [f for f in capability if not f["code"].startswith("sector.")],
         "secteur": [f for f in capability if f["code"].startswith("sector.")],
-        "certification": facets.get("certification", []),
+        "certification": [{**f, "label": taxonomy_label(f["code"])} for f in facets.get("certification", [])],
         "effectif": [
             {**f, "label": f["code"]} for f in facets.get("headcount_band", []) if f["code"] != "inconnu"
         ],
@@ -328,7 +330,8 @@ def _filters(form: SearchForm, facets: dict | None, chosen: dict) -> list[dict]:
     for name, options in entries.items():
         value = chosen.get(name, "")
         if value and value not in {option["code"] for option in options}:
-            options = [{"code": value, "label": value, "count": None}, *options]
+            label = value if name == "effectif" else taxonomy_label(value)
+            options = [{"code": value, "label": label, "count": None}, *options]
         filters.append(
             {
                 "field": form[name],
@@ -389,11 +392,16 @@ def search_page(request):
             # Read once: the ambiguous candidates below and the engine's place both need it.
             resolution = commune_resolve(data["pres"])
             context["candidates"] = _ambiguous_candidates(resolution)
+            context["place_asked"] = data["pres"]
+            context["place_is_code"] = "name" not in resolution.matched_by
         try:
             page, size = (1, MAX_PAGE_SIZE) if exporting else (data["page"], PAGE_SIZE)
             results, plan = _run(form, page=page, page_size=size, resolution=resolution, user=request.user)
         except SearchQueryError as error:
-            attach_error(form, error, aliases=FIELD_OF)
+            # An ambiguous place: the choice of communes (results.html) says it in words, with
+            # links; the engine's message, codes and all, would only repeat it above the form.
+            if not (context["candidates"] and error.field == "near"):
+                attach_error(form, error, aliases=FIELD_OF)
             status = 400
         except IndexMissingError:
             context["index_missing"] = True
@@ -433,6 +441,9 @@ def search_page(request):
         name: request.GET.get(name, "") for name in ("savoir_faire", "secteur", "certification", "effectif")
     }
     context["filters"] = _filters(form, context["results"].facets if context["results"] else None, chosen)
+    # The filters fold away until one is chosen (or refused): on a phone the results come first.
+    context["filters_active"] = sum(1 for value in chosen.values() if value)
+    context["filters_open"] = context["filters_active"] or any(f["field"].errors for f in context["filters"])
     if request.htmx:
         # htmx does not swap error responses: the partial carries the message instead.
         return render(request, "search/results.html", context)
@@ -473,10 +484,10 @@ def _suggestion_options(text: str, field: str, network: Network | None = None) -
             options.append(
                 {
                     "kind": node.get_type_display(),
-                    "label": node.label_fr,
+                    "label": node.label,
                     "hint": matched_term(node, text),
                     "field": target or "q",
-                    "value": node.code if target else node.label_fr,
+                    "value": node.code if target else node.label,
                 }
             )
     limit = SUGGESTIONS_PER_KIND["commune"] * (2 if field == "pres" else 1)

@@ -29,6 +29,7 @@ from maillage.engine.graph import (
 )
 from maillage.relations.models import Confidentiality, VolumeBand, outside_supplier_label
 from maillage.relations.selectors import relations_visible
+from maillage.taxonomy.labels import localised
 
 # Annual volume bands as ranges in euros (the upper bound of the last one is open).
 BAND_RANGES = {
@@ -95,6 +96,7 @@ FIELDS = (
     "category_text",
     "category_node__code",
     "category_node__label_fr",
+    "category_node__label_en",
     "cpv_id",
     "cpv__label",
     "supplier_id",
@@ -169,7 +171,9 @@ def _client_node(row: dict) -> GraphNode:
 def _category(row: dict) -> tuple[str | None, str]:
     """(code, label): the taxonomy node first, else the CPV code, else the free text (no code)."""
     if row["category_node__code"]:
-        return row["category_node__code"], row["category_node__label_fr"]
+        return row["category_node__code"], localised(
+            row["category_node__label_fr"], row["category_node__label_en"]
+        )
     if row["cpv_id"]:
         return row["cpv_id"], row["cpv__label"]
     return None, row["category_text"]

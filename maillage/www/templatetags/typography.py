@@ -7,6 +7,9 @@
 ``{{ n|quantity:"rpm" }}`` « 20 000 tr/min »; a count (``"count"``) is a plain number.
 ``{{ km|distance }}``      « 12,4 km », « moins de 1 km ».
 ``{{ siret|identifier }}`` « 123 456 789 00012 », on one line.
+``{{ label }}{% colon %}`` « Effectif : » in French, "Headcount:" in English.
+``{{ amount|euros }}``     « 1 234,5 € », "€1,234.5"; ``|euros:0`` whole euros.
+``{{ share|percent }}``    « 90 % », "90%".
 """
 
 from django import template
@@ -66,3 +69,22 @@ def distance(value):
     if value is None or value == "":
         return ""
     return typography.distance(float(value))
+
+
+@register.simple_tag(name="colon")
+def colon_tag():
+    return typography.colon()
+
+
+@register.filter
+def euros(value, decimals=2):
+    if value is None or value == "":
+        return ""
+    return typography.money(value, decimals=int(decimals))
+
+
+@register.filter
+def percent(value, decimals=0):
+    if value is None or value == "":
+        return ""
+    return typography.percent(value, decimals=int(decimals))

@@ -92,7 +92,7 @@ def test_filters_by_column_and_status(client, queue):
     assert f'id="rattachement-{queue["certification"].pk}"' in page
     assert f'id="rattachement-{queue["mine"].pk}"' not in page
     page = client.get(url(queue["a"]), {"statut": "mapped"}).content.decode()
-    assert "Aucun rattachement ne correspond." in page
+    assert "Aucun rattachement ne correspond à ces filtres." in page
     queue["certification"].status = MappingReview.Status.DISMISSED
     queue["certification"].save()
     page = client.get(url(queue["a"]), {"page": "1"}).content.decode()  # pending by default

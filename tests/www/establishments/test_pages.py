@@ -15,6 +15,7 @@ from tests.accounts.factories import UserFactory
 from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 from tests.profiles import conftest as profiles_conftest
 from tests.taxonomy.shipped import shipped_taxonomy_fixture
+from tests.visible import visible_text
 
 pytestmark = pytest.mark.django_db
 # The real taxonomy, loaded once per package by the profiles fixtures.
@@ -90,7 +91,7 @@ def test_machine_figures_read_in_french_units_and_a_count_as_a_plain_number(clie
     html = client.get(url(kieffer)).content.decode()
     assert f"Vitesse de broche maximale{NBSP}: 20{NBSP}000{NBSP}tr/min" in html
     assert f"Nombre d’axes{NBSP}: 5" in html
-    assert "count" not in html and "rpm" not in html
+    assert "count" not in visible_text(html) and "rpm" not in visible_text(html)
     with translation.override("en"):
         english = client.get(url(kieffer), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f"20,000{NBSP}rpm" in english
@@ -144,6 +145,12 @@ def test_map_carries_coordinates_and_configured_tiles(client, kieffer, settings)
     assert 'data-lat="48.810000"' in html and 'data-lon="7.790000"' in html
     assert "https://tuiles.example.org/{z}/{x}/{y}.png" in html and "© Tuiles d’exemple" in html
     assert "leaflet/leaflet.js" in html
+
+
+def test_map_has_a_skip_link_to_what_follows_it(client, kieffer):
+    html = client.get(url(kieffer)).content.decode()
+    skip = html.index('href="#establishment-map-end">Passer la carte</a>')
+    assert skip < html.index('id="establishment-map"') < html.index('id="establishment-map-end"')
 
 
 def test_unlocated_establishment_has_no_map(client, db):

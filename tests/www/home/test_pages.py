@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from maillage.directory.models import Membership
+from maillage.directory.models import Establishment, Membership
+from maillage.referential.models import Commune
 from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 from tests.profiles import conftest as profiles_conftest
 from tests.referential.factories import CommuneFactory, HeadcountBandFactory
@@ -128,6 +129,20 @@ def test_home_map_holds_every_located_member_and_nobody_else(client, network):
     html = response.content.decode()
     assert 'id="members-map"' in html and 'id="members-map-points"' in html and "leaflet.js" in html
     assert "Prospect Lutz" not in html.split('id="members-map-points"')[1].split("</script>")[0]
+
+
+def test_home_map_has_a_skip_link_to_what_follows_it(client, network):
+    html = client.get("/").content.decode()
+    skip = html.index('href="#members-map-end">Passer la carte</a>')
+    assert skip < html.index('id="members-map"') < html.index('id="members-map-end"')
+
+
+def test_home_without_located_members_shows_no_map_but_says_why(client, network):
+    Establishment.objects.update(latitude=None, longitude=None)
+    Commune.objects.update(latitude=None, longitude=None)  # a member without stands at its commune
+    html = client.get("/").content.decode()
+    assert 'id="members-map"' not in html and "Passer la carte" not in html
+    assert "Aucun adhérent n’est encore localisé" in html and "0 adhérent" not in html
 
 
 def test_latest_members_are_the_most_recent_memberships(client, network):

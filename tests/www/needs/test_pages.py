@@ -228,7 +228,7 @@ def test_inviting_a_group_sends_the_need_to_its_members_only(
     assert need.status == NeedStatus.OPEN and need.visibility == NeedVisibility.CHOSEN
     assert set(need.recipients.values_list("establishment_id", flat=True)) == {e.pk for e in group}
     assert need.capabilities.count() == 3
-    assert need.history.filter(note="Groupement invité").exists()
+    assert need.history.filter(to_status=NeedStatus.OPEN, group_size=2).exists()
 
 
 def test_inviting_a_group_to_an_open_need_reaches_only_those_not_yet_asked(
@@ -252,7 +252,7 @@ def test_inviting_a_group_to_an_open_need_reaches_only_those_not_yet_asked(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         f"{key}@example.org" for key in ("kieffer", "roth", "vogel") if needs_world[key].pk not in first
     )
-    assert need.history.filter(note__startswith="Groupement invité : 2").exists()
+    assert need.history.filter(from_status=NeedStatus.OPEN, group_size=2).exists()
 
 
 def test_a_members_only_need_is_not_sent_to_a_group_with_an_outsider(
@@ -328,6 +328,24 @@ def test_outcome_closes_the_need_and_moves_the_figures(
     client.force_login(needs_world["animator"])
     page = client.get(reverse("needs:figures", args=["reseau-a"])).content.decode()
     assert "48" in page and "Affaires gardées dans le territoire" in page
+
+
+@pytest.mark.parametrize(
+    ("state", "shown"),
+    [("draft", False), ("open", False), ("awarded", True), ("not_awarded", True), ("cancelled", False)],
+)
+def test_the_outcome_form_is_shown_on_closed_needs_only(
+    client, needs_world, django_capture_on_commit_callbacks, state, shown
+):
+    need = make_need(needs_world, open_it=state != "draft", capture=django_capture_on_commit_callbacks)
+    if state not in ("draft", "open"):
+        services.need_close(need=need, actor=needs_world["author"], closing=state)
+    for role in ("author", "animator"):
+        client.force_login(needs_world[role])
+        page = client.get(reverse("needs:detail", args=[need.pk])).content.decode()
+        assert (reverse("needs:outcome", args=[need.pk]) in page) is shown, (state, role)
+        # An open need: the outcome e-mail's #bilan leads to the close form, the first step.
+        assert ('id="bilan"' in page) is (shown or state == "open"), (state, role)
 
 
 def test_close_as_cancelled(client, needs_world):

@@ -161,8 +161,9 @@ def test_the_page_reads_its_cards_in_a_constant_number_of_queries(client, haguen
     rows_after, queries_after = page_queries(client)
     assert (rows_before, rows_after) == (1, 12)
     # The place (1), establishments, memberships, certifications, machines, their
-    # specifications, the specifications' definitions (6), the platform's networks (1).
-    assert queries_after == queries_before == 8
+    # specifications, the specifications' definitions (6), the platform's networks (1), the
+    # network whose identity the header wears (1).
+    assert queries_after == queries_before == 9
 
 
 def test_a_machine_shows_the_figure_the_search_asked_about_else_its_most_telling_one():

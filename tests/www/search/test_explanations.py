@@ -104,11 +104,11 @@ def test_missing_capabilities_and_unknown_codes_never_reach_the_sentence():
 def test_words_found_say_where_without_repeating_a_capability_or_a_lone_number():
     details = [
         capability("proc.machining.milling.5axis"),
-        {"kind": "text", "word": "usinage", "fields": ["savoir-faire", "équipements"]},
-        {"kind": "text", "word": "5", "fields": ["description"]},
-        {"kind": "text", "word": "axes", "fields": ["description"]},
-        {"kind": "text", "word": "titane", "fields": ["description", "références", "savoir-faire"]},
-        {"kind": "text", "word": "kieffer", "fields": ["nom"]},
+        {"kind": "text", "word": "usinage", "field_keys": ["capabilities", "equipment"]},
+        {"kind": "text", "word": "5", "field_keys": ["description"]},
+        {"kind": "text", "word": "axes", "field_keys": ["description"]},
+        {"kind": "text", "word": "titane", "field_keys": ["description", "references", "capabilities"]},
+        {"kind": "text", "word": "kieffer", "field_keys": ["name"]},
     ]
     phrases = {"proc.machining.milling.5axis": "usinage 5 axes"}
     assert sentence("fr", details, phrases=phrases) == (
@@ -119,7 +119,7 @@ def test_words_found_say_where_without_repeating_a_capability_or_a_lone_number()
         "Declared by the company: 5-axis milling; "
         "words found in its profile: “titane” (description, references), “kieffer” (name)."
     )
-    alone = [{"kind": "text", "word": "polissage", "fields": ["savoir-faire", "activité NAF"]}]
+    alone = [{"kind": "text", "word": "polissage", "field_keys": ["capabilities", "naf"]}]
     assert sentence("fr", alone) == "Mots trouvés dans sa fiche : « polissage » (savoir-faire, activité NAF)."
     assert sentence("en", alone) == "Words found in its profile: “polissage” (capabilities, NAF activity)."
 

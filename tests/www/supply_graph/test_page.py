@@ -7,6 +7,7 @@ import pytest
 from maillage.referential.models import CpvCode
 from maillage.relations.models import RelationSource
 from maillage.www.supply_graph import queries
+from maillage.www.typography import number
 from tests.directory.factories import EstablishmentFactory, OrganisationFactory
 from tests.referential.factories import CommuneFactory, DepartmentFactory
 from tests.relations.factories import SupplyRelationFactory
@@ -60,7 +61,7 @@ def test_top_client_share_and_hhi_per_supplier(client, world):
     assert one["hhi"] == pytest.approx(0.82)
     assert one["basis"] == "volume"
     html = client.get(PAGE).content.decode()
-    assert "90 %" in html and ">8200<" in html
+    assert "90\u00a0%" in html and f">{number(8200, decimals=0)}<" in html  # « 8 200 »
 
 
 def test_single_source_dependencies_are_listed(client, world):
@@ -119,6 +120,7 @@ def test_htmx_request_gets_the_results_partial(client, world):
 def test_empty_graph_says_so(client, db):
     html = client.get(PAGE).content.decode()
     assert "Aucune relation visible avec ces filtres." in html
+    assert "0 relation" not in html and "0 entreprise" not in html  # zero said in words (issue 14)
     assert client.get(DATA).json()["nodes"] == []
 
 

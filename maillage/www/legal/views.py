@@ -1,0 +1,54 @@
+"""The legal pages every French site owes its visitors, linked from every page's footer.
+
+What they state comes from the deployment (``settings.MAILLAGE_LEGAL``: publisher, host,
+contact, RGAA status) and from the site network (its name and contact address); the
+retention periods they print are read from the settings that enforce them, so that the page
+cannot drift from what the code does.
+"""
+
+from django.conf import settings
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from maillage.accounts.services import INVITATION_VALIDITY
+from maillage.directory.selectors import site_network
+from maillage.www.establishments.contact import RATE_WINDOW_SECONDS
+
+ACCESSIBILITY_STATUSES = ("none", "partial", "full")
+
+
+def _legal() -> dict:
+    legal = dict(settings.MAILLAGE_LEGAL)
+    network = site_network()
+    legal["network"] = network
+    legal["contact_email"] = (network.contact_email if network else "") or legal["contact_email"]
+    if legal["accessibility_status"] not in ACCESSIBILITY_STATUSES:
+        legal["accessibility_status"] = "none"
+    return legal
+
+
+@require_GET
+def notice(request):
+    return render(request, "legal/notice.html", {"legal": _legal()})
+
+
+@require_GET
+def privacy(request):
+    context = {
+        "legal": _legal(),
+        "session_days": settings.SESSION_COOKIE_AGE // 86400,
+        "throttle_minutes": settings.LOGIN_THROTTLE_WINDOW // 60,
+        "invitation_days": INVITATION_VALIDITY.days,
+        "contact_window_minutes": RATE_WINDOW_SECONDS // 60,
+    }
+    return render(request, "legal/privacy.html", context)
+
+
+@require_GET
+def accessibility(request):
+    return render(request, "legal/accessibility.html", {"legal": _legal()})
+
+
+@require_GET
+def contact(request):
+    return render(request, "legal/contact.html", {"legal": _legal()})
