@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "maillage.www.middleware.FrenchTypographyMiddleware",  # last: sees the page as rendered
 ]
 
 ROOT_URLCONF = "config.urls"

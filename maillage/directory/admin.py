@@ -69,7 +69,7 @@ class NetworkFilter(admin.SimpleListFilter):
 
 
 class MembershipStatusFilter(admin.SimpleListFilter):
-    title = _("statut d'adhésion")
+    title = _("statut d’adhésion")
     parameter_name = "membership_status"
 
     def lookups(self, request, model_admin):

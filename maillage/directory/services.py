@@ -98,7 +98,7 @@ def establishment_create(
     is_generated: bool = False,
 ) -> Establishment:
     if not siret.startswith(organisation.siren):
-        raise DirectoryError("siret", _("Le SIRET doit commencer par le SIREN de l'entreprise."))
+        raise DirectoryError("siret", _("Le SIRET doit commencer par le SIREN de l’entreprise."))
     establishment = Establishment(
         siret=siret,
         organisation=organisation,

@@ -9,7 +9,7 @@ from maillage.needs.selectors import need_settings
 from maillage.referential.models import Commune, Department, Epci
 from maillage.taxonomy.models import NodeType, TaxonomyProposal
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
-from maillage.www.forms import SiretField
+from maillage.www.forms import siret_of_named
 
 
 class MemberFilterForm(forms.Form):
@@ -24,6 +24,9 @@ class MemberFilterForm(forms.Form):
     )
 
 
+MEMBERS_LIST = "network-members"  # the datalist of the network's members, by name
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Adresse e-mail"))
     role = forms.ChoiceField(
@@ -32,20 +35,27 @@ class InvitationForm(forms.Form):
         initial=Invitation.Role.MEMBER,
         widget=forms.RadioSelect,
     )
-    siret = SiretField(
-        label=_("SIRET de l'établissement"),
+    # By name (the network's members are offered) or SIRET; the field keeps its name, which the
+    # services' errors name too.
+    siret = forms.CharField(
+        label=_("Établissement"),
         required=False,
-        help_text=_("Obligatoire pour un utilisateur d'établissement ; l'établissement doit être du réseau."),
+        help_text=_("Son nom, ou son SIRET ; obligatoire pour un utilisateur d’établissement, du réseau."),
+        widget=forms.TextInput(attrs={"list": MEMBERS_LIST, "autocomplete": "off"}),
     )
 
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
         self.network = network
 
+    def clean_siret(self):
+        text = self.cleaned_data["siret"].strip()
+        return siret_of_named(text, network=self.network) if text else ""
+
     def clean(self):
         cleaned = super().clean()
         cleaned["establishment"] = None
-        if cleaned.get("role") == Invitation.Role.MEMBER:
+        if cleaned.get("role") == Invitation.Role.MEMBER and "siret" not in self.errors:
             siret = cleaned.get("siret")
             membership = (
                 Membership.objects.filter(network=self.network, establishment__siret=siret)
@@ -55,7 +65,7 @@ class InvitationForm(forms.Form):
                 else None
             )
             if membership is None:
-                self.add_error("siret", _("Indiquez le SIRET d'un établissement du réseau."))
+                self.add_error("siret", _("Indiquez le SIRET d’un établissement du réseau."))
             else:
                 cleaned["establishment"] = membership.establishment
         return cleaned
@@ -244,7 +254,7 @@ class NetworkSettingsForm(forms.Form):
 
 FAMILIES = [
     ("capability", _("Procédé, matière ou service")),
-    ("equipment", _("Type d'équipement")),
+    ("equipment", _("Type d’équipement")),
     ("certification", _("Certification")),
     ("sector", _("Secteur servi")),
 ]

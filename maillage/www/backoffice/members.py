@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from maillage.directory.errors import DirectoryError
 from maillage.directory.models import Contact, Membership
-from maillage.directory.selectors import establishments_named, membership_history, network_contacts
+from maillage.directory.selectors import establishments_found, membership_history, network_contacts
 from maillage.directory.services import (
     contact_delete,
     contact_save,
@@ -42,7 +42,7 @@ def member_add(request, slug):
     candidates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        found = establishments_named(data["siret"] or data["company"])
+        found = establishments_found(data["siret"] or data["company"])
         if data["siret"]:
             found = [e for e in found if e.siret == data["siret"]]
         if len(found) == 1:
