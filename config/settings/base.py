@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "maillage.relations",
     "maillage.demo",
     "maillage.www",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "huey.contrib.djhuey",
 ]
 
@@ -186,6 +187,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+
+# Form field groups wrapped in a .field (maillage/templates/forms/field.html, docs/design.md).
+FORM_RENDERER = "maillage.www.forms_renderer.FormRenderer"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]

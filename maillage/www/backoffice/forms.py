@@ -9,7 +9,7 @@ from maillage.needs.selectors import need_settings
 from maillage.referential.models import Commune, Department, Epci
 from maillage.taxonomy.models import NodeType, TaxonomyProposal
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
-from maillage.www.forms import siret_of_named
+from maillage.www.forms import DateInput, siret_of_named
 
 
 class MemberFilterForm(forms.Form):
@@ -371,12 +371,8 @@ class MemberAddForm(forms.Form):
 
 class MembershipForm(forms.Form):
     status = forms.ChoiceField(label=_("Statut"), choices=Membership.Status.choices)
-    joined_on = forms.DateField(
-        label=_("Adhérent depuis le"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    left_on = forms.DateField(
-        label=_("Parti le"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    joined_on = forms.DateField(label=_("Adhérent depuis le"), required=False, widget=DateInput())
+    left_on = forms.DateField(label=_("Parti le"), required=False, widget=DateInput())
     dues_status = forms.ChoiceField(label=_("Cotisation"), choices=Membership.DuesStatus.choices)
     category = forms.CharField(label=_("Collège"), max_length=100, required=False)
 
@@ -390,6 +386,6 @@ class ContactForm(forms.Form):
     consent_on = forms.DateField(
         label=_("D’accord pour recevoir les messages du réseau depuis le"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Vide tant que la personne n’a pas donné son accord."),
     )
