@@ -19,7 +19,11 @@ Documents (the same for every system and every set)
     For Maillage, each document also carries the capabilities its NAF code makes likely, as
     *inferred* claims, exactly as the product does for an establishment without a profile
     (``maillage.matching.documents.DocumentMapper._inferred_from_naf``: every NAF hint of the
-    taxonomy, core when its weight is ≥ 0.9). The peers index the plain published text: name,
+    taxonomy, core when its weight is ≥ 0.9), and its index carries the activity prior
+    (``maillage/engine/prior.py``) learned as the product learns it — CPV label of a public
+    contract × the winner's NAF code — from the DECP contracts of the **tuning** part only
+    (``prior_examples``, which asserts that no held-out object or label is among them).
+    The peers index the plain published text: name,
     description, NAF label (BM25 over one concatenated field; FTS5 with the engine's field
     weights), French Snowball stems, folded accents, French stop words (bench/searchlib/peers.py).
 
@@ -237,6 +241,30 @@ def decp_queries(docs: list[Doc], position: dict[str, int]) -> tuple[list[Query]
     return object_set, cpv_set
 
 
+def prior_examples(
+    docs: list[Doc], position: dict[str, int], sets: dict[str, list[Query]]
+) -> list[tuple[str, str]]:
+    """What the product learns its activity prior from (maillage.matching.prior): the CPV label
+    of each public contract × the winner's NAF code, here from the contracts of the **tuning**
+    part only: a contract whose object or CPV label is a held-out query (or would be, for an
+    object too long to be one) is left out, and this is asserted."""
+    cpv_labels = {
+        clean(r["CODE"])[:8]: clean(r["FR"]) for r in read_csv(data("commande_publique", "cpv_2008_fr.csv"))
+    }
+    held_objects = {q.text.casefold() for q in sets["decp_objets"] if q.held_out}
+    held_labels = {q.text for q in sets["decp_cpv"] if q.held_out}
+    examples = []
+    for c in decp_contracts(position):
+        label = cpv_labels.get(c["cpv"])
+        if not label or c["objet"].casefold() in held_objects or label in held_labels:
+            continue
+        if Query("decp_objets", c["objet"]).held_out or Query("decp_cpv", label).held_out:
+            continue
+        examples.append((label, docs[c["holder"]].naf, c["objet"]))
+    assert not any(label in held_labels or objet.casefold() in held_objects for label, _, objet in examples)
+    return [(label, naf) for label, naf, _ in examples]
+
+
 # ------------------------------------------------------------------------------------ systems
 def load_taxonomy():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -267,8 +295,8 @@ class MaillageSystem:
 
     NON_NAF_FIELDS = {"nom", "description", "équipements", "références"}
 
-    def __init__(self, taxonomy, docs: list[Doc], labels: dict[str, str]):
-        from maillage.engine import EngineDocument, EngineIndex, Searcher
+    def __init__(self, taxonomy, docs: list[Doc], labels: dict[str, str], examples=()):
+        from maillage.engine import EngineDocument, EngineIndex, Searcher, prior
 
         self.directory = tempfile.TemporaryDirectory(prefix="bench-relevance-")
         documents = [
@@ -279,7 +307,8 @@ class MaillageSystem:
             )
             for i, d in enumerate(docs)
         ]  # fmt: skip
-        EngineIndex.build(self.directory.name, taxonomy, documents)
+        self.naf_prior = prior.learn(examples, taxonomy.analyzer) if examples else None
+        EngineIndex.build(self.directory.name, taxonomy, documents, naf_prior=self.naf_prior)
         self.searcher = Searcher(EngineIndex(self.directory.name), auto_refresh=False)
 
     def search(self, text: str) -> list[tuple[int, bool]]:
@@ -295,7 +324,7 @@ class MaillageSystem:
         concepts = [d for d in details if d.get("kind") == "capability" and d.get("matched")]
         words = [d for d in details if d.get("kind") == "text"]
         if not concepts and not words:
-            return False
+            return True  # brought in by the activity prior alone: its NAF code
         if any(d.get("status") != "inferred" for d in concepts):
             return False
         return not any(self.NON_NAF_FIELDS.intersection(d.get("fields", ())) for d in words)
@@ -384,16 +413,20 @@ def main(argv: list[str] | None = None) -> int:
         "decp_objets": object_set,
         "decp_cpv": cpv_set,
     }
+    examples = prior_examples(docs, position, sets)
     if args.queries:
         sets = {name: qs[: args.queries] for name, qs in sets.items()}
     say(f"{len(docs)} documents; " + ", ".join(f"{n}: {len(q)} queries" for n, q in sets.items()))
+    say(f"activity prior learned from {len(examples)} tuning contracts")
 
     taxonomy = load_taxonomy()
     results: dict[str, dict[str, list]] = {}
     for name in SYSTEMS:
         start = time.perf_counter()
         system = (
-            MaillageSystem(taxonomy, docs, labels) if name == "maillage" else PeerSystem(name, docs, labels)
+            MaillageSystem(taxonomy, docs, labels, examples)
+            if name == "maillage"
+            else PeerSystem(name, docs, labels)
         )
         results[name] = {s: [system.search(q.text) for q in qs] for s, qs in sets.items()}
         system.close()

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "maillage.journal",
     "maillage.demo",
     "maillage.www",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "huey.contrib.djhuey",
 ]
 
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "maillage.www.middleware.FrenchTypographyMiddleware",  # last: sees the page as rendered
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -186,6 +188,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+
+# Form field groups wrapped in a .field (maillage/templates/forms/field.html, docs/design.md).
+FORM_RENDERER = "maillage.www.forms_renderer.FormRenderer"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]

@@ -8,14 +8,19 @@ from maillage.accounts.models import Claim, Invitation, User
 from maillage.directory.models import Membership, Network
 
 
-def network_memberships(network: Network, *, status: str = "", query: str = "") -> QuerySet[Membership]:
-    """Memberships of ``network`` with their establishment, filtered by status and by a text query
-    on name, trade name, organisation, SIRET or city."""
+def network_memberships(
+    network: Network, *, status: str = "", query: str = "", dues: str = ""
+) -> QuerySet[Membership]:
+    """Memberships of ``network`` with their establishment, filtered by status, dues and by a
+    text query on name, trade name, organisation, SIRET or city; with their number of user
+    accounts and of the network's contacts."""
     memberships = Membership.objects.filter(network=network).select_related(
         "establishment", "establishment__organisation", "establishment__commune"
     )
     if status:
         memberships = memberships.filter(status=status)
+    if dues:
+        memberships = memberships.filter(dues_status=dues)
     query = query.strip()
     if query:
         compact = "".join(query.split())
@@ -27,9 +32,12 @@ def network_memberships(network: Network, *, status: str = "", query: str = "") 
             | Q(establishment__commune__name__icontains=query)
             | Q(establishment__siret__startswith=compact)
         )
-    return memberships.annotate(user_count=Count("establishment__user_links")).order_by(
-        "establishment__organisation__name", "establishment__siret"
-    )
+    return memberships.annotate(
+        user_count=Count("establishment__user_links", distinct=True),
+        contact_count=Count(
+            "establishment__contacts", filter=Q(establishment__contacts__network=network), distinct=True
+        ),
+    ).order_by("establishment__organisation__name", "establishment__siret")
 
 
 def network_status_counts(network: Network) -> dict[str, int]:

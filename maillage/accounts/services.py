@@ -64,7 +64,7 @@ def claim_create(*, user: User, siret: str, message: str = "") -> Claim:
         raise AccountError.from_validation(error, "siret") from error
     establishment = Establishment.objects.filter(siret=siret).select_related("commune").first()
     if establishment is None:
-        raise AccountError("siret", _("Aucun établissement de l'annuaire ne porte ce SIRET."))
+        raise AccountError("siret", _("Aucun établissement de l’annuaire ne porte ce SIRET."))
     if EstablishmentUser.objects.filter(user=user, establishment=establishment).exists():
         raise AccountError("siret", _("Vous agissez déjà pour cet établissement."))
     if Claim.objects.filter(user=user, establishment=establishment, status=Claim.Status.PENDING).exists():
@@ -163,9 +163,9 @@ def invitation_create(
     email = User.objects.normalize_email(email.strip())
     if role == Invitation.Role.MEMBER:
         if establishment is None:
-            raise AccountError("establishment", _("Choisissez l'établissement de la personne invitée."))
+            raise AccountError("establishment", _("Choisissez l’établissement de la personne invitée."))
         if not Membership.objects.filter(network=network, establishment=establishment).exists():
-            raise AccountError("establishment", _("Cet établissement n'appartient pas au réseau."))
+            raise AccountError("establishment", _("Cet établissement n’appartient pas au réseau."))
     else:
         establishment = None
     invitation = Invitation(

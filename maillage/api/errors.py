@@ -68,12 +68,12 @@ _PARAMETER_ERRORS = {
 }
 ERRORS = {
     404: _error(_("Ressource introuvable (chemin inconnu, ou réseau inconnu)."), _MESSAGE),
-    405: _error(_("Méthode non autorisée : l'API ne se lit qu'en GET."), _MESSAGE),
+    405: _error(_("Méthode non autorisée : l’API ne se lit qu’en GET."), _MESSAGE),
     422: _error(
         _("Paramètre invalide : « loc » nomme le paramètre en cause, « msg » dit pourquoi."),
         _PARAMETER_ERRORS,
     ),
-    503: _error(_("L'index de recherche n'est pas encore construit."), _MESSAGE),
+    503: _error(_("L’index de recherche n’est pas encore construit."), _MESSAGE),
 }
 
 

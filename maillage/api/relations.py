@@ -25,9 +25,9 @@ MAX_OFFSET = 1_000_000_000
 
 class PartyOut(Schema):
     identifier: str = Field(
-        description=str(_("SIRET, ou SIREN, ou autre identifiant ; vide s'il est inconnu."))
+        description=str(_("SIRET, ou SIREN, ou autre identifiant ; vide s’il est inconnu."))
     )
-    name: str = Field(description=str(_("Nom de l'entreprise, tel que déclaré.")))
+    name: str = Field(description=str(_("Nom de l’entreprise, tel que déclaré.")))
     country: str = Field(description=str(_("Pays, code ISO 3166 à deux lettres (FR).")))
 
 
@@ -38,13 +38,13 @@ class RelationOut(Schema):
     category: str = Field(
         description=str(_("Catégorie : savoir-faire de la taxonomie, ou code CPV, ou texte."))
     )
-    cpv: str | None = Field(description=str(_("Code CPV de la commande publique, s'il est connu.")))
+    cpv: str | None = Field(description=str(_("Code CPV de la commande publique, s’il est connu.")))
     volume_band: str = Field(description=str(_("Tranche de volume annuel déclarée (vide si inconnue).")))
     amount: Decimal | None = Field(
         description=str(_("Montant exact, seulement si vous avez le droit de le voir ; sinon null."))
     )
     amount_year: int | None = Field(
-        description=str(_("Année du montant (null quand le montant n'est pas montré)."))
+        description=str(_("Année du montant (null quand le montant n’est pas montré)."))
     )
     since: int | None = Field(description=str(_("Année de début de la relation, si elle est connue.")))
     source: str = Field(
@@ -56,7 +56,7 @@ class RelationOut(Schema):
         description=str(_("Qui peut la voir : public, network, animators ou parties."))
     )
     status: str = Field(
-        description=str(_("État : pending (à confirmer par l'autre partie), confirmed ou disputed."))
+        description=str(_("État : pending (à confirmer par l’autre partie), confirmed ou disputed."))
     )
 
 
@@ -69,7 +69,7 @@ class RelationsOut(Schema):
 
 class RelationParams(Schema):
     network: str | None = Field(
-        None, description=str(_("Identifiant (slug) d'un réseau : ses adhérents seulement."))
+        None, description=str(_("Identifiant (slug) d’un réseau : ses adhérents seulement."))
     )
     confidentiality: Confidentiality | None = Field(
         None,
@@ -103,8 +103,8 @@ def _party(siret: str, identifier: str, name: str, country: str) -> dict:
         _(
             "Liste les relations « qui travaille pour qui » que la personne qui demande a le droit de "
             "voir : les relations publiques sans connexion ; avec la session du site, aussi celles de "
-            "ses réseaux et de son entreprise, comme sur les pages. Le montant exact n'est donné "
-            "qu'à qui peut le voir. Un réseau inconnu reçoit une réponse 404."
+            "ses réseaux et de son entreprise, comme sur les pages. Le montant exact n’est donné "
+            "qu’à qui peut le voir. Un réseau inconnu reçoit une réponse 404."
         )
     ),
 )

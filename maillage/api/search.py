@@ -25,14 +25,14 @@ class SearchLackOut(Schema):
 
 
 class SearchWordOut(Schema):
-    written: str = Field(description=str(_("Le mot tel qu'écrit (sans accents ni majuscules).")))
-    corrected: str = Field(description=str(_("Le mot de l'index cherché à sa place.")))
+    written: str = Field(description=str(_("Le mot tel qu’écrit (sans accents ni majuscules).")))
+    corrected: str = Field(description=str(_("Le mot de l’index cherché à sa place.")))
 
 
 class SearchSuggestionOut(Schema):
-    written: str = Field(description=str(_("Le mot tel qu'écrit, absent de toutes les fiches.")))
+    written: str = Field(description=str(_("Le mot tel qu’écrit, absent de toutes les fiches.")))
     suggested: str = Field(
-        description=str(_("Un mot proche présent dans l'index (« Vouliez-vous dire… ? »)."))
+        description=str(_("Un mot proche présent dans l’index (« Vouliez-vous dire… ? »)."))
     )
 
 
@@ -58,8 +58,8 @@ class SearchRelaxedOut(Schema):
 
 
 class SearchHitOut(Schema):
-    siret: str = Field(description=str(_("SIRET de l'établissement (14 chiffres).")))
-    name: str = Field(description=str(_("Nom de l'établissement (enseigne ou dénomination).")))
+    siret: str = Field(description=str(_("SIRET de l’établissement (14 chiffres).")))
+    name: str = Field(description=str(_("Nom de l’établissement (enseigne ou dénomination).")))
     score: float = Field(description=str(_("Pertinence, de 0 à 1 : plus haut est meilleur.")))
     distance_km: float | None = Field(
         description=str(_("Distance au lieu demandé, en kilomètres (absente sans lieu)."))
@@ -70,14 +70,14 @@ class SearchHitOut(Schema):
     complete: bool = Field(
         description=str(
             _(
-                "Vrai si l'établissement répond à toute la demande : chaque savoir-faire, matière ou "
+                "Vrai si l’établissement répond à toute la demande : chaque savoir-faire, matière ou "
                 "certification nommé, chaque critère choisi, et, si le texte ne nomme aucun savoir-faire, "
                 "chacun de ses mots. Les résultats complets viennent en premier."
             )
         )
     )
     lacking: list[SearchLackOut] = Field(
-        description=str(_("Ce qui lui manque de la demande (vide s'il est complet)."))
+        description=str(_("Ce qui lui manque de la demande (vide s’il est complet)."))
     )
 
 
@@ -95,7 +95,7 @@ class SearchPlaceOut(Schema):
 
 
 class SearchOut(Schema):
-    total: int = Field(description=str(_("Nombre total d'établissements qui répondent.")))
+    total: int = Field(description=str(_("Nombre total d’établissements qui répondent.")))
     complete_total: int = Field(
         description=str(_("Combien répondent à toute la demande (ils viennent en premier)."))
     )
@@ -155,19 +155,19 @@ class SearchParams(Schema):
     certification: list[str] = Field(
         [],
         description=str(
-            _("Code de certification exigée et valide aujourd'hui, répétable (ex. cert.en9100).")
+            _("Code de certification exigée et valide aujourd’hui, répétable (ex. cert.en9100).")
         ),
     )
     read_place: bool = Field(
         True,
-        description=str(_("Lire un lieu écrit dans le texte (« près de Haguenau ») ; faux pour l'ignorer.")),
+        description=str(_("Lire un lieu écrit dans le texte (« près de Haguenau ») ; faux pour l’ignorer.")),
     )
     network: str | None = Field(
         None,
         description=str(
             _(
                 "Identifiant du réseau dont « sur notre territoire » désigne le territoire ; sans lui, "
-                "le seul réseau de la plateforme s'il n'y en a qu'un, sinon la phrase n'est pas lue."
+                "le seul réseau de la plateforme s’il n’y en a qu’un, sinon la phrase n’est pas lue."
             )
         ),
     )
@@ -176,12 +176,12 @@ class SearchParams(Schema):
         description=str(
             _(
                 "Quand personne ne répond à tout, proposer les plus proches (recherche élargie, "
-                "détaillée dans relaxed) ; faux pour s'en tenir à la demande."
+                "détaillée dans relaxed) ; faux pour s’en tenir à la demande."
             )
         ),
     )
     as_typed: bool = Field(
-        False, description=str(_("Chercher les mots tels qu'écrits, sans corriger l'orthographe."))
+        False, description=str(_("Chercher les mots tels qu’écrits, sans corriger l’orthographe."))
     )
     # Bounds checked by search_run (a French message naming the parameter), documented here.
     limit: int = Field(

@@ -63,5 +63,5 @@ def refused(request, error: MaillageError):
 @api.exception_handler(IndexMissingError)
 def index_missing(request, error: IndexMissingError):
     return api.create_response(
-        request, {"detail": str(_("L'index de recherche n'est pas encore construit."))}, status=503
+        request, {"detail": str(_("L’index de recherche n’est pas encore construit."))}, status=503
     )

@@ -69,7 +69,7 @@ class NetworkFilter(admin.SimpleListFilter):
 
 
 class MembershipStatusFilter(admin.SimpleListFilter):
-    title = _("statut d'adhésion")
+    title = _("statut d’adhésion")
     parameter_name = "membership_status"
 
     def lookups(self, request, model_admin):
@@ -251,6 +251,7 @@ class MembershipAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["network", "establishment__organisation"]
     autocomplete_fields = ["establishment", "network"]
+    ordering = ["network__name", "establishment__name", "pk"]  # a stable page order, autocomplete too
     date_hierarchy = "joined_on"
     show_full_result_count = False
 

@@ -1,7 +1,10 @@
 """Who is here: organisations (SIREN), their establishments (SIRET), networks and memberships."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.branding import validate_accent_colour, validate_logo
@@ -257,3 +260,91 @@ class EstablishmentUser(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.establishment}"
+
+
+class MembershipChange(models.Model):
+    """One change of a membership (status, dates, category, dues), who made it and when: the
+    history an animator and an auditor read. Written by ``membership_create``/``membership_update``."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(_("donnée"), max_length=20)
+    old_value = models.CharField(_("avant"), max_length=200, blank=True)
+    new_value = models.CharField(_("après"), max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("changement d’adhésion")
+        verbose_name_plural = _("changements d’adhésion")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.membership_id} {self.field}: {self.old_value} → {self.new_value}"
+
+    @property
+    def field_label(self) -> str:
+        if self.field == "created":
+            return str(_("Ajoutée au réseau"))
+        return str(Membership._meta.get_field(self.field).verbose_name).capitalize()
+
+    def _shown(self, value: str) -> str:
+        """A recorded value as a reader expects it: a status's or dues' label, a date in the
+        page's format, never a code."""
+        if not value:
+            return "—"
+        if self.field in ("status", "created"):
+            return str(Membership.Status(value).label)
+        if self.field == "dues_status":
+            return str(Membership.DuesStatus(value).label)
+        if self.field in ("joined_on", "left_on"):
+            return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        return value
+
+    @property
+    def old_shown(self) -> str:
+        return self._shown(self.old_value)
+
+    @property
+    def new_shown(self) -> str:
+        return self._shown(self.new_value)
+
+
+class Contact(models.Model):
+    """A person of a company the network works with (plant manager, buyer, HR…): the recipients
+    of what the network sends. Visible to the network's animators only (and, through their
+    account, to the person); never to other members or visitors."""
+
+    class Role(models.TextChoices):
+        DIRECTION = "direction", _("Direction générale")
+        SITE = "site", _("Direction de site")
+        PURCHASING = "purchasing", _("Achats")
+        HR = "hr", _("Ressources humaines")
+        QUALITY = "quality", _("Qualité")
+        PRODUCTION = "production", _("Production")
+        ENGINEERING = "engineering", _("Bureau d’études")
+        SALES = "sales", _("Commercial")
+        OTHER = "other", _("Autre")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="contacts")
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="contacts")
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150)
+    role = models.CharField(_("fonction"), max_length=12, choices=Role.choices, default=Role.OTHER)
+    email = models.EmailField(_("adresse e-mail"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    consent_on = models.DateField(_("accord pour recevoir les messages du réseau, le"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["last_name", "first_name", "pk"]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}".strip()

@@ -242,3 +242,49 @@ def company_suggestions(text: str, *, limit: int = 6) -> list[CompanySuggestion]
         CompanySuggestion("organisation", siren, name, str(count)) for name, siren, count in companies[:2]
     ]
     return found
+
+
+def membership_history(membership: Membership) -> QuerySet:
+    """The changes of a membership, newest first, with who made them."""
+    return membership.changes.select_related("changed_by")
+
+
+def network_contacts(network: Network, *, establishment: Establishment | None = None) -> QuerySet:
+    """The network's contacts (animators' eyes only: callers check ``can_animate_network``)."""
+    contacts = network.contacts.select_related("establishment", "user")
+    return contacts.filter(establishment=establishment) if establishment is not None else contacts
+
+
+def establishments_found(text: str, *, limit: int = 8) -> list[Establishment]:
+    """Active establishments whose SIRET is ``text`` (spaces allowed) or whose name contains it:
+    how an animator names a company without typing its SIRET."""
+    digits = "".join(text.split())
+    if digits.isdigit() and len(digits) == 14:
+        return list(Establishment.objects.filter(siret=digits).select_related("commune"))
+    sirets = [s.identifier for s in company_suggestions(text, limit=limit) if s.kind == "establishment"]
+    return list(
+        Establishment.objects.filter(siret__in=sirets).select_related("commune").order_by("name", "siret")
+    )
+
+
+def establishments_named(text: str, *, network: Network | None = None) -> list[Establishment]:
+    """Active establishments whose name, trade name or company name is ``text`` (case aside),
+    ``network``'s current members first: a form that picks a company by name (a consortium's
+    lead) reads it here, and asks for the SIRET when several answer."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    found = list(
+        Establishment.objects.active()
+        .filter(Q(name__iexact=text) | Q(trade_name__iexact=text) | Q(organisation__name__iexact=text))
+        .select_related("organisation", "commune")
+        .order_by("siret")[:20]
+    )
+    if network is not None and len(found) > 1:
+        members = set(
+            Establishment.objects.current_members(network)
+            .filter(pk__in=[e.pk for e in found])
+            .values_list("pk", flat=True)
+        )
+        found = [e for e in found if e.pk in members] or found
+    return found

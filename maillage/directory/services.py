@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 
 from maillage.directory import bulk
 from maillage.directory.errors import DirectoryError
-from maillage.directory.models import Establishment, Membership, Network, Organisation
+from maillage.directory.models import (
+    Contact,
+    Establishment,
+    Membership,
+    MembershipChange,
+    Network,
+    Organisation,
+)
 from maillage.referential.models import Commune, Department, Epci
 
 logger = logging.getLogger(__name__)
@@ -91,7 +98,7 @@ def establishment_create(
     is_generated: bool = False,
 ) -> Establishment:
     if not siret.startswith(organisation.siren):
-        raise DirectoryError("siret", _("Le SIRET doit commencer par le SIREN de l'entreprise."))
+        raise DirectoryError("siret", _("Le SIRET doit commencer par le SIREN de l’entreprise."))
     establishment = Establishment(
         siret=siret,
         organisation=organisation,
@@ -250,3 +257,127 @@ def network_branding_update(
         current or "none",
     )
     return network
+
+
+# --- Memberships and contacts (the network's CRM, issue 15) -----------------------------------
+
+TRACKED_MEMBERSHIP_FIELDS = ("status", "joined_on", "left_on", "dues_status", "category")
+
+
+def _shown(value) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value or "")
+
+
+@transaction.atomic
+def membership_create(
+    *, network: Network, establishment: Establishment, actor, status: str, joined_on=None, category: str = ""
+) -> Membership:
+    """A company joins the network's list, as a prospect or a member (a member from
+    ``joined_on``, today by default); refused when it is already listed."""
+    if Membership.objects.filter(network=network, establishment=establishment).exists():
+        raise DirectoryError(
+            "establishment",
+            _("%(name)s figure déjà parmi les entreprises du réseau.") % {"name": establishment.display_name},
+        )
+    if status == Membership.Status.MEMBER and joined_on is None:
+        joined_on = timezone.localdate()
+    membership = Membership(
+        network=network,
+        establishment=establishment,
+        status=status,
+        joined_on=joined_on,
+        category=category.strip(),
+    )
+    _clean(membership)
+    membership.save()
+    MembershipChange.objects.create(
+        membership=membership, field="created", new_value=membership.status, changed_by=_user(actor)
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, membership: Membership, actor, **changes) -> list[MembershipChange]:
+    """Status, dates, category or dues of a membership, each change recorded with its author.
+
+    Becoming a member sets ``joined_on`` (today when not given) and clears ``left_on``; leaving
+    sets ``left_on`` (today when not given). Returns the changes recorded (none: nothing changed).
+    """
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    before = {name: getattr(membership, name) for name in TRACKED_MEMBERSHIP_FIELDS}
+    for name, value in changes.items():
+        if name not in TRACKED_MEMBERSHIP_FIELDS:
+            raise ValueError(f"not a membership field: {name}")
+        setattr(membership, name, value.strip() if isinstance(value, str) else value)
+    today = timezone.localdate()
+    if membership.joined_on is None and membership.status != Membership.Status.PROSPECT:
+        membership.joined_on = before["joined_on"]  # an empty field never erases when one joined
+    if membership.status == Membership.Status.MEMBER:
+        if before["status"] != Membership.Status.MEMBER:
+            membership.left_on = None
+        membership.joined_on = membership.joined_on or today
+    elif membership.status == Membership.Status.FORMER:
+        membership.left_on = membership.left_on or today
+    _clean(membership)
+    membership.save()
+    recorded = [
+        MembershipChange(
+            membership=membership,
+            field=name,
+            old_value=_shown(before[name]),
+            new_value=_shown(getattr(membership, name)),
+            changed_by=_user(actor),
+        )
+        for name in TRACKED_MEMBERSHIP_FIELDS
+        if before[name] != getattr(membership, name)
+    ]
+    MembershipChange.objects.bulk_create(recorded)
+    return recorded
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+CONTACT_FIELDS = ("first_name", "last_name", "role", "email", "phone", "consent_on")
+
+
+@transaction.atomic
+def contact_save(
+    *, network: Network, establishment: Establishment, actor, contact: Contact | None = None, **data
+) -> Contact:
+    """Add a contact to a company of the network, or change one; linked to the user account that
+    has the same e-mail address and acts for that company, when there is one."""
+    if not Membership.objects.filter(network=network, establishment=establishment).exists():
+        raise DirectoryError("establishment", _("Cette entreprise ne figure pas parmi celles du réseau."))
+    contact = contact or Contact(network=network, establishment=establishment)
+    if contact.network_id != network.pk or contact.establishment_id != establishment.pk:
+        raise DirectoryError("", _("Ce contact appartient à une autre entreprise."))
+    for name in CONTACT_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(contact, name, value.strip() if isinstance(value, str) else value)
+    contact.email = contact.email.lower()
+    link = (
+        establishment.user_links.filter(user__email__iexact=contact.email, user__is_active=True)
+        .select_related("user")
+        .first()
+        if contact.email
+        else None
+    )
+    contact.user = link.user if link else None
+    _clean(contact)
+    contact.save()
+    logger.info(
+        "contact %s of %s saved by %s", contact.pk, establishment.siret, getattr(actor, "email", None)
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact, actor) -> None:
+    """A real deletion: the person's data is gone (GDPR), nothing keeps a copy."""
+    logger.info(
+        "contact %s of %s deleted by %s", contact.pk, contact.establishment_id, getattr(actor, "email", None)
+    )
+    contact.delete()

@@ -35,3 +35,12 @@ def validate_siret(value: str) -> None:
         raise ValidationError(
             _("SIRET invalide : clé de contrôle incorrecte."), code="siret_checksum"
         ) from exc
+
+
+def spaced_identifier(value: str) -> str:
+    """A SIRET or SIREN as INSEE prints it, kept on one line by non-breaking spaces:
+    « 123 456 789 00012 », « 123 456 789 »; anything else as it is."""
+    value = (value or "").strip()
+    if value.isdigit() and len(value) in (9, 14):
+        return "\u00a0".join([value[0:3], value[3:6], value[6:9], *([value[9:]] if len(value) == 14 else [])])
+    return value

@@ -83,6 +83,7 @@ class Explainer:
         parts += self._words_found(segment, local, details)
         parts += self._certifications(segment, local, details)
         parts += self._equipment(segment, local, details)
+        parts += self._activity_prior(segment, local, details)
         if self.query.headcount_min is not None or self.query.headcount_max is not None:
             low, high = int(segment.headcount_min[local]), int(segment.headcount_max[local])
             details.append({"kind": "headcount", "min": low, "max": high})
@@ -103,6 +104,18 @@ class Explainer:
             parts.append(where)
         text = "; ".join(parts) if parts else "correspond aux critères demandés"
         return text[0].upper() + text[1:] + ".", details
+
+    def _activity_prior(self, segment: Segment, local: int, details: list[dict]) -> list[str]:
+        """The activity prior (prior.py) that lifted this result, said as what it is: a habit
+        of public buyers about its registered activity, not something the company said."""
+        if not self.plan.naf_prior:
+            return []
+        code = segment.naf_values[int(segment.naf[local])]
+        score = self.plan.naf_prior.get(code, 0.0)
+        if score <= 0:
+            return []
+        details.append({"kind": "activity_prior", "naf": code, "score": round(score, 2)})
+        return [f"son activité (code NAF {code}) remporte souvent les marchés publics de ce type"]
 
     def _valid_certificates(self, segment: Segment, local: int) -> set[int]:
         start, end = int(segment.cfwd_indptr[local]), int(segment.cfwd_indptr[local + 1])

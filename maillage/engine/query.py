@@ -182,7 +182,7 @@ def _validate_headcount(query: SearchQuery) -> None:
         and query.headcount_min > query.headcount_max
     ):
         raise QueryError(
-            "headcount_max", "l'effectif maximum est inférieur au minimum", reason="headcount_order"
+            "headcount_max", "l’effectif maximum est inférieur au minimum", reason="headcount_order"
         )
 
 

@@ -3,6 +3,7 @@
     manifest.json     {"format", "generation", "main", "delta", "tombstones"}
     taxonomy.json     the taxonomy the segments were built with
     typo.*            the typo-tolerance dictionary of the main segment
+    naf_prior.json    the activity prior the main segment was built with, if any (prior.py)
     seg-<g>/          segments (arrays, memory-mapped by readers)
     tomb-<g>.npy      main-segment documents replaced or deleted since the main build
 
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from maillage.engine import prior
 from maillage.engine.build import SegmentBuilder, typo_arrays
 from maillage.engine.documents import EngineDocument
 from maillage.engine.errors import IndexFormatError
@@ -117,6 +119,7 @@ class EngineIndex:
         self.typo_words = json.loads((typo_dir / "typo.words.json").read_text(encoding="utf-8"))
         self.typo_hash = load_array(typo_dir, "typo.hash", self.mmap)
         self.typo_owner = load_array(typo_dir, "typo.owner", self.mmap)
+        self.naf_prior = prior.load(typo_dir / "naf_prior.json")
         self._df_cache: dict[str, int] = {}
 
     def refresh(self, *, force: bool = False) -> bool:
@@ -157,16 +160,22 @@ class EngineIndex:
     # -- writing ------------------------------------------------------------------------
     @classmethod
     def build(
-        cls, path: Path, taxonomy: EngineTaxonomy, documents: Iterable[EngineDocument]
+        cls,
+        path: Path,
+        taxonomy: EngineTaxonomy,
+        documents: Iterable[EngineDocument],
+        *,
+        naf_prior: dict | None = None,
     ) -> "EngineIndex":
-        """Full build into ``path`` (created if needed); readers switch at the next refresh."""
+        """Full build into ``path`` (created if needed); readers switch at the next refresh.
+        ``naf_prior``: the activity prior (``prior.learn``), kept with the main segment."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         previous = _read_manifest(path)
         generation = (previous or {}).get("generation", 0) + 1
         segment = SegmentBuilder(taxonomy).add_all(documents).finish()
         name = f"seg-{generation:06d}"
-        _save_main(path / name, segment, segment.typo_words)
+        _save_main(path / name, segment, segment.typo_words, naf_prior)
         taxonomy.save(path / "taxonomy.json.tmp")
         os.replace(path / "taxonomy.json.tmp", path / "taxonomy.json")
         _write_manifest(path, {"format": FORMAT_VERSION, "generation": generation, "main": name})
@@ -207,7 +216,7 @@ class EngineIndex:
         if delta.n >= MERGE_AT:
             merged = merge_segments(self.main, tombstones, delta)
             name = f"seg-{generation:06d}"
-            _save_main(self.path / name, merged, self.typo_words)
+            _save_main(self.path / name, merged, self.typo_words, self.naf_prior)
             manifest["main"] = name
         else:
             if delta.n:
@@ -235,14 +244,16 @@ class EngineIndex:
         generation = self.generation + 1
         merged = merge_segments(self.main, np.asarray(self.tombstones, dtype=bool), self.delta)
         name = f"seg-{generation:06d}"
-        _save_main(self.path / name, merged, self.typo_words)
+        _save_main(self.path / name, merged, self.typo_words, self.naf_prior)
         _write_manifest(self.path, {"format": FORMAT_VERSION, "generation": generation, "main": name})
         _collect(self.path, previous)
         self._reload()
 
 
-def _save_main(directory: Path, segment: Segment, words: list) -> None:
+def _save_main(directory: Path, segment: Segment, words: list, naf_prior: dict | None = None) -> None:
     segment.save(directory)
+    if naf_prior:
+        prior.save(naf_prior, directory / "naf_prior.json")
     words = [list(w) for w in words]
     hashes, owners = typo_arrays(words)
     (directory / "typo.words.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")

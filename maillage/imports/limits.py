@@ -191,7 +191,7 @@ class BoundedStream(io.RawIOBase):
             return ImportLimitError(
                 _(
                     "archive refusée : son contenu décompressé dépasse %(ratio)s fois sa taille "
-                    "compressée (limite MAILLAGE_IMPORT_MAX_COMPRESSION_RATIO), signe d'une bombe de "
+                    "compressée (limite MAILLAGE_IMPORT_MAX_COMPRESSION_RATIO), signe d’une bombe de "
                     "décompression"
                 )
                 % {"ratio": self._ratio},
@@ -240,7 +240,7 @@ def check_zip_members(path: Path, *, limit_name: str = "MAX_DECOMPRESSED_BYTES")
     inflate past ``limit(limit_name)`` or the ratio, whatever their headers say.
     """
     if not zipfile.is_zipfile(path):
-        raise ImportLimitError(_("ce n'est pas une archive zip"), file=path)
+        raise ImportLimitError(_("ce n’est pas une archive zip"), file=path)
     try:
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
@@ -322,7 +322,7 @@ def open_xlsx(path: Path, *, data_only: bool = True, checked: bool = False):
 
     if not zipfile.is_zipfile(path):
         raise ImportLimitError(
-            _("ce n'est pas un fichier XLSX (qui serait une archive zip) : enregistrez-le au format XLSX"),
+            _("ce n’est pas un fichier XLSX (qui serait une archive zip) : enregistrez-le au format XLSX"),
             file=path,
         )
     if not checked:
@@ -437,7 +437,7 @@ class JsonDepthGuard:
     def _refuse(self, at: int):
         raise ImportLimitError(
             _(
-                "JSON imbriqué sur plus de %(limit)s niveaux à l'octet %(offset)s "
+                "JSON imbriqué sur plus de %(limit)s niveaux à l’octet %(offset)s "
                 "(limite MAILLAGE_IMPORT_MAX_JSON_DEPTH)"
             )
             % {"limit": self.max_depth, "offset": _count(at)},
@@ -539,7 +539,7 @@ def decimal_problem(value, *, max_digits: int, decimal_places: int) -> str | Non
     except InvalidOperation:
         rounded = None
     if rounded is not None and value and not rounded:
-        return _("%(value)s s'arrondit à zéro (%(places)s décimales au plus)") % {
+        return _("%(value)s s’arrondit à zéro (%(places)s décimales au plus)") % {
             "value": value,
             "places": decimal_places,
         }
@@ -569,7 +569,7 @@ def parse_decimal(text: str, *, max_digits: int, decimal_places: int, field: str
     try:
         value = Decimal(cleaned)
     except InvalidOperation as exc:
-        raise ImportLimitError(_("« %(text)s » n'est pas un nombre") % {"text": text}, field=field) from exc
+        raise ImportLimitError(_("« %(text)s » n’est pas un nombre") % {"text": text}, field=field) from exc
     problem = decimal_problem(value, max_digits=max_digits, decimal_places=decimal_places)
     if problem:
         raise ImportLimitError(problem, field=field, limit=max_digits)

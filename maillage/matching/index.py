@@ -34,6 +34,7 @@ from django.db.models import Max
 
 from maillage.engine import EngineIndex, Searcher
 from maillage.matching.documents import DocumentMapper, engine_taxonomy
+from maillage.matching.prior import naf_prior_learn
 from maillage.profiles.models import ProfileChange
 
 META_FILE = "maillage.json"
@@ -114,7 +115,7 @@ def index_build(*, chunk_size: int | None = None, progress=None) -> BuildReport:
             yield document
 
     try:
-        EngineIndex.build(target, mapper.taxonomy, counted())
+        EngineIndex.build(target, mapper.taxonomy, counted(), naf_prior=naf_prior_learn(mapper.taxonomy))
         _write_meta(target, {"journal_id": journal_head, "documents": count})
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)

@@ -106,7 +106,7 @@ def place_resolve(text: str, *, resolution: CommuneResolution | None = None) -> 
         commune = resolution.commune
         if commune.latitude is None or commune.longitude is None:
             raise SearchQueryError(
-                "near", _("la commune %(name)s n'a pas de coordonnées") % {"name": commune.name}
+                "near", _("la commune %(name)s n’a pas de coordonnées") % {"name": commune.name}
             )
         return Place(commune.latitude, commune.longitude, commune.name)
     if resolution.is_ambiguous:
@@ -239,16 +239,16 @@ QUERY_ERROR_WORDS = {
     "text_too_long": lambda f: _("recherche trop longue (%(n)d caractères, %(max)d au plus)") % f,
     "empty": lambda f: _("recherche vide : saisissez un besoin ou choisissez au moins un critère"),
     "unknown_code": lambda f: _("code inconnu de la taxonomie « %(code)s »") % f,
-    "not_certification": lambda f: _("« %(code)s » n'est pas une certification") % f,
-    "unknown_equipment": lambda f: _("type d'équipement inconnu : « %(code)s »") % f,
+    "not_certification": lambda f: _("« %(code)s » n’est pas une certification") % f,
+    "unknown_equipment": lambda f: _("type d’équipement inconnu : « %(code)s »") % f,
     "unknown_spec": lambda f: (
-        _("caractéristique « %(spec)s » inconnue pour ce type d'équipement (connues : %(known)s)")
+        _("caractéristique « %(spec)s » inconnue pour ce type d’équipement (connues : %(known)s)")
         % {**f, "known": ", ".join(f["known"]) or "—"}
     ),
     "spec_without_bound": lambda f: _("une borne minimum ou maximum est attendue"),
     "not_a_number": lambda f: _("un nombre fini est attendu"),
     "headcount_invalid": lambda f: _("un effectif entier positif est attendu"),
-    "headcount_order": lambda f: _("l'effectif maximum est inférieur au minimum"),
+    "headcount_order": lambda f: _("l’effectif maximum est inférieur au minimum"),
     "coordinate": lambda f: _("coordonnée invalide : %(value)s") % f,
     "distance_invalid": lambda f: _("distance positive attendue (reçu %(value)s)") % f,
     "distance_too_large": lambda f: (

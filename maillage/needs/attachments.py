@@ -126,7 +126,7 @@ def attachment_type(*, name: str, head: bytes, size: int, max_bytes: int) -> Att
     if kind is None:
         raise NeedValidationError(
             "attachments",
-            _("« %(name)s » n'est ni un PDF, ni une image PNG ou JPEG, ni un plan STEP ou DXF.")
+            _("« %(name)s » n’est ni un PDF, ni une image PNG ou JPEG, ni un plan STEP ou DXF.")
             % {"name": name},
         )
     claimed = EXTENSIONS.get(PurePath(name).suffix.lower())
@@ -134,7 +134,7 @@ def attachment_type(*, name: str, head: bytes, size: int, max_bytes: int) -> Att
         raise NeedValidationError(
             "attachments",
             _(
-                "« %(name)s » porte l'extension d'un fichier %(claimed)s "
+                "« %(name)s » porte l’extension d’un fichier %(claimed)s "
                 "mais son contenu est un fichier %(kind)s."
             )
             % {"name": name, "claimed": claimed.label, "kind": kind.label},

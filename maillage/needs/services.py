@@ -340,7 +340,7 @@ def _transition(
     if to == NeedStatus.CLOSED and closing not in NeedClosing.values:
         raise NeedValidationError("closing", _("issue attendue : attribué, non attribué ou annulé"))
     if need.status == NeedStatus.DRAFT and to == NeedStatus.CLOSED and closing != NeedClosing.CANCELLED:
-        raise NeedTransitionError(_("un brouillon ne peut qu'être annulé"))
+        raise NeedTransitionError(_("un brouillon ne peut qu’être annulé"))
     NeedStatusChange.objects.create(
         need=need,
         actor=actor,
@@ -368,7 +368,7 @@ def need_open(*, need: Need, actor: User, note: str = "", group_size: int | None
         raise PermissionDenied
     if need.deadline < timezone.localdate():
         raise NeedValidationError(
-            "deadline", _("la date limite est passée : reportez-la avant d'ouvrir le besoin")
+            "deadline", _("la date limite est passée : reportez-la avant d’ouvrir le besoin")
         )
     if need.visibility == NeedVisibility.CHOSEN and not need.chosen_establishments.exists():
         raise NeedValidationError("chosen_establishments", _("choisissez au moins une entreprise"))
@@ -404,7 +404,7 @@ def need_group_invite(
         if outsiders:
             raise NeedValidationError(
                 "establishments",
-                _("besoin réservé aux adhérents : %(names)s n'en sont pas") % {"names": ", ".join(outsiders)},
+                _("besoin réservé aux adhérents : %(names)s n’en sont pas") % {"names": ", ".join(outsiders)},
             )
     if need.visibility == NeedVisibility.CHOSEN:
         need.chosen_establishments.add(*establishments)
@@ -506,7 +506,7 @@ def need_outcome_record(
     if not permissions.can_change_need_status(actor, need):
         raise PermissionDenied
     if need.status == NeedStatus.DRAFT or need.closing == NeedClosing.CANCELLED:
-        raise NeedTransitionError(_("un brouillon ou un besoin annulé n'a pas d'issue à déclarer"))
+        raise NeedTransitionError(_("un brouillon ou un besoin annulé n’a pas d’issue à déclarer"))
     if awarded and contracted_local is None:
         raise NeedValidationError(
             "contracted_local", _("dites si le travail a été confié dans le territoire")

@@ -84,7 +84,7 @@ MIN_DESCRIPTION_LENGTH = 80
 CAPACITY_FRESHNESS = timedelta(days=90)
 
 COMPLETENESS_LABELS = {
-    "description": _("une présentation d'au moins quelques phrases"),
+    "description": _("une présentation d’au moins quelques phrases"),
     "capabilities": _("au moins un savoir-faire confirmé"),
     "materials": _("les matériaux travaillés"),
     "equipment": _("le parc machines"),

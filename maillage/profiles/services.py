@@ -158,7 +158,7 @@ def profile_capability_set(
 def _existing_capability(profile: Profile, code: str) -> ProfileCapability:
     capability = ProfileCapability.objects.filter(profile=profile, node__code=(code or "").strip()).first()
     if capability is None:
-        raise ProfileValidationError("code", _("« %(code)s » n'est pas dans ce profil") % {"code": code})
+        raise ProfileValidationError("code", _("« %(code)s » n’est pas dans ce profil") % {"code": code})
     return capability
 
 

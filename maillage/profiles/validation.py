@@ -74,7 +74,7 @@ def resolve_node(
         )
     if not node.is_active and code not in allow_inactive:
         raise ProfileValidationError(
-            field, _("« %(code)s » n'est plus utilisé dans la taxonomie") % {"code": code}
+            field, _("« %(code)s » n’est plus utilisé dans la taxonomie") % {"code": code}
         )
     return node
 
@@ -123,7 +123,7 @@ def measure_spec(spec: dict, field: str, *, text: str | None = None, value=None,
             raise ProfileValidationError(field, _("valeur manquante"))
         if match is None:
             raise ProfileValidationError(
-                field, _("« %(text)s » n'est pas une mesure (exemple : « 300 t »)") % {"text": entered}
+                field, _("« %(text)s » n’est pas une mesure (exemple : « 300 t »)") % {"text": entered}
             )
         number, unit = parse_number(match.group(1)), match.group(2)
     else:
@@ -293,7 +293,7 @@ def clean_profile_values(given: dict, *, current=None) -> dict:
                 isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 168
             ):
                 raise ProfileValidationError(
-                    name, _("nombre d'heures de 0 à 168 attendu, reçu %(value)s") % {"value": value}
+                    name, _("nombre d’heures de 0 à 168 attendu, reçu %(value)s") % {"value": value}
                 )
             cleaned[name] = value
         elif name == "capacity_stated_on":

@@ -105,7 +105,7 @@ def _communes(communes_file, departments, regions) -> tuple[dict[str, Any], dict
         _check_reference(communes_file, record, record.parent, current, "commune")
         if record.parent is not None and current[record.parent].kind != Commune.Kind.CURRENT:
             raise communes_file.error(
-                _("la commune parente n'est pas une commune"), line=record.line, field="commune"
+                _("la commune parente n’est pas une commune"), line=record.line, field="commune"
             )
     # A commune nouvelle often keeps the code of one of its delegated communes: the code is
     # the primary key, so such a delegated commune cannot have a row of its own.
@@ -131,7 +131,7 @@ def _epci_of(epcis_file, epcis, current) -> dict[str, str]:
                 )
             if member in epci_of:
                 raise epcis_file.error(
-                    _("commune %(code)s déjà membre de l'EPCI %(epci)s")
+                    _("commune %(code)s déjà membre de l’EPCI %(epci)s")
                     % {"code": member, "epci": epci_of[member]},
                     line=epci.line,
                     field="membres",

@@ -9,8 +9,10 @@ from purchase ledgers and public procurement data as ``PurchaseLine`` rows; a re
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from maillage.directory.validators import spaced_identifier
 from maillage.engine.graph.model import ANIMATORS, NETWORK, PARTIES, PUBLIC
 
 
@@ -63,6 +65,16 @@ def band_of(amount) -> str:
     if amount is None:
         return VolumeBand.UNKNOWN
     return next(band for floor, band in BAND_FLOORS if amount >= floor)
+
+
+def outside_supplier_label(name: str, siret: str, identifier: str = "") -> str:
+    """An outside supplier as a reader sees it: its name, else « fournisseur non identifié
+    (SIRET 123 456 789 00012) », else its other identifier (a foreign VAT number)."""
+    if name:
+        return name
+    if siret:
+        return gettext("fournisseur non identifié (SIRET %(siret)s)") % {"siret": spaced_identifier(siret)}
+    return identifier
 
 
 class SupplyRelation(models.Model):
@@ -195,9 +207,16 @@ class SupplyRelation(models.Model):
 
     @property
     def supplier_label(self) -> str:
+        """The supplier's name: the directory's, else its ledger or DECP record's (this one's,
+        or another record's of the same SIRET: ``supplier_name_known``, annotated by
+        ``relations_visible``), else said unidentified with its SIRET: never a bare number."""
         if self.supplier_id:
             return self.supplier.display_name
-        return self.supplier_name or self.supplier_siret or self.supplier_identifier
+        return outside_supplier_label(
+            self.supplier_name or getattr(self, "supplier_name_known", None) or "",
+            self.supplier_siret,
+            self.supplier_identifier,
+        )
 
     @property
     def client_label(self) -> str:

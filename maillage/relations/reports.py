@@ -26,8 +26,8 @@ def _workbook():
 def leakage_xlsx(result: LeakageResult, territory: Territory) -> bytes:
     book, bold = _workbook()
     sheet = book.active
-    sheet.title = _("Fuite d'achats")[:31]
-    downloads.append(sheet, [_("Fuite d'achats — %(territory)s") % {"territory": territory.name}])
+    sheet.title = _("Fuite d’achats")[:31]
+    downloads.append(sheet, [_("Fuite d’achats — %(territory)s") % {"territory": territory.name}])
     sheet["A1"].font = bold
     downloads.append(sheet, [_("Année"), result.year])
     downloads.append(sheet, [_("Acheteurs"), result.buyers, _("Fournisseurs"), result.suppliers])
@@ -45,7 +45,7 @@ def leakage_xlsx(result: LeakageResult, territory: Territory) -> bytes:
     downloads.append(sheet, [])
     if result.withheld:
         downloads.append(
-            sheet, [_("Trop peu d'acheteurs ou de fournisseurs : aucun chiffre ne peut être publié.")]
+            sheet, [_("Trop peu d’acheteurs ou de fournisseurs : aucun chiffre ne peut être publié.")]
         )
         return downloads.xlsx_bytes(book)
     header = [
@@ -127,20 +127,22 @@ def leakage_pdf(result: LeakageResult, territory: Territory) -> bytes:
     return HTML(string=leakage_html(result, territory)).write_pdf()
 
 
+# French headers, fixed whatever the page's language, in the search export's style
+# (``www/search/views.EXPORT_COLUMNS``): a French spreadsheet reads them; a script keeps them.
 RELATION_COLUMNS = (
-    "supplier_siret",
-    "supplier_name",
-    "client_siret",
-    "client_name",
-    "category",
+    "siret_fournisseur",
+    "nom_fournisseur",
+    "siret_client",
+    "nom_client",
+    "categorie",
     "cpv",
-    "volume_band",
-    "amount",
-    "amount_year",
-    "since",
+    "tranche_volume",
+    "montant_eur_ht",
+    "annee_montant",
+    "depuis",
     "source",
-    "confidentiality",
-    "status",
+    "confidentialite",
+    "statut",
 )
 
 

@@ -26,7 +26,7 @@ Others see the volume band only.
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from maillage.accounts.permissions import _is_active_user, animated_networks, member_networks
 from maillage.directory.models import Establishment, EstablishmentUser, Membership, Network, current_member
@@ -97,8 +97,26 @@ def relations_visible(
         annotation = Case(
             When(amount_condition, then=Value(True)), default=Value(False), output_field=BooleanField()
         )
-    return relations.annotate(amount_visible=annotation).select_related(
+    return relations.annotate(
+        amount_visible=annotation, supplier_name_known=_supplier_name_known()
+    ).select_related(
         "supplier__organisation", "client__organisation", "category_node", "cpv", "supplier_commune"
+    )
+
+
+def _supplier_name_known():
+    """For an outside supplier named by its SIRET alone, the name another ledger or DECP record
+    gave the same SIRET (a SIRET→name pairing is public, as SIRENE publishes it)."""
+    named = (
+        SupplyRelation.objects.filter(supplier_siret=OuterRef("supplier_siret"))
+        .exclude(supplier_name="")
+        .order_by("pk")
+        .values("supplier_name")[:1]
+    )
+    return Case(
+        When(Q(supplier__isnull=True, supplier_name="") & ~Q(supplier_siret=""), then=Subquery(named)),
+        default=Value(""),
+        output_field=CharField(),
     )
 
 

@@ -99,7 +99,7 @@ def relation_declare(
         raise RelationError("side", _("côté inconnu « %(value)s »") % {"value": side})
     source, allowed = sources[side]
     if not allowed:
-        raise PermissionDenied(_("vous n'agissez pas pour ce côté de la relation"))
+        raise PermissionDenied(_("vous n’agissez pas pour ce côté de la relation"))
     relation = SupplyRelation.objects.create(
         supplier=supplier,
         client=client,
@@ -126,7 +126,7 @@ def relation_declare(
 @transaction.atomic
 def relation_confirm(*, actor, relation: SupplyRelation, comment: str = "") -> SupplyRelation:
     if not can_answer(actor, relation):
-        raise PermissionDenied(_("seule l'autre partie confirme une relation"))
+        raise PermissionDenied(_("seule l’autre partie confirme une relation"))
     relation.status = RelationStatus.CONFIRMED
     relation.save(update_fields=["status", "updated_at"])
     RelationEvent.objects.create(
@@ -139,7 +139,7 @@ def relation_confirm(*, actor, relation: SupplyRelation, comment: str = "") -> S
 def relation_dispute(*, actor, relation: SupplyRelation, comment: str) -> SupplyRelation:
     """The other side says the relation is wrong; the declaration is kept, with its history."""
     if not can_answer(actor, relation):
-        raise PermissionDenied(_("seule l'autre partie conteste une relation"))
+        raise PermissionDenied(_("seule l’autre partie conteste une relation"))
     if not comment.strip():
         raise RelationError("comment", _("dites pourquoi la relation est contestée"))
     relation.status = RelationStatus.DISPUTED
@@ -197,7 +197,7 @@ def supplier_match_decide(*, actor, review, establishment: Establishment | None)
     returns how many relations changed.
     """
     if not can_animate_network(actor, review.network):
-        raise PermissionDenied(_("seuls les animateurs du réseau de l'import décident"))
+        raise PermissionDenied(_("seuls les animateurs du réseau de l’import décident"))
     review.status = (
         SupplierMatchReview.Status.MATCHED if establishment else SupplierMatchReview.Status.NO_MATCH
     )

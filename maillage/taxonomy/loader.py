@@ -337,7 +337,7 @@ def _read_texts(raw, record: NodeRecord, problem) -> None:
 def _read_specs(raw, node_type, record: NodeRecord, units, problem) -> None:
     if "specs" in raw:
         if node_type != NodeType.EQUIPMENT:
-            problem(_("seuls les types d'équipement ont des caractéristiques mesurables"), "specs")
+            problem(_("seuls les types d’équipement ont des caractéristiques mesurables"), "specs")
         elif units is not None:
             for field_name, message in validate_specs(raw["specs"], units):
                 problem(message, field_name)
@@ -357,7 +357,7 @@ def _read_certification(raw, node_type, record: NodeRecord, problem) -> None:
             )
         if "issuer_type" in certification and certification["issuer_type"] not in ISSUER_TYPES:
             problem(
-                _("type d'émetteur inconnu (attendu : %(choices)s)")
+                _("type d’émetteur inconnu (attendu : %(choices)s)")
                 % {"choices": ", ".join(sorted(ISSUER_TYPES))},
                 "issuer_type",
             )
@@ -365,7 +365,7 @@ def _read_certification(raw, node_type, record: NodeRecord, problem) -> None:
             problem(_("true ou false attendu"), "expires")
         years = certification.get("validity_years")
         if years is not None and (isinstance(years, bool) or not isinstance(years, int) or years <= 0):
-            problem(_("un nombre entier d'années est attendu"), "validity_years")
+            problem(_("un nombre entier d’années est attendu"), "validity_years")
         record.attributes = certification
 
 
@@ -392,7 +392,7 @@ def _read_node_file(path: Path, name: str, data: TaxonomyData, position: int) ->
         )
     nodes = parsed.get("node", [])
     if not isinstance(nodes, list):
-        data.errors.append(Problem(name, _("les nœuds s'écrivent [[node]]"), field="node"))
+        data.errors.append(Problem(name, _("les nœuds s’écrivent [[node]]"), field="node"))
         return position
     for index, raw in enumerate(nodes):
         position += 1
@@ -556,7 +556,7 @@ def read_taxonomy(data_dir: Path = DATA_DIR) -> TaxonomyData:
             data.units = UnitRegistry.from_mapping(units)
         except (UnitError, KeyError, TypeError, ValueError) as exc:
             data.errors.append(
-                Problem("units.toml", _("fichier d'unités incohérent : %(error)s") % {"error": exc})
+                Problem("units.toml", _("fichier d’unités incohérent : %(error)s") % {"error": exc})
             )
     position = 0
     node_files = sorted((data_dir / "nodes").rglob("*.toml"))

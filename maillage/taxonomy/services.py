@@ -243,7 +243,7 @@ def _report_orphans(report: LoadReport) -> None:
     orphans = TaxonomyNode.objects.filter(source=NodeSource.ANIMATOR, is_active=True, parent__is_active=False)
     for node in orphans.select_related("parent"):
         report.warnings.append(
-            _("%(code)s (ajout d'un animateur) est rattaché à %(parent)s, désactivé par ce chargement")
+            _("%(code)s (ajout d’un animateur) est rattaché à %(parent)s, désactivé par ce chargement")
             % {"code": node.code, "parent": node.parent.code}
         )
 

@@ -46,7 +46,11 @@ def taxonomy_suggestions(text: str, types: Sequence[str], *, limit: int = 12) ->
     query = normalise_term(text or "")
     if len(query) < MIN_QUERY_LENGTH:
         return []
-    candidates = TaxonomyNode.objects.active().filter(type__in=types, search_text__contains=query)[:300]
+    candidates = (
+        TaxonomyNode.objects.active()
+        .filter(type__in=types, search_text__contains=query)
+        .select_related("parent")[:300]  # the parent's label tells two alike options apart
+    )
     return sorted(candidates, key=lambda node: _rank(node, query))[:limit]
 
 

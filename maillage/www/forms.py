@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maillage.directory.validators import validate_siren_format, validate_siret_format
+from maillage.directory.selectors import establishments_named
+from maillage.directory.validators import spaced_identifier, validate_siren_format, validate_siret_format
 from maillage.engine.query import MAX_QUERY_CHARS
 from maillage.errors import MaillageError
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
@@ -49,6 +50,39 @@ class TaxonomyField(forms.CharField):
 
 def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").replace(";", "\n").splitlines() if line.strip()]
+
+
+class EstablishmentChoiceField(forms.ModelChoiceField):
+    """A choice among the user's establishments, each by its name and commune (« Tôlerie Kieffer,
+    Haguenau »): the SIRET that ``Establishment.__str__`` adds means nothing in a list."""
+
+    def label_from_instance(self, obj):
+        place = obj.commune.name if obj.commune_id else obj.city
+        return f"{obj.display_name}, {place}" if place else obj.display_name
+
+
+def siret_of_named(text: str, *, network=None) -> str:
+    """The SIRET of the establishment ``text`` names: a SIRET as typed (« 552 100 554 00013 »), or
+    a company's name, ``network``'s members first; a ValidationError names the namesakes."""
+    digits = re.sub(r"\s", "", text)
+    if digits.isdigit() and len(digits) == 14:
+        return digits
+    found = establishments_named(text, network=network)
+    if not found:
+        raise forms.ValidationError(_("Aucune entreprise ne s’appelle « %(name)s ».") % {"name": text})
+    if len(found) > 1:
+        raise forms.ValidationError(
+            _("Plusieurs entreprises s’appellent « %(name)s » : indiquez son SIRET (%(choices)s).")
+            % {"name": text, "choices": " ; ".join(_described(e) for e in found[:5])}
+        )
+    return found[0].siret
+
+
+def _described(establishment) -> str:
+    """« Tôlerie Kieffer, Haguenau : 123 456 789 00012 »: how two namesakes are told apart."""
+    place = establishment.commune.name if establishment.commune else establishment.city
+    name = f"{establishment.display_name}, {place}" if place else establishment.display_name
+    return f"{name} : {spaced_identifier(establishment.siret)}"
 
 
 class _IdentifierField(forms.CharField):

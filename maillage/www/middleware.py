@@ -1,4 +1,5 @@
-"""The Content-Security-Policy of every response, its image sources following the tile server.
+"""The Content-Security-Policy of every response, its image sources following the tile server;
+French typography on every French page.
 
 The policy itself is ``CONTENT_SECURITY_POLICY`` in the settings (django-csp). Map tiles come
 from ``MAILLAGE_TILE_URL``, read at each response rather than once at start-up, so that
@@ -12,6 +13,8 @@ from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+
+from maillage.www.typography import french_html
 
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
@@ -36,3 +39,28 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             update["img-src"] = [*update.get("img-src", []), source]
             parts.update = update
         return parts
+
+
+class FrenchTypographyMiddleware:
+    """French typography on every French HTML page (``typography.french_html``): templates,
+    messages and data alike, so that no page depends on each template remembering a filter.
+
+    Last in ``MIDDLEWARE``: it sees the response before any middleware that measures it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        language = getattr(request, "LANGUAGE_CODE", "") or ""
+        if (
+            language.startswith("fr")
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and not response.has_header("Content-Encoding")
+        ):
+            charset = response.charset or "utf-8"
+            response.content = french_html(response.content.decode(charset)).encode(charset)
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+        return response

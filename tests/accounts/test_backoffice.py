@@ -7,6 +7,7 @@ from django.test import Client
 from maillage.accounts.models import Claim, Invitation
 from maillage.accounts.services import claim_create, invitation_create
 from maillage.directory.models import EstablishmentUser
+from maillage.www.typography import NBSP
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ def test_animator_sees_the_members_of_their_network_with_statuses(client, world)
     html = client.get("/animation/reseau-a/membres/").content.decode()
     assert "Tôlerie Kieffer" in html and "Fonderie Roth" in html and "Prospect Lutz" in html
     assert "Usinage Vogel" not in html
-    assert "Adhérent\u00a0: 2" in html and "Prospect\u00a0: 1" in html  # {% colon %}: non-breaking
+    assert f"Adhérent{NBSP}: 2" in html and f"Prospect{NBSP}: 1" in html
     assert "Affaires gardées dans le territoire" in html  # the needs' activity figures
 
 
@@ -110,6 +111,18 @@ def test_animator_invites_a_member_user_by_email(client, world):
     assert Invitation.objects.get().establishment == world["peer"]
 
 
+def test_animator_picks_the_invited_users_establishment_by_name(client, world):
+    client.force_login(world["animator_a"])
+    page = client.get("/animation/reseau-a/invitations/").content.decode()
+    assert 'list="network-members"' in page and '<option value="Fonderie Roth">' in page
+    response = client.post(
+        "/animation/reseau-a/invitations/",
+        {"email": "nouvelle@example.org", "role": "member", "siret": "fonderie roth"},
+    )
+    assert response.status_code == 302
+    assert Invitation.objects.get().establishment == world["peer"]
+
+
 def test_invitation_to_an_establishment_of_another_network_is_refused(client, world):
     client.force_login(world["animator_a"])
     response = client.post(
@@ -117,7 +130,7 @@ def test_invitation_to_an_establishment_of_another_network_is_refused(client, wo
         {"email": "x@example.org", "role": "member", "siret": world["elsewhere"].siret},
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["siret"] == ["Indiquez le SIRET d'un établissement du réseau."]
+    assert response.context["form"].errors["siret"] == ["Indiquez le SIRET d’un établissement du réseau."]
     assert not Invitation.objects.exists()
 
 

@@ -38,7 +38,7 @@ def test_claim_accepts_a_siret_with_spaces(world):
     [
         ("123", "Un SIRET compte exactement 14 chiffres."),
         ("12345678901234", "SIRET invalide : clé de contrôle incorrecte."),
-        ("73282932000074", "Aucun établissement de l'annuaire ne porte ce SIRET."),
+        ("73282932000074", "Aucun établissement de l’annuaire ne porte ce SIRET."),
     ],
 )
 def test_bad_sirets_are_refused_with_a_clear_message(world, siret, message):
@@ -89,7 +89,7 @@ def test_claim_page_creates_the_request_and_lists_it(client, world):
     client.force_login(UserFactory())
     response = client.post("/revendiquer/", {"siret": world["peer"].siret, "message": ""}, follow=True)
     html = response.content.decode()
-    assert "Demande envoyée à l'animation du réseau Réseau A" in html.replace("&#x27;", "'")
+    assert "Demande envoyée à l’animation du réseau Réseau A" in html
     assert "Fonderie Roth" in html and "En attente" in html
 
 

@@ -41,9 +41,9 @@ def test_invitation_email_is_french_html_and_text(world):
 
 
 def test_member_invitation_needs_an_establishment_of_the_network(world):
-    with pytest.raises(AccountError, match="n'appartient pas au réseau"):
+    with pytest.raises(AccountError, match="n’appartient pas au réseau"):
         _invite(world, establishment=world["elsewhere"])
-    with pytest.raises(AccountError, match="Choisissez l'établissement"):
+    with pytest.raises(AccountError, match="Choisissez l’établissement"):
         _invite(world, establishment=None)
 
 

@@ -30,6 +30,7 @@ import maillage.www
 from maillage.accounts.models import Claim
 from maillage.accounts.services import claim_create
 from maillage.api.v1 import api
+from maillage.directory.models import Contact
 from maillage.imports.models import MappingReview
 from maillage.matching.index import index_build, reader
 from maillage.needs.models import NeedAttachment, NeedStatus, NeedVisibility
@@ -221,6 +222,74 @@ CASES = [
         {"name": "Réseau A", "epcis": "", "departments": "", "communes": ""},
         "a",
     ),
+    # The network's CRM (issue 15): its companies, their memberships and contacts, the export.
+    Case("backoffice:member_add", "GET", "/animation/reseau-a/membres/ajouter/", NETWORK_A, label="a"),
+    Case(
+        "backoffice:member_add",
+        "POST",
+        "/animation/reseau-a/membres/ajouter/",
+        {r: 302 if c == 200 else c for r, c in NETWORK_A.items()},
+        {"company": "{unclaimed}", "status": "prospect"},
+        "a",
+    ),
+    *[
+        Case("backoffice:member", "GET", f"/animation/reseau-{n}/membres/{{{t}}}/", codes, label=f"{n} {t}")
+        for n, t, codes in (("a", "peer", NETWORK_A), ("b", "elsewhere", NETWORK_B))
+    ],
+    # Another network's company through one's own network URL: not found, whoever asks.
+    Case(
+        "backoffice:member",
+        "GET",
+        "/animation/reseau-b/membres/{peer}/",
+        _by_role("login", 403, 403, 404, 404),
+        label="cross-network",
+    ),
+    Case(
+        "backoffice:member",
+        "POST",
+        "/animation/reseau-a/membres/{peer}/",
+        {r: 302 if c == 200 else c for r, c in NETWORK_A.items()},
+        {"status": "member", "dues_status": "paid", "category": "PME"},
+        "a",
+    ),
+    Case("backoffice:contact_add", "GET", "/animation/reseau-a/membres/{peer}/contacts/ajouter/", NETWORK_A),
+    Case(
+        "backoffice:contact_add",
+        "POST",
+        "/animation/reseau-a/membres/{peer}/contacts/ajouter/",
+        {r: 302 if c == 200 else c for r, c in NETWORK_A.items()},
+        {"last_name": "Roth", "role": "purchasing"},
+    ),
+    Case(
+        "backoffice:contact_edit",
+        "GET",
+        "/animation/reseau-a/membres/{peer}/contacts/{contact_a}/",
+        NETWORK_A,
+    ),
+    # A contact of network A through network B's URL: not found.
+    Case(
+        "backoffice:contact_edit",
+        "GET",
+        "/animation/reseau-b/membres/{peer}/contacts/{contact_a}/",
+        _by_role("login", 403, 403, 404, 404),
+        label="cross-network",
+    ),
+    Case(
+        "backoffice:contact_remove",
+        "POST",
+        "/animation/reseau-a/membres/{peer}/contacts/{contact_a}/supprimer/",
+        DECIDE_A,
+    ),
+    *[
+        Case(
+            "backoffice:members",
+            "GET",
+            f"/animation/reseau-a/membres/?format={fmt}",
+            NETWORK_A,
+            label=f"a {fmt}",
+        )
+        for fmt in ("csv", "xlsx")
+    ],
     Case(
         "backoffice:branding",
         "POST",
@@ -528,7 +597,15 @@ def _backoffice_values(world) -> dict:
     proposal = TaxonomyProposal.objects.create(
         kind="synonym", network=world["a"], node=node, synonym="matrice"
     )
-    return {"review_a": review.pk, "proposal": proposal.pk}
+    contact = Contact.objects.create(
+        network=world["a"], establishment=world["peer"], last_name="Roth", email="achats@roth.example"
+    )
+    return {
+        "review_a": review.pk,
+        "proposal": proposal.pk,
+        "contact_a": contact.pk,
+        "unclaimed": world["unclaimed"].siret,
+    }
 
 
 @pytest.fixture

@@ -77,7 +77,7 @@ def test_need_journey_from_posting_to_the_network_figures(page, world, axe):
     expect(best).to_contain_text("Meilleur groupement")
     expect(best).to_contain_text("Tôlerie Kieffer")
     expect(best).to_contain_text("Soudure Roth")
-    expect(page.get_by_text("Optimalité prouvée")).to_be_visible()
+    expect(page.get_by_text("Meilleure combinaison trouvée :")).to_be_visible()
     assert axe(page) == []
 
     # 3. Inviting the group opens the need for its two companies only.

@@ -10,9 +10,10 @@ from maillage.demo.territory import NETWORK_SLUG
 from maillage.directory.models import Establishment, EstablishmentUser, Network, Organisation
 from maillage.needs.models import Need
 from maillage.relations.models import SupplyRelation
+from maillage.www.typography import NBSP, french_text
 
 pytestmark = pytest.mark.django_db
-SIRENE_SOURCE = "Source : répertoire SIRENE"
+SIRENE_SOURCE = f"Source{NBSP}: répertoire SIRENE"
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def test_real_companies_keep_their_identity_and_are_never_called_fictitious(clie
     assert real.count() >= 50
     for organisation in real:
         html = client.get(reverse("establishments:organisation", args=[organisation.siren])).content.decode()
-        assert escape(organisation.name) in html
+        assert escape(french_text(organisation.name)) in html  # « L’Oréal », as French writes it
         assert "fictif" not in html and "fictive" not in html, organisation.name
         for establishment in organisation.establishments.all():
             html = page(client, establishment)
@@ -59,7 +60,10 @@ def test_a_generated_site_of_a_real_company_says_so_and_claims_no_sirene_source(
     assert placed.count() >= 50
     for establishment in placed:
         html = page(client, establishment)
-        assert "site de démonstration" in html and "Site de démonstration : l’entreprise est réelle" in html
+        assert (
+            "site de démonstration" in html
+            and f"Site de démonstration{NBSP}: l’entreprise est réelle" in html
+        )
         assert SIRENE_SOURCE not in html, establishment.siret
         assert establishment.creation_date is None  # the site is invented, not its company's date
 

@@ -161,7 +161,7 @@ def test_a_spreadsheet_named_xlsx_that_is_not_a_zip_is_refused_clearly(tmp_path,
     path = tmp_path / name
     path.write_text("siret;name\n73282932000074;Usine\n")
     result = run_bounded(READ_PROFILES, str(path))
-    assert result.returncode == 3 and f"{name} : ce n'est pas un fichier XLSX" in result.stdout, str(result)
+    assert result.returncode == 3 and f"{name} : ce n’est pas un fichier XLSX" in result.stdout, str(result)
 
 
 def test_sirene_plain_file_of_empty_lines_streams_in_bounded_memory(tmp_path):

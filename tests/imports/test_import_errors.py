@@ -91,7 +91,7 @@ def test_import_profiles_without_taxonomy_says_so(tmp_path):
     assert not TaxonomyNode.objects.exists()
     path = write_profiles(tmp_path / "adherents.csv", [row(siret=SIRET_A, name="A", capabilities="fraisage")])
     with pytest.raises(
-        CommandError, match=r"adherents\.csv : la taxonomie .* n'est pas chargée .* load-taxonomy"
+        CommandError, match=r"adherents\.csv : la taxonomie .* n’est pas chargée .* load-taxonomy"
     ):
         profiles(path, "--wet-run")
     assert not ImportRun.objects.exists()

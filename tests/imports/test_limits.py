@@ -78,7 +78,7 @@ def test_zip_member_is_bounded_by_what_it_inflates_not_its_header(tmp_path):
 def test_open_xlsx_refuses_a_file_that_is_not_a_zip(tmp_path):
     path = tmp_path / "profils.xlsx"
     path.write_text("siret;name\n")
-    with pytest.raises(ImportLimitError, match="profils.xlsx : ce n'est pas un fichier XLSX"):
+    with pytest.raises(ImportLimitError, match="profils.xlsx : ce n’est pas un fichier XLSX"):
         limits.open_xlsx(path)
 
 

@@ -22,6 +22,7 @@ from maillage.profiles.models import ChangeSource, Profile
 from maillage.profiles.selectors import CAPACITY_FRESHNESS
 from maillage.profiles.services import profile_capability_set, profile_update
 from maillage.taxonomy.services import taxonomy_refresh_tree_paths
+from maillage.www.typography import NBSP
 from tests.directory.factories import NetworkFactory
 from tests.needs.factories import capability_node, chosen_need, member
 from tests.referential.factories import CommuneFactory
@@ -212,10 +213,12 @@ def test_the_panel_counts_the_candidates_and_marks_the_member_concerned(client, 
     page = response.content.decode()
     assert response.context["stale_capacity"] == 2 and response.context["undated_capacity"] == 1
     assert (
-        "2 entreprises candidates ont une capacité déclarée trop ancienne (plus de 90 jours) : "
+        f"2 entreprises candidates ont une capacité déclarée trop ancienne (plus de 90 jours){NBSP}: "
         "elle n’est pas prise en compte."
     ) in page
-    undated = "1 entreprise candidate a une capacité déclarée sans date : elle n’est pas prise en compte."
+    undated = (
+        f"1 entreprise candidate a une capacité déclarée sans date{NBSP}: elle n’est pas prise en compte."
+    )
     assert undated in page
     (group,) = response.context["groups"]
     set_aside = {m["name"]: m["capacity_set_aside"] for m in group["members"]}
@@ -233,6 +236,6 @@ def test_the_panel_says_nothing_when_every_capacity_is_fresh(client):
     client.force_login(world["author"])
     response = client.get(reverse("needs:consortium", args=[need.pk]), {"max_partners": 5, "alternatives": 1})
     page = response.content.decode()
-    assert "quantité prise en compte : 100 h/semaine" in page
+    assert f"quantité prise en compte{NBSP}: 100 h/semaine" in page
     assert "trop ancienne" not in page and "sans date" not in page
     assert "non prise en compte</small>" not in page

@@ -22,6 +22,7 @@ from maillage.needs.selectors import need_next_candidates
 from maillage.needs.services import CapabilityInput, need_create, need_open, network_need_settings_update
 from maillage.profiles.models import CapabilityStatus, ChangeSource, ProfileCapability
 from maillage.profiles.services import profile_capability_set, profile_certification_add, profile_for
+from maillage.www.typography import NBSP
 from tests.accounts.factories import UserFactory
 from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 from tests.profiles.conftest import taxonomy  # noqa: F401
@@ -212,7 +213,7 @@ def test_a_company_reached_to_confirm_sees_it_in_its_notifications_and_inbox(
     notifications = client.get(reverse("needs:notifications")).content.decode()
     assert "à confirmer" in notifications
     inbox = client.get(reverse("needs:inbox")).content.decode()
-    assert "Reçu « à confirmer »" in inbox
+    assert f"Reçu «{NBSP}à confirmer{NBSP}»" in inbox
     client.force_login(world["Aéro Précision"].user_links.get().user)
     assert "à confirmer" not in client.get(reverse("needs:notifications")).content.decode()
 

@@ -64,7 +64,7 @@ def test_a_force_in_kilonewtons_is_converted_to_tonnes_force(site):
         ({"force": "300 kg"}, "specs.force", "unité de masse, pas de force"),
         ({"force": "300"}, "specs.force", "unité manquante"),
         ({"force": "300 parsecs"}, "specs.force", "unité inconnue"),
-        ({"force": "beaucoup"}, "specs.force", "n'est pas une mesure"),
+        ({"force": "beaucoup"}, "specs.force", "n’est pas une mesure"),
         ({"force": "200000 t"}, "specs.force", "hors de la plage plausible"),
         ({"laser_power": "4 kW"}, "specs.laser_power", "caractéristique « laser_power » inconnue"),
     ],

@@ -159,6 +159,24 @@ def test_supplier_declares_an_outside_client_through_the_page(client, world):  #
     assert relation.declared_by == world["users"]["supplier_user"]
 
 
+def test_the_other_party_is_named_by_its_name_or_its_siret(client, world):  # noqa: F811
+    client.force_login(world["users"]["client_user"])
+    supplier, client_establishment = world["supplier"], world["relations"]["public"].client
+    data = {"establishment": client_establishment.pk, "side": "client", "confidentiality": "public"}
+    by_name = client.post("/relations/declarer/", {**data, "other_siret": supplier.display_name.upper()})
+    assert by_name.status_code == 302
+    assert SupplyRelation.objects.filter(
+        supplier=supplier, declared_by=world["users"]["client_user"]
+    ).exists()
+    siret = supplier.siret
+    spaced = f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}"
+    by_siret = client.post("/relations/declarer/", {**data, "other_siret": spaced, "category_text": "Tôles"})
+    assert by_siret.status_code == 302
+    assert SupplyRelation.objects.filter(supplier=supplier, category_text="Tôles").exists()
+    unknown = client.post("/relations/declarer/", {**data, "other_siret": "Nulle Part"})
+    assert unknown.context["form"].errors["other_siret"] == ["Aucune entreprise ne s’appelle « Nulle Part »."]
+
+
 def test_declare_refuses_someone_elses_establishment(client, world):  # noqa: F811
     client.force_login(world["users"]["member_a"])
     response = client.post(

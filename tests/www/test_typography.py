@@ -1,7 +1,11 @@
 """French typography in one helper (``maillage.www.typography``): numbers and units by language,
 spacing, elision, and its template filters."""
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from django.utils import translation
 
@@ -9,9 +13,12 @@ from maillage.www.typography import (
     NBSP,
     NNBSP,
     distance,
+    editable_measure,
+    french_html,
     french_of,
     french_spacing,
     french_text,
+    identifier,
     measure,
     number,
     of,
@@ -134,4 +141,84 @@ def test_filters_follow_the_active_language_and_escape():
 
 def test_typo_on_html_touches_only_the_text():
     html = render("{{ t|safe|typo }}", "fr", t='<a title="x : y">Voir : ici</a>')
-    assert html == f'<a title="x : y">Voir{NBSP}: ici</a>'
+    assert html == f'<a title="x{NBSP}: y">Voir{NBSP}: ici</a>'  # a tooltip is read too
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Adhérent de Industries Alsace du Nord", "Adhérent d’Industries Alsace du Nord"),
+        ("territoire de Obernai", "territoire d’Obernai"),
+        ("de Haguenau, de Yutz", "de Haguenau, de Yutz"),  # no elision before h nor y
+        ("de A à Z", "de A à Z"),  # a lone letter
+        ("M. De Oliveira", "M. De Oliveira"),  # a surname's particle
+        ("garde de avion", "garde de avion"),  # lowercase words are the template's job
+    ],
+)
+def test_french_text_elides_de_before_a_name_starting_with_a_vowel(text, expected):
+    assert french_text(text) == expected
+
+
+def test_french_html_fixes_the_text_and_read_attributes_but_never_code_nor_what_is_typed():
+    page = (
+        '<p title="Voir : ici">R&amp;D ; l&#x27;entreprise de Industries : <b>5</b> ?</p>'
+        "<a>Nom</a>: x<script>var a = 'b : c ;'</script><textarea>l'a : b</textarea>"
+        '<pre>x : y</pre><!-- a : b --><input value="l\'a : b">'
+    )
+    assert french_html(page) == (
+        f'<p title="Voir{NBSP}: ici">R&amp;D{NNBSP}; l’entreprise d’Industries{NBSP}: <b>5</b>{NNBSP}?</p>'
+        f"<a>Nom</a>{NBSP}: x<script>var a = 'b : c ;'</script><textarea>l'a : b</textarea>"
+        '<pre>x : y</pre><!-- a : b --><input value="l\'a : b">'
+    )
+    assert french_html(french_html(page)) == french_html(page)
+
+
+def test_every_french_page_gets_french_typography_and_english_pages_keep_theirs(client, db):
+    french = client.get("/compte/connexion/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    english = client.get("/compte/connexion/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert french_html(french) == french and f"{NBSP}:" in french
+    assert "'" not in re.sub(r"<[^>]*>", "", french.split("<body")[1])
+    assert english != french_html(english)  # English keeps its own spacing
+
+
+def test_an_edited_figure_reads_back_through_the_spec_parser_in_both_languages():
+    with translation.override("fr"):
+        assert editable_measure(20000, "rpm") == "20000 tr/min"
+        assert editable_measure(300, "tf") == "300 t"
+        assert editable_measure(6, "count") == "6"
+        assert editable_measure(0.25, "mm") == "0,25 mm"
+    with translation.override("en"):
+        assert editable_measure(20000, "rpm") == "20000 rpm"  # never "20,000": read as twenty
+        assert editable_measure(0.25, "mm") == "0.25 mm"
+
+
+def test_identifiers_and_distances_stay_on_one_line():
+    assert identifier("12345678900011") == f"123{NBSP}456{NBSP}789{NBSP}00011"
+    assert identifier("123456789") == f"123{NBSP}456{NBSP}789"
+    assert identifier("FR123") == "FR123"
+    assert render("{{ s|identifier }}", "fr", s="12345678900011") == f"123{NBSP}456{NBSP}789{NBSP}00011"
+    assert render("{{ d|distance }}", "fr", d=0.3) == f"moins de 1{NBSP}km"
+    assert render("{{ v|quantity:'mm' }}", "fr", v=0.25) == f"0,25{NBSP}mm"  # a machine's figure as declared
+
+
+_COMMENTS = re.compile(r"\{#.*?#\}|\{% comment %\}.*?\{% endcomment %\}", re.DOTALL)
+
+
+def test_templates_write_one_apostrophe_in_french():
+    """The templates' French (msgids included) writes ’, never ' between letters; comments aside."""
+    templates = Path(settings.BASE_DIR) / "maillage" / "templates"
+    straight = {
+        f"{path.relative_to(templates)}: {line.strip()[:80]}"
+        for path in templates.rglob("*")
+        if path.suffix in (".html", ".txt")
+        for line in _COMMENTS.sub("", path.read_text(encoding="utf-8")).splitlines()
+        if re.search(r"(?<=\w)'(?=\w)", line)
+    }
+    assert straight == set()
+
+
+def test_typo_on_html_keeps_its_entities_whole():
+    assert (
+        render("{{ t|safe|typo }}", "fr", t="<b>R&amp;D ;</b> l&#x27;usine")
+        == f"<b>R&amp;D{NNBSP};</b> l’usine"
+    )

@@ -82,7 +82,7 @@ class Reason:
         UNKNOWN_NAF: "code NAF inconnu",
         UNKNOWN_COMMUNE: "commune inconnue",
         BAD_COORDINATES: "coordonnées invalides",
-        UNKNOWN_HEADCOUNT_BAND: "tranche d'effectifs inconnue",
+        UNKNOWN_HEADCOUNT_BAND: "tranche d’effectifs inconnue",
         "unknown_code": "code de la taxonomie inconnu",
         "bad_unit": "unité incorrecte",
         "missing_unit": "unité manquante",
@@ -461,8 +461,8 @@ def run_import(options: ProfileImportOptions) -> ProfileImportReport:
         raise MaillageError(
             "taxonomy",
             _(
-                "%(file)s : la taxonomie des savoir-faire n'est pas chargée (colonnes %(columns)s) ; "
-                "lancez d'abord « maillage load-taxonomy --wet-run »"
+                "%(file)s : la taxonomie des savoir-faire n’est pas chargée (colonnes %(columns)s) ; "
+                "lancez d’abord « maillage load-taxonomy --wet-run »"
             )
             % {"file": options.path.name, "columns": ", ".join(mapped_columns)},
         )

@@ -80,7 +80,7 @@ def mapping_review_decide(*, review: MappingReview, code: str | None, actor, net
         if node.type not in COLUMN_TYPES[review.column]:
             raise MappingReviewError(
                 "code",
-                _("« %(code)s » est de type %(type)s, la colonne %(column)s ne l'accepte pas")
+                _("« %(code)s » est de type %(type)s, la colonne %(column)s ne l’accepte pas")
                 % {"code": code, "type": node.type, "column": review.column},
             )
     decision, _created = MappingDecision.objects.update_or_create(

@@ -142,7 +142,7 @@ def csv_rows(
             if len(cells) < width:
                 missing = next(column for column, position in index.items() if position >= len(cells))
                 raise source.error(
-                    _("ligne incomplète : %(found)d champs au lieu d'au moins %(expected)d")
+                    _("ligne incomplète : %(found)d champs au lieu d’au moins %(expected)d")
                     % {"found": len(cells), "expected": width},
                     line=reader.line_num,
                     field=missing,

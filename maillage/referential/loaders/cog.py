@@ -98,7 +98,7 @@ def parse_epcis(source: SourceFile) -> Iterator[EpciRecord]:
         kind = item.get(source, "type")
         if kind not in EPCI_KINDS:
             raise source.error(
-                _("type d'EPCI inconnu : %(kind)r") % {"kind": kind}, line=item.line, field="type"
+                _("type d’EPCI inconnu : %(kind)r") % {"kind": kind}, line=item.line, field="type"
             )
         members = []
         for member in item.get(source, "membres", kind=list):

@@ -1,4 +1,4 @@
-"""SIRENE code lists: headcount bands (« tranches d'effectifs ») and legal categories.
+"""SIRENE code lists: headcount bands (« tranches d’effectifs ») and legal categories.
 
 ``tranches_effectifs_sirene.csv``: ``code,libelle,effectif_min,effectif_max`` (codes ``NN``,
 ``00``…``53``). ``categories_juridiques.tsv``: ``code£label`` with no header, levels 1, 2

@@ -2,14 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import Invitation
-from maillage.directory.models import Membership
+from maillage.directory.models import Contact, Membership
 from maillage.imports.models import MappingColumn, MappingReview
 from maillage.needs.models import NetworkNeedSettings
 from maillage.needs.selectors import need_settings
 from maillage.referential.models import Commune, Department, Epci
 from maillage.taxonomy.models import NodeType, TaxonomyProposal
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
-from maillage.www.forms import SiretField
+from maillage.www.forms import DateInput, siret_of_named
 
 
 class MemberFilterForm(forms.Form):
@@ -17,6 +17,14 @@ class MemberFilterForm(forms.Form):
     statut = forms.ChoiceField(
         label=_("Statut"), required=False, choices=[("", _("Tous"))] + list(Membership.Status.choices)
     )
+    cotisation = forms.ChoiceField(
+        label=_("Cotisation"),
+        required=False,
+        choices=[("", _("Toutes"))] + list(Membership.DuesStatus.choices),
+    )
+
+
+MEMBERS_LIST = "network-members"  # the datalist of the network's members, by name
 
 
 class InvitationForm(forms.Form):
@@ -27,20 +35,27 @@ class InvitationForm(forms.Form):
         initial=Invitation.Role.MEMBER,
         widget=forms.RadioSelect,
     )
-    siret = SiretField(
-        label=_("SIRET de l'établissement"),
+    # By name (the network's members are offered) or SIRET; the field keeps its name, which the
+    # services' errors name too.
+    siret = forms.CharField(
+        label=_("Établissement"),
         required=False,
-        help_text=_("Obligatoire pour un utilisateur d'établissement ; l'établissement doit être du réseau."),
+        help_text=_("Son nom, ou son SIRET ; obligatoire pour un utilisateur d’établissement, du réseau."),
+        widget=forms.TextInput(attrs={"list": MEMBERS_LIST, "autocomplete": "off"}),
     )
 
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
         self.network = network
 
+    def clean_siret(self):
+        text = self.cleaned_data["siret"].strip()
+        return siret_of_named(text, network=self.network) if text else ""
+
     def clean(self):
         cleaned = super().clean()
         cleaned["establishment"] = None
-        if cleaned.get("role") == Invitation.Role.MEMBER:
+        if cleaned.get("role") == Invitation.Role.MEMBER and "siret" not in self.errors:
             siret = cleaned.get("siret")
             membership = (
                 Membership.objects.filter(network=self.network, establishment__siret=siret)
@@ -50,7 +65,7 @@ class InvitationForm(forms.Form):
                 else None
             )
             if membership is None:
-                self.add_error("siret", _("Indiquez le SIRET d'un établissement du réseau."))
+                self.add_error("siret", _("Indiquez le SIRET d’un établissement du réseau."))
             else:
                 cleaned["establishment"] = membership.establishment
         return cleaned
@@ -239,7 +254,7 @@ class NetworkSettingsForm(forms.Form):
 
 FAMILIES = [
     ("capability", _("Procédé, matière ou service")),
-    ("equipment", _("Type d'équipement")),
+    ("equipment", _("Type d’équipement")),
     ("certification", _("Certification")),
     ("sector", _("Secteur servi")),
 ]
@@ -335,3 +350,42 @@ class NetworkBrandingForm(forms.Form):
         help_text=_("PNG, JPEG ou WebP, 512 Ko et 2 000 pixels de côté au plus ; affiché dans l’en-tête."),
     )
     remove_logo = forms.BooleanField(label=_("Retirer le logo actuel"), required=False)
+
+
+class MemberAddForm(forms.Form):
+    """A company added to the network's list, named by its name or its SIRET; namesakes are
+    offered as a choice (``candidates``) rather than guessed."""
+
+    company = forms.CharField(
+        label=_("Entreprise"),
+        max_length=200,
+        help_text=_("Son nom (3 lettres au moins) ou son SIRET."),
+    )
+    siret = forms.CharField(required=False, widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        label=_("Statut"),
+        choices=[(Membership.Status.MEMBER, _("Adhérent")), (Membership.Status.PROSPECT, _("Prospect"))],
+    )
+    category = forms.CharField(label=_("Collège"), max_length=100, required=False)
+
+
+class MembershipForm(forms.Form):
+    status = forms.ChoiceField(label=_("Statut"), choices=Membership.Status.choices)
+    joined_on = forms.DateField(label=_("Adhérent depuis le"), required=False, widget=DateInput())
+    left_on = forms.DateField(label=_("Parti le"), required=False, widget=DateInput())
+    dues_status = forms.ChoiceField(label=_("Cotisation"), choices=Membership.DuesStatus.choices)
+    category = forms.CharField(label=_("Collège"), max_length=100, required=False)
+
+
+class ContactForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    role = forms.ChoiceField(label=_("Fonction"), choices=Contact.Role.choices)
+    email = forms.EmailField(label=_("Adresse e-mail"), required=False)
+    phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
+    consent_on = forms.DateField(
+        label=_("D’accord pour recevoir les messages du réseau depuis le"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Vide tant que la personne n’a pas donné son accord."),
+    )

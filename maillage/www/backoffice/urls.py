@@ -1,7 +1,7 @@
 from django.urls import path
 
 from maillage.www import converters  # noqa: F401  (registers <siret:…>)
-from maillage.www.backoffice import journal, network, reviews, taxonomy, views
+from maillage.www.backoffice import journal, members, network, reviews, taxonomy, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -14,6 +14,15 @@ urlpatterns = [
         "propositions-taxonomie/<int:pk>/refuser/", taxonomy.proposal_reject, name="taxonomy_proposal_reject"
     ),
     path("<slug:slug>/membres/", views.members, name="members"),
+    path("<slug:slug>/membres/ajouter/", members.member_add, name="member_add"),
+    path("<slug:slug>/membres/<siret:siret>/", members.member, name="member"),
+    path("<slug:slug>/membres/<siret:siret>/contacts/ajouter/", members.contact_edit, name="contact_add"),
+    path("<slug:slug>/membres/<siret:siret>/contacts/<int:pk>/", members.contact_edit, name="contact_edit"),
+    path(
+        "<slug:slug>/membres/<siret:siret>/contacts/<int:pk>/supprimer/",
+        members.contact_remove,
+        name="contact_remove",
+    ),
     path("<slug:slug>/invitations/", views.invitations, name="invitations"),
     path("<slug:slug>/revendications/", views.claims, name="claims"),
     path("<slug:slug>/revendications/<int:pk>/accepter/", views.claim_approve, name="claim_approve"),

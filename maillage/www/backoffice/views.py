@@ -24,10 +24,12 @@ from maillage.accounts.services import claim_approve as approve
 from maillage.accounts.services import claim_reject as reject
 from maillage.accounts.services import invitation_create
 from maillage.directory.models import Membership
+from maillage.directory.selectors import network_members
 from maillage.imports.models import MappingReview
 from maillage.imports.selectors import network_mapping_reviews
 from maillage.needs.selectors import network_need_figures
-from maillage.www.backoffice.forms import ClaimRejectForm, InvitationForm, MemberFilterForm
+from maillage.www.backoffice.exports import members_export
+from maillage.www.backoffice.forms import MEMBERS_LIST, ClaimRejectForm, InvitationForm, MemberFilterForm
 from maillage.www.forms import attach_error
 from maillage.www.guards import animated_network
 from maillage.www.pagination import paginate
@@ -61,10 +63,18 @@ def index(request):
 def members(request, slug):
     network = animated_network(request, slug)
     form = MemberFilterForm(request.GET or None)
-    status = query = ""
+    status = query = dues = ""
     if form.is_valid():
-        status, query = form.cleaned_data["statut"], form.cleaned_data["q"]
-    page = paginate(request, network_memberships(network, status=status, query=query), PER_PAGE)
+        status, query, dues = (
+            form.cleaned_data["statut"],
+            form.cleaned_data["q"],
+            form.cleaned_data["cotisation"],
+        )
+    memberships = network_memberships(network, status=status, query=query, dues=dues)
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        return members_export(network, memberships, fmt)
+    page = paginate(request, memberships, PER_PAGE)
     by_status = network_status_counts(network)
     counts = [(label, by_status[value]) for value, label in Membership.Status.choices]
     context = _context(
@@ -74,7 +84,7 @@ def members(request, slug):
         page=page,
         counts=counts,
         need_figures=network_need_figures(network),
-        filtered=bool(status or query),
+        filtered=bool(status or query or dues),
     )
     return render(request, "backoffice/members.html", context)
 
@@ -101,7 +111,15 @@ def invitations(request, slug):
     return render(
         request,
         "backoffice/invitations.html",
-        _context(network, "invitations", form=form, page=page, now=timezone.now()),
+        _context(
+            network,
+            "invitations",
+            form=form,
+            page=page,
+            now=timezone.now(),
+            members=network_members(network),  # lazy: the names the establishment field offers
+            members_list=MEMBERS_LIST,
+        ),
     )
 
 

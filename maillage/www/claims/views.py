@@ -27,7 +27,7 @@ def claim_create(request):
         else:
             messages.success(
                 request,
-                _("Demande envoyée à l'animation du réseau %(network)s pour %(establishment)s.")
+                _("Demande envoyée à l’animation du réseau %(network)s pour %(establishment)s.")
                 % {"network": claim.network.name, "establishment": claim.establishment.display_name},
             )
             return redirect("claims:create")

@@ -12,6 +12,8 @@ from maillage.accounts.permissions import animated_networks
 from maillage.needs import services
 from maillage.needs.errors import NeedValidationError
 from maillage.needs.models import Need
+from maillage.profiles.validation import specs_of
+from maillage.taxonomy.labels import node_label
 from maillage.www.forms import attach_error
 from maillage.www.needs import forms
 from maillage.www.needs.queries import author_establishments, postable_networks
@@ -41,10 +43,18 @@ def _initial(need: Need) -> tuple[dict, list[dict], list[dict]]:
         for row in need.capabilities.select_related("node")
     ]
     equipment = [
-        {"node": row.node.label, "spec": row.spec, "minimum": row.minimum, "maximum": row.maximum}
+        {"node": row.node.label, "spec": spec_label(row), "minimum": row.minimum, "maximum": row.maximum}
         for row in need.equipment.select_related("node")
     ]
     return data, capabilities, equipment
+
+
+def spec_label(row) -> str:
+    """A need's machine specification by its label (« Force nominale », "Rated force"), not its
+    key: the form reads either back."""
+    if not row.spec:
+        return ""
+    return node_label(specs_of(row.node).get(row.spec, {"key": row.spec}))
 
 
 def _place_error(error: NeedValidationError, form, capability_set, equipment_set) -> None:

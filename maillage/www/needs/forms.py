@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from maillage.directory.models import Establishment
 from maillage.needs.models import Answer, DeclineReason, NeedClosing, NeedKind, NeedVisibility
 from maillage.needs.services import CapabilityInput, EquipmentInput
+from maillage.profiles.validation import specs_of
 from maillage.referential.selectors import commune_resolve
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
-from maillage.www.forms import DateInput, SiretField, TaxonomyField, lines
+from maillage.www.forms import DateInput, EstablishmentChoiceField, TaxonomyField, lines, siret_of_named
 
 CAPABILITY_ROWS = 3
 SIRET = re.compile(r"\d{14}")
@@ -38,7 +39,7 @@ class MultipleFileField(forms.FileField):
 
 class NeedForm(forms.Form):
     network = forms.ModelChoiceField(label=_("Réseau"), queryset=None, empty_label=None)
-    author_establishment = forms.ModelChoiceField(
+    author_establishment = EstablishmentChoiceField(
         label=_("Au nom de"), queryset=None, required=False, empty_label=_("du réseau (animation)")
     )
     kind = forms.ChoiceField(label=_("Nature du besoin"), choices=NeedKind.choices)
@@ -70,8 +71,8 @@ class NeedForm(forms.Form):
         initial=NeedVisibility.MEMBERS,
     )  # fmt: skip
     chosen = forms.CharField(
-        label=_("Entreprises choisies (SIRET)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Un SIRET par ligne, pour la visibilité « entreprises choisies »."),
+        label=_("Entreprises choisies"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Une par ligne, son nom ou son SIRET, pour la visibilité « entreprises choisies »."),
     )  # fmt: skip
     attachments = MultipleFileField(
         label=_("Pièces jointes"), required=False,
@@ -81,14 +82,16 @@ class NeedForm(forms.Form):
     def __init__(self, *args, networks, establishments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["network"].queryset = networks
-        self.fields["author_establishment"].queryset = establishments
+        self.fields["author_establishment"].queryset = establishments.select_related(
+            "commune", "organisation"
+        )
 
     def clean_certifications(self):
         codes = []
         for number, text in enumerate(lines(self.cleaned_data["certifications"]), 1):
             node, suggestions = resolve_typed_node(text, KINDS["certification"])
             if node is None:
-                hint = " ; ".join(f"{n.label} ({n.code})" for n in suggestions[:5])
+                hint = " ; ".join(f"« {n.label} »" for n in suggestions[:5])
                 raise forms.ValidationError(
                     _("Ligne %(n)d : « %(text)s » n’est pas une certification connue%(hint)s.")
                     % {"n": number, "text": text, "hint": f" ({hint})" if hint else ""}
@@ -113,13 +116,14 @@ class NeedForm(forms.Form):
         return commune.insee_code
 
     def clean_chosen(self):
-        sirets = [re.sub(r"\s", "", line) for line in lines(self.cleaned_data["chosen"])]
-        for number, siret in enumerate(sirets, 1):
-            if not SIRET.fullmatch(siret):
+        sirets = []
+        for number, line in enumerate(lines(self.cleaned_data["chosen"]), 1):
+            try:
+                sirets.append(siret_of_named(line))
+            except forms.ValidationError as error:
                 raise forms.ValidationError(
-                    _("Ligne %(n)d : « %(siret)s » n’est pas un SIRET (14 chiffres).")
-                    % {"n": number, "siret": siret}
-                )
+                    _("Ligne %(n)d : %(error)s") % {"n": number, "error": error.messages[0]}
+                ) from error
         found = {e.siret: e for e in Establishment.objects.filter(siret__in=sirets)}
         missing = [s for s in sirets if s not in found]
         if missing:
@@ -159,9 +163,36 @@ class CapabilityRowForm(forms.Form):
 
 class EquipmentRowForm(forms.Form):
     node = OptionalTaxonomyField(kind="equipment", label=_("Équipement"), required=False)
-    spec = forms.CharField(label=_("Caractéristique"), required=False, max_length=50)
+    spec = forms.CharField(
+        label=_("Caractéristique"), required=False, max_length=100,
+        help_text=_("Son nom, par exemple « Force nominale » ; les bornes dans son unité (t, tr/min, mm…)."),
+    )  # fmt: skip
     minimum = forms.FloatField(label=_("Minimum"), required=False)
     maximum = forms.FloatField(label=_("Maximum"), required=False)
+
+    def clean(self):
+        """The specification named by its label (French or English) or its key, as its key."""
+        data = super().clean()
+        node, text = data.get("node"), (data.get("spec") or "").strip()
+        if node is None or not text:
+            return data
+        specs = specs_of(node)
+        wanted = text.casefold()
+        key = next(
+            (k for k, s in specs.items() if wanted in (k.casefold(), s.get("label_fr", "").casefold(),
+                                                        s.get("label_en", "").casefold())),
+            None,
+        )  # fmt: skip
+        if key is None:
+            labels = " ; ".join(f"« {s.get('label_fr', k)} »" for k, s in specs.items()) or _("aucune")
+            self.add_error(
+                "spec",
+                _("« %(text)s » n’est pas une caractéristique de cet équipement (%(labels)s).")
+                % {"text": text, "labels": labels},
+            )
+        else:
+            data["spec"] = key
+        return data
 
 
 CapabilityFormSet = forms.formset_factory(CapabilityRowForm, extra=0, max_num=30, absolute_max=30)
@@ -240,17 +271,36 @@ class OutcomeForm(forms.Form):
         }
 
 
+COMPANIES_LIST = "consortium-companies"  # the datalist of the network's members, by name
+
+
 class ConsortiumForm(forms.Form):
+    """Companies are picked by name (the network's members are offered as one types); a SIRET is
+    still accepted, and asked for when several companies share the name."""
+
     max_partners = forms.IntegerField(label=_("Partenaires au plus"), min_value=1, max_value=10, initial=5)
-    lead = SiretField(label=_("Entreprise pilote (SIRET)"), required=False)
+    lead = forms.CharField(
+        label=_("Entreprise pilote"), required=False, help_text=_("Son nom, ou son SIRET."),
+        widget=forms.TextInput(attrs={"list": COMPANIES_LIST, "autocomplete": "off"}),
+    )  # fmt: skip
     excluded = forms.CharField(
-        label=_("Entreprises exclues (SIRET)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Un SIRET par ligne."),
+        label=_("Entreprises exclues"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Une entreprise par ligne : son nom, ou son SIRET."),
     )  # fmt: skip
     alternatives = forms.IntegerField(label=_("Groupements proposés"), min_value=1, max_value=5, initial=3)
 
+    def __init__(self, *args, network=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.network = network
+
+    def clean_lead(self):
+        text = self.cleaned_data["lead"].strip()
+        return siret_of_named(text, network=self.network) if text else ""
+
     def clean_excluded(self):
-        return frozenset(re.sub(r"\s", "", line) for line in lines(self.cleaned_data["excluded"]))
+        return frozenset(
+            siret_of_named(line, network=self.network) for line in lines(self.cleaned_data["excluded"])
+        )
 
 
 class InviteForm(forms.Form):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from maillage import downloads
 from maillage.directory.models import Establishment
+from maillage.directory.selectors import network_members
 from maillage.matching.index import IndexMissingError
 from maillage.needs import permissions, services
 from maillage.needs.attachments import attachment_name
@@ -259,13 +260,18 @@ def need_attachment(request, pk, attachment_pk):
 def need_consortium(request, pk):
     """Groups of companies that together cover the need (author side and animators)."""
     need = _need(request, pk, permissions.can_view_all_answers)
-    form = forms.ConsortiumForm(request.GET or None, initial={"max_partners": 5, "alternatives": 3})
+    form = forms.ConsortiumForm(
+        request.GET or None, initial={"max_partners": 5, "alternatives": 3}, network=need.network
+    )
     proposal, stale = _propose(request, need, form.cleaned_data) if form.is_valid() else (None, {})
     solved = bool(proposal and proposal.result)
     quantities = need_quantity_rules(need) if solved else []
     context = {
         "need": need,
         "form": form,
+        # The names offered in the lead's field: the network's members.
+        "companies": network_members(need.network),  # lazy: read by the full page only
+        "companies_list": forms.COMPANIES_LIST,
         "proposal": proposal,
         "quantities": quantities,
         "hours_enforced": sum(rule.enforced for rule in quantities),

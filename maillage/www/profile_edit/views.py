@@ -34,6 +34,7 @@ from maillage.taxonomy.models import TaxonomyNode
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node, taxonomy_suggestions
 from maillage.www.forms import attach_error
 from maillage.www.profile_edit import forms
+from maillage.www.typography import editable_measure
 
 PROFILE_FIELDS = ("description_fr", "description_en", "products", "languages")
 DETAIL_FIELDS = tuple(forms.DetailsForm.base_fields)
@@ -310,8 +311,10 @@ def _context(request, establishment, bound: dict) -> dict:
                 prefix=f"equipment-{machine.pk}",
                 initial={"pk": machine.pk, "label": machine.label, "quantity": machine.quantity},
                 definitions=definitions[machine.node_id],
+                # As a French reader writes it (« 20000 tr/min », « 300 t », « 6 »), which the
+                # parser reads back; not the unit codes (« rpm », « tf », « count »).
                 spec_initial={
-                    spec.key: spec.entered or spec.canonical_text() for spec in machine.specs.all()
+                    spec.key: editable_measure(spec.value, spec.unit) for spec in machine.specs.all()
                 },
             )
         equipment_rows.append((machine, form))

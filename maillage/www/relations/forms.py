@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.models import Establishment
 from maillage.relations.models import Confidentiality, RelationStatus, VolumeBand
-from maillage.www.forms import SirenField, SiretField
+from maillage.www.forms import EstablishmentChoiceField, SirenField, siret_of_named
 
 
 class RelationFilterForm(forms.Form):
@@ -58,11 +58,16 @@ class DeclareForm(forms.Form):
         ("client", _("L’adhérent est le client")),
     ]
 
-    establishment = forms.ModelChoiceField(label=_("Notre établissement"), queryset=None)
+    establishment = EstablishmentChoiceField(label=_("Notre établissement"), queryset=None)
     side = forms.ChoiceField(
         label=_("Notre rôle"), choices=SIDES, widget=forms.RadioSelect, initial="supplier"
     )
-    other_siret = SiretField(label=_("SIRET de l'autre partie (si elle est dans l'annuaire)"), required=False)
+    # By name or SIRET (the field keeps its name: services and error aliases say other_siret).
+    other_siret = forms.CharField(
+        label=_("L’autre partie, si elle est dans l’annuaire"),
+        help_text=_("Son nom, ou son SIRET."),
+        required=False,
+    )
     other_siren = SirenField(label=_("Sinon, SIREN du client"), required=False)
     other_name = forms.CharField(label=_("Nom du client"), required=False, max_length=255)
     other_country = forms.CharField(
@@ -79,7 +84,7 @@ class DeclareForm(forms.Form):
 
     def __init__(self, *args, establishments, for_members: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["establishment"].queryset = establishments
+        self.fields["establishment"].queryset = establishments.select_related("commune", "organisation")
         # Names and places, not SIRETs: people know their companies by name (issue 14).
         self.fields["establishment"].label_from_instance = _named
         self.for_members = for_members
@@ -91,16 +96,22 @@ class DeclareForm(forms.Form):
             self.fields["side"].label = _("Son rôle")
             self.fields["side"].choices = self.MEMBER_SIDES
 
+    def clean_other_siret(self):
+        text = self.cleaned_data["other_siret"].strip()
+        return siret_of_named(text) if text else ""
+
     def clean(self):
         data = super().clean()
         siret = data.get("other_siret", "")
         data["other"] = None
+        if "other_siret" in self.errors:
+            return data  # a name that names nobody, or several: said once, on the field
         if siret:
             data["other"] = Establishment.objects.filter(siret=siret).first()
             if data["other"] is None:
-                self.add_error("other_siret", _("Aucun établissement de l'annuaire n'a ce SIRET."))
+                self.add_error("other_siret", _("Aucun établissement de l’annuaire n’a ce SIRET."))
         elif data.get("side") == "client":
-            self.add_error("other_siret", _("Le fournisseur doit être un établissement de l'annuaire."))
+            self.add_error("other_siret", _("Le fournisseur doit être un établissement de l’annuaire."))
         elif not (data.get("other_siren") or data.get("other_name")):
             self.add_error("other_name", _("Donnez le SIRET du client, ou son SIREN et son nom."))
         return data

@@ -136,7 +136,7 @@ def relation_declare(request):
                     _("Relation déclarée au nom de l’adhérent : les deux parties peuvent la confirmer."),
                 )
             else:
-                messages.success(request, _("Relation déclarée : l'autre partie peut la confirmer."))
+                messages.success(request, _("Relation déclarée : l’autre partie peut la confirmer."))
             return redirect("relations:detail", pk=relation.pk)
     return render(request, "relations/declare.html", {"form": form})
 
@@ -182,7 +182,7 @@ def relation_dispute(request, pk):
     except RelationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Relation contestée : l'autre partie et les animateurs le verront."))
+        messages.success(request, _("Relation contestée : l’autre partie et les animateurs le verront."))
     return redirect("relations:detail", pk=relation.pk)
 
 

@@ -82,6 +82,7 @@ def explanation_sentence(
         *_words(details, labels, phrases or {}),
         *_certifications(details, labels),
         *_equipment(details, labels, spec_labels or {}),
+        *_activity_prior(details),
         *_headcount(details),
         *_networks(details, networks or {}),
         *_distance(details, origin),
@@ -227,6 +228,14 @@ def _equipment(
         else:
             parts.append(_("équipement déclaré : %(machine)s") % {"machine": inline(label)})
     return parts
+
+
+def _activity_prior(details: list[dict]) -> list[str]:
+    """The activity prior (engine/prior.py): a habit of public buyers about the company's
+    registered activity — shown on the card above the sentence —, never something it said."""
+    if any(d["kind"] == "activity_prior" for d in details):
+        return [_("son activité remporte souvent les marchés publics de ce type")]
+    return []
 
 
 def _headcount(details: list[dict]) -> list[str]:

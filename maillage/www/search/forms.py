@@ -41,7 +41,7 @@ class SearchForm(SearchEntryForm):
         label=_("Effectif"),
         required=False,
         choices=[("", _("Tous"))] + [(label, label) for _edge, label in HEADCOUNT_BANDS],
-        error_messages={"invalid_choice": _("Tranche d'effectif inconnue.")},
+        error_messages={"invalid_choice": _("Tranche d’effectif inconnue.")},
     )
     page = forms.IntegerField(required=False, error_messages={"invalid": _("Numéro de page invalide.")})
     # « 1 »: the visitor undid the place read in the text (« Lieu compris : … »).

@@ -27,7 +27,7 @@ from maillage.engine.graph import (
     analyse,
     category_matches,
 )
-from maillage.relations.models import Confidentiality, VolumeBand
+from maillage.relations.models import Confidentiality, VolumeBand, outside_supplier_label
 from maillage.relations.selectors import relations_visible
 from maillage.taxonomy.labels import localised
 
@@ -123,6 +123,7 @@ FIELDS = (
     "client_siren",
     "client_siret",
     "client_name",
+    "supplier_name_known",  # annotated by relations_visible: a name from another record
 )
 
 
@@ -149,7 +150,9 @@ def _supplier_node(row: dict) -> GraphNode:
         key = f"id:{row['supplier_identifier']}"
     else:
         key = f"nom:{row['supplier_name'].casefold()}"
-    name = row["supplier_name"] or row["supplier_siret"] or row["supplier_identifier"]
+    name = outside_supplier_label(
+        row["supplier_name"] or row["supplier_name_known"], row["supplier_siret"], row["supplier_identifier"]
+    )
     return GraphNode(key=key, name=name, territory=row["supplier_commune__department_id"])
 
 
@@ -202,9 +205,8 @@ def _choices(rows: list[dict]) -> FilterChoices:
         levels.add(row["confidentiality"])
         territories.update(_departments(row))
     return FilterChoices(
-        categories=sorted(
-            ((code, f"{label} ({code})") for code, label in categories.items()), key=lambda c: c[1]
-        ),
+        # By label alone: the taxonomy's code means nothing to a member (issue 14).
+        categories=sorted(categories.items(), key=lambda c: c[1]),
         territories=sorted((code, f"{name} ({code})") for code, name in territories.items()),
         levels=[(level, Confidentiality(level).label) for level in LEVELS if level in levels],
     )

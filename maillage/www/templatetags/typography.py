@@ -5,12 +5,12 @@
 ``{{ name|of_parts }}``    the preposition and the name apart, for a name shown as a link.
 ``{{ n|number }}``         « 20 000 », « 1 234,5 » (« 20,000 » in English); ``|number:2`` two places.
 ``{{ n|quantity:"rpm" }}`` « 20 000 tr/min »; a count (``"count"``) is a plain number.
+``{{ km|distance }}``      « 12,4 km », « moins de 1 km ».
+``{{ siret|identifier }}`` « 123 456 789 00012 », on one line.
 ``{{ label }}{% colon %}`` « Effectif : » in French, "Headcount:" in English.
 ``{{ amount|euros }}``     « 1 234,5 € », "€1,234.5"; ``|euros:0`` whole euros.
 ``{{ share|percent }}``    « 90 % », "90%".
 """
-
-import re
 
 from django import template
 from django.utils.html import conditional_escape
@@ -19,7 +19,6 @@ from django.utils.safestring import SafeData, mark_safe
 from maillage.www import typography
 
 register = template.Library()
-_TAG = re.compile(r"(<[^>]*>)")
 
 
 @register.filter(is_safe=True)
@@ -29,9 +28,8 @@ def typo(value):
     if not typography.is_french():
         return value
     if isinstance(value, SafeData):
-        # HTML already: only the text between tags is touched (entities such as &#x27; stay).
-        parts = _TAG.split(str(value))
-        return mark_safe("".join(p if p.startswith("<") else typography.french_text(p) for p in parts))
+        # HTML already: its text only, entities read as characters (« R&amp;D ; » keeps its entity).
+        return mark_safe(typography.french_html(str(value)))
     return conditional_escape(typography.french_text(str(value)))
 
 
@@ -53,10 +51,24 @@ def number_filter(value, decimals=1):
 
 
 @register.filter
+def identifier(value):
+    return typography.identifier(str(value or ""))
+
+
+@register.filter
 def quantity(value, unit):
+    """A machine's figure: up to three decimals, as declared (« 0,25 mm »)."""
     if value is None or value == "":
         return ""
-    return typography.measure(value, unit)
+    return typography.measure(value, unit, decimals=3)
+
+
+@register.filter
+def distance(value):
+    """« 12,4 km », « moins de 1 km »."""
+    if value is None or value == "":
+        return ""
+    return typography.distance(float(value))
 
 
 @register.simple_tag(name="colon")

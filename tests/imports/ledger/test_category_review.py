@@ -16,6 +16,7 @@ from stdnum.fr import siret as stdnum_siret
 from maillage.imports.models import MappingReview
 from maillage.relations.leakage import Territory, leakage_for
 from maillage.relations.models import PurchaseLine, RelationEvent, SupplyRelation
+from maillage.www.typography import NBSP
 from tests.accounts.factories import EstablishmentUserFactory, UserFactory
 from tests.directory.factories import (
     EstablishmentFactory,
@@ -155,7 +156,7 @@ def test_deciding_categorises_the_waiting_lines_and_the_leakage_follows(client, 
     client.force_login(world["animator"])
     response = client.get(reverse("backoffice:reviews", args=["pole"]))
     page = response.content.decode()
-    assert f"« {UNMAPPED} »" in page and "Catégorie d’achat" in page and "9 lignes" in page
+    assert f"«{NBSP}{UNMAPPED}{NBSP}»" in page and "Catégorie d’achat" in page and "9 lignes" in page
     node = taxonomy["proc.surface.anodising"]
     response = client.post(decide_url(world, review), {"action": "pick", "q": node.code})
     assert response.status_code == 302

@@ -44,7 +44,7 @@ def test_a_code_of_the_wrong_type_is_refused_with_a_message(setting, tmp_path, c
     review = _queue_one(tmp_path)
     url = reverse("admin:imports_mappingreview_change", args=[review.pk])
     response = _admin_client(client).post(url, {"decided_code": "cert.iso9001"}, follow=True)
-    assert "la colonne capabilities ne l&#x27;accepte pas" in response.text
+    assert "la colonne capabilities ne l’accepte pas" in response.text
     review.refresh_from_db()
     assert review.status == MappingReview.Status.PENDING
 

@@ -159,6 +159,12 @@ def test_company_timeline_mixes_entries_and_needs_newest_first(client, world):
         < content.index("Première visite")
     )
     assert "Besoin reçu par Kieffer" in content and "Brouillon" not in content
+    member_page = f"/animation/reseau-a/membres/{world['own'].siret}/"
+    assert f'href="{member_page}"' in content
+    assert (
+        f'href="/animation/reseau-a/journal/entreprise/{world["own"].siret}/"'
+        in client.get(member_page).content.decode()
+    )
     assert old.notes in content and posted.title in content
 
 

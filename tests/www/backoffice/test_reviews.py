@@ -8,6 +8,7 @@ from maillage.profiles.selectors import profile_snapshot
 from maillage.taxonomy.mapping import normalise
 from maillage.taxonomy.models import NodeType
 from maillage.taxonomy.services import taxonomy_refresh_tree_paths
+from maillage.www.typography import NBSP
 from tests.taxonomy.factories import TaxonomyNodeFactory
 from tests.www.backoffice.world import world_fixture  # noqa: F401
 
@@ -128,7 +129,7 @@ def test_picking_another_node_by_its_label(client, queue):
 def test_an_unknown_node_or_a_foreign_proposal_is_refused_with_a_message(client, queue):
     client.force_login(queue["animator_a"])
     response = client.post(url(queue["a"], queue["mine"].pk), {"action": "pick", "q": "zzz"}, follow=True)
-    assert "Aucun nœud ne correspond exactement à « zzz »" in response.content.decode()
+    assert f"Aucun nœud ne correspond exactement à «{NBSP}zzz{NBSP}»" in response.content.decode()
     response = client.post(
         url(queue["a"], queue["mine"].pk), {"action": "accept", "proposal": "cert.iso9001"}, follow=True
     )

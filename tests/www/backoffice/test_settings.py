@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from maillage.directory.models import Network
+from maillage.www.typography import NBSP
 from tests.referential.factories import CommuneFactory, DepartmentFactory, EpciFactory
 from tests.www.backoffice.world import world_fixture  # noqa: F401
 
@@ -24,12 +25,24 @@ def data(**overrides):
 
 
 def test_page_shows_the_settings_and_the_current_territory(client, world):
+    world["commune_a"].population = 245_078  # with Haguenau's 1,000: the issue's « 246078 habitants »
+    world["commune_a"].save()
     client.force_login(world["animator_a"])
     response = client.get(url(world["a"]))
     assert response.status_code == 200
     page = response.content.decode()
     assert f"{world['commune_a'].epci.siren} — CA de Haguenau" in page  # the EPCI, as a line to edit
     assert "2 communes" in page and "Bischwiller" in page and "Haguenau" in page
+    assert f"246{NBSP}078 habitants" in page
+
+
+def test_a_network_without_territory_says_so_in_words(client, world):
+    world["a"].communes.clear()
+    world["a"].epcis.clear()
+    world["a"].departments.clear()
+    client.force_login(world["animator_a"])
+    page = client.get(url(world["a"])).content.decode()
+    assert "Aucune commune" in page and "0 commune" not in page
 
 
 def test_animator_updates_settings_and_territory_by_code_and_by_name(client, world):
@@ -76,8 +89,11 @@ def test_unknown_and_ambiguous_entries_are_refused_naming_field_and_line(client,
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "ligne 2 : « CC imaginaire » ne correspond à rien du référentiel." in page
-    assert "ligne 1 : « Sainte-Croix » est ambigu (01340 Sainte-Croix (01), 67001 Sainte-Croix (67))" in page
+    assert f"ligne 2{NBSP}: «{NBSP}CC imaginaire{NBSP}» ne correspond à rien du référentiel." in page
+    assert (
+        f"ligne 1{NBSP}: «{NBSP}Sainte-Croix{NBSP}» est ambigu "
+        "(01340 Sainte-Croix (01), 67001 Sainte-Croix (67))"
+    ) in page
     assert Network.objects.get(pk=world["a"].pk).name == "Réseau A"  # nothing written
 
 
@@ -92,7 +108,7 @@ def test_animator_allows_the_last_batch_to_confirm_of_the_network_needs(client, 
     from maillage.needs.selectors import need_settings
 
     client.force_login(world["animator_a"])
-    assert "dernier lot « à confirmer »" in client.get(url(world["a"])).content.decode()
+    assert f"dernier lot «{NBSP}à confirmer{NBSP}»" in client.get(url(world["a"])).content.decode()
     assert need_settings(world["a"]).send_unconfirmed_matches is False
     assert client.post(url(world["a"]), data(send_unconfirmed_matches="on")).status_code == 302
     assert need_settings(world["a"]).send_unconfirmed_matches is True

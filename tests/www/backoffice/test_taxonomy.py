@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from maillage.taxonomy.models import NodeType, TaxonomyNode, TaxonomyProposal
 from maillage.taxonomy.services import taxonomy_refresh_tree_paths
+from maillage.www.typography import NBSP
 from tests.taxonomy.factories import TaxonomyNodeFactory
 from tests.www.backoffice.world import world_fixture  # noqa: F401
 
@@ -48,7 +49,7 @@ def test_animator_proposes_a_synonym_by_the_node_label(client, nodes):
     )
     assert (proposal.network, proposal.proposed_by) == (nodes["a"], nodes["animator_a"])
     page = client.get(page_url(nodes["a"])).content.decode()
-    assert "Synonyme « fraisage UGV » (Français) pour Fraisage" in page and "En attente" in page
+    assert f"Synonyme «{NBSP}fraisage UGV{NBSP}» (Français) pour Fraisage" in page and "En attente" in page
 
 
 def test_animator_proposes_a_new_node_under_a_parent(client, nodes):
@@ -69,10 +70,10 @@ def test_known_term_or_unknown_node_is_refused_with_a_message(client, nodes):
     client.force_login(nodes["animator_a"])
     response = client.post(page_url(nodes["a"]), synonym(synonym="Usinage"))
     assert response.status_code == 200
-    assert "« Usinage » désigne déjà Usinage (proc.machining)." in response.content.decode()
+    assert f"«{NBSP}Usinage{NBSP}» désigne déjà Usinage (proc.machining)." in response.content.decode()
     assert list(response.context["synonym_form"].errors) == ["synonym"]  # the service names the field
     response = client.post(page_url(nodes["a"]), synonym(q="Presse"))  # an equipment, not a capability
-    assert "Aucun nœud ne correspond exactement à « Presse »." in response.content.decode()
+    assert f"Aucun nœud ne correspond exactement à «{NBSP}Presse{NBSP}»." in response.content.decode()
     response = client.post(
         page_url(nodes["a"]), {"form": "node", "kind": "capability", "label_fr": "X", "label_en": "X"}
     )

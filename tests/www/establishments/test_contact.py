@@ -165,3 +165,9 @@ def test_email_is_in_french_whatever_the_visitor_language(client, establishment)
     post(client, establishment)
     assert "Un visiteur de Maillage" in mail.outbox[0].body
     assert mail.outbox[0].subject.startswith("[Maillage] Message de")
+
+
+def test_the_email_says_d_before_a_name_starting_with_a_vowel(client, establishment):
+    post(client, establishment, name="Anne Martin")
+    assert mail.outbox[0].subject == "[Maillage] Message d’Anne Martin pour Fonderie Roth"
+    assert "depuis la page de Fonderie Roth." in mail.outbox[0].body

@@ -4,15 +4,18 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from maillage.directory.models import EstablishmentUser
 from maillage.profiles import services
 from maillage.profiles.display import distance_km, similar_nearby
 from maillage.profiles.models import ChangeSource, ReferenceVisibility
+from maillage.www.typography import NBSP
 from tests.accounts.factories import UserFactory
 from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 from tests.profiles import conftest as profiles_conftest
 from tests.taxonomy.shipped import shipped_taxonomy_fixture
+from tests.visible import visible_text
 
 pytestmark = pytest.mark.django_db
 # The real taxonomy, loaded once per package by the profiles fixtures.
@@ -68,12 +71,30 @@ def test_visitor_sees_identity_and_public_profile_but_not_members_only_reference
     assert "Mécanique industrielle" in html and "25.62B" in html
     assert "20 à 49 salariés" in html
     assert "Savoir-faire confirmés" in html and "Savoir-faire probables" in html
-    assert "300\u00a0t" in html  # a non-breaking space between a figure and its unit
+    assert f"300{NBSP}t" in html
     assert "expirée le" in html and "valable jusqu’au" in html
     assert "Airbus" in html
     assert "Safran" not in html
     assert "1 autre référence est réservée" in html
     assert "Modifier le profil" not in html
+
+
+def test_machine_figures_read_in_french_units_and_a_count_as_a_plain_number(client, kieffer):
+    services.profile_equipment_add(
+        code="equip.machine_tool.lathe",
+        label="Tour CN",
+        specs={"spindle_speed": "20000 tr/min", "axes": "5"},
+        establishment=kieffer,
+        actor=None,
+        source=SPREADSHEET,
+    )
+    html = client.get(url(kieffer)).content.decode()
+    assert f"Vitesse de broche maximale{NBSP}: 20{NBSP}000{NBSP}tr/min" in html
+    assert f"Nombre d’axes{NBSP}: 5" in html
+    assert "count" not in visible_text(html) and "rpm" not in visible_text(html)
+    with translation.override("en"):
+        english = client.get(url(kieffer), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"20,000{NBSP}rpm" in english
 
 
 def test_member_of_the_same_network_sees_members_only_references(client, kieffer, network):

@@ -13,6 +13,7 @@ from maillage.needs import services
 from maillage.needs.errors import NeedValidationError
 from maillage.needs.models import Answer, Need, NeedStatus, NeedVisibility, NetworkNeedSettings, Notification
 from maillage.needs.selectors import network_need_figures
+from maillage.www.typography import NBSP
 from tests.profiles import conftest as profiles_conftest
 from tests.taxonomy.shipped import shipped_taxonomy_fixture
 from tests.www.needs import world as world_module
@@ -164,13 +165,39 @@ def test_consortium_page_proposes_an_optimal_group_with_who_covers_what(client, 
     assert set(best) == {"Tôlerie Kieffer", "Soudure Roth"}
     assert set(best["Soudure Roth"]) == {"Soudage TIG"}
     page = response.content.decode()
-    assert "Optimalité prouvée" in page and "Inviter ce groupement" in page
+    assert "Meilleure combinaison trouvée" in page and "Inviter ce groupement" in page
+    # The solver's figures stay in the engine: a buyer reads words, not costs and search nodes.
+    assert "Coût" not in page and "nœuds" not in page and "borne" not in page
+    english = client.get(
+        reverse("needs:consortium", args=[need.pk]),
+        {"max_partners": 5, "alternatives": 3},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "Best combination found: no other consortium does better" in english
+    assert "Lead company" in english and "Meilleure" not in english
     # Without TIG welding in range, the page says which capability is missing.
     response = client.get(
         reverse("needs:consortium", args=[need.pk]),
         {"max_partners": 5, "alternatives": 1, "excluded": needs_world["roth"].siret},
     )
     assert [row["label"] for row in response.context["uncovered"]] == ["Soudage TIG"]
+
+
+def test_consortium_companies_are_picked_by_name_and_a_siret_still_works(client, needs_world):
+    need = make_need(needs_world)
+    client.force_login(needs_world["author"])
+    url = reverse("needs:consortium", args=[need.pk])
+    page = client.get(url).content.decode()
+    assert 'list="consortium-companies"' in page and '<option value="Soudure Roth">' in page
+    by_name = client.get(url, {"max_partners": 5, "alternatives": 1, "excluded": "soudure roth"})
+    assert by_name.context["form"].cleaned_data["excluded"] == {needs_world["roth"].siret}
+    assert [row["label"] for row in by_name.context["uncovered"]] == ["Soudage TIG"]
+    siret = needs_world["kieffer"].siret
+    spaced = f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}"
+    lead = client.get(url, {"max_partners": 5, "alternatives": 1, "lead": spaced})
+    assert lead.context["form"].cleaned_data["lead"] == siret
+    unknown = client.get(url, {"max_partners": 5, "alternatives": 1, "lead": "Nulle Part"})
+    assert unknown.context["form"].errors["lead"] == ["Aucune entreprise ne s’appelle « Nulle Part »."]
 
 
 def test_consortium_partial_for_htmx(client, needs_world):
@@ -387,3 +414,29 @@ def test_author_marks_a_capability_wished_and_finds_it_so_when_editing(client, n
     assert [row.initial.get("wished") for row in form.forms[:3]] == [False, True, False]
     page = client.get(reverse("needs:detail", args=[need.pk])).content.decode()
     assert "(souhaité)" in page and "(exigé)" in page
+
+
+def test_a_machine_bound_is_named_by_its_label_and_read_in_french_units(client, needs_world):
+    client.force_login(needs_world["author"])
+    machine = {
+        "equipment-0-node": "Presse hydraulique",
+        "equipment-0-spec": "force nominale",
+        "equipment-0-minimum": "300",
+    }
+    response = post_need(client, needs_world, **machine)
+    need = Need.objects.get()
+    assert response.status_code == 302 and need.equipment.get().spec == "force"
+    page = client.get(reverse("needs:detail", args=[need.pk])).content.decode()
+    assert f"Presse hydraulique (Force nominale ≥ 300{NBSP}t)" in page and "force ≥" not in page
+    edit = client.get(reverse("needs:edit", args=[need.pk])).content.decode()
+    assert 'value="Force nominale"' in edit
+    wrong = post_need(client, needs_world, **{**machine, "equipment-0-spec": "couleur"})
+    assert "n’est pas une caractéristique de cet équipement" in wrong.content.decode()
+
+
+def test_chosen_companies_are_named_by_name_or_siret(client, needs_world):
+    client.force_login(needs_world["author"])
+    roth, kieffer = needs_world["roth"], needs_world["kieffer"]
+    response = post_need(client, needs_world, visibility="chosen", chosen=f"soudure roth\n{kieffer.siret}")
+    assert response.status_code == 302
+    assert set(Need.objects.get().chosen_establishments.all()) == {roth, kieffer}

@@ -167,12 +167,15 @@ def test_equipment_with_specs_in_units_and_refused_unit_next_to_field(client, es
             "pk": machine.pk,
             f"equipment-{machine.pk}-label": "Presse 1",
             f"equipment-{machine.pk}-quantity": "3",
-            f"equipment-{machine.pk}-spec_force": "500 t",
+            f"equipment-{machine.pk}-spec_force": "500 tonnes",
         },
     )
     assert updated.status_code == 302
     machine.refresh_from_db()
-    assert machine.quantity == 3 and machine.specs.get().entered == "500 t"
+    assert machine.quantity == 3 and machine.specs.get().entered == "500 tonnes"
+    # The edit form shows the figure as a French workshop writes it, not the unit's code « tf ».
+    page = client.get(reverse("profile_edit:edit", args=[establishment.siret])).content.decode()
+    assert f'name="equipment-{machine.pk}-spec_force" value="500 t"' in page
     post(client, establishment, "equipment-remove", {"pk": machine.pk})
     assert not Equipment.objects.exists()
 

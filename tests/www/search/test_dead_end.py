@@ -110,7 +110,7 @@ def test_a_word_nobody_uses_is_said_ignored(client, search_world):
 
 def test_sur_notre_territoire_is_the_networks_territory(client, search_world):
     body = _page(client, {"q": "anodisation dure sur notre territoire"})
-    assert "Lieu compris : territoire de Industries Alsace du Nord" in body
+    assert "Lieu compris : territoire d'Industries Alsace du Nord" in body
     assert "sans_lieu=1" in body  # the same undo link as for a commune
     assert "Alsace Anodisation" in _items(body) and "Anodisation Rhodanienne" not in _items(body)
 
@@ -120,7 +120,7 @@ def test_with_several_networks_the_page_network_is_the_one_meant(client, search_
     unread = _page(client, {"q": "anodisation dure sur notre territoire"})
     assert "Lieu compris" not in unread and "Anodisation Rhodanienne" in _items(unread)
     read = _page(client, {"q": "anodisation dure sur notre territoire", "reseau": "alsace-du-nord"})
-    assert "territoire de Industries Alsace du Nord" in read
+    assert "territoire d'Industries Alsace du Nord" in read
     assert 'name="reseau" value="alsace-du-nord"' in read  # kept by the form for the next search
 
 

@@ -224,3 +224,10 @@ def test_labels_come_from_the_engine_taxonomy_in_the_page_language():
             "proc.machining": "Machining",
             "proc.machining.milling": "Fraisage",
         }
+
+
+def test_the_activity_prior_is_said_as_a_habit_of_buyers_without_its_code():
+    details = [{"kind": "activity_prior", "naf": "25.62A", "score": 0.4}]
+    assert sentence("fr", details) == "Son activité remporte souvent les marchés publics de ce type."
+    assert sentence("en", details) == "Its activity often wins public contracts of this kind."
+    assert "25.62A" not in sentence("fr", details)

@@ -17,6 +17,7 @@ from maillage.profiles.models import ChangeSource
 from maillage.profiles.services import profile_reference_add
 from maillage.www.search import views as search_views
 from maillage.www.search.views import Row
+from maillage.www.typography import NBSP
 from tests.accounts.factories import EstablishmentUserFactory, UserFactory
 from tests.directory.factories import MembershipFactory
 from tests.matching.buyer_judge import load_holdings
@@ -284,7 +285,7 @@ def test_place_read_in_the_text_is_shown_and_can_be_undone(client, demo_index):
     place = response.context["place"]
     assert place["text"] == "Lieu compris : Haguenau (67), les plus proches d’abord"
     body = response.content.decode()
-    assert "Lieu compris : Haguenau (67)" in body and "sans_lieu=1" in body
+    assert f"Lieu compris{NBSP}: Haguenau (67)" in body and "sans_lieu=1" in body
     assert all(row.distance_km is not None for row in response.context["rows"])
     undone = client.get(URL, {"q": "anodisation dure près de Haguenau", "sans_lieu": "1"})
     assert undone.context["place"] is None

@@ -16,8 +16,8 @@ from maillage.imports.decp.pipeline import LABELS, DecpOptions, run_decp_import
 COUNTS = (
     ("read", "marchés lus"),
     ("relations_created", "relations créées"),
-    ("lines_created", "lignes d'achat créées"),
-    ("lines_unchanged", "lignes d'achat déjà importées"),
+    ("lines_created", "lignes d’achat créées"),
+    ("lines_unchanged", "lignes d’achat déjà importées"),
     ("lines_without_amount", "titulaires sans montant ni date"),
     ("suppliers_in_directory", "titulaires dans l'annuaire"),
     ("suppliers_outside", "titulaires hors annuaire"),

@@ -16,8 +16,8 @@ from maillage.relations.models import Confidentiality
 
 COUNTS = (
     ("read", "lignes lues"),
-    ("lines_created", "lignes d'achat créées"),
-    ("lines_unchanged", "lignes d'achat déjà importées"),
+    ("lines_created", "lignes d’achat créées"),
+    ("lines_unchanged", "lignes d’achat déjà importées"),
     ("relations_created", "relations créées"),
     ("suppliers_matched", "fournisseurs reconnus (lignes)"),
     ("suppliers_to_review", "fournisseurs à valider (lignes)"),

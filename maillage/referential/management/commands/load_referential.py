@@ -104,5 +104,5 @@ class Command(BaseCommand):
                 write(self.style.SUCCESS(_("Référentiels enregistrés.")))
         else:
             write(
-                self.style.WARNING(_("Simulation : rien n'a été écrit. Relancer avec --wet-run pour écrire."))
+                self.style.WARNING(_("Simulation : rien n’a été écrit. Relancer avec --wet-run pour écrire."))
             )

@@ -34,7 +34,7 @@ class Command(BaseCommand):
             for problem in data.errors:
                 self.stderr.write(str(problem))
             raise CommandError(
-                _("%(count)d erreur(s) dans les fichiers de la taxonomie : rien n'a été chargé.")
+                _("%(count)d erreur(s) dans les fichiers de la taxonomie : rien n’a été chargé.")
                 % {"count": len(data.errors)}
             )
         report = taxonomy_load(data=data, dry_run=not wet_run)
@@ -54,7 +54,7 @@ class Command(BaseCommand):
             write(
                 _(
                     "Nœuds : %(created)d créés, %(updated)d modifiés (dont %(adopted)d ajouts "
-                    "d'animateurs repris par les fichiers), %(deactivated)d désactivés, "
+                    "d’animateurs repris par les fichiers), %(deactivated)d désactivés, "
                     "%(unchanged)d inchangés."
                 )
                 % {
@@ -84,4 +84,4 @@ class Command(BaseCommand):
         for warning in report.warnings:
             self.stderr.write(warning)
         if report.dry_run:
-            write(self.style.WARNING(_("À blanc : rien n'a été écrit. Relancer avec --wet-run pour écrire.")))
+            write(self.style.WARNING(_("À blanc : rien n’a été écrit. Relancer avec --wet-run pour écrire.")))
