@@ -10,7 +10,7 @@ from django.core import mail
 from maillage.accounts.services import claim_create
 from maillage.needs.emails import need_context, need_email_message
 from maillage.needs.models import DeliveryKind
-from maillage.www.establishments.contact import send_contact_email
+from maillage.www.establishments.contact import ContactRoute, send_contact_email
 from tests.accounts.factories import UserFactory
 from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 from tests.needs.factories import NeedFactory, NeedRecipientFactory
@@ -75,7 +75,7 @@ def test_contact_email_text_part_is_not_escaped():
     establishment = EstablishmentFactory(name=HOSTILE)
     data = {"name": HOSTILE, "company": "", "email": "visiteur@example.org", "message": HOSTILE}
 
-    send_contact_email(establishment=establishment, data=data, recipients=["patron@example.org"])
+    send_contact_email(establishment=establishment, data=data, route=ContactRoute(["patron@example.org"]))
 
     [message] = mail.outbox
     assert HOSTILE in message.subject and message.reply_to == ["visiteur@example.org"]
@@ -138,3 +138,19 @@ def test_every_email_goes_through_the_templated_email_helper():
         if path != helper and sending.search(path.read_text())
     ]
     assert senders == []
+
+
+def test_contact_email_to_the_networks_team_is_not_escaped_in_text_and_escaped_in_html():
+    establishment = EstablishmentFactory(name=HOSTILE)
+    network = NetworkFactory(name="Industries Alsace du Nord")
+    data = {"name": HOSTILE, "company": "", "email": "visiteur@example.org", "message": HOSTILE}
+
+    send_contact_email(
+        establishment=establishment, data=data, route=ContactRoute(["equipe@example.org"], network)
+    )
+
+    [message] = mail.outbox
+    assert message.to == ["equipe@example.org"] and message.reply_to == ["visiteur@example.org"]
+    assert "mise en relation" in message.subject and "Industries Alsace du Nord" in message.body
+    assert_plain_text_and_escaped_html(message)
+    assert_links_on_the_site(message, f"/etablissements/{establishment.siret}/")

@@ -1,35 +1,34 @@
 """The activity prior the index is built with (maillage/engine/prior.py): learned, at every
-full index build, from the public contracts the platform imported (``import_decp``), as pairs
-(CPV label of what was bought, NAF code of the establishment that won it). Without imported
-contracts the table is empty and the search runs without the prior.
+full index build, from the examples its sources give — pairs (text of what was bought, NAF code
+of the establishment that won it). Without a source or an example the table is empty and the
+search runs without the prior.
 
-Only what the product holds is used: the CPV label (a contract's object text is not kept by the
-import) and the supplier's registered NAF code; a contract whose supplier is outside the
-directory, or has no NAF code, teaches nothing.
+The public contracts the platform imported (``import_decp``) are such a source, but they live in
+``relations``, a layer above this one: ``relations`` registers its source here when it loads
+(``RelationsConfig.ready``), so that matching never imports it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from maillage.engine import prior
 from maillage.engine.taxonomy import EngineTaxonomy
-from maillage.relations.models import RelationSource, RelationStatus, SupplyRelation
+
+PriorSource = Callable[[], Iterable[tuple[str, str]]]
+_sources: list[PriorSource] = []
+
+
+def register_prior_source(source: PriorSource) -> None:
+    """Add a source of (bought text, winner's NAF code) examples; registering twice is harmless."""
+    if source not in _sources:
+        _sources.append(source)
 
 
 def naf_prior_examples() -> Iterator[tuple[str, str]]:
-    """(CPV label, winner's NAF code) of every imported public contract whose winner is known."""
-    rows = (
-        SupplyRelation.objects.filter(
-            source=RelationSource.PUBLIC_PROCUREMENT,
-            cpv__isnull=False,
-            supplier__naf__isnull=False,
-        )
-        .exclude(status=RelationStatus.DISPUTED)
-        .values_list("cpv__label", "supplier__naf_id")
-        .order_by("pk")
-    )
-    yield from rows.iterator(chunk_size=5000)
+    """Every registered source's examples, in registration order."""
+    for source in _sources:
+        yield from source()
 
 
 def naf_prior_learn(taxonomy: EngineTaxonomy) -> dict:

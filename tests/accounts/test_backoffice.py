@@ -153,8 +153,8 @@ def test_claims_and_invitations_are_listed_read_only_in_the_admin(client, world)
     assert client.get("/admin/accounts/claim/add/").status_code == 403
 
 
-def test_members_list_links_to_the_page_and_the_profile_editor(client, world):
+def test_members_list_links_to_the_membership_page_and_the_profile_editor(client, world):
     client.force_login(world["animator_a"])
     html = client.get("/animation/reseau-a/membres/").content.decode()
-    assert f'href="/etablissements/{world["peer"].siret}/"' in html
+    assert f'href="/animation/reseau-a/membres/{world["peer"].siret}/"' in html
     assert f'href="/mon-entreprise/{world["peer"].siret}/profil/"' in html

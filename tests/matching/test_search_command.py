@@ -85,7 +85,7 @@ def test_text_output_is_readable(demo_index):
         (("usinage", "--radius-km", "20"), "--near"),
         (("usinage", "--near", "91.5,7"), "coordonnées invalides"),
         (("usinage", "--capability", "proc.does_not_exist"), "--capability"),
-        (("usinage", "--certification", "proc.machining"), "n'est pas une certification"),
+        (("usinage", "--certification", "proc.machining"), "n’est pas une certification"),
         (("usinage", "--limit", "0"), "--limit"),
         (("usinage", "--limit", "beaucoup"), "--limit"),
     ],
