@@ -75,9 +75,14 @@ def amount_visibility_q(user) -> Q | None:
 
 
 def relations_visible(
-    user, *, queryset: QuerySet[SupplyRelation] | None = None, network: Network | None = None
+    user,
+    *,
+    queryset: QuerySet[SupplyRelation] | None = None,
+    network: Network | None = None,
+    establishment: Establishment | None = None,
 ) -> QuerySet[SupplyRelation]:
-    """Relations ``user`` may see, annotated with ``amount_visible``; optionally those of a network.
+    """Relations ``user`` may see, annotated with ``amount_visible``; optionally those of a
+    network, or those where ``establishment`` is supplier or client.
 
     Every page, export and API endpoint lists relations through this function and shows
     ``amount`` only when ``amount_visible`` is true (``displayed_amount`` does it).
@@ -90,6 +95,8 @@ def relations_visible(
         relations = relations.filter(
             _either(Membership.objects.filter(network=network).values("establishment_id"))
         )
+    if establishment is not None:
+        relations = relations.filter(_either([establishment.pk]))
     amount_condition = amount_visibility_q(user)
     if amount_condition is None:
         annotation = Value(True, output_field=BooleanField())

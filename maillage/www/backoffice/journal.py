@@ -12,7 +12,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,7 +31,6 @@ from maillage.journal.selectors import (
 )
 from maillage.journal.services import entry_create, entry_delete, entry_update, follow_up_mark
 from maillage.needs.selectors import establishment_needs
-from maillage.relations.models import SupplyRelation
 from maillage.relations.selectors import relations_visible
 from maillage.www.backoffice.journal_forms import JournalEntryForm, JournalFilterForm
 from maillage.www.backoffice.views import PER_PAGE, _context
@@ -240,10 +238,7 @@ def company(request, slug, siret):
         + [
             # Its supply relations, as far as this user may see them (never the parties-only ones).
             {"on": timezone.localdate(relation.created_at), "relation": relation}
-            for relation in relations_visible(
-                request.user,
-                queryset=SupplyRelation.objects.filter(Q(supplier=establishment) | Q(client=establishment)),
-            )
+            for relation in relations_visible(request.user, establishment=establishment)
         ]
     )
     # Newest first; on the same day, journal entries before needs and relations.

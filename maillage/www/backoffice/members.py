@@ -42,9 +42,8 @@ def member_add(request, slug):
     candidates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # A namesake picked among the choices comes back as its SIRET.
         found = establishments_found(data["siret"] or data["company"])
-        if data["siret"]:
-            found = [e for e in found if e.siret == data["siret"]]
         if len(found) == 1:
             try:
                 membership_create(

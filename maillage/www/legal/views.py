@@ -14,16 +14,13 @@ from maillage.accounts.services import INVITATION_VALIDITY
 from maillage.directory.selectors import site_network
 from maillage.www.establishments.contact import RATE_WINDOW_SECONDS
 
-ACCESSIBILITY_STATUSES = ("none", "partial", "full")
-
 
 def _legal() -> dict:
     legal = dict(settings.MAILLAGE_LEGAL)
     network = site_network()
     legal["network"] = network
     legal["contact_email"] = (network.contact_email if network else "") or legal["contact_email"]
-    if legal["accessibility_status"] not in ACCESSIBILITY_STATUSES:
-        legal["accessibility_status"] = "none"
+    # The RGAA status is read once, by the context processor every page has (the footer's link).
     return legal
 
 
