@@ -229,6 +229,10 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 # Absolute links in e-mails (sent by the task queue, which has no request to build them from).
 MAILLAGE_SITE_URL = os.environ.get("MAILLAGE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# A company page's contact form: messages counted per address and session over this window
+# (maillage.www.establishments.contact); the personal-data page states it.
+MAILLAGE_CONTACT_RATE_WINDOW = int(os.environ.get("MAILLAGE_CONTACT_RATE_WINDOW", "3600"))
+
 # The legal pages (maillage.www.legal, docs/legal.md): who publishes and hosts this instance.
 # Unset, the page says « non renseigné » and `maillage check --deploy` warns (maillage.W010).
 MAILLAGE_LEGAL = {

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,6 @@ from maillage.emails import absolute_url, templated_email
 TOKEN_SALT = "maillage.www.establishments.contact"
 MIN_FILL_SECONDS = 3
 MAX_FORM_AGE_SECONDS = 24 * 3600
-RATE_WINDOW_SECONDS = 3600
 RATE_LIMIT_PER_IP = 5
 RATE_LIMIT_PER_SESSION = 3
 
@@ -93,11 +93,11 @@ def _counters(request) -> list[tuple[str, int]]:
 
 
 def rate_limited(request) -> bool:
-    return throttling.wait(_counters(request), RATE_WINDOW_SECONDS) > 0
+    return throttling.wait(_counters(request), settings.MAILLAGE_CONTACT_RATE_WINDOW) > 0
 
 
 def count_attempt(request) -> None:
-    throttling.record(_counters(request), RATE_WINDOW_SECONDS)
+    throttling.record(_counters(request), settings.MAILLAGE_CONTACT_RATE_WINDOW)
 
 
 def contact_recipients(establishment) -> list[str]:

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET
 
 from maillage.accounts.services import INVITATION_VALIDITY
 from maillage.directory.selectors import site_network
-from maillage.www.establishments.contact import RATE_WINDOW_SECONDS
 
 
 def _legal() -> dict:
@@ -36,7 +35,7 @@ def privacy(request):
         "session_days": settings.SESSION_COOKIE_AGE // 86400,
         "throttle_minutes": settings.LOGIN_THROTTLE_WINDOW // 60,
         "invitation_days": INVITATION_VALIDITY.days,
-        "contact_window_minutes": RATE_WINDOW_SECONDS // 60,
+        "contact_window_minutes": settings.MAILLAGE_CONTACT_RATE_WINDOW // 60,
     }
     return render(request, "legal/privacy.html", context)
 
