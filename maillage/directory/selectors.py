@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from maillage.directory.models import Establishment, Membership, Network, current_member
+from maillage.directory.models import Establishment, EstablishmentUser, Membership, Network, current_member
 from maillage.referential.models import Commune, PostalCode
 from maillage.referential.text import normalize_name
 
@@ -251,7 +251,12 @@ def membership_history(membership: Membership) -> QuerySet:
 
 def network_contacts(network: Network, *, establishment: Establishment | None = None) -> QuerySet:
     """The network's contacts (animators' eyes only: callers check ``can_animate_network``)."""
-    contacts = network.contacts.select_related("establishment", "user")
+    accounts = EstablishmentUser.objects.filter(
+        establishment=OuterRef("establishment"), user__email__iexact=OuterRef("email"), user__is_active=True
+    )
+    # Whether the person acts for the company with an account of the same address: read each
+    # time, never stored, so that it follows accounts created, linked or closed later.
+    contacts = network.contacts.select_related("establishment").annotate(has_account=Exists(accounts))
     return contacts.filter(establishment=establishment) if establishment is not None else contacts
 
 

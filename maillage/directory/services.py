@@ -346,8 +346,8 @@ CONTACT_FIELDS = ("first_name", "last_name", "role", "email", "phone", "consent_
 def contact_save(
     *, network: Network, establishment: Establishment, actor, contact: Contact | None = None, **data
 ) -> Contact:
-    """Add a contact to a company of the network, or change one; linked to the user account that
-    has the same e-mail address and acts for that company, when there is one."""
+    """Add a contact to a company of the network, or change one (whether the person has an
+    account is read, not stored: ``network_contacts``)."""
     if not Membership.objects.filter(network=network, establishment=establishment).exists():
         raise DirectoryError("establishment", _("Cette entreprise ne figure pas parmi celles du réseau."))
     contact = contact or Contact(network=network, establishment=establishment)
@@ -358,14 +358,6 @@ def contact_save(
             value = data[name]
             setattr(contact, name, value.strip() if isinstance(value, str) else value)
     contact.email = contact.email.lower()
-    link = (
-        establishment.user_links.filter(user__email__iexact=contact.email, user__is_active=True)
-        .select_related("user")
-        .first()
-        if contact.email
-        else None
-    )
-    contact.user = link.user if link else None
     _clean(contact)
     contact.save()
     logger.info(

@@ -27,7 +27,6 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('establishment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='directory.establishment')),
                 ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='directory.network')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contacts', to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'verbose_name': 'contact',

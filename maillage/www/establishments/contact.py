@@ -39,7 +39,8 @@ class ContactForm(forms.Form):
     name = forms.CharField(label=_("Votre nom"), max_length=120)
     company = forms.CharField(label=_("Votre entreprise ou organisme"), max_length=200, required=False)
     email = forms.EmailField(
-        label=_("Votre adresse e-mail"), help_text=_("Pour qu’on vous réponde ; seuls les destinataires du message la verront.")
+        label=_("Votre adresse e-mail"),
+        help_text=_("Pour qu’on vous réponde ; seuls les destinataires du message la verront."),
     )
     message = forms.CharField(
         label=_("Votre message"), max_length=5000, min_length=20, widget=forms.Textarea(attrs={"rows": 6})

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.directory.models import Contact, Membership
+from maillage.directory.selectors import network_contacts
 from tests.accounts.factories import EstablishmentUserFactory, UserFactory
 from tests.directory.factories import EstablishmentFactory, MembershipFactory, NetworkFactory
 from tests.referential.factories import CommuneFactory
@@ -91,9 +92,13 @@ def test_contacts_are_linked_to_their_account_and_deleted_for_real(animator, net
     }
     assert animator.post(url("contact_add", establishment.siret), data).status_code == 302
     contact = Contact.objects.get()
-    assert contact.user == user and contact.email == "achats@kieffer.example"
+    assert contact.email == "achats@kieffer.example"
+    assert network_contacts(network, establishment=establishment).get().has_account
     page = animator.get(url("member", establishment.siret)).content.decode()
     assert "Paul Kieffer" in page and "a un compte" in page
+    user.is_active = False  # read, not stored: a closed account no longer counts
+    user.save()
+    assert not network_contacts(network, establishment=establishment).get().has_account
     animator.post(url("contact_remove", establishment.siret, contact.pk))
     assert not Contact.objects.exists()
 
