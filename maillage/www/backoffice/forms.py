@@ -23,6 +23,15 @@ class MemberFilterForm(forms.Form):
         choices=[("", _("Toutes"))] + list(Membership.DuesStatus.choices),
     )
 
+    def filters(self) -> dict:
+        """The keyword arguments of ``network_memberships`` for this form's query string: the
+        member list, its exports, its bulk actions and the e-mail to its contacts all read the
+        same selection through here."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {"status": data["statut"], "query": data["q"], "dues": data["cotisation"]}
+
 
 MEMBERS_LIST = "network-members"  # the datalist of the network's members, by name
 

@@ -63,14 +63,8 @@ def index(request):
 def members(request, slug):
     network = animated_network(request, slug)
     form = MemberFilterForm(request.GET or None)
-    status = query = dues = ""
-    if form.is_valid():
-        status, query, dues = (
-            form.cleaned_data["statut"],
-            form.cleaned_data["q"],
-            form.cleaned_data["cotisation"],
-        )
-    memberships = network_memberships(network, status=status, query=query, dues=dues)
+    filters = form.filters()
+    memberships = network_memberships(network, **filters)
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
         return members_export(network, memberships, fmt)
@@ -84,7 +78,7 @@ def members(request, slug):
         page=page,
         counts=counts,
         need_figures=network_need_figures(network),
-        filtered=bool(status or query or dues),
+        filtered=any(filters.values()),
     )
     return render(request, "backoffice/members.html", context)
 
