@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +107,13 @@ class JournalEntryForm(forms.Form):
         # The checkboxes are the contacts of the company chosen (posted, else initial): the page
         # swaps them by htmx when the company changes (``contacts_of_company``).
         self.fields["contacts"].queryset = company_contacts(network, self._company_chosen())
+        self.fields["establishment"].widget.attrs.update(
+            {
+                "hx-get": reverse("backoffice:journal_contacts", args=[network.slug]),
+                "hx-target": "#journal-contacts",
+                "hx-swap": "outerHTML",
+            }
+        )
         if entry is None:
             self.fields["occurred_on"].initial = timezone.localdate()
 
