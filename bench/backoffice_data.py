@@ -29,7 +29,7 @@ def populate(members: int, entries: int, seed: int = 7) -> dict:
     from maillage.directory.selectors import network_territory_communes, site_network
     from maillage.directory.synthetic import siren_random_ints, siret_make
     from maillage.journal.models import EntryKind, JournalEntry, Theme
-    from maillage.referential.models import Naf
+    from maillage.referential.models import NafCode
 
     rng = np.random.default_rng(seed)
     network = site_network()
@@ -38,7 +38,7 @@ def populate(members: int, entries: int, seed: int = 7) -> dict:
     animator, _ = user_model.objects.get_or_create(email=BENCH_ANIMATOR, defaults=names)
     network.animators.add(animator)
     communes = list(network_territory_communes(network)[:200])
-    nafs = list(Naf.objects.filter(level=Naf.Level.SUBCLASS, code__regex=r"^(2[2-9]|3[0-3])")[:80])
+    nafs = list(NafCode.objects.filter(level=NafCode.Level.SUBCLASS, code__regex=r"^(2[2-9]|3[0-3])")[:80])
     today = date.today()
     with transaction.atomic():
         sirens = siren_random_ints(rng, members)

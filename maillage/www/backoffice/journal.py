@@ -37,7 +37,7 @@ from maillage.www.backoffice.journal_forms import JournalEntryForm, JournalFilte
 from maillage.www.backoffice.views import PER_PAGE, _context
 from maillage.www.forms import attach_error
 from maillage.www.guards import animated_network
-from maillage.www.pagination import paginate
+from maillage.www.pagination import paginate, paginate_deferred
 
 
 def _period(cleaned: dict) -> tuple[date, date]:
@@ -123,7 +123,7 @@ def journal(request, slug):
         network,
         "journal",
         form=form,
-        page=paginate(request, entries, PER_PAGE),
+        page=paginate_deferred(request, entries, PER_PAGE),
         figures=journal_figures(network, since=since, until=until),
         filtered=filtered,
         today=timezone.localdate(),
