@@ -382,7 +382,6 @@ class MembershipForm(forms.Form):
     status = forms.ChoiceField(label=_("Statut"), choices=Membership.Status.choices)
     joined_on = forms.DateField(label=_("Adhérent depuis le"), required=False, widget=DateInput())
     left_on = forms.DateField(label=_("Parti le"), required=False, widget=DateInput())
-    dues_status = forms.ChoiceField(label=_("Cotisation"), choices=Membership.DuesStatus.choices)
     category = forms.CharField(label=_("Collège"), max_length=100, required=False)
 
 

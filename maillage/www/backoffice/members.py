@@ -76,7 +76,7 @@ def member(request, slug, siret):
     membership = _membership(network, siret)
     initial = {
         name: getattr(membership, name)
-        for name in ("status", "joined_on", "left_on", "dues_status", "category")
+        for name in ("status", "joined_on", "left_on", "category")
     }
     form = MembershipForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
