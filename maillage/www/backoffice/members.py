@@ -74,10 +74,7 @@ def member_add(request, slug):
 def member(request, slug, siret):
     network = animated_network(request, slug)
     membership = _membership(network, siret)
-    initial = {
-        name: getattr(membership, name)
-        for name in ("status", "joined_on", "left_on", "category")
-    }
+    initial = {name: getattr(membership, name) for name in ("status", "joined_on", "left_on", "category")}
     form = MembershipForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
