@@ -296,6 +296,11 @@ class MembershipChange(models.Model):
     }
 
     @property
+    def is_event(self) -> bool:
+        """An event (a call, a payment, a reminder) reads as one value, not as before → after."""
+        return self.field == "created" or self.field in self.DUES_EVENTS
+
+    @property
     def field_label(self) -> str:
         if self.field == "created":
             return str(_("Ajoutée au réseau"))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.directory.models import DuesScale, Membership
 from maillage.www.forms import DateInput
 
-AMOUNT = {"min_value": 0, "max_digits": 9, "decimal_places": 2}
+AMOUNT = {"min_value": 0, "max_digits": 9, "decimal_places": 2, "localize": True}  # « 450,50 » in French
 
 
 class DuesScaleForm(forms.Form):
@@ -113,7 +113,9 @@ class MemberBulkForm(forms.Form):
     )
     ids = IdsField(required=False)
     everything = forms.BooleanField(required=False)
-    status = forms.ChoiceField(label=_("Nouveau statut"), required=False, choices=Membership.Status.choices)
+    status = forms.ChoiceField(
+        label=_("Nouveau statut"), required=False, choices=[("", "—"), *Membership.Status.choices]
+    )
     year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
     paid_on = forms.DateField(label=_("Réglée le"), required=False, widget=DateInput())
     reference = forms.CharField(label=_("Référence du paiement"), required=False, max_length=100)
