@@ -2,25 +2,58 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 
 from maillage.accounts.models import Claim, Invitation, User
 from maillage.directory.models import Contact, EstablishmentUser, Membership, Network
+from maillage.referential.models import Epci, HeadcountBand, NafCode
 
 
 def network_memberships(
-    network: Network, *, status: str = "", query: str = "", dues: str = ""
+    network: Network,
+    *,
+    status: str = "",
+    query: str = "",
+    dues: str = "",
+    category: str = "",
+    epci: str = "",
+    naf_section: str = "",
+    naf_division: str = "",
+    headcount_band: str = "",
+    capability_path: str = "",
 ) -> QuerySet[Membership]:
-    """Memberships of ``network`` with their establishment, filtered by status, dues and by a
-    text query on name, trade name, organisation, SIRET or city (their numbers of user accounts
-    and contacts: ``with_link_counts``)."""
+    """Memberships of ``network`` with their establishment, filtered by status, dues (the latest
+    dues' status), category, EPCI (SIREN), activity (NAF section letter or division), headcount
+    band (code), a capability (the ``tree_path`` of a taxonomy node: members that declared it
+    or one of its descendants) and a text query on name, trade name, organisation, SIRET or
+    city (their numbers of user accounts and contacts: ``with_link_counts``).
+
+    The members list, its exports, its bulk actions and the e-mail to its contacts read their
+    selection here, with the arguments ``MemberFilterForm.filters()`` gives."""
     memberships = Membership.objects.filter(network=network).select_related(
         "establishment", "establishment__organisation", "establishment__commune"
     )
-    if status:
-        memberships = memberships.filter(status=status)
-    if dues:
-        memberships = memberships.filter(dues_status=dues)
+    exact = {
+        "status": status,
+        "dues_status": dues,
+        "category": category,
+        "establishment__commune__epci_id": epci,
+        "establishment__naf__section": naf_section,
+        "establishment__headcount_band_id": headcount_band,
+    }
+    memberships = memberships.filter(**{lookup: value for lookup, value in exact.items() if value})
+    if naf_division:
+        memberships = memberships.filter(establishment__naf__code__startswith=f"{naf_division}.")
+    if capability_path:
+        # A subquery rather than a join: a company declaring three matching capabilities is one row.
+        declaring = Membership.objects.filter(
+            network=network,
+            establishment__profile__capabilities__node__tree_path__startswith=capability_path,
+            establishment__profile__capabilities__status="confirmed",
+        )
+        memberships = memberships.filter(pk__in=declaring.values("pk"))
     query = query.strip()
     if query:
         compact = "".join(query.split())
@@ -59,6 +92,39 @@ def _counts(rows: QuerySet) -> dict[int, int]:
         .values("establishment_id")
         .annotate(n=Count("pk"))
         .values_list("establishment_id", "n")
+    )
+
+
+@dataclass(frozen=True)
+class MemberFacets:
+    """What the members list's filters offer: the values its companies have."""
+
+    categories: list[str]
+    epcis: list[tuple[str, str]]  # (SIREN, name)
+    naf_sections: list[tuple[str, str]]  # (letter, label)
+    naf_divisions: list[tuple[str, str]]  # (two digits, label)
+    headcount_bands: list[tuple[str, str]]  # (code, label)
+
+
+def network_member_facets(network: Network) -> MemberFacets:
+    memberships = Membership.objects.filter(network=network)
+    categories = sorted(set(memberships.exclude(category="").values_list("category", flat=True)))
+    epcis = Epci.objects.filter(siren__in=memberships.values("establishment__commune__epci_id"))
+    codes = set(memberships.exclude(establishment__naf=None).values_list("establishment__naf_id", flat=True))
+    sections = {
+        code: None for code in NafCode.objects.filter(code__in=codes).values_list("section", flat=True)
+    }
+    divisions = {code[:2] for code in codes if code[:2].isdigit()}
+    labels = dict(
+        NafCode.objects.filter(Q(code__in=sections) | Q(code__in=divisions)).values_list("code", "label")
+    )
+    bands = HeadcountBand.objects.filter(code__in=memberships.values("establishment__headcount_band_id"))
+    return MemberFacets(
+        categories=categories,
+        epcis=list(epcis.order_by("name").values_list("siren", "name")),
+        naf_sections=[(code, labels.get(code, code)) for code in sorted(sections)],
+        naf_divisions=[(code, labels.get(code, code)) for code in sorted(divisions)],
+        headcount_bands=list(bands.order_by("code").values_list("code", "label")),
     )
 
 

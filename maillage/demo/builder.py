@@ -335,7 +335,7 @@ def memberships_bring(network: Network, sirets: list[str], report: DemoReport, *
         ordered[i] for i in rng.choice(len(ordered), size=wanted, replace=False, p=weights / weights.sum())
     ]
     specs = []
-    dues = [Membership.DuesStatus.PAID, Membership.DuesStatus.DUE, Membership.DuesStatus.LATE]
+    dues = [Membership.DuesStatus.PAID, Membership.DuesStatus.CALLED, Membership.DuesStatus.LATE]
     for rank, siret in enumerate(drawn):
         establishment = establishments[siret]
         if rank < MEMBER_COUNT:

@@ -14,13 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 
 from maillage.accounts.models import User
-from maillage.directory.models import Establishment, EstablishmentUser, Network, Organisation
+from maillage.directory.models import (
+    Dues,
+    DuesRate,
+    DuesScale,
+    Establishment,
+    EstablishmentUser,
+    Membership,
+    Network,
+    Organisation,
+)
 from maillage.directory.services import establishment_create, membership_set, organisation_create
 
 
@@ -132,9 +142,45 @@ def demo_establishments_ensure(*, specs: Sequence[EstablishmentSpec], source: st
     return Written(created=len(new), unchanged=len(specs) - len(new))
 
 
+# The demo network's dues scale (by category, as the builder's ``_category`` names them), in euros.
+DEMO_DUES = {"TPE": 150, "PME": 450, "Grandes entreprises": 1500, "Ingénierie et recherche": 300}
+
+
+def _demo_dues(network: Network, memberships: dict[str, Membership], specs: Sequence[MembershipSpec]) -> None:
+    """This year's scale, and dues that match each new member's ``dues_status``: called 90 days
+    ago when late (past the scale's 60 days), 20 days ago when just called, paid 10 days after
+    a call 90 days ago. Written directly (no e-mail leaves for generated companies)."""
+    today = timezone.localdate()
+    scale, created = DuesScale.objects.get_or_create(
+        network=network, year=today.year, defaults={"default_amount": 300, "late_after_days": 60}
+    )
+    if created:
+        DuesRate.objects.bulk_create(
+            DuesRate(scale=scale, category=category, amount=amount) for category, amount in DEMO_DUES.items()
+        )
+    rows = []
+    for spec in specs:
+        if spec.dues_status not in Dues.Status.values:
+            continue
+        called = today - timedelta(days=20 if spec.dues_status == Dues.Status.CALLED else 90)
+        paid = spec.dues_status == Dues.Status.PAID
+        rows.append(
+            Dues(
+                membership=memberships[spec.siret],
+                year=today.year,
+                amount=DEMO_DUES.get(spec.category, 300),
+                status=spec.dues_status,
+                called_on=called,
+                paid_on=called + timedelta(days=10) if paid else None,
+            )
+        )
+    Dues.objects.bulk_create(rows, ignore_conflicts=True)
+
+
 @transaction.atomic
 def demo_memberships_ensure(*, network: Network, specs: Sequence[MembershipSpec]) -> Written:
-    """Missing memberships only: one an animator has since edited is left as it is."""
+    """Missing memberships only: one an animator has since edited is left as it is. New members
+    get this year's dues as their ``dues_status`` says (``_demo_dues``)."""
     establishments = Establishment.objects.in_bulk([s.siret for s in specs], field_name="siret")
     existing = set(
         network.memberships.filter(establishment__siret__in=establishments).values_list(
@@ -142,8 +188,9 @@ def demo_memberships_ensure(*, network: Network, specs: Sequence[MembershipSpec]
         )
     )
     new = [s for s in specs if s.siret not in existing]
+    created = {}
     for s in new:
-        membership_set(
+        created[s.siret] = membership_set(
             network=network,
             establishment=establishments[s.siret],
             status=s.status,
@@ -152,6 +199,7 @@ def demo_memberships_ensure(*, network: Network, specs: Sequence[MembershipSpec]
             left_on=s.left_on,
             category=s.category,
         )
+    _demo_dues(network, created, new)
     return Written(created=len(new), unchanged=len(specs) - len(new))
 
 

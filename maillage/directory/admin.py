@@ -89,6 +89,7 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     fields = ["network", "status", "joined_on", "left_on", "dues_status", "category"]
+    readonly_fields = ["dues_status"]  # follows the dues, written by the back-office's dues pages
     autocomplete_fields = ["network"]
 
 
@@ -243,6 +244,7 @@ class MembershipAdmin(admin.ModelAdmin):
     animator_actions = ("view", "add", "change", "delete")
     list_display = ["establishment", "network", "status", "dues_status", "joined_on", "left_on", "category"]
     list_filter = ["network", "status", "dues_status", MembershipDepartmentFilter]
+    readonly_fields = ["dues_status"]  # follows the dues, written by the back-office's dues pages
     search_fields = [
         "^establishment__siret",
         "=establishment__organisation__siren",

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from maillage.delivery import ClaimedDelivery
 from maillage.directory.branding import validate_accent_colour, validate_logo
 from maillage.directory.validators import validate_siren, validate_siret
 from maillage.referential.models import Commune, Department, Epci, HeadcountBand, LegalCategory, NafCode
@@ -206,8 +207,12 @@ class Membership(models.Model):
         FORMER = "former", _("Ancien adhérent")
 
     class DuesStatus(models.TextChoices):
+        """The status of the membership's latest dues (``Dues.status``), kept by the dues services;
+        « sans objet » while the company has none."""
+
         NOT_APPLICABLE = "n/a", _("Sans objet")
         DUE = "due", _("À appeler")
+        CALLED = "called", _("Appelée")
         PAID = "paid", _("Réglée")
         LATE = "late", _("En retard")
 
@@ -217,7 +222,7 @@ class Membership(models.Model):
     joined_on = models.DateField(_("date d'adhésion"), null=True, blank=True)
     left_on = models.DateField(_("date de départ"), null=True, blank=True)
     dues_status = models.CharField(
-        _("cotisation"), max_length=4, choices=DuesStatus.choices, default=DuesStatus.NOT_APPLICABLE
+        _("cotisation"), max_length=6, choices=DuesStatus.choices, default=DuesStatus.NOT_APPLICABLE
     )
     category = models.CharField(_("collège"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -283,10 +288,24 @@ class MembershipChange(models.Model):
     def __str__(self):
         return f"{self.membership_id} {self.field}: {self.old_value} → {self.new_value}"
 
+    # Events of the dues, recorded beside the field changes; their values are written for reading.
+    DUES_EVENTS = {
+        "dues_call": _("Cotisation appelée"),
+        "dues_payment": _("Cotisation réglée"),
+        "dues_reminder": _("Relance de cotisation"),
+    }
+
+    @property
+    def is_event(self) -> bool:
+        """An event (a call, a payment, a reminder) reads as one value, not as before → after."""
+        return self.field == "created" or self.field in self.DUES_EVENTS
+
     @property
     def field_label(self) -> str:
         if self.field == "created":
             return str(_("Ajoutée au réseau"))
+        if self.field in self.DUES_EVENTS:
+            return str(self.DUES_EVENTS[self.field])
         return str(Membership._meta.get_field(self.field).verbose_name).capitalize()
 
     def _shown(self, value: str) -> str:
@@ -345,3 +364,149 @@ class Contact(models.Model):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}".strip()
+
+
+# --- Dues (issue 15): the year's scale, each membership's dues, reminders, messages --------------
+
+
+class DuesScale(models.Model):
+    """The network's dues for one year: an amount by category (collège) or by headcount band,
+    as the network chooses, and a default amount for members whose category or band has none."""
+
+    class Basis(models.TextChoices):
+        CATEGORY = "category", _("Par collège")
+        HEADCOUNT = "headcount", _("Par tranche d’effectifs")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="dues_scales")
+    year = models.PositiveSmallIntegerField(_("année"))
+    basis = models.CharField(_("barème"), max_length=9, choices=Basis.choices, default=Basis.CATEGORY)
+    default_amount = models.DecimalField(
+        _("montant par défaut (€)"), max_digits=9, decimal_places=2, default=0
+    )
+    late_after_days = models.PositiveSmallIntegerField(
+        _("en retard après (jours)"),
+        default=60,
+        help_text=_("Une cotisation appelée et non réglée passe « en retard » après ce délai."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("barème des cotisations")
+        verbose_name_plural = _("barèmes des cotisations")
+        ordering = ["network", "-year"]
+        constraints = [models.UniqueConstraint(fields=["network", "year"], name="unique_dues_scale")]
+
+    def __str__(self):
+        return f"{self.network} {self.year}"
+
+
+class DuesRate(models.Model):
+    """One line of a scale: the amount of a category, or of a headcount band."""
+
+    scale = models.ForeignKey(DuesScale, on_delete=models.CASCADE, related_name="rates")
+    category = models.CharField(_("collège"), max_length=100, blank=True)
+    headcount_band = models.ForeignKey(
+        HeadcountBand, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("tranche d'effectifs")
+    )
+    amount = models.DecimalField(_("montant (€)"), max_digits=9, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("ligne de barème")
+        verbose_name_plural = _("lignes de barème")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scale", "category"], condition=models.Q(headcount_band__isnull=True),
+                name="unique_dues_rate_category",
+            ),
+            models.UniqueConstraint(
+                fields=["scale", "headcount_band"], condition=models.Q(headcount_band__isnull=False),
+                name="unique_dues_rate_band",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.scale}: {self.category or self.headcount_band_id} {self.amount}"
+
+
+class Dues(models.Model):
+    """A membership's dues for one year. « En retard » is written by the daily task
+    ``dues_mark_late`` (see ``maillage.directory.dues``)."""
+
+    class Status(models.TextChoices):
+        DUE = "due", _("À appeler")
+        CALLED = "called", _("Appelée")
+        PAID = "paid", _("Réglée")
+        LATE = "late", _("En retard")
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="dues")
+    year = models.PositiveSmallIntegerField(_("année"))
+    amount = models.DecimalField(_("montant (€)"), max_digits=9, decimal_places=2)
+    status = models.CharField(_("statut"), max_length=6, choices=Status.choices, default=Status.DUE)
+    called_on = models.DateField(_("appelée le"), null=True, blank=True)
+    paid_on = models.DateField(_("réglée le"), null=True, blank=True)
+    payment_reference = models.CharField(_("référence du paiement"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cotisation")
+        verbose_name_plural = _("cotisations")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "year"], name="unique_dues_per_year"),
+            models.CheckConstraint(
+                condition=~models.Q(status="paid") | models.Q(paid_on__isnull=False),
+                name="dues_paid_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.membership} {self.year} ({self.status})"
+
+    @property
+    def is_outstanding(self) -> bool:
+        """Called and not paid: what a reminder is for."""
+        return self.status in (self.Status.CALLED, self.Status.LATE)
+
+
+class DuesReminder(models.Model):
+    dues = models.ForeignKey(Dues, on_delete=models.CASCADE, related_name="reminders")
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    sent_on = models.DateField(_("envoyée le"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("relance de cotisation")
+        verbose_name_plural = _("relances de cotisation")
+        ordering = ["dues", "number"]
+        constraints = [models.UniqueConstraint(fields=["dues", "number"], name="unique_dues_reminder")]
+
+    def __str__(self):
+        return f"{self.dues} #{self.number}"
+
+
+class DuesMessage(ClaimedDelivery):
+    """One e-mail about dues (the call, a reminder) to one address, claimed before it is sent
+    (``maillage.delivery``); ``stage`` tells reminders apart (« r2 »: the second)."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", _("Appel de cotisation")
+        REMINDER = "reminder", _("Relance de cotisation")
+
+    dues = models.ForeignKey(Dues, on_delete=models.CASCADE, related_name="messages")
+    email = models.EmailField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    stage = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("envoi de cotisation")
+        verbose_name_plural = _("envois de cotisation")
+        constraints = [
+            models.UniqueConstraint(fields=["dues", "email", "kind", "stage"], name="dues_message_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.dues_id} → {self.email} ({self.state})"

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from maillage.directory.models import Establishment, EstablishmentUser, Membership, Network, current_member
+from maillage.directory.models import (
+    Contact,
+    Dues,
+    DuesReminder,
+    Establishment,
+    EstablishmentUser,
+    Membership,
+    Network,
+    current_member,
+)
 from maillage.referential.models import Commune, PostalCode
 from maillage.referential.text import normalize_name
 
@@ -293,3 +303,72 @@ def establishments_named(text: str, *, network: Network | None = None) -> list[E
         )
         found = [e for e in found if e.pk in members] or found
     return found
+
+
+# --- Dues (issue 15) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuesSummary:
+    """A year's dues across the network: counts by status and amounts, in euros."""
+
+    year: int
+    counts: dict[str, int]  # by ``Dues.Status``, plus "none": current members without dues
+    called_amount: Decimal  # everything called (paid or not)
+    paid_amount: Decimal
+    outstanding_amount: Decimal  # called, not paid
+    reminders: int
+
+
+def network_dues_summary(network: Network, year: int) -> DuesSummary:
+    dues = Dues.objects.filter(membership__network=network, year=year)
+    counts = dict.fromkeys(Dues.Status.values, 0)
+    for row in dues.values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    counts["none"] = Membership.objects.current().filter(network=network).exclude(dues__year=year).count()
+    outstanding = Q(status__in=[Dues.Status.CALLED, Dues.Status.LATE])
+    zero = Value(Decimal(0))
+    totals = dues.aggregate(
+        called=Coalesce(Sum("amount", filter=~Q(called_on=None)), zero),
+        paid=Coalesce(Sum("amount", filter=Q(status=Dues.Status.PAID)), zero),
+        outstanding=Coalesce(Sum("amount", filter=outstanding), zero),
+    )
+    return DuesSummary(
+        year=year,
+        counts=counts,
+        called_amount=totals["called"],
+        paid_amount=totals["paid"],
+        outstanding_amount=totals["outstanding"],
+        reminders=DuesReminder.objects.filter(dues__in=dues).count(),
+    )
+
+
+def dues_preview(memberships: QuerySet[Membership], year: int) -> dict[str, int]:
+    """What a dues action on ``memberships`` would meet: how many are current members, have
+    ``year``'s dues in each status or none, and have no contact with an e-mail address."""
+    ids = memberships.values("pk")
+    current = Membership.objects.current().filter(pk__in=ids)
+    counts = {"selected": memberships.count(), "current": current.count()}
+    by_status = Dues.objects.filter(membership__in=ids, year=year).values("status").annotate(n=Count("pk"))
+    counts |= dict.fromkeys(Dues.Status.values, 0) | {row["status"]: row["n"] for row in by_status}
+    counts["none"] = counts["selected"] - sum(counts[status] for status in Dues.Status.values)
+    handled = Dues.objects.filter(year=year).exclude(status=Dues.Status.DUE).values("membership_id")
+    counts["current_uncalled"] = current.exclude(pk__in=handled).count()
+    with_email = Contact.objects.filter(
+        network_id=OuterRef("network_id"), establishment_id=OuterRef("establishment_id")
+    ).exclude(email="")
+    counts["without_email"] = memberships.filter(~Exists(with_email)).count()
+    return counts
+
+
+def membership_dues(membership: Membership) -> list[Dues]:
+    """The membership's dues, latest year first, with their reminders."""
+    return list(membership.dues.prefetch_related("reminders").order_by("-year"))
+
+
+def dues_by_membership(memberships: QuerySet[Membership], year: int) -> dict[int, Dues]:
+    """``year``'s dues of ``memberships`` by membership id, with their number of reminders."""
+    dues = Dues.objects.filter(membership__in=memberships.values("pk"), year=year).annotate(
+        reminder_count=Count("reminders")
+    )
+    return {d.membership_id: d for d in dues}

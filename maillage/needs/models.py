@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.delivery import ClaimedDelivery, DeliveryState  # noqa: F401  (DeliveryState: re-exported)
 from maillage.directory.models import Establishment, Network
 from maillage.referential.models import Commune
 from maillage.taxonomy.models import TaxonomyNode
@@ -333,13 +334,7 @@ class DeliveryKind(models.TextChoices):
     ANSWER = "answer", _("Réponse reçue")
 
 
-class DeliveryState(models.TextChoices):
-    SENDING = "sending", _("En cours d'envoi")
-    SENT = "sent", _("Envoyé")
-    FAILED = "failed", _("Échec, sera retenté")
-
-
-class NeedDelivery(models.Model):
+class NeedDelivery(ClaimedDelivery):
     """One message to one user about one need, claimed before it is sent.
 
     ``stage`` tells apart messages of the same kind that are meant to go out more than once
@@ -350,11 +345,6 @@ class NeedDelivery(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=DeliveryKind.choices)
     stage = models.CharField(max_length=40, blank=True)
-    state = models.CharField(max_length=8, choices=DeliveryState.choices, default=DeliveryState.SENDING)
-    attempts = models.PositiveSmallIntegerField(default=1)
-    claimed_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("envoi")

@@ -249,7 +249,7 @@ CASES = [
         "POST",
         "/animation/reseau-a/membres/{peer}/",
         {r: 302 if c == 200 else c for r, c in NETWORK_A.items()},
-        {"status": "member", "dues_status": "paid", "category": "PME"},
+        {"status": "member", "category": "PME"},
         "a",
     ),
     Case("backoffice:contact_add", "GET", "/animation/reseau-a/membres/{peer}/contacts/ajouter/", NETWORK_A),
@@ -289,6 +289,58 @@ CASES = [
             label=f"a {fmt}",
         )
         for fmt in ("csv", "xlsx")
+    ],
+    # Dues and the members list's bulk actions (issue 15).
+    *[
+        Case(f"backoffice:{name}", "GET", f"/animation/reseau-{n}/{part}", codes, label=n)
+        for name, part in (("dues", "cotisations/"), ("dues_call", "cotisations/2026/appeler/"))
+        for n, codes in (("a", NETWORK_A), ("b", NETWORK_B))
+    ],
+    Case(
+        "backoffice:dues",
+        "POST",
+        "/animation/reseau-a/cotisations/",
+        DECIDE_A,
+        {"annee": "2026", "basis": "category", "default_amount": "300", "late_after_days": "60"},
+        "a",
+    ),
+    Case(
+        "backoffice:dues_call", "POST", "/animation/reseau-a/cotisations/2026/appeler/", DECIDE_A, label="a"
+    ),
+    Case(
+        "backoffice:members_bulk",
+        "POST",
+        "/animation/reseau-a/membres/actions/",
+        _by_role("login", 403, 200, 403, 200),
+        {"action": "statut", "status": "member", "year": "2026", "ids": "{peer_membership}"},
+        "confirmation",
+    ),
+    Case(
+        "backoffice:members_bulk",
+        "POST",
+        "/animation/reseau-a/membres/actions/",
+        DECIDE_A,
+        {"action": "relance", "year": "2026", "ids": "{peer_membership}", "confirmed": "True"},
+        "confirmed",
+    ),
+    *[
+        Case(
+            f"backoffice:member_dues_{name}",
+            "POST",
+            f"/animation/reseau-{n}/membres/{{{t}}}/cotisations/2026/{part}/",
+            codes,
+            data,
+            f"{n} {t}",
+        )
+        for name, part, data in (
+            ("payment", "reglement", {"paid_on": "2026-01-15", "reference": "VIR 1"}),
+            ("remind", "relance", {}),
+        )
+        for n, t, codes in (
+            ("a", "peer", DECIDE_A),
+            ("b", "elsewhere", _by_role("login", 403, 403, 302, 302)),
+            ("b", "peer", _by_role("login", 403, 403, 404, 404)),
+        )
     ],
     Case(
         "backoffice:branding",
@@ -610,6 +662,7 @@ def _backoffice_values(world) -> dict:
         "review_a": review.pk,
         "proposal": proposal.pk,
         "contact_a": contact.pk,
+        "peer_membership": world["peer"].memberships.get(network=world["a"]).pk,
         "unclaimed": world["unclaimed"].siret,
     }
 

@@ -99,6 +99,10 @@ def test_members_prospects_and_former_members(network):
     members = network.memberships.filter(status=Membership.Status.MEMBER)
     assert not members.filter(joined_on__isnull=True).exists()
     assert members.exclude(dues_status=Membership.DuesStatus.PAID).exists()
+    # The dues status is that of this year's dues, which the demo writes (issue 15).
+    late = members.filter(dues_status=Membership.DuesStatus.LATE)
+    assert late.exists() and late.filter(dues__status="late").count() == late.count()
+    assert not members.filter(dues__isnull=True).exists()
 
 
 def test_generated_naf_codes_are_industrial(network):

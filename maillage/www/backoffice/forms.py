@@ -13,6 +13,10 @@ from maillage.www.forms import DateInput, siret_of_named
 
 
 class MemberFilterForm(forms.Form):
+    """The members list's filters, in its query string. Given the network's ``facets``
+    (``network_member_facets``), the fields offer the values its companies have; without them
+    (another page reading the same query string) they take the values as they come."""
+
     q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
     statut = forms.ChoiceField(
         label=_("Statut"), required=False, choices=[("", _("Tous"))] + list(Membership.Status.choices)
@@ -22,15 +26,68 @@ class MemberFilterForm(forms.Form):
         required=False,
         choices=[("", _("Toutes"))] + list(Membership.DuesStatus.choices),
     )
+    college = forms.CharField(label=_("Collège"), required=False, max_length=100)
+    epci = forms.CharField(label=_("Intercommunalité"), required=False, max_length=9)
+    activite = forms.CharField(label=_("Activité"), required=False, max_length=2)
+    taille = forms.CharField(label=_("Effectif"), required=False, max_length=2)
+    savoir_faire = forms.CharField(
+        label=_("Savoir-faire"),
+        required=False,
+        max_length=200,
+        help_text=_("Son libellé : les entreprises qui l’ont déclaré, ou un savoir-faire plus précis."),
+    )
+
+    def __init__(self, *args, facets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if facets is None:
+            return
+        everyone = [("", _("Tous"))]
+        self.fields["college"].widget = forms.Select(
+            choices=everyone + [(category, category) for category in facets.categories]
+        )
+        self.fields["epci"].widget = forms.Select(choices=[("", _("Toutes"))] + facets.epcis)
+        self.fields["activite"].widget = forms.Select(
+            choices=[
+                ("", _("Toutes")),
+                (_("Sections"), facets.naf_sections),
+                (_("Divisions"), facets.naf_divisions),
+            ]
+        )
+        self.fields["taille"].widget = forms.Select(choices=everyone + facets.headcount_bands)
+
+    def clean_savoir_faire(self):
+        text = self.cleaned_data["savoir_faire"].strip()
+        if not text:
+            return None
+        node, suggestions = resolve_typed_node(text, KINDS["capability"])
+        if node is None:
+            hint = ", ".join(n.label for n in suggestions[:5])
+            raise forms.ValidationError(
+                _("Aucun savoir-faire ne correspond exactement à « %(text)s ».") % {"text": text}
+                + (" " + _("Voulez-vous dire : %(hint)s ?") % {"hint": hint} if hint else "")
+            )
+        return node
 
     def filters(self) -> dict:
         """The keyword arguments of ``network_memberships`` for this form's query string: the
         member list, its exports, its bulk actions and the e-mail to its contacts all read the
-        same selection through here."""
+        same selection through here. Empty when the form is invalid: check ``is_valid()``
+        before acting on « all the companies matching the filter »."""
         if not self.is_valid():
             return {}
         data = self.cleaned_data
-        return {"status": data["statut"], "query": data["q"], "dues": data["cotisation"]}
+        activity = data["activite"]
+        return {
+            "status": data["statut"],
+            "query": data["q"],
+            "dues": data["cotisation"],
+            "category": data["college"],
+            "epci": data["epci"],
+            "naf_section": activity if activity.isalpha() else "",
+            "naf_division": activity if activity.isdigit() else "",
+            "headcount_band": data["taille"],
+            "capability_path": data["savoir_faire"].tree_path if data["savoir_faire"] else "",
+        }
 
 
 MEMBERS_LIST = "network-members"  # the datalist of the network's members, by name
@@ -382,7 +439,6 @@ class MembershipForm(forms.Form):
     status = forms.ChoiceField(label=_("Statut"), choices=Membership.Status.choices)
     joined_on = forms.DateField(label=_("Adhérent depuis le"), required=False, widget=DateInput())
     left_on = forms.DateField(label=_("Parti le"), required=False, widget=DateInput())
-    dues_status = forms.ChoiceField(label=_("Cotisation"), choices=Membership.DuesStatus.choices)
     category = forms.CharField(label=_("Collège"), max_length=100, required=False)
 
 

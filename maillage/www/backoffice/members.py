@@ -14,13 +14,19 @@ from django.views.decorators.http import require_POST
 
 from maillage.directory.errors import DirectoryError
 from maillage.directory.models import Contact, Membership
-from maillage.directory.selectors import establishments_found, membership_history, network_contacts
+from maillage.directory.selectors import (
+    establishments_found,
+    membership_dues,
+    membership_history,
+    network_contacts,
+)
 from maillage.directory.services import (
     contact_delete,
     contact_save,
     membership_create,
     membership_update,
 )
+from maillage.www.backoffice.dues_forms import DuesPaymentForm
 from maillage.www.backoffice.forms import ContactForm, MemberAddForm, MembershipForm
 from maillage.www.backoffice.views import _context
 from maillage.www.forms import attach_error
@@ -74,10 +80,7 @@ def member_add(request, slug):
 def member(request, slug, siret):
     network = animated_network(request, slug)
     membership = _membership(network, siret)
-    initial = {
-        name: getattr(membership, name)
-        for name in ("status", "joined_on", "left_on", "dues_status", "category")
-    }
+    initial = {name: getattr(membership, name) for name in ("status", "joined_on", "left_on", "category")}
     form = MembershipForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,6 +100,8 @@ def member(request, slug, siret):
         contacts=network_contacts(network, establishment=membership.establishment),
         history=membership_history(membership)[:30],
         contact_form=ContactForm(),
+        dues=membership_dues(membership),
+        payment_form=DuesPaymentForm(),
     )
     return render(request, "backoffice/member.html", context, status=400 if form.errors else 200)
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from maillage.www import converters  # noqa: F401  (registers <siret:…>)
-from maillage.www.backoffice import journal, members, network, reviews, taxonomy, views
+from maillage.www.backoffice import bulk, dues, journal, members, network, reviews, taxonomy, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -40,4 +40,18 @@ urlpatterns = [
     path("<slug:slug>/journal/<int:pk>/supprimer/", journal.entry_remove, name="journal_delete"),
     path("<slug:slug>/journal/<int:pk>/relance/", journal.follow_up_done, name="journal_follow_up"),
     path("<slug:slug>/journal/entreprise/<siret:siret>/", journal.company, name="journal_company"),
+    # Dues and the members list's bulk actions (issue 15).
+    path("<slug:slug>/membres/actions/", bulk.members_bulk, name="members_bulk"),
+    path("<slug:slug>/cotisations/", dues.dues, name="dues"),
+    path("<slug:slug>/cotisations/<int:year>/appeler/", dues.dues_call_confirm, name="dues_call"),
+    path(
+        "<slug:slug>/membres/<siret:siret>/cotisations/<int:year>/reglement/",
+        dues.member_dues_payment,
+        name="member_dues_payment",
+    ),
+    path(
+        "<slug:slug>/membres/<siret:siret>/cotisations/<int:year>/relance/",
+        dues.member_dues_remind,
+        name="member_dues_remind",
+    ),
 ]

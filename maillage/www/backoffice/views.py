@@ -17,6 +17,7 @@ from maillage.accounts.models import Claim
 from maillage.accounts.selectors import (
     network_claims,
     network_invitations,
+    network_member_facets,
     network_memberships,
     network_status_counts,
     with_link_counts,
@@ -29,6 +30,7 @@ from maillage.directory.selectors import network_members
 from maillage.imports.models import MappingReview
 from maillage.imports.selectors import network_mapping_reviews
 from maillage.needs.selectors import network_need_figures
+from maillage.www.backoffice.dues_forms import MemberBulkForm
 from maillage.www.backoffice.exports import members_export
 from maillage.www.backoffice.forms import MEMBERS_LIST, ClaimRejectForm, InvitationForm, MemberFilterForm
 from maillage.www.forms import attach_error
@@ -36,6 +38,8 @@ from maillage.www.guards import animated_network
 from maillage.www.pagination import paginate
 
 PER_PAGE = 50
+# The filters folded under « Plus de filtres » unless one of them is set.
+MORE_FILTERS = ("college", "epci", "activite", "taille", "savoir_faire")
 
 
 def _context(network, section, **extra):
@@ -63,7 +67,7 @@ def index(request):
 @login_required
 def members(request, slug):
     network = animated_network(request, slug)
-    form = MemberFilterForm(request.GET or None)
+    form = MemberFilterForm(request.GET or None, facets=network_member_facets(network))
     filters = form.filters()
     memberships = network_memberships(network, **filters)
     fmt = request.GET.get("format", "")
@@ -81,6 +85,9 @@ def members(request, slug):
         counts=counts,
         need_figures=network_need_figures(network),
         filtered=any(filters.values()),
+        bulk_form=MemberBulkForm(),
+        more_filters=any(form[name].value() for name in MORE_FILTERS),
+        more_filter_fields=[form[name] for name in MORE_FILTERS],
     )
     return render(request, "backoffice/members.html", context)
 

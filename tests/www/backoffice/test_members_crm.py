@@ -66,18 +66,18 @@ def test_namesakes_are_offered_as_a_choice_and_a_siret_is_read_with_spaces(anima
 def test_status_changes_set_the_dates_and_are_recorded_in_words(animator, network):
     membership = MembershipFactory(network=network, status="prospect", joined_on=None)
     siret = membership.establishment.siret
-    animator.post(url("member", siret), {"status": "member", "dues_status": "paid", "category": ""})
+    animator.post(url("member", siret), {"status": "member", "category": ""})
     membership.refresh_from_db()
-    assert membership.joined_on == timezone.localdate() and membership.dues_status == "paid"
-    animator.post(url("member", siret), {"status": "former", "dues_status": "paid", "category": ""})
+    assert membership.joined_on == timezone.localdate()
+    animator.post(url("member", siret), {"status": "former", "category": ""})
     membership.refresh_from_db()
     assert membership.left_on == timezone.localdate()
     page = animator.get(url("member", siret)).content.decode().replace("\u00a0", " ")
-    assert "Statut : Prospect → Adhérent" in page and "Cotisation : Sans objet → Réglée" in page
+    assert "Statut : Prospect → Adhérent" in page
     assert "Statut : Adhérent → Ancien adhérent" in page
     history = page[page.index('id="historique"') :]
-    assert "dues_status" not in history and "→ paid" not in history  # no code on screen
-    assert membership.changes.filter(changed_by__email="animatrice@ia-nord.example").count() == 5
+    assert "status" not in history and "→ former" not in history  # no code on screen
+    assert membership.changes.filter(changed_by__email="animatrice@ia-nord.example").count() == 4
 
 
 def test_contacts_are_linked_to_their_account_and_deleted_for_real(animator, network):
