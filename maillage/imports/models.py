@@ -127,6 +127,11 @@ class ImportUpload(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.file_name} ({self.get_status_display()})"
 
+    @property
+    def rejected_total(self) -> int:
+        """Lines rejected by the import, or by its dry run until it is made."""
+        return sum((self.report or self.dry_report).get("rejected", {}).values())
+
 
 class MappingColumn(models.TextChoices):
     """The spreadsheet columns whose free text is mapped to the taxonomy."""

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from maillage.errors import MaillageError
 from maillage.imports import kinds, tasks
+from maillage.imports.limits import ImportLimitError
 from maillage.imports.models import ImportUpload
 from maillage.imports.sirene.reader import fingerprint
 
@@ -36,6 +37,13 @@ WET_REJECTS = "rejets.csv"
 
 class ImportUploadError(MaillageError):
     """A file or an option refused before anything is written; ``field`` names the form field."""
+
+
+def _file_message(exc: BaseException) -> str:
+    """The message the command prints: « file, line, field : reason » for the files' errors."""
+    if isinstance(exc, MaillageError) and not isinstance(exc, ImportLimitError):
+        return exc.message  # a service's refusal (the taxonomy not loaded): its text alone
+    return str(exc)
 
 
 def upload_dir(upload: ImportUpload) -> Path:
@@ -103,8 +111,7 @@ def import_upload_check(*, network, kind: str, uploaded, options: dict, actor) -
         )
     except kinds.FILE_ERRORS as exc:
         shutil.rmtree(path.parent, ignore_errors=True)
-        message = exc.message if isinstance(exc, MaillageError) else str(exc)
-        raise ImportUploadError("file", message) from exc
+        raise ImportUploadError("file", _file_message(exc)) from exc
     except BaseException:
         shutil.rmtree(path.parent, ignore_errors=True)
         raise
@@ -159,7 +166,7 @@ def import_upload_run(*, upload_id: int) -> str | None:
             options=upload.options,
         )
     except BaseException as exc:
-        message = exc.message if isinstance(exc, MaillageError) else str(exc)
+        message = _file_message(exc)
         if not isinstance(exc, kinds.FILE_ERRORS):
             logger.exception("import upload %s failed", upload_id)
             message = _("erreur inattendue, import arrêté (%(error)s)") % {"error": type(exc).__name__}
