@@ -282,3 +282,15 @@ def test_another_networks_import_is_not_found(client, world, sheet):
     client.force_login(world["member"])
     assert client.get(reverse("backoffice:imports", args=["reseau-a"])).status_code == 403
     assert ImportUpload.objects.get().status == ImportUpload.Status.CHECKED
+
+
+def test_the_pages_speak_english(client, world, sheet, settings):
+    client.force_login(world["animator_a"])
+    upload(client, "reseau-a", sheet)
+    imported = ImportUpload.objects.get()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    listing = client.get(reverse("backoffice:imports", args=["reseau-a"])).content.decode()
+    assert "Make the dry run" in listing and "5 records, 2 rejections" in listing and "Dry run made" in listing
+    detail = client.get(reverse("backoffice:import_detail", args=["reseau-a", imported.pk])).content.decode()
+    assert "This is what the import would do." in detail and "establishments created" in detail.lower()
+    assert "First rejected lines" in detail and "Essai à blanc" not in detail
