@@ -290,7 +290,8 @@ def test_the_pages_speak_english(client, world, sheet, settings):
     imported = ImportUpload.objects.get()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     listing = client.get(reverse("backoffice:imports", args=["reseau-a"])).content.decode()
-    assert "Make the dry run" in listing and "5 records, 2 rejections" in listing and "Dry run made" in listing
+    assert "Make the dry run" in listing and "Dry run made" in listing
+    assert "5 records, 2 rejections" in listing
     detail = client.get(reverse("backoffice:import_detail", args=["reseau-a", imported.pk])).content.decode()
     assert "This is what the import would do." in detail and "establishments created" in detail.lower()
     assert "First rejected lines" in detail and "Essai à blanc" not in detail
