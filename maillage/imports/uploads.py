@@ -27,6 +27,7 @@ from maillage.errors import MaillageError
 from maillage.imports import kinds, tasks
 from maillage.imports.limits import ImportLimitError
 from maillage.imports.models import ImportUpload
+from maillage.imports.selectors import import_upload_stalled
 from maillage.imports.sirene.reader import fingerprint
 
 logger = logging.getLogger(__name__)
@@ -131,9 +132,10 @@ def import_upload_check(*, network, kind: str, uploaded, options: dict, actor) -
 
 @transaction.atomic
 def import_upload_queue(*, upload: ImportUpload, actor) -> ImportUpload:
-    """Queue the wet run of a dry-run upload, or again that of a failed one (it resumes)."""
+    """Queue the wet run of a dry-run upload, or again that of a failed or stalled one (it resumes)."""
     upload = ImportUpload.objects.select_for_update().get(pk=upload.pk)
-    if upload.status not in (ImportUpload.Status.CHECKED, ImportUpload.Status.FAILED):
+    stalled = import_upload_stalled(upload, minutes=settings.IMPORTS_STALLED_MINUTES)
+    if upload.status not in (ImportUpload.Status.CHECKED, ImportUpload.Status.FAILED) and not stalled:
         raise ImportUploadError("", _("Cet import est déjà lancé."))
     upload.status = ImportUpload.Status.QUEUED
     upload.queued_at = timezone.now()

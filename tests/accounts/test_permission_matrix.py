@@ -572,6 +572,7 @@ CASES = [
             ("import_detail", ""),
             ("import_progress", "progression/"),
             ("import_rejects", "rejets.csv"),
+            ("import_report", "bilan.csv?essai=1"),
         )
     ],
     Case("backoffice:import_start", "POST", "/animation/reseau-a/imports/{upload_a}/importer/", DECIDE_A),
@@ -587,6 +588,7 @@ CASES = [
             ("import_detail", "GET", ""),
             ("import_progress", "GET", "progression/"),
             ("import_rejects", "GET", "rejets.csv"),
+            ("import_report", "GET", "bilan.csv?essai=1"),
             ("import_start", "POST", "importer/"),
         )
     ],

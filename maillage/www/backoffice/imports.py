@@ -8,6 +8,7 @@ of its URL (``animated_network``); another network's import is not found (404).
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -20,7 +21,7 @@ from maillage import downloads
 from maillage.imports import kinds, uploads
 from maillage.imports.batch import REJECT_COLUMNS
 from maillage.imports.models import ImportUpload
-from maillage.imports.selectors import import_upload_progress, network_import_uploads
+from maillage.imports.selectors import import_upload_progress, import_upload_stalled, network_import_uploads
 from maillage.www.backoffice.import_forms import ImportUploadForm
 from maillage.www.backoffice.views import _context
 from maillage.www.forms import attach_error
@@ -81,7 +82,7 @@ def import_detail(request, slug, pk):
         dry=_report_context(upload, upload.dry_report),
         wet=_report_context(upload, upload.report) if upload.report else None,
         progress=import_upload_progress(upload),
-        finished=upload.status in FINISHED,
+        stalled=import_upload_stalled(upload, minutes=settings.IMPORTS_STALLED_MINUTES),
     )
     return render(request, "backoffice/import_detail.html", context)
 
@@ -109,6 +110,24 @@ def import_start(request, slug, pk):
     except uploads.ImportUploadError as error:
         messages.error(request, error.message)
     return redirect("backoffice:import_detail", slug=network.slug, pk=upload.pk)
+
+
+@login_required
+def import_report(request, slug, pk):
+    """The report of the import, or of its dry run (``?essai=1``), as the site's CSV."""
+    network = animated_network(request, slug)
+    upload = _upload(network, pk)
+    dry = bool(request.GET.get("essai"))
+    report = upload.dry_report if dry else upload.report
+    if not report:
+        raise Http404
+    header = (_("Rubrique"), _("Libellé"), _("Nombre"))
+    rows = [(_("Compteurs"), label, n) for label, n in kinds.report_counts(upload.kind, report)]
+    rejected = kinds.rejected_counts(upload.kind, report)
+    rows += [(_("Rejets par motif"), label, n) for _code, label, n in rejected]
+    stem = upload.file_name.rsplit(".", 1)[0]
+    name = _("%(file)s-bilan-essai.csv") if dry else _("%(file)s-bilan.csv")
+    return downloads.response(downloads.csv_bytes(header, rows), filename=name % {"file": stem})
 
 
 @login_required

@@ -38,6 +38,7 @@ urlpatterns = [
     path("<slug:slug>/imports/<int:pk>/progression/", imports.import_progress, name="import_progress"),
     path("<slug:slug>/imports/<int:pk>/importer/", imports.import_start, name="import_start"),
     path("<slug:slug>/imports/<int:pk>/rejets.csv", imports.import_rejects, name="import_rejects"),
+    path("<slug:slug>/imports/<int:pk>/bilan.csv", imports.import_report, name="import_report"),
     # The animator's journal (issue 15).
     path("<slug:slug>/journal/", journal.journal, name="journal"),
     path("<slug:slug>/journal/nouvelle-entree/", journal.entry_new, name="journal_new"),

@@ -6,10 +6,12 @@ one without doubling anything; another network's imports are not found.
 """
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from maillage.directory.models import Establishment, Membership
 from maillage.imports import kinds, uploads
@@ -106,6 +108,11 @@ def test_web_and_command_give_the_same_counts(client, world, sheet, django_captu
     assert body.startswith("\ufeffline;siret;column;reason;detail") and "duplicate_row" in body
     dry = client.get(reverse("backoffice:import_rejects", args=["reseau-a", imported.pk]) + "?essai=1")
     assert "bad_siret" in dry.content.decode("utf-8")
+    summary = client.get(reverse("backoffice:import_report", args=["reseau-a", imported.pk]))
+    assert summary["Content-Disposition"].endswith('filename="adherents-bilan.csv"')
+    lines = summary.content.decode("utf-8").splitlines()
+    assert lines[0] == "\ufeffRubrique;Libellé;Nombre" and "Compteurs;établissements créés;3" in lines
+    assert "Rejets par motif;SIRET en double;1" in lines
 
 
 def test_decp_web_and_command_give_the_same_counts(
@@ -295,3 +302,25 @@ def test_the_pages_speak_english(client, world, sheet, settings):
     detail = client.get(reverse("backoffice:import_detail", args=["reseau-a", imported.pk])).content.decode()
     assert "This is what the import would do." in detail and "establishments created" in detail.lower()
     assert "First rejected lines" in detail and "Essai à blanc" not in detail
+
+
+def test_a_stalled_import_may_be_queued_again(
+    client, world, sheet, settings, django_capture_on_commit_callbacks
+):
+    client.force_login(world["animator_a"])
+    upload(client, "reseau-a", sheet)
+    imported = ImportUpload.objects.get()
+    start = reverse("backoffice:import_start", args=["reseau-a", imported.pk])
+    ImportUpload.objects.filter(pk=imported.pk).update(
+        status=ImportUpload.Status.RUNNING, queued_at=timezone.now()
+    )
+    client.post(start)  # running, and recently: refused
+    assert ImportUpload.objects.get().status == ImportUpload.Status.RUNNING
+    detail = reverse("backoffice:import_detail", args=["reseau-a", imported.pk])
+    assert "Reprendre l’import" not in client.get(detail).content.decode()
+    long_ago = timezone.now() - timedelta(minutes=settings.IMPORTS_STALLED_MINUTES + 1)
+    ImportUpload.objects.filter(pk=imported.pk).update(queued_at=long_ago)
+    assert "Reprendre l’import" in client.get(detail).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(start)
+    assert ImportUpload.objects.get().status == ImportUpload.Status.SUCCEEDED
