@@ -252,6 +252,10 @@ MAILLAGE_LEGAL = {
 MEDIA_ROOT = Path(os.environ.get("MAILLAGE_MEDIA_DIR", DATA_DIR / "media")).resolve()
 MEDIA_URL = "media/"
 NEEDS_ATTACHMENT_MAX_MB = int(os.environ.get("NEEDS_ATTACHMENT_MAX_MB", "10"))
+# Files an animator imports from the back-office (maillage/imports/uploads.py).
+IMPORTS_UPLOAD_MAX_MB = int(os.environ.get("IMPORTS_UPLOAD_MAX_MB", "50"))
+# Minutes without a committed batch after which a queued or running import may be queued again.
+IMPORTS_STALLED_MINUTES = int(os.environ.get("IMPORTS_STALLED_MINUTES", "30"))
 # Seconds between the retries of a failed task (sending a batch, a reminder…).
 NEEDS_TASK_RETRY_DELAY = int(os.environ.get("NEEDS_TASK_RETRY_DELAY", "60"))
 

@@ -67,6 +67,8 @@ class ImportReportBase:
     rejected: dict[str, int] = field(default_factory=dict)
     first_rejects: list[dict] = field(default_factory=list)
     run_id: int | None = None
+    # Records read (lines or markets), rejected ones included: a wet run's progress total.
+    records: int = 0
     resumed_from_line: int | None = None
     rejects_path: str | None = None
     seconds: float = 0.0
@@ -145,6 +147,7 @@ def run_batches(
             resume_after = run.last_committed_line
             report.resumed_from_line = resume_after + 1
             report.add(run.counts)
+            report.records = run.records_done
         report.run_id = run.pk
         if rejects_path is None:
             rejects_path = settings.DATA_DIR / "imports" / f"{kind}-{run.pk}-rejets.csv"
@@ -219,6 +222,7 @@ def _batch(batch, write, finish_batch, report, run, writer, wet_run, file_name) 
                     }
                 )
         finish_batch(touched)
+        report.records += len(batch)
         report.add({"counts": dict(counts)})
         report.add_rejects(rejected)
         if writer is not None:
@@ -226,5 +230,6 @@ def _batch(batch, write, finish_batch, report, run, writer, wet_run, file_name) 
         if wet_run:
             run.last_committed_line = batch[-1].seq
             run.batches_committed += 1
+            run.records_done = report.records
             run.counts = {"counts": report.counts, "rejected": report.rejected}
             run.save()

@@ -16,6 +16,8 @@ class ImportRun(models.Model):
     class Kind(models.TextChoices):
         SIRENE = "sirene", _("SIRENE (établissements)")
         PROFILES = "profiles", _("Tableur des profils")
+        LEDGER = "ledger", _("Grand livre d'achats")
+        DECP = "decp", _("Commande publique (DECP)")
 
     class Status(models.TextChoices):
         RUNNING = "running", _("En cours")
@@ -33,6 +35,9 @@ class ImportRun(models.Model):
     last_committed_line = models.PositiveBigIntegerField(_("dernière ligne validée"), default=1)
     last_committed_offset = models.PositiveBigIntegerField(_("position dans le fichier"), default=0)
     batches_committed = models.PositiveIntegerField(_("lots validés"), default=0)
+    # Records (lines, markets) of the committed batches, rejected ones included: with the dry
+    # run's total, the progress bar of an import launched from the back-office.
+    records_done = models.PositiveBigIntegerField(_("enregistrements traités"), default=0)
     resumed_count = models.PositiveIntegerField(_("reprises"), default=0)
     counts = models.JSONField(_("compteurs"), default=dict)
     error = models.TextField(_("erreur"), blank=True)
@@ -47,6 +52,85 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.file_path} ({self.get_status_display()})"
+
+
+class ImportUpload(models.Model):
+    """A file an animator uploaded in the back-office, its dry run, and its wet run in the queue.
+
+    The file is stored under ``MEDIA_ROOT/imports/`` (``maillage.imports.uploads``); the dry run
+    is made when it is uploaded (``dry_report``), the wet run by the task queue (``report``),
+    through the same pipeline as the import commands (``maillage.imports.kinds``). While the wet
+    run goes, its ``ImportRun`` records the committed batches: the progress bar reads it.
+    """
+
+    class Kind(models.TextChoices):
+        PROFILES = "profiles", _("Tableur des adhérents et de leurs profils")
+        LEDGER = "ledger", _("Grand livre d'achats")
+        DECP = "decp", _("Commande publique (DECP)")
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("Essai à blanc fait")
+        QUEUED = "queued", _("En file d'attente")
+        RUNNING = "running", _("Import en cours")
+        SUCCEEDED = "succeeded", _("Importé")
+        FAILED = "failed", _("Échoué")
+
+    network = models.ForeignKey(
+        "directory.Network", verbose_name=_("réseau"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    # Relative to MEDIA_ROOT; the name is the one the animator's file had.
+    file = models.CharField(_("fichier stocké"), max_length=500)
+    file_name = models.CharField(_("fichier"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("taille (octets)"), default=0)
+    file_fingerprint = models.CharField(_("empreinte du fichier"), max_length=80, blank=True)
+    # The options of the command (buyer, year, confidentiality, allow_removals…).
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.CHECKED)
+    dry_report = models.JSONField(_("bilan de l'essai à blanc"), default=dict, blank=True)
+    report = models.JSONField(_("bilan de l'import"), default=dict, blank=True)
+    total = models.PositiveBigIntegerField(_("enregistrements du fichier"), default=0)
+    import_run = models.ForeignKey(
+        ImportRun,
+        verbose_name=_("exécution"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    error = models.TextField(_("erreur"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déposé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("importé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("lancé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("fini le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import depuis le navigateur")
+        verbose_name_plural = _("imports depuis le navigateur")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def rejected_total(self) -> int:
+        """Lines rejected by the import, or by its dry run until it is made."""
+        return sum((self.report or self.dry_report).get("rejected", {}).values())
 
 
 class MappingColumn(models.TextChoices):

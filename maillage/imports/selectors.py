@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from maillage.directory.models import Membership, Network
-from maillage.imports.models import MappingColumn, MappingDecision, MappingReview
+from maillage.imports.models import ImportRun, ImportUpload, MappingColumn, MappingDecision, MappingReview
 from maillage.taxonomy.models import TaxonomyNode
 
 
@@ -83,3 +86,46 @@ def pending_own_words(where: dict) -> dict[int, list[str]]:
         if text not in texts:
             texts.append(text)
     return words
+
+
+def network_import_uploads(network: Network) -> QuerySet[ImportUpload]:
+    """The files imported from the back-office for ``network``, the latest first."""
+    return ImportUpload.objects.filter(network=network).select_related("created_by", "imported_by")
+
+
+def _upload_run(upload: ImportUpload) -> ImportRun | None:
+    run = upload.import_run
+    if run is None and upload.queued_at is not None:
+        runs = ImportRun.objects.filter(
+            kind=upload.kind, file_fingerprint=upload.file_fingerprint, updated_at__gte=upload.queued_at
+        )
+        run = runs.order_by("-updated_at").first()
+    return run
+
+
+def import_upload_stalled(upload: ImportUpload, *, minutes: int) -> bool:
+    """Queued or running, and nothing committed for ``minutes``: its worker is gone (a restart,
+    a killed process), so it may be queued again; the claim keeps it from running twice."""
+    waiting = (ImportUpload.Status.QUEUED, ImportUpload.Status.RUNNING)
+    if upload.status not in waiting or upload.queued_at is None:
+        return False
+    run = _upload_run(upload)
+    last = max(upload.queued_at, run.updated_at) if run is not None else upload.queued_at
+    return last < timezone.now() - timedelta(minutes=minutes)
+
+
+def import_upload_progress(upload: ImportUpload) -> dict:
+    """Records done of the wet run of ``upload`` (its committed batches), its total, its batches.
+
+    While it runs, its ``ImportRun`` is the latest of its kind for the same file content updated
+    since it was queued (a resumed run keeps its row, whichever upload started it).
+    """
+    run = _upload_run(upload)
+    done = run.records_done if run is not None else 0
+    total = max(upload.total, done)
+    return {
+        "done": done,
+        "total": total,
+        "batches": run.batches_committed if run is not None else 0,
+        "percent": round(100 * done / total) if total else (100 if upload.finished_at else 0),
+    }

@@ -617,6 +617,39 @@ CASES = [
         _by_role("login", 403, 403, 404, 404),
         label="cross-network",
     ),  # fmt: skip
+    # Back-office imports from the browser (issue 15): the network's uploads, their dry run,
+    # progress, wet run and rejects; another network's upload through one's own URL: not found.
+    *[
+        Case("backoffice:imports", "GET", f"/animation/reseau-{n}/imports/", codes, label=n)
+        for n, codes in (("a", NETWORK_A), ("b", NETWORK_B))
+    ],
+    Case("backoffice:imports", "POST", "/animation/reseau-a/imports/", NETWORK_A, {"kind": "decp"}, "a"),
+    *[
+        Case(f"backoffice:{name}", "GET", f"/animation/reseau-a/imports/{{upload_a}}/{part}", NETWORK_A)
+        for name, part in (
+            ("import_detail", ""),
+            ("import_progress", "progression/"),
+            ("import_rejects", "rejets.csv"),
+            ("import_report", "bilan.csv?essai=1"),
+        )
+    ],
+    Case("backoffice:import_start", "POST", "/animation/reseau-a/imports/{upload_a}/importer/", DECIDE_A),
+    *[
+        Case(
+            f"backoffice:{name}",
+            method,
+            f"/animation/reseau-b/imports/{{upload_a}}/{part}",
+            _by_role("login", 403, 403, 404, 404),
+            label="cross-network",
+        )
+        for name, method, part in (
+            ("import_detail", "GET", ""),
+            ("import_progress", "GET", "progression/"),
+            ("import_rejects", "GET", "rejets.csv"),
+            ("import_report", "GET", "bilan.csv?essai=1"),
+            ("import_start", "POST", "importer/"),
+        )
+    ],
     # Supply graph (issue 7): open to all, each role gets the relations it may see; asking for a
     # level the role sees none of is a 400 (the filter only offers the levels it sees).
     Case("supply_graph:graph", "GET", "/qui-travaille-pour-qui/", PUBLIC),
@@ -726,6 +759,21 @@ def _journal_values(world) -> dict:
     return {"journal_a": entry.pk, "own_pk": world["own"].pk}
 
 
+def _import_values(world) -> dict:
+    """A file of network A imported from the back-office, its dry run made (see the imports rows)."""
+    from maillage.imports.models import ImportUpload
+    from maillage.imports.uploads import rejects_path
+
+    upload = ImportUpload.objects.create(
+        network=world["a"], kind="profiles", file="imports/reseau-a/x/adherents.csv",
+        file_name="adherents.csv", total=1, dry_report={"read": 1, "rejected": {}},
+    )  # fmt: skip
+    path = rejects_path(upload, dry=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("line,siret,column,reason,detail\n", encoding="utf-8")
+    return {"upload_a": upload.pk}
+
+
 @pytest.fixture
 def values(world, need_values):
     claim_a = claim_create(user=UserFactory(), siret=world["peer"].siret)
@@ -734,6 +782,7 @@ def values(world, need_values):
         "own": world["own"].siret, "peer": world["peer"].siret, "elsewhere": world["elsewhere"].siret,
         "own_siren": world["own"].organisation.siren, "claim_a": claim_a.pk, "claim_b": claim_b.pk,
         **_backoffice_values(world), **need_values, **_relation_values(world), **_journal_values(world),
+        **_import_values(world),
     }  # fmt: skip
 
 

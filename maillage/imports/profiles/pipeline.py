@@ -482,6 +482,7 @@ def run_import(options: ProfileImportOptions) -> ProfileImportReport:
             resume_after = run.last_committed_line
             report.resumed_from_line = resume_after + 1
             report.add(run.counts)
+            report.records = run.records_done
         report.run_id = run.pk
         if options.rejects_path is None:
             options.rejects_path = settings.DATA_DIR / "imports" / f"profiles-{run.pk}-rejets.csv"
@@ -540,6 +541,7 @@ def _run_batch(batch, preparer, referential, network, options, report, run, reje
                 "rejected": dict(Counter(r["reason"] for r in rejected)),
             }
             report.add(counts_dict)
+            report.records += len(batch)
             report.removals += removals[: max(0, MAX_REPORTED_REMOVALS - len(report.removals))]
             report.refiled += refiled[: max(0, MAX_REPORTED_REFILED - len(report.refiled))]
             if len(report.first_rejects) < 20:
@@ -549,6 +551,7 @@ def _run_batch(batch, preparer, referential, network, options, report, run, reje
                 raise _DryRunRollback
             run.last_committed_line = batch[-1].line
             run.batches_committed += 1
+            run.records_done = report.records
             run.counts = report.counts()
             run.save()
     except _DryRunRollback:

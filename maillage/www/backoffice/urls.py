@@ -1,7 +1,7 @@
 from django.urls import path
 
 from maillage.www import converters  # noqa: F401  (registers <siret:…>)
-from maillage.www.backoffice import bulk, dues, journal, members, network, reviews, taxonomy, views
+from maillage.www.backoffice import bulk, dues, imports, journal, members, network, reviews, taxonomy, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -32,6 +32,13 @@ urlpatterns = [
     path("<slug:slug>/taxonomie/", taxonomy.taxonomy, name="taxonomy"),
     path("<slug:slug>/rattachements/", reviews.reviews, name="reviews"),
     path("<slug:slug>/rattachements/<int:pk>/decider/", reviews.review_decide, name="review_decide"),
+    # Imports from the browser (issue 15).
+    path("<slug:slug>/imports/", imports.imports, name="imports"),
+    path("<slug:slug>/imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("<slug:slug>/imports/<int:pk>/progression/", imports.import_progress, name="import_progress"),
+    path("<slug:slug>/imports/<int:pk>/importer/", imports.import_start, name="import_start"),
+    path("<slug:slug>/imports/<int:pk>/rejets.csv", imports.import_rejects, name="import_rejects"),
+    path("<slug:slug>/imports/<int:pk>/bilan.csv", imports.import_report, name="import_report"),
     # The animator's journal (issue 15).
     path("<slug:slug>/journal/", journal.journal, name="journal"),
     path("<slug:slug>/journal/nouvelle-entree/", journal.entry_new, name="journal_new"),

@@ -9,19 +9,9 @@ maillage.imports.decp.parser. See docs/relations.md.
 
 from django.core.management.base import CommandError
 
+from maillage.imports import kinds
 from maillage.imports.command import ImportCommand
 from maillage.imports.decp.parser import DecpFileError
-from maillage.imports.decp.pipeline import LABELS, DecpOptions, run_decp_import
-
-COUNTS = (
-    ("read", "marchés lus"),
-    ("relations_created", "relations créées"),
-    ("lines_created", "lignes d’achat créées"),
-    ("lines_unchanged", "lignes d’achat déjà importées"),
-    ("lines_without_amount", "titulaires sans montant ni date"),
-    ("suppliers_in_directory", "titulaires dans l'annuaire"),
-    ("suppliers_outside", "titulaires hors annuaire"),
-)
 
 
 class Command(ImportCommand):
@@ -32,13 +22,13 @@ class Command(ImportCommand):
     def handle(self, *args, **options):
         self.check_batch_size(options)
         try:
-            report = run_decp_import(
-                DecpOptions(
-                    path=options["file"],
-                    wet_run=options["wet_run"],
-                    batch_size=options["batch_size"],
-                    rejects_path=options["rejects"],
-                )
+            # The same call as the back-office uploads (maillage.imports.uploads).
+            report = kinds.run_file_import(
+                kinds.DECP,
+                options["file"],
+                wet_run=options["wet_run"],
+                batch_size=options["batch_size"],
+                rejects_path=options["rejects"],
             )
         except DecpFileError as exc:
             message = str(exc)
@@ -54,8 +44,8 @@ class Command(ImportCommand):
             report,
             as_json=options["json"],
             path=options["file"],
-            counts=[(label, report.counts.get(name, 0)) for name, label in COUNTS],
-            labels=LABELS,
+            counts=kinds.report_counts(kinds.DECP, report.as_dict()),
+            labels=kinds.REASON_LABELS[kinds.DECP],
             reject_line=lambda row: (
                 f", champ {row['field']} : {row['detail']}" + (f" « {row['value']} »" if row["value"] else "")
             ),

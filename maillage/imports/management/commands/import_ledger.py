@@ -9,23 +9,10 @@ by name with doubt go to the animators' review queue. See docs/relations.md for 
 
 from django.core.management.base import CommandError
 
+from maillage.imports import kinds
 from maillage.imports.command import ImportCommand
-from maillage.imports.ledger.pipeline import LedgerOptions, Reason, run_ledger_import
 from maillage.imports.profiles.reader import SpreadsheetError
 from maillage.relations.models import Confidentiality
-
-COUNTS = (
-    ("read", "lignes lues"),
-    ("lines_created", "lignes d’achat créées"),
-    ("lines_unchanged", "lignes d’achat déjà importées"),
-    ("relations_created", "relations créées"),
-    ("suppliers_matched", "fournisseurs reconnus (lignes)"),
-    ("suppliers_to_review", "fournisseurs à valider (lignes)"),
-    ("suppliers_outside", "fournisseurs hors annuaire (lignes)"),
-    ("categories_mapped", "catégories rattachées (lignes)"),
-    ("categories_unmapped", "catégories non rattachées (lignes)"),
-    ("categories_to_review", "catégories mises en file de rattachement"),
-)
 
 
 class Command(ImportCommand):
@@ -51,18 +38,20 @@ class Command(ImportCommand):
     def handle(self, *args, **options):
         self.check_batch_size(options)
         try:
-            report = run_ledger_import(
-                LedgerOptions(
-                    path=options["file"],
-                    buyer_siret=options["buyer"],
-                    buyer_name=options["buyer_name"],
-                    year=options["year"],
-                    network=options["network"],
-                    confidentiality=options["confidentiality"],
-                    wet_run=options["wet_run"],
-                    batch_size=options["batch_size"],
-                    rejects_path=options["rejects"],
-                )
+            # The same call as the back-office uploads (maillage.imports.uploads).
+            report = kinds.run_file_import(
+                kinds.LEDGER,
+                options["file"],
+                wet_run=options["wet_run"],
+                network=options["network"],
+                batch_size=options["batch_size"],
+                rejects_path=options["rejects"],
+                options={
+                    "buyer": options["buyer"],
+                    "buyer_name": options["buyer_name"],
+                    "year": options["year"],
+                    "confidentiality": options["confidentiality"],
+                },
             )
         except (SpreadsheetError, ValueError) as exc:  # the file's errors name it (and line, field)
             raise CommandError(str(exc)) from exc
@@ -70,8 +59,8 @@ class Command(ImportCommand):
             report,
             as_json=options["json"],
             path=options["file"],
-            counts=[(label, report.counts.get(name, 0)) for name, label in COUNTS],
-            labels=Reason.LABELS,
+            counts=kinds.report_counts(kinds.LEDGER, report.as_dict()),
+            labels=kinds.REASON_LABELS[kinds.LEDGER],
             reject_line=lambda row: (
                 (f", champ {row['field']}" if row["field"] else "")
                 + f" : {row['detail']}"

@@ -14,8 +14,8 @@ for the columns and the cell grammar.
 
 from django.core.management.base import CommandError
 
+from maillage.imports import kinds
 from maillage.imports.command import ImportCommand
-from maillage.imports.profiles.pipeline import ProfileImportOptions, Reason, run_import
 from maillage.imports.profiles.reader import SpreadsheetError
 from maillage.imports.profiles.refiled import note_line
 
@@ -38,34 +38,25 @@ class Command(ImportCommand):
 
     def handle(self, *args, **options):
         self.check_batch_size(options)
-        import_options = ProfileImportOptions(
-            path=options["file"],
-            network=options["network"],
-            wet_run=options["wet_run"],
-            batch_size=options["batch_size"],
-            rejects_path=options["rejects"],
-            allow_removals=options["allow_removals"],
-        )
         try:
-            report = run_import(import_options)
+            # The same call as the back-office uploads (maillage.imports.uploads).
+            report = kinds.run_file_import(
+                kinds.PROFILES,
+                options["file"],
+                wet_run=options["wet_run"],
+                network=options["network"],
+                batch_size=options["batch_size"],
+                rejects_path=options["rejects"],
+                options={"allow_removals": options["allow_removals"]},
+            )
         except (SpreadsheetError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         self.write_report(
             report,
             as_json=options["json"],
             path=options["file"],
-            counts=[
-                ("lignes lues", report.read),
-                ("établissements créés", report.establishments_created),
-                ("adhésions enregistrées", report.memberships_set),
-                ("profils modifiés", report.profiles_changed),
-                ("profils inchangés", report.profiles_unchanged),
-                ("valeurs rattachées", report.values_mapped),
-                ("valeurs à valider (file)", report.values_to_review),
-                ("valeurs écartées (décision)", report.values_dismissed),
-                ("valeurs rangées dans une autre colonne", report.values_refiled),
-            ],
-            labels=Reason.LABELS,
+            counts=kinds.report_counts(kinds.PROFILES, report.as_dict()),
+            labels=kinds.REASON_LABELS[kinds.PROFILES],
             preamble=_removal_lines(report, options["file"].name),
             reject_line=lambda row: (
                 (f", colonne {row['column']}" if row["column"] else "") + f" : {row['detail']}"
