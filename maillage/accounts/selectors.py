@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from maillage.accounts.models import Claim, Invitation, User
+from maillage.accounts.models import Claim, Invitation, JoinRequest, User
 from maillage.directory.models import Membership, Network
 
 
@@ -50,6 +50,13 @@ def network_status_counts(network: Network) -> dict[str, int]:
 def network_claims(network: Network) -> QuerySet[Claim]:
     return Claim.objects.filter(network=network).select_related(
         "user", "establishment", "establishment__organisation", "decided_by"
+    )
+
+
+def network_join_requests(network: Network) -> QuerySet[JoinRequest]:
+    """« Adhérer au réseau » requests to ``network`` (their contacts' data: animators' eyes only)."""
+    return JoinRequest.objects.filter(network=network).select_related(
+        "establishment", "establishment__organisation", "establishment__commune", "decided_by"
     )
 
 

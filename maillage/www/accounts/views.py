@@ -88,7 +88,7 @@ def signup(request):
     e-mail tells its owner), a honeypot, and a limit per client address."""
     if request.user.is_authenticated:
         return redirect("profile_edit:mine")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_spam:
             return redirect("accounts:signup_sent")
