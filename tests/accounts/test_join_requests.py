@@ -206,3 +206,16 @@ def test_contacts_data_never_reach_visitors_or_members(client, world):
         if user:
             client.force_login(user)
         assert "luc.weber@plasturgie-weber.fr" not in client.get("/reseaux/reseau-a/").text
+
+
+def test_pages_read_english(client, world, settings):
+    _create(world)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    signup = client.get("/compte/inscription/").text
+    assert "Create an account" in signup and "Password, again" in signup and "Créer" not in signup
+    join = client.get("/reseaux/reseau-a/adherer/").text
+    assert "Join the Réseau A network" in join and "Your company" in join and "Adhérer" not in join
+    client.force_login(world["animator_a"])
+    page = client.get("/animation/reseau-a/adhesions/").text
+    assert "Join requests" in page and "Accept Plasturgie Weber as a member" in page
+    assert "Demandée par" not in page and "adhésion" not in page
