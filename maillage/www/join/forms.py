@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.models import Contact
@@ -15,7 +16,7 @@ class JoinForm(forms.Form):
     )
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
-    role = forms.ChoiceField(label=_("Fonction"), choices=Contact.Role.choices)
+    role = forms.ChoiceField(label=_("Fonction"), choices=BLANK_CHOICE_DASH + list(Contact.Role.choices))
     email = forms.EmailField(label=_("Adresse e-mail"), max_length=254)
     phone = forms.CharField(label=_("Téléphone (facultatif)"), max_length=30, required=False)
     motivation = forms.CharField(
