@@ -70,7 +70,8 @@ def user_claims(user: User) -> QuerySet[Claim]:
 
 def account_data(user: User) -> dict:
     """Everything stored about ``user`` as a person (GDPR, articles 15 and 20), for their own
-    download: account, companies they act for, claims, needs they posted, notifications."""
+    download: account, companies they act for, claims, join requests they sent (or that name
+    their address), needs they posted, notifications."""
 
     def day(value):
         return value.isoformat() if value else None
@@ -98,6 +99,23 @@ def account_data(user: User) -> dict:
                 "decidee_le": day(claim.decided_at),
             }
             for claim in user_claims(user).order_by("created_at")
+        ],
+        "demandes_adhesion": [
+            {
+                "siret": join.establishment.siret,
+                "reseau": join.network.name,
+                "prenom": join.first_name,
+                "nom": join.last_name,
+                "adresse_email": join.email,
+                "telephone": join.phone,
+                "accord_messages_le": day(join.consent_on),
+                "motivation": join.motivation,
+                "statut": join.status,
+                "demandee_le": day(join.created_at),
+            }
+            for join in JoinRequest.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+            .select_related("establishment", "network")
+            .order_by("created_at")
         ],
         "besoins_publies": [
             {"titre": need.title, "statut": need.status, "cree_le": day(need.created_at)}

@@ -219,3 +219,12 @@ def test_pages_read_english(client, world, settings):
     page = client.get("/animation/reseau-a/adhesions/").text
     assert "Join requests" in page and "Accept Plasturgie Weber as a member" in page
     assert "Demandée par" not in page and "adhésion" not in page
+
+
+def test_the_personal_data_export_holds_ones_own_join_requests_only(client, world):
+    _create(world, email="membre@example.org")
+    _create(world, world["prospect"], email="quelquun@example.org")
+    client.force_login(world["member"])
+    data = client.get("/compte/mes-donnees.json").json()
+    assert [j["siret"] for j in data["demandes_adhesion"]] == [world["unclaimed"].siret]
+    assert "quelquun@example.org" not in str(data)

@@ -155,9 +155,9 @@ def test_a_confirmation_e_mail_is_sent_once_even_when_its_task_runs_again(db):
 
 def test_a_failed_send_is_retried_then_not_repeated(db):
     user = UserFactory(is_active=False)
-    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("smtp")):
-        with pytest.raises(OSError):
-            mails.send("signup_confirm", user.pk, "k2")
+    failing = mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("smtp"))
+    with failing, pytest.raises(OSError):
+        mails.send("signup_confirm", user.pk, "k2")
     assert EmailDelivery.objects.get(key="k2").state == EmailDelivery.State.FAILED
     assert mails.send("signup_confirm", user.pk, "k2") is True
     delivery = EmailDelivery.objects.get(key="k2")

@@ -126,6 +126,7 @@ def test_signup_and_join_pages_fit_the_screen(page, axe, network, width):
     page.set_viewport_size({"width": width, "height": 900})
     SCREENSHOTS.mkdir(exist_ok=True)
     visitor_pages = {
+        "home": "/",
         "signup": "/compte/inscription/",
         "signup-sent": "/compte/inscription/envoyee/",
         "join": "/reseaux/industries-nord/adherer/",
