@@ -13,7 +13,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -335,7 +335,11 @@ def signup_request(*, email: str, password: str, first_name: str = "", last_name
     user.password = hashed
     user.first_name = first_name.strip()[:150]
     user.last_name = last_name.strip()[:150]
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        return  # the same address signed up at the same instant: that request sends the link
     _queue_email("signup_confirm", user.pk)
 
 

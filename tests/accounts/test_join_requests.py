@@ -228,3 +228,8 @@ def test_the_personal_data_export_holds_ones_own_join_requests_only(client, worl
     data = client.get("/compte/mes-donnees.json").json()
     assert [j["siret"] for j in data["demandes_adhesion"]] == [world["unclaimed"].siret]
     assert "quelquun@example.org" not in str(data)
+
+
+def test_the_network_list_links_each_network_to_its_join_page(client, world):
+    html = client.get("/").text  # two networks: the list
+    assert 'href="/reseaux/reseau-a/adherer/"' in html and 'href="/reseaux/reseau-b/adherer/"' in html

@@ -166,3 +166,13 @@ def test_a_failed_send_is_retried_then_not_repeated(db):
 
 def test_login_page_links_to_sign_up(client):
     assert 'href="/compte/inscription/"' in client.get("/compte/connexion/").text
+
+
+def test_a_simultaneous_sign_up_of_the_same_address_creates_one_account(db, monkeypatch):
+    """The second of two requests racing past the look-up meets the unique address: no error."""
+    from maillage.accounts.models import User as UserModel
+
+    UserFactory(email="claire.roth@fonderie-roth.fr", is_active=False)
+    monkeypatch.setattr(UserModel.objects, "select_for_update", lambda: UserModel.objects.none())
+    services.signup_request(email="claire.roth@fonderie-roth.fr", password=NEW_PASSWORD)
+    assert User.objects.count() == 1
