@@ -215,6 +215,10 @@ def invitation_accept(
         user = User.objects.create_user(
             email=invitation.email, password=password, first_name=first_name, last_name=last_name
         )
+    elif awaiting_confirmation(user):
+        # Signed up but not confirmed yet: the invitation's link proves the address as well.
+        user.is_active = True
+        user.save(update_fields=["is_active"])
     if invitation.role == Invitation.Role.ANIMATOR:
         invitation.network.animators.add(user)
     else:

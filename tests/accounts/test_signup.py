@@ -176,3 +176,21 @@ def test_a_simultaneous_sign_up_of_the_same_address_creates_one_account(db, monk
     monkeypatch.setattr(UserModel.objects, "select_for_update", lambda: UserModel.objects.none())
     services.signup_request(email="claire.roth@fonderie-roth.fr", password=NEW_PASSWORD)
     assert User.objects.count() == 1
+
+
+def test_an_invitation_confirms_an_account_awaiting_confirmation(client, db):
+    from maillage.accounts.services import invitation_create, invitation_token
+    from tests.directory.factories import EstablishmentFactory, NetworkFactory
+
+    pending = UserFactory(email="claire.roth@fonderie-roth.fr", is_active=False)
+    animator = UserFactory()
+    network = NetworkFactory(animators=[animator])
+    company = EstablishmentFactory(member_of=network)
+    invitation = invitation_create(
+        network=network, email=pending.email, invited_by=animator, establishment=company
+    )
+    response = client.post(f"/compte/invitation/{invitation_token(invitation)}/")
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.is_active and pending.establishment_links.filter(establishment=company).exists()
+    assert client.login(email=pending.email, password=DEFAULT_PASSWORD)
