@@ -359,6 +359,35 @@ def signup_confirm(*, token: str) -> User:
     return user
 
 
+UNCONFIRMED_KEPT = timedelta(days=7)
+
+
+def signups_unconfirmed_delete(*, now=None) -> int:
+    """Delete the accounts created by sign-up and never confirmed, a week after their link
+    expired (data minimisation: nobody can use them). Returns how many went.
+
+    Only accounts that hold nothing: no company, claim, network or need (a need's author is
+    protected; an unconfirmed account cannot have posted one, but the guard costs nothing)."""
+    cutoff = (now or timezone.now()) - SIGNUP_VALIDITY - UNCONFIRMED_KEPT
+    stale = User.objects.filter(
+        is_active=False,
+        last_login__isnull=True,
+        is_staff=False,
+        is_superuser=False,
+        date_joined__lt=cutoff,
+        establishment_links__isnull=True,
+        claims__isnull=True,
+        animated_networks__isnull=True,
+        needs__isnull=True,
+    )
+    deleted = 0
+    for user in stale.distinct().iterator():
+        with transaction.atomic():
+            user.delete()
+        deleted += 1
+    return deleted
+
+
 def _pending_join(network: Network, establishment: Establishment) -> bool:
     return JoinRequest.objects.filter(
         network=network, establishment=establishment, status=JoinRequest.Status.PENDING

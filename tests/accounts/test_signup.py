@@ -194,3 +194,18 @@ def test_an_invitation_confirms_an_account_awaiting_confirmation(client, db):
     pending.refresh_from_db()
     assert pending.is_active and pending.establishment_links.filter(establishment=company).exists()
     assert client.login(email=pending.email, password=DEFAULT_PASSWORD)
+
+
+def test_accounts_never_confirmed_are_deleted_a_week_after_their_link_expired(db):
+    from django.utils import timezone
+
+    from maillage.accounts.services import signups_unconfirmed_delete
+
+    long_ago = timezone.now() - timedelta(days=11)
+    stale = UserFactory(is_active=False)
+    recent = UserFactory(is_active=False)
+    closed = UserFactory(is_active=False, last_login=long_ago)  # closed by an administrator
+    active = UserFactory()
+    User.objects.filter(pk__in=[stale.pk, closed.pk, active.pk]).update(date_joined=long_ago)
+    assert signups_unconfirmed_delete() == 1
+    assert set(User.objects.values_list("pk", flat=True)) == {recent.pk, closed.pk, active.pk}
