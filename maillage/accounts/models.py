@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from maillage.directory.models import Contact
+
 
 class EmailUserManager(UserManager):
     """People log in with their email address; ``username`` is kept equal to it."""
@@ -136,3 +138,91 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.network}"
+
+
+class JoinRequest(models.Model):
+    """« Adhérer au réseau »: a company asks to join a network, through the person who will be
+    its contact; an animator of the network accepts (the company becomes a member, the person
+    its contact) or declines with a reason sent to the person."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACCEPTED = "accepted", _("Acceptée")
+        DECLINED = "declined", _("Refusée")
+
+    network = models.ForeignKey(
+        "directory.Network", on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("réseau")
+    )
+    establishment = models.ForeignKey(
+        "directory.Establishment",
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+        verbose_name=_("établissement"),
+    )
+    # The account that asked, when logged in; the request stands without one.
+    user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="join_requests",
+        verbose_name=_("compte du demandeur"),
+    )
+    first_name = models.CharField(_("prénom"), max_length=150)
+    last_name = models.CharField(_("nom"), max_length=150)
+    role = models.CharField(_("fonction"), max_length=12, choices=Contact.Role.choices)
+    email = models.EmailField(_("adresse e-mail"))
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    consent_on = models.DateField(_("accord pour recevoir les messages du réseau, le"), null=True, blank=True)
+    motivation = models.TextField(_("motivation"))
+    status = models.CharField(_("statut"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decision_note = models.TextField(_("motif"), blank=True)
+    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("demande d’adhésion")
+        verbose_name_plural = _("demandes d’adhésion")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "establishment"],
+                condition=models.Q(status="pending"),
+                name="unique_pending_join_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.establishment} → {self.network} ({self.get_status_display()})"
+
+
+class EmailDelivery(models.Model):
+    """One e-mail that is not about a need, claimed before it is sent so that a retried task
+    never sends it twice (``maillage.accounts.outbox``; needs keep ``NeedDelivery``)."""
+
+    class State(models.TextChoices):
+        SENDING = "sending", _("En cours d’envoi")
+        SENT = "sent", _("Envoyé")
+        FAILED = "failed", _("Échec")
+
+    key = models.CharField(_("clé"), max_length=200, unique=True)
+    state = models.CharField(_("état"), max_length=8, choices=State.choices, default=State.SENDING)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=1)
+    error = models.TextField(_("erreur"), blank=True)
+    claimed_at = models.DateTimeField(_("réservé le"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("envoi d’e-mail")
+        verbose_name_plural = _("envois d’e-mails")
+
+    def __str__(self):
+        return f"{self.key} ({self.get_state_display()})"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from maillage.accounts.models import Claim, Invitation, User
+from maillage.accounts.models import Claim, Invitation, JoinRequest, User
 from maillage.directory.models import Contact, EstablishmentUser, Membership, Network
 from maillage.referential.models import Epci, HeadcountBand, NafCode
 
@@ -141,6 +141,13 @@ def network_claims(network: Network) -> QuerySet[Claim]:
     )
 
 
+def network_join_requests(network: Network) -> QuerySet[JoinRequest]:
+    """« Adhérer au réseau » requests to ``network`` (their contacts' data: animators' eyes only)."""
+    return JoinRequest.objects.filter(network=network).select_related(
+        "establishment", "establishment__organisation", "establishment__commune", "decided_by"
+    )
+
+
 def network_invitations(network: Network) -> QuerySet[Invitation]:
     return Invitation.objects.filter(network=network).select_related("establishment", "invited_by")
 
@@ -151,7 +158,8 @@ def user_claims(user: User) -> QuerySet[Claim]:
 
 def account_data(user: User) -> dict:
     """Everything stored about ``user`` as a person (GDPR, articles 15 and 20), for their own
-    download: account, companies they act for, claims, needs they posted, notifications."""
+    download: account, companies they act for, claims, join requests they sent (or that name
+    their address), needs they posted, notifications."""
 
     def day(value):
         return value.isoformat() if value else None
@@ -179,6 +187,23 @@ def account_data(user: User) -> dict:
                 "decidee_le": day(claim.decided_at),
             }
             for claim in user_claims(user).order_by("created_at")
+        ],
+        "demandes_adhesion": [
+            {
+                "siret": join.establishment.siret,
+                "reseau": join.network.name,
+                "prenom": join.first_name,
+                "nom": join.last_name,
+                "adresse_email": join.email,
+                "telephone": join.phone,
+                "accord_messages_le": day(join.consent_on),
+                "motivation": join.motivation,
+                "statut": join.status,
+                "demandee_le": day(join.created_at),
+            }
+            for join in JoinRequest.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+            .select_related("establishment", "network")
+            .order_by("created_at")
         ],
         "besoins_publies": [
             {"titre": need.title, "statut": need.status, "cree_le": day(need.created_at)}

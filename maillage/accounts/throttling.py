@@ -17,7 +17,8 @@ address stays watched).
 The same counters, under the ``reset`` scope, cap password-reset e-mails (a form that sends
 mail to any address must not become a way to flood someone's mailbox), and, through
 ``counter``, ``wait`` and ``record`` with limits of their own, the establishment contact form
-(``maillage/www/establishments/contact.py``: per address and per session).
+(``maillage/www/establishments/contact.py``: per address and per session), the sign-up and
+the « Adhérer au réseau » form (``signup_*``, ``join_*``).
 
 Counting is atomic on every cache the project uses, so a burst of simultaneous failures is
 counted in full: each failure claims a key of its own, a *slot*, with ``cache.add`` (set if
@@ -46,6 +47,12 @@ from django.core.cache import cache
 
 RESET_REQUESTS = 3
 RESET_WINDOW = 3600
+# Sign-up and « Adhérer au réseau » (issue 15): forms open to visitors that create rows and send
+# e-mail. Per client address over an hour, and per e-mail address for the sign-up's messages.
+SIGNUP_PER_CLIENT = 5
+SIGNUP_PER_ADDRESS = 3
+JOIN_PER_CLIENT = 5
+FORM_WINDOW = 3600
 
 
 def _account_slots() -> int:
@@ -170,6 +177,34 @@ def reset(email: str, ip: str = "") -> None:
     for stem, slots in (_pair(email, ip), _account(email)):
         keys += _window_slots(stem, now, slots, window)
     cache.delete_many(keys)
+
+
+def signup_retry_after(ip: str) -> int:
+    """Seconds before this client may ask for another account (0: now)."""
+    return wait([(counter("signup", "ip", ip), SIGNUP_PER_CLIENT)], FORM_WINDOW) if ip else 0
+
+
+def signup_address_allowed(email: str) -> bool:
+    """Whether one more sign-up e-mail may go to ``email``: refused silently past the limit, so
+    that the page never tells whether an account exists or a limit was reached."""
+    return not wait([(counter("signup", "email", email), SIGNUP_PER_ADDRESS)], FORM_WINDOW)
+
+
+def signup_record(email: str, ip: str) -> None:
+    counters = [(counter("signup", "email", email), SIGNUP_PER_ADDRESS)]
+    if ip:
+        counters.append((counter("signup", "ip", ip), SIGNUP_PER_CLIENT))
+    record(counters, FORM_WINDOW)
+
+
+def join_retry_after(ip: str) -> int:
+    """Seconds before this client may send another join request (0: now)."""
+    return wait([(counter("join", "ip", ip), JOIN_PER_CLIENT)], FORM_WINDOW) if ip else 0
+
+
+def join_record(ip: str) -> None:
+    if ip:
+        record([(counter("join", "ip", ip), JOIN_PER_CLIENT)], FORM_WINDOW)
 
 
 def client_ip(request) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -270,31 +271,58 @@ def network_contacts(network: Network, *, establishment: Establishment | None = 
     return contacts.filter(establishment=establishment) if establishment is not None else contacts
 
 
-def establishments_found(text: str, *, limit: int = 8) -> list[Establishment]:
-    """Active establishments whose SIRET is ``text`` (spaces allowed) or whose name contains it:
-    how an animator names a company without typing its SIRET."""
-    digits = "".join(text.split())
-    if digits.isdigit() and len(digits) == 14:
-        return list(Establishment.objects.filter(siret=digits).select_related("commune"))
+def siret_in(text: str) -> str:
+    """The SIRET ``text`` carries: the whole of it (« 552 100 554 00013 »), or its end, as in a
+    company picked from a list (« Tôlerie Kieffer — Haguenau — 552 100 554 00013 »); else ""."""
+    compact = re.sub(r"\s", "", text or "")
+    found = _SIRET_AT_END.search(compact)
+    return found[1] if found else ""
+
+
+_SIRET_AT_END = re.compile(r"(?<!\d)(\d{14})$")
+
+
+def establishment_suggestions(text: str, *, limit: int = 8) -> list[Establishment]:
+    """Active establishments for a company picker while typing: those whose SIRET starts with
+    the digits typed (three at least), else whose name, trade name or company name contains
+    ``text`` (``company_suggestions``)."""
+    compact = re.sub(r"\s", "", text or "")
+    queryset = Establishment.objects.active().select_related("organisation", "commune")
+    if compact.isdigit():
+        if len(compact) < 3:
+            return []
+        return list(queryset.filter(siret__startswith=compact[:14]).order_by("siret")[:limit])
     sirets = [s.identifier for s in company_suggestions(text, limit=limit) if s.kind == "establishment"]
-    return list(
-        Establishment.objects.filter(siret__in=sirets).select_related("commune").order_by("name", "siret")
-    )
+    return list(queryset.filter(siret__in=sirets).order_by("name", "siret"))
 
 
-def establishments_named(text: str, *, network: Network | None = None) -> list[Establishment]:
-    """Active establishments whose name, trade name or company name is ``text`` (case aside),
-    ``network``'s current members first: a form that picks a company by name (a consortium's
-    lead) reads it here, and asks for the SIRET when several answer."""
-    text = (text or "").strip()
+def establishments_named(
+    text: str, *, network: Network | None = None, partial: bool = False
+) -> list[Establishment]:
+    """The establishments ``text`` names: how a form picks a company without a bare SIRET box.
+
+    - a SIRET, typed or ending a picked option (``siret_in``): that establishment, whatever
+      its state;
+    - else the active establishments whose name, trade name or company name is ``text`` (case
+      aside), ``network``'s current members first;
+    - with ``partial``, when no name is exactly ``text``: those whose name contains it
+      (``establishment_suggestions``).
+
+    Several answers: the caller asks which (their SIRET tells namesakes apart)."""
+    text = " ".join((text or "").split())
     if not text:
         return []
+    siret = siret_in(text)
+    if siret:
+        return list(Establishment.objects.filter(siret=siret).select_related("organisation", "commune"))
     found = list(
         Establishment.objects.active()
         .filter(Q(name__iexact=text) | Q(trade_name__iexact=text) | Q(organisation__name__iexact=text))
         .select_related("organisation", "commune")
         .order_by("siret")[:20]
     )
+    if not found and partial:
+        found = establishment_suggestions(text)
     if network is not None and len(found) > 1:
         members = set(
             Establishment.objects.current_members(network)

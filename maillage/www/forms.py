@@ -7,9 +7,10 @@ import re
 from collections.abc import Mapping, Sequence
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from maillage.directory.selectors import establishments_named
+from maillage.directory.selectors import establishments_named, siret_in
 from maillage.directory.validators import spaced_identifier, validate_siren_format, validate_siret_format
 from maillage.engine.query import MAX_QUERY_CHARS
 from maillage.errors import MaillageError
@@ -62,11 +63,12 @@ class EstablishmentChoiceField(forms.ModelChoiceField):
 
 
 def siret_of_named(text: str, *, network=None) -> str:
-    """The SIRET of the establishment ``text`` names: a SIRET as typed (« 552 100 554 00013 »), or
-    a company's name, ``network``'s members first; a ValidationError names the namesakes."""
-    digits = re.sub(r"\s", "", text)
-    if digits.isdigit() and len(digits) == 14:
-        return digits
+    """The SIRET of the establishment ``text`` names: a SIRET as typed (« 552 100 554 00013 ») or
+    ending a company picked in a list, or a company's name, ``network``'s members first
+    (``establishments_named``); a ValidationError names the namesakes."""
+    siret = siret_in(text)
+    if siret:
+        return siret
     found = establishments_named(text, network=network)
     if not found:
         raise forms.ValidationError(_("Aucune entreprise ne s’appelle « %(name)s ».") % {"name": text})
@@ -76,6 +78,40 @@ def siret_of_named(text: str, *, network=None) -> str:
             % {"name": text, "choices": " ; ".join(_described(e) for e in found[:5])}
         )
     return found[0].siret
+
+
+COMPANY_OPTIONS = "company-options"  # the datalist a company picker fills while one types
+
+
+class CompanyPickerField(forms.CharField):
+    """A company by its name or its SIRET, never a bare SIRET box: suggestions while typing (htmx
+    fills the page's ``<datalist id="company-options">`` from ``claims:companies``), each option
+    ending with its SIRET so that a picked one is unambiguous. Cleans to the SIRET
+    (``siret_of_named``: a name several companies bear asks which)."""
+
+    def __init__(self, *, network=None, **kwargs):
+        kwargs.setdefault("max_length", 300)
+        super().__init__(**kwargs)
+        self.network = network
+
+    def widget_attrs(self, widget):
+        return {
+            **super().widget_attrs(widget),
+            "list": COMPANY_OPTIONS,
+            "autocomplete": "off",
+            "hx-get": reverse_lazy("claims:companies"),
+            "hx-trigger": "input changed delay:250ms",
+            "hx-target": f"#{COMPANY_OPTIONS}",
+            "hx-swap": "innerHTML",
+            "hx-sync": "this:replace",
+        }
+
+    def clean(self, value):
+        text = super().clean(value)
+        compact = re.sub(r"\s", "", text)
+        if compact.isdigit():
+            validate_siret_format(compact)  # digits alone are a SIRET, whole or mistyped
+        return siret_of_named(text, network=self.network) if text else ""
 
 
 def _described(establishment) -> str:

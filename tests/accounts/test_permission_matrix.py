@@ -143,6 +143,47 @@ CASES = [
         "wrong password",
     ),
     Case("profile_edit:mine", "GET", "/mon-entreprise/", LOGGED_IN),
+    # Sign-up without an invitation (issue 15): visitors only; a bad link is gone for everyone.
+    Case("accounts:signup", "GET", "/compte/inscription/", _by_role(200, 302, 302, 302, 302)),
+    Case("accounts:signup_sent", "GET", "/compte/inscription/envoyee/", PUBLIC),
+    Case(
+        "accounts:signup_confirm",
+        "GET",
+        "/compte/inscription/confirmer/pas-un-jeton/",
+        dict.fromkeys(ROLES, 410),
+    ),
+    # The company picker's suggestions: public names of active establishments only.
+    Case("claims:companies", "GET", "/revendiquer/entreprises/?siret=entreprise", PUBLIC),
+    # « Adhérer au réseau » (issue 15): open to all; an empty form is shown again (400).
+    Case("join:join", "GET", "/reseaux/reseau-a/adherer/", PUBLIC),
+    Case("join:join", "POST", "/reseaux/reseau-a/adherer/", dict.fromkeys(ROLES, 400), label="invalid"),
+    Case("join:sent", "GET", "/reseaux/reseau-a/adherer/envoyee/", PUBLIC),
+    *[
+        Case("backoffice:join_requests", "GET", f"/animation/reseau-{n}/adhesions/", codes, label=n)
+        for n, codes in (("a", NETWORK_A), ("b", NETWORK_B))
+    ],
+    Case(
+        "backoffice:join_request_accept", "POST", "/animation/reseau-a/adhesions/{join_a}/accepter/", DECIDE_A
+    ),
+    Case(
+        "backoffice:join_request_decline",
+        "POST",
+        "/animation/reseau-a/adhesions/{join_a}/refuser/",
+        DECIDE_A,
+        {"note": "Hors territoire."},
+    ),
+    # Another network's request through one's own network URL: not found, whoever asks.
+    *[
+        Case(
+            f"backoffice:join_request_{name}",
+            "POST",
+            f"/animation/reseau-b/adhesions/{{join_a}}/{part}/",
+            _by_role("login", 403, 403, 404, 404),
+            {"note": "Hors territoire."},
+            "cross-network",
+        )
+        for name, part in (("accept", "accepter"), ("decline", "refuser"))
+    ],
     Case("claims:create", "GET", "/revendiquer/", LOGGED_IN),
     Case("claims:create", "POST", "/revendiquer/", LOGGED_IN, {"siret": "123"}, "invalid"),
     Case("backoffice:index", "GET", "/animation/", _by_role("login", 403, 302, 302, 200)),
@@ -774,6 +815,17 @@ def _import_values(world) -> dict:
     return {"upload_a": upload.pk}
 
 
+def _join_values(world) -> dict:
+    """A pending « Adhérer au réseau » request of the unclaimed company to network A."""
+    from maillage.accounts.models import JoinRequest
+
+    join = JoinRequest.objects.create(
+        network=world["a"], establishment=world["unclaimed"], first_name="Luc", last_name="Weber",
+        role="direction", email="luc@weber.example", motivation="Rencontrer les voisins.",
+    )  # fmt: skip
+    return {"join_a": join.pk}
+
+
 @pytest.fixture
 def values(world, need_values):
     claim_a = claim_create(user=UserFactory(), siret=world["peer"].siret)
@@ -783,6 +835,7 @@ def values(world, need_values):
         "own_siren": world["own"].organisation.siren, "claim_a": claim_a.pk, "claim_b": claim_b.pk,
         **_backoffice_values(world), **need_values, **_relation_values(world), **_journal_values(world),
         **_import_values(world),
+        **_join_values(world),
     }  # fmt: skip
 
 

@@ -37,6 +37,7 @@ NOT_PAGES = {
     "profile_edit:spec_fields",  # an htmx fragment of the profile form
     "profile_edit:taxonomy_suggest",  # autocomplete JSON
     "search:suggestions",  # autocomplete fragment
+    "claims:companies",  # the company picker's datalist options (htmx fragment)
     "needs:attachment",  # a file
     "backoffice:index",  # redirects to the animator's network
     "supply_graph:data",  # JSON for the graph

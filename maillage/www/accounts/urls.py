@@ -40,4 +40,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    # Sign-up without an invitation (issue 15).
+    path("inscription/", views.signup, name="signup"),
+    path("inscription/envoyee/", views.signup_sent, name="signup_sent"),
+    path("inscription/confirmer/<str:token>/", views.signup_confirmation, name="signup_confirm"),
 ]

@@ -1,4 +1,5 @@
-"""Login, logout and invitation acceptance; password reset uses Django's views with our templates."""
+"""Login, logout, sign-up and its confirmation, invitation acceptance; password reset uses Django's
+views with our templates."""
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -6,11 +7,20 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from maillage.accounts import throttling
 from maillage.accounts.errors import AccountError
-from maillage.accounts.forms import InvitationAcceptForm, LoginForm
+from maillage.accounts.forms import InvitationAcceptForm, LoginForm, SignupForm
 from maillage.accounts.models import User
-from maillage.accounts.services import InvitationError, invitation_from_token
+from maillage.accounts.services import (
+    SIGNUP_VALIDITY,
+    InvitationError,
+    invitation_from_token,
+    signup_confirm,
+    signup_request,
+    signup_user_from_token,
+)
 from maillage.accounts.services import invitation_accept as accept
 from maillage.www.forms import attach_error
 
@@ -71,3 +81,65 @@ def _landing(invitation) -> str:
     if invitation.establishment_id:
         return reverse("profile_edit:edit", args=[invitation.establishment.siret])
     return reverse("backoffice:members", args=[invitation.network.slug])
+
+
+def signup(request):
+    """« Créer un compte »: the same answer whether the address has an account or not (the
+    e-mail tells its owner), a honeypot, and a limit per client address."""
+    if request.user.is_authenticated:
+        return redirect("profile_edit:mine")
+    form = SignupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_spam:
+            return redirect("accounts:signup_sent")
+        ip = throttling.client_ip(request)
+        wait = throttling.signup_retry_after(ip)
+        if wait:
+            minutes = max(1, (wait + 59) // 60)
+            form.add_error(
+                None,
+                ngettext(
+                    "Trop de demandes de compte depuis votre connexion. Réessayez dans %(minutes)d minute.",
+                    "Trop de demandes de compte depuis votre connexion. Réessayez dans %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+        elif form.is_valid():
+            data = form.cleaned_data
+            if throttling.signup_address_allowed(data["email"]):
+                throttling.signup_record(data["email"], ip)
+                try:
+                    signup_request(
+                        email=data["email"],
+                        password=data["password1"],
+                        first_name=data["first_name"],
+                        last_name=data["last_name"],
+                    )
+                except AccountError as error:
+                    attach_error(form, error, aliases={"password": "password1"})
+            if not form.errors:
+                return redirect("accounts:signup_sent")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/signup.html", {"form": form}, status=status)
+
+
+def signup_sent(request):
+    return render(request, "accounts/signup_sent.html", {"days": SIGNUP_VALIDITY.days})
+
+
+def signup_confirmation(request, token):
+    """The link of the confirmation e-mail: a button (a mail scanner opening the link does not
+    confirm), then the account is active, signed in, and asked to claim its company."""
+    try:
+        user = signup_confirm(token=token) if request.method == "POST" else signup_user_from_token(token)
+    except InvitationError as error:
+        # 410 Gone: the link existed but will never work again (expired, used or altered).
+        return render(request, "accounts/signup_unusable.html", {"reason": error.reason}, status=410)
+    if request.method != "POST":
+        return render(request, "accounts/signup_confirm.html", {"pending": user})
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(
+        request, _("Adresse confirmée : votre compte est actif. Indiquez maintenant votre entreprise.")
+    )
+    return redirect("claims:create")

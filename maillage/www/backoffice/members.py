@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from maillage.directory.errors import DirectoryError
 from maillage.directory.models import Contact, Membership
 from maillage.directory.selectors import (
-    establishments_found,
+    establishments_named,
     membership_dues,
     membership_history,
     network_contacts,
@@ -49,7 +49,7 @@ def member_add(request, slug):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # A namesake picked among the choices comes back as its SIRET.
-        found = establishments_found(data["siret"] or data["company"])
+        found = establishments_named(data["siret"] or data["company"], partial=True)
         if len(found) == 1:
             try:
                 membership_create(

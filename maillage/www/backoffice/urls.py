@@ -1,7 +1,18 @@
 from django.urls import path
 
 from maillage.www import converters  # noqa: F401  (registers <siret:…>)
-from maillage.www.backoffice import bulk, dues, imports, journal, members, network, reviews, taxonomy, views
+from maillage.www.backoffice import (
+    bulk,
+    dues,
+    imports,
+    join_requests,
+    journal,
+    members,
+    network,
+    reviews,
+    taxonomy,
+    views,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -27,6 +38,10 @@ urlpatterns = [
     path("<slug:slug>/revendications/", views.claims, name="claims"),
     path("<slug:slug>/revendications/<int:pk>/accepter/", views.claim_approve, name="claim_approve"),
     path("<slug:slug>/revendications/<int:pk>/refuser/", views.claim_reject, name="claim_reject"),
+    # « Adhérer au réseau » requests (issue 15).
+    path("<slug:slug>/adhesions/", join_requests.join_requests, name="join_requests"),
+    path("<slug:slug>/adhesions/<int:pk>/accepter/", join_requests.accept, name="join_request_accept"),
+    path("<slug:slug>/adhesions/<int:pk>/refuser/", join_requests.decline, name="join_request_decline"),
     path("<slug:slug>/reglages/", network.settings, name="settings"),
     path("<slug:slug>/reglages/identite/", network.branding, name="branding"),
     path("<slug:slug>/taxonomie/", taxonomy.taxonomy, name="taxonomy"),

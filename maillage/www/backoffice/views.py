@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from maillage.accounts import permissions
 from maillage.accounts.errors import AccountError
-from maillage.accounts.models import Claim
+from maillage.accounts.models import Claim, JoinRequest
 from maillage.accounts.selectors import (
     network_claims,
     network_invitations,
+    network_join_requests,
     network_member_facets,
     network_memberships,
     network_status_counts,
@@ -45,10 +46,12 @@ MORE_FILTERS = ("college", "epci", "activite", "taille", "savoir_faire")
 def _context(network, section, **extra):
     pending = network_claims(network).filter(status=Claim.Status.PENDING).count()
     reviews = network_mapping_reviews(network, status=MappingReview.Status.PENDING).count()
+    joins = network_join_requests(network).filter(status=JoinRequest.Status.PENDING).count()
     return {
         "network": network,
         "section": section,
         "pending_claims": pending,
+        "pending_joins": joins,
         "pending_reviews": reviews,
         **extra,
     }

@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maillage.www.forms import SiretField
+from maillage.www.forms import CompanyPickerField
 
 
 class ClaimForm(forms.Form):
-    siret = SiretField(
-        label=_("SIRET de l’établissement"),
-        help_text=_("14 chiffres, inscrits sur vos factures ou sur l’avis de situation SIRENE."),
+    # Named ``siret`` (what it cleans to, and the field the services' errors name).
+    siret = CompanyPickerField(
+        label=_("Votre entreprise"),
+        help_text=_("Tapez son nom ou son SIRET, puis choisissez-la dans la liste."),
     )
     message = forms.CharField(
         label=_("Message aux animateurs (facultatif)"),
