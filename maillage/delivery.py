@@ -35,7 +35,9 @@ PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 CLAIMABLE = (PENDING, FAILED)
 
 
-def _claim(rows: QuerySet, create: Callable[[], object] | None, on_claim: Callable[[], object] | None) -> bool:
+def _claim(
+    rows: QuerySet, create: Callable[[], object] | None, on_claim: Callable[[], object] | None
+) -> bool:
     with transaction.atomic():
         claimed = False
         if create is not None:

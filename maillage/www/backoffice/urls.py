@@ -1,7 +1,7 @@
 from django.urls import path
 
 from maillage.www import converters  # noqa: F401  (registers <siret:…>)
-from maillage.www.backoffice import journal, members, network, reviews, taxonomy, views
+from maillage.www.backoffice import journal, mailings, members, network, reviews, taxonomy, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -39,4 +39,8 @@ urlpatterns = [
     path("<slug:slug>/journal/<int:pk>/supprimer/", journal.entry_remove, name="journal_delete"),
     path("<slug:slug>/journal/<int:pk>/relance/", journal.follow_up_done, name="journal_follow_up"),
     path("<slug:slug>/journal/entreprise/<siret:siret>/", journal.company, name="journal_company"),
+    # E-mails to the contacts of the member list's selection (issue 15).
+    path("<slug:slug>/messages/", mailings.mailing_list, name="mailings"),
+    path("<slug:slug>/messages/ecrire/", mailings.compose, name="mailing_compose"),
+    path("<slug:slug>/messages/<int:pk>/", mailings.mailing, name="mailing"),
 ]
