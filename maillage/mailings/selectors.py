@@ -51,6 +51,7 @@ def network_mailings(network: Network) -> QuerySet[Mailing]:
         Mailing.objects.filter(network=network)
         .select_related("created_by")
         .annotate(recipient_count=Count("recipients"), **by_state)
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -578,6 +578,34 @@ CASES = [
             ("parties", _by_role(400, 400, 400, 400, 200)),
         )
     ],
+    # The network's e-mails to its contacts (issue 15): {mailing_a} is a message of network A.
+    *[
+        Case(f"backoffice:{name}", "GET", f"/animation/reseau-{n}/messages/{part}", codes, label=n)
+        for name, part in (("mailings", ""), ("mailing_compose", "ecrire/?statut=member"))
+        for n, codes in (("a", NETWORK_A), ("b", NETWORK_B))
+    ],
+    Case(
+        "backoffice:mailing_compose",
+        "POST",
+        "/animation/reseau-a/messages/ecrire/",
+        NETWORK_A,
+        {"subject": "Objet", "body": "Texte", "action": "preview"},
+        "a preview",
+    ),
+    Case("backoffice:mailing", "GET", "/animation/reseau-a/messages/{mailing_a}/", NETWORK_A, label="a"),
+    Case(
+        "backoffice:mailing",
+        "GET",
+        "/animation/reseau-b/messages/{mailing_a}/",
+        _by_role("login", 403, 403, 404, 404),
+        label="cross-network",
+    ),
+    # Unsubscribing needs no login, only the signed link; a tampered link is not found.
+    Case("mailings:unsubscribe", "GET", "/desabonnement/{unsubscribe_a}/", PUBLIC),
+    Case("mailings:unsubscribe", "POST", "/desabonnement/{unsubscribe_a}/", PUBLIC),
+    Case(
+        "mailings:unsubscribe", "GET", "/desabonnement/pas-un-jeton/", dict.fromkeys(ROLES, 404), label="bad"
+    ),
 ]
 
 
@@ -656,6 +684,16 @@ def _relation_values(world) -> dict:
     return {**relations, "relation_answer": answer.pk, "match_a": review.pk}
 
 
+def _mailing_values(world) -> dict:
+    """A message of network A to its peer's contact, and that contact's unsubscribe token."""
+    from maillage.mailings.models import Mailing
+    from maillage.mailings.tokens import unsubscribe_token
+
+    mailing = Mailing.objects.create(network=world["a"], subject="Assemblée générale", body="Texte")
+    token = unsubscribe_token(network_id=world["a"].pk, email="achats@roth.example")
+    return {"mailing_a": mailing.pk, "unsubscribe_a": token}
+
+
 def _journal_values(world) -> dict:
     """An entry of network A on its member's company, with a follow-up (see the journal rows)."""
     from maillage.journal.models import JournalEntry
@@ -675,6 +713,7 @@ def values(world, need_values):
         "own": world["own"].siret, "peer": world["peer"].siret, "elsewhere": world["elsewhere"].siret,
         "own_siren": world["own"].organisation.siren, "claim_a": claim_a.pk, "claim_b": claim_b.pk,
         **_backoffice_values(world), **need_values, **_relation_values(world), **_journal_values(world),
+        **_mailing_values(world),
     }  # fmt: skip
 
 

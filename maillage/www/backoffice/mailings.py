@@ -6,6 +6,8 @@ Scoped by the network of the URL (``animated_network``); a message of another ne
 found (404). Only animators see contacts: members and visitors never reach these pages.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -59,6 +61,7 @@ def compose(request, slug):
         except MailingError as error:
             attach_error(form, error)
     audience = unique_by_address(mailing_audience(network, filters=filters, role=role))
+    kept = [(key, values) for key, values in request.GET.lists() if key not in ("fonction", "page")]
     context = _context(
         network,
         "mailings",
@@ -67,7 +70,8 @@ def compose(request, slug):
         count=len(audience),
         sample=audience[:SAMPLE],
         preview=preview,
-        kept_params=[(k, v) for k, v in request.GET.lists() if k not in ("fonction", "page")],
+        kept_params=kept,
+        list_query=urlencode(kept, doseq=True),
     )
     status = 400 if request.method == "POST" and (form.errors or form.non_field_errors()) else 200
     return render(request, "backoffice/mailing_compose.html", context, status=status)
