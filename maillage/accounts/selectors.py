@@ -75,7 +75,19 @@ def account_data(user: User) -> dict:
             "nom": user.last_name,
             "inscrit_le": day(user.date_joined),
             "derniere_connexion": day(user.last_login),
+            "langue": user.language,
         },
+        "emails_desactives": list(user.muted_emails or []),
+        "emails_de_compte": [
+            {
+                "nature": e.kind,
+                "a": e.to,
+                "nouvelle_adresse": e.new_email,
+                "le": day(e.created_at),
+                "etat": e.state,
+            }
+            for e in user.account_emails.order_by("created_at")
+        ],
         "entreprises": [
             {"siret": link.establishment.siret, "nom": link.establishment.display_name}
             for link in user.establishment_links.select_related("establishment")

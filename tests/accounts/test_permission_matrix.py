@@ -133,6 +133,30 @@ CASES = [
     Case("accounts:password_change", "GET", "/compte/mot-de-passe/", LOGGED_IN),
     Case("accounts:account_export", "GET", "/compte/mes-donnees.json", LOGGED_IN),
     Case("accounts:account_delete", "GET", "/compte/suppression/", LOGGED_IN),
+    # Preferences and the e-mail change: one's own only; a wrong password is refused (400); a
+    # confirmation link that is not one is gone (410), whoever follows it.
+    Case("accounts:preferences", "GET", "/compte/preferences/", LOGGED_IN),
+    Case(
+        "accounts:preferences",
+        "POST",
+        "/compte/preferences/",
+        _by_role("login", 302, 302, 302, 302),
+        {"language": "fr", "wanted": ["need_received"]},
+    ),
+    Case("accounts:email_change", "GET", "/compte/adresse/", LOGGED_IN),
+    Case(
+        "accounts:email_change",
+        "POST",
+        "/compte/adresse/",
+        _by_role("login", 400, 400, 400, 400),
+        {"new_email": "nouvelle@example.org", "password": "pas-le-bon"},
+    ),
+    Case(
+        "accounts:email_change_confirm",
+        "GET",
+        "/compte/adresse/confirmer/pas-un-jeton/",
+        dict.fromkeys(ROLES, 410),
+    ),
     # A wrong password: refused, the page shown again, nothing deleted.
     Case(
         "accounts:account_delete",
