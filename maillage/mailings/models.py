@@ -46,7 +46,8 @@ class RecipientState(models.TextChoices):
     PENDING = delivery.PENDING, _("En attente")
     SENDING = delivery.SENDING, _("En cours d'envoi")
     SENT = delivery.SENT, _("Envoyé")
-    FAILED = delivery.FAILED, _("Échec, sera retenté")
+    # Retried by the queue a few times; the state stays FAILED after the last retry.
+    FAILED = delivery.FAILED, _("Échec")
     SKIPPED = "skipped", _("Non envoyé : désabonné entre-temps")
 
 

@@ -121,5 +121,5 @@ def test_the_history_shows_each_recipients_state(client, world):
     ):
         mailing.recipients.create(contact=contact, email=contact.email, state=state)
     page = client.get(f"/animation/{network.slug}/messages/{mailing.pk}/").content.decode()
-    for label in ("Envoyé", "Échec, sera retenté", "En attente"):
+    for label in ("Envoyé", "Échec", "En attente"):
         assert label in page
