@@ -123,3 +123,13 @@ def test_the_history_shows_each_recipients_state(client, world):
     page = client.get(f"/animation/{network.slug}/messages/{mailing.pk}/").content.decode()
     for label in ("Envoyé", "Échec", "En attente"):
         assert label in page
+
+
+def test_the_pages_speak_english_too(client, world, settings):
+    network = world["network"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(compose_url(network, "?statut=member")).content.decode()
+    assert "Write to contacts" in page and "2 contacts will receive this message." in page
+    assert "Messages to contacts" in client.get(f"/animation/{network.slug}/messages/").content.decode()
+    token = unsubscribe_token(network_id=network.pk, email="rh@example.org")
+    assert "Unsubscribe me" in client.get(f"/desabonnement/{token}/").content.decode()
