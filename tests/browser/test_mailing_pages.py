@@ -63,8 +63,8 @@ def test_animator_writes_to_the_contacts_of_the_filtered_list(page, axe):
     page.get_by_role("button", name="Filtrer").click()
     page.get_by_role("link", name="Écrire aux contacts").click()
     expect(page.get_by_text("3 contacts recevront ce message.")).to_be_visible()
-    page.get_by_label("Objet").fill("Réunion énergie du 12 janvier")
-    page.get_by_label("Message").fill("Bonjour,\n\nNous vous attendons jeudi à 9 h.\n\nL’équipe")
+    page.get_by_label("Objet :").fill("Réunion énergie du 12 janvier")
+    page.get_by_label("Message :", exact=True).fill("Bonjour,\n\nNous vous attendons jeudi à 9 h.")
     page.get_by_role("button", name="Prévisualiser").click()
     expect(page.get_by_role("region", name="Aperçu")).to_contain_text("Nous vous attendons jeudi")
     assert axe(page) == []
