@@ -81,11 +81,12 @@ def claim_create(*, user: User, siret: str, message: str = "") -> Claim:
         if animator.wants_email(EmailKind.CLAIM_RECEIVED):
             by_language.setdefault(animator.language, []).append(animator.email)
     claims_url = absolute_url(reverse("backoffice:claims", args=[network.slug]))
+    preferences_url = absolute_url(reverse("accounts:preferences"))
     for language, recipients in by_language.items():
         templated_email(
             to=recipients,
             template="accounts/emails/claim_received",
-            context={"claim": claim, "claims_url": claims_url},
+            context={"claim": claim, "claims_url": claims_url, "preferences_url": preferences_url},
             language=language,
         ).send()
     return claim

@@ -36,6 +36,8 @@ def need_context(need: Need, recipient: NeedRecipient | None = None) -> dict:
         "need_url": need_url,
         # The form on the need's page (its URL takes POST only).
         "outcome_url": f"{need_url}#bilan",
+        # These e-mails may be turned off (« Mon compte », préférences): each says where.
+        "preferences_url": absolute_url(reverse("accounts:preferences")),
     }
     if recipient is not None and recipient.unconfirmed:
         # « À confirmer »: the capabilities its NAF code alone suggests; it is asked to confirm them.

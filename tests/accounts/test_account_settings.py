@@ -132,6 +132,7 @@ def test_claim_notices_follow_each_animators_preferences_and_language():
     assert sorted(m.to[0] for m in mail.outbox) == ["en@example.org", "fr@example.org"]
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects["en@example.org"] != subjects["fr@example.org"]
+    assert all("/compte/preferences/" in m.body for m in mail.outbox)  # where to turn them off
 
 
 def test_the_export_carries_language_and_preferences(client):

@@ -35,6 +35,7 @@ def test_a_user_who_turned_need_emails_off_gets_the_notification_only_and_others
         need_open(need=need, actor=author)
     assert [m.to for m in mail.outbox] == [["english@example.org"]]
     assert mail.outbox[0].subject == "A need for you: Fraisage de carters"
+    assert "Choose the e-mails you receive: http" in mail.outbox[0].body
     notified = set(
         Notification.objects.filter(kind=DeliveryKind.INVITATION).values_list("user__email", flat=True)
     )
