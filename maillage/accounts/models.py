@@ -36,9 +36,9 @@ class EmailKind(models.TextChoices):
 
 class User(AbstractUser):
     email = models.EmailField(_("adresse e-mail"), unique=True)
-    language = models.CharField(
-        _("langue"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
-    )
+    # Empty until chosen in « Mon compte »: the interface then follows the browser or the header's
+    # switcher, and e-mails go out in French; once chosen, it applies at login and to e-mails.
+    language = models.CharField(_("langue"), max_length=5, choices=settings.LANGUAGES, blank=True)
     # The EmailKind values the user turned off (a list: few values, read with the user).
     muted_emails = models.JSONField(_("e-mails désactivés"), default=list, blank=True)
 

@@ -153,3 +153,10 @@ def test_an_anonymised_account_loses_its_account_emails():
     assert account_delete(user=user, password=DEFAULT_PASSWORD) == "anonymised"
     assert not AccountEmail.objects.exists()
     assert User.objects.get(pk=user.pk).muted_emails == []
+
+
+def test_login_leaves_the_language_alone_until_one_is_chosen(client):
+    user = UserFactory()
+    assert user.language == ""
+    response = client.post("/compte/connexion/", {"username": user.email, "password": DEFAULT_PASSWORD})
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies

@@ -54,7 +54,10 @@ class EmailChangeForm(forms.Form):
 @login_required
 def preferences(request):
     user = request.user
-    initial = {"language": user.language, "wanted": [k for k in EmailKind.values if user.wants_email(k)]}
+    initial = {
+        "language": user.language or translation.get_language(),
+        "wanted": [k for k in EmailKind.values if user.wants_email(k)],
+    }
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         wanted = set(form.cleaned_data["wanted"])

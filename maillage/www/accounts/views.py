@@ -24,7 +24,8 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         # The interface follows the language chosen in « Mon compte » from the first page on.
         response = super().form_valid(form)
-        set_language_cookie(response, form.get_user().language)
+        if form.get_user().language:
+            set_language_cookie(response, form.get_user().language)
         return response
 
 
