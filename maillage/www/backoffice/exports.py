@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from maillage import downloads
+from maillage.accounts.selectors import with_link_counts
 
 EXPORT_HEADER = [
     "SIRET",
@@ -31,7 +32,7 @@ def members_export(network, memberships, fmt: str):
             m.get_dues_status_display(),
             m.contact_count,
         ]
-        for m in memberships
+        for m in with_link_counts(network, memberships)
     )
     body = downloads.table(fmt, EXPORT_HEADER, rows, title=_("Entreprises du réseau"))
     return downloads.response(
