@@ -30,6 +30,11 @@ def mailing_audience(network: Network, *, filters: dict, role: str = "") -> Quer
     return contacts.order_by("last_name", "first_name", "pk")
 
 
+def audience_size(contacts: QuerySet[Contact]) -> int:
+    """How many addresses ``mailing_audience`` reaches (the same person at two companies once)."""
+    return contacts.order_by().annotate(address=Lower("email")).values("address").distinct().count()
+
+
 def unique_by_address(contacts) -> list[Contact]:
     """The contacts, the first of each address only (the same person at two companies)."""
     seen, kept = set(), []

@@ -108,6 +108,15 @@ def unsubscribe(*, token: str) -> Unsubscription:
     return unsubscription
 
 
+def resubscribe(*, token: str) -> None:
+    """Undo an unsubscription by the same link (a click by mistake); only the person holding the
+    message can, the animators cannot: consent is theirs to give back."""
+    target = unsubscribe_target(token)
+    if target is None:
+        raise MailingError("token", _("Ce lien de désabonnement n’est pas valide."))
+    Unsubscription.objects.filter(network_id=target[0], email=target[1].lower()).delete()
+
+
 def unsubscribe_network(token: str) -> tuple[Network, str] | None:
     """The network and address a link designates (for its confirmation page), or None."""
     target = unsubscribe_target(token)

@@ -8,7 +8,7 @@ from maillage.directory.models import Contact, Membership
 from maillage.mailings import services
 from maillage.mailings.errors import MailingError
 from maillage.mailings.models import MailingRecipient, RecipientState, Unsubscription
-from maillage.mailings.selectors import mailing_audience
+from maillage.mailings.selectors import audience_size, mailing_audience
 from maillage.mailings.tokens import unsubscribe_token
 from tests.accounts.factories import UserFactory
 from tests.directory.factories import EstablishmentFactory, NetworkFactory
@@ -64,6 +64,7 @@ def test_create_writes_one_recipient_per_address_and_queues_the_sending(
     contact(network, member, "dupont@a.example")
     contact(network, prospect, "DUPONT@a.example")  # the same person at two companies
     contact(network, member, "rh@a.example")
+    assert audience_size(mailing_audience(network, filters={})) == 2
     with django_capture_on_commit_callbacks(execute=True):
         mailing = services.mailing_create(
             network=network,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from maillage.mailings.errors import MailingError
 from maillage.mailings.models import Mailing
 from maillage.mailings.selectors import (
+    audience_size,
     mailing_audience,
     mailing_recipients,
     network_mailings,
@@ -60,15 +61,16 @@ def compose(request, slug):
             preview = {"subject": subject, "body": body}
         except MailingError as error:
             attach_error(form, error)
-    audience = unique_by_address(mailing_audience(network, filters=filters, role=role))
+    # Counted in the database; the sample reads a few rows only (lists run to thousands).
+    audience = mailing_audience(network, filters=filters, role=role)
     kept = [(key, values) for key, values in request.GET.lists() if key not in ("fonction", "page")]
     context = _context(
         network,
         "mailings",
         form=form,
         audience_form=audience_form,
-        count=len(audience),
-        sample=audience[:SAMPLE],
+        count=audience_size(audience),
+        sample=unique_by_address(audience[: SAMPLE * 3])[:SAMPLE],
         preview=preview,
         kept_params=kept,
         list_query=urlencode(kept, doseq=True),

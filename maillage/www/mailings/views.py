@@ -11,8 +11,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from maillage.mailings.errors import MailingError
+from maillage.mailings.services import resubscribe, unsubscribe_network
 from maillage.mailings.services import unsubscribe as unsubscribe_address
-from maillage.mailings.services import unsubscribe_network
 
 
 @csrf_exempt
@@ -22,12 +22,16 @@ def unsubscribe(request, token):
     if target is None:
         return render(request, "mailings/unsubscribe.html", {"invalid": True}, status=404)
     network, email = target
-    done = False
+    done = resubscribed = False
     if request.method == "POST":
         try:
-            unsubscribe_address(token=token)
+            if request.POST.get("action") == "resubscribe":
+                resubscribe(token=token)
+                resubscribed = True
+            else:  # the page's button, or the mail client's one-click POST (RFC 8058)
+                unsubscribe_address(token=token)
+                done = True
         except MailingError:  # the network was deleted in between
             return render(request, "mailings/unsubscribe.html", {"invalid": True}, status=404)
-        done = True
-    context = {"network": network, "email": email, "done": done}
+    context = {"network": network, "email": email, "done": done, "resubscribed": resubscribed}
     return render(request, "mailings/unsubscribe.html", context)

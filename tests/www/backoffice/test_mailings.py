@@ -133,3 +133,13 @@ def test_the_pages_speak_english_too(client, world, settings):
     assert "Messages to contacts" in client.get(f"/animation/{network.slug}/messages/").content.decode()
     token = unsubscribe_token(network_id=network.pk, email="rh@example.org")
     assert "Unsubscribe me" in client.get(f"/desabonnement/{token}/").content.decode()
+
+
+def test_the_person_can_undo_an_unsubscription_by_mistake(world):
+    token = unsubscribe_token(network_id=world["network"].pk, email="rh@example.org")
+    visitor = Client()
+    visitor.post(f"/desabonnement/{token}/")
+    assert Unsubscription.objects.exists()
+    page = visitor.post(f"/desabonnement/{token}/", {"action": "resubscribe"})
+    assert page.status_code == 200 and "recevra de nouveau" in page.content.decode()
+    assert not Unsubscription.objects.exists()
