@@ -22,6 +22,7 @@ urlpatterns = [
     path("revendiquer/", include("maillage.www.claims.urls")),
     path("relations/", include("maillage.www.relations.urls")),
     path("besoins/", include("maillage.www.needs.urls")),
+    path("desabonnement/", include("maillage.www.mailings.urls")),
     path("qui-travaille-pour-qui/", include("maillage.www.supply_graph.urls")),
     path("styleguide/", include("maillage.www.styleguide.urls")),
     path("", include("maillage.www.legal.urls")),

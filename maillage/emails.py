@@ -5,8 +5,10 @@ An e-mail is ``<template>_subject.txt``, ``<template>.txt`` and, when it exists,
 off (a name with ``&`` or ``<`` reads as typed); the HTML part is escaped as any page. Links
 are absolute on ``settings.MAILLAGE_SITE_URL`` (the task queue has no request, and a link
 must not depend on the Host header of whoever triggered the e-mail): build them with
-``absolute_url`` and pass them in the context. E-mails go out in French whatever the language
-of the request that triggered them: the recipient is rarely that person.
+``absolute_url`` and pass them in the context. E-mails go out in the recipient's language
+(``language``: a user's ``User.language``), in French when it is not known (a contact, an
+address outside the platform), never in the language of the request that triggered them: the
+recipient is rarely that person.
 """
 
 from __future__ import annotations
@@ -35,9 +37,11 @@ def templated_email(
     template: str,
     context: dict,
     reply_to: list[str] | None = None,
+    language: str | None = None,
 ) -> EmailMultiAlternatives:
-    """The rendered message, ready to ``send()``; ``template`` is a path without extension."""
-    with translation.override(settings.LANGUAGE_CODE):
+    """The rendered message, ready to ``send()``; ``template`` is a path without extension;
+    ``language`` the recipient's (French by default)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
         subject = _render_text(f"{template}_subject.txt", context)
         text = _render_text(f"{template}.txt", context)
         try:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "maillage.needs",
     "maillage.relations",
     "maillage.journal",
+    "maillage.mailings",
     "maillage.demo",
     "maillage.www",
     "django.forms",  # its widget templates, for FORM_RENDERER below

@@ -188,4 +188,5 @@ class SitePasswordResetForm(ThrottledPasswordResetForm):
             to=[to_email],
             template="accounts/emails/password_reset",
             context={**context, "reset_url": absolute_url(path)},
+            language=context["user"].language,
         ).send()

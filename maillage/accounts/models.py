@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage import delivery
 from maillage.directory.models import Contact
 
 
@@ -19,8 +22,26 @@ class EmailUserManager(UserManager):
         return super().create_superuser(email, email, password, **extra_fields)
 
 
+class EmailKind(models.TextChoices):
+    """The e-mails to users that they may turn off (« Mon compte », préférences); every sender
+    asks ``User.wants_email`` first. The others are essential and always sent: password reset,
+    e-mail change, invitations, the decision on one's own claim, a visitor's message relayed to
+    the company."""
+
+    NEED_RECEIVED = "need_received", _("Un besoin qui peut intéresser votre entreprise")
+    NEED_REMINDER = "need_reminder", _("La relance avant la date limite d’un besoin reçu")
+    NEED_ANSWER = "need_answer", _("Les réponses des entreprises à vos besoins")
+    NEED_OUTCOME = "need_outcome", _("La demande de bilan de vos besoins")
+    CLAIM_RECEIVED = "claim_received", _("Les demandes de rattachement à valider (animation)")
+
+
 class User(AbstractUser):
     email = models.EmailField(_("adresse e-mail"), unique=True)
+    # Empty until chosen in « Mon compte »: the interface then follows the browser or the header's
+    # switcher, and e-mails go out in French; once chosen, it applies at login and to e-mails.
+    language = models.CharField(_("langue"), max_length=5, choices=settings.LANGUAGES, blank=True)
+    # The EmailKind values the user turned off (a list: few values, read with the user).
+    muted_emails = models.JSONField(_("e-mails désactivés"), default=list, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -34,6 +55,10 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         self.username = self.email
         super().save(*args, **kwargs)
+
+    def wants_email(self, kind: str) -> bool:
+        """False when the user turned this kind of e-mail off (the essential ones have no kind)."""
+        return kind not in (self.muted_emails or [])
 
 
 class Claim(models.Model):
@@ -226,3 +251,37 @@ class EmailDelivery(models.Model):
 
     def __str__(self):
         return f"{self.key} ({self.get_state_display()})"
+
+
+class AccountEmail(models.Model):
+    """An e-mail about a user's own account, written by a service and sent by the task queue;
+    its row is the at-most-once claim of ``maillage.delivery``."""
+
+    class Kind(models.TextChoices):
+        EMAIL_CHANGE_CONFIRM = "email_confirm", _("Confirmation d’une nouvelle adresse")
+        EMAIL_CHANGED = "email_changed", _("Avis de changement d’adresse")
+
+    class State(models.TextChoices):
+        PENDING = delivery.PENDING, _("En attente")
+        SENDING = delivery.SENDING, _("En cours d'envoi")
+        SENT = delivery.SENT, _("Envoyé")
+        FAILED = delivery.FAILED, _("Échec, sera retenté")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_emails")
+    kind = models.CharField(_("nature"), max_length=14, choices=Kind.choices)
+    to = models.EmailField(_("destinataire"))
+    new_email = models.EmailField(_("nouvelle adresse"))
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+    state = models.CharField(_("état"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail de compte")
+        verbose_name_plural = _("e-mails de compte")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.kind} → {self.to} ({self.state})"

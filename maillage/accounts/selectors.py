@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from maillage.accounts.models import Claim, Invitation, JoinRequest, User
 from maillage.directory.models import Contact, EstablishmentUser, Membership, Network
@@ -124,8 +125,23 @@ def network_member_facets(network: Network) -> MemberFacets:
         epcis=list(epcis.order_by("name").values_list("siren", "name")),
         naf_sections=[(code, labels.get(code, code)) for code in sorted(sections)],
         naf_divisions=[(code, labels.get(code, code)) for code in sorted(divisions)],
-        headcount_bands=list(bands.order_by("code").values_list("code", "label")),
+        headcount_bands=[(band.code, headcount_band_label(band)) for band in bands.order_by("code")],
     )
+
+
+def headcount_band_label(band: HeadcountBand) -> str:
+    """The band in the reader's language from its bounds (the INSEE label is French only)."""
+    low, high = band.min_employees, band.max_employees
+    if low is None:
+        return band.label
+    if high is None:
+        return _("%(low)s salariés et plus") % {"low": f"{low:,}".replace(",", "\u202f")}
+    if low == high == 0:
+        return _("Aucun salarié")
+    return _("%(low)s à %(high)s salariés") % {
+        "low": f"{low:,}".replace(",", "\u202f"),
+        "high": f"{high:,}".replace(",", "\u202f"),
+    }
 
 
 def network_status_counts(network: Network) -> dict[str, int]:
@@ -171,7 +187,19 @@ def account_data(user: User) -> dict:
             "nom": user.last_name,
             "inscrit_le": day(user.date_joined),
             "derniere_connexion": day(user.last_login),
+            "langue": user.language,
         },
+        "emails_desactives": list(user.muted_emails or []),
+        "emails_de_compte": [
+            {
+                "nature": e.kind,
+                "a": e.to,
+                "nouvelle_adresse": e.new_email,
+                "le": day(e.created_at),
+                "etat": e.state,
+            }
+            for e in user.account_emails.order_by("created_at")
+        ],
         "entreprises": [
             {"siret": link.establishment.siret, "nom": link.establishment.display_name}
             for link in user.establishment_links.select_related("establishment")

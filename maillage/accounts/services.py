@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.accounts.errors import AccountError
-from maillage.accounts.models import Claim, Invitation, JoinRequest, User
+from maillage.accounts.models import Claim, EmailKind, Invitation, JoinRequest, User
 from maillage.directory import services as directory_services
 from maillage.directory.errors import DirectoryError
 from maillage.directory.models import Establishment, EstablishmentUser, Membership, Network
@@ -80,13 +80,19 @@ def claim_create(*, user: User, siret: str, message: str = "") -> Claim:
             "siret", _("Aucun réseau ne couvre cet établissement : personne ne peut valider la demande.")
         )
     claim = Claim.objects.create(user=user, establishment=establishment, network=network, message=message)
-    recipients = list(network.animators.filter(is_active=True).values_list("email", flat=True))
-    if recipients:
-        claims_url = absolute_url(reverse("backoffice:claims", args=[network.slug]))
+    # Each animator who did not turn these notices off, one message per language.
+    by_language: dict[str, list[str]] = {}
+    for animator in network.animators.filter(is_active=True).order_by("pk"):
+        if animator.wants_email(EmailKind.CLAIM_RECEIVED):
+            by_language.setdefault(animator.language, []).append(animator.email)
+    claims_url = absolute_url(reverse("backoffice:claims", args=[network.slug]))
+    preferences_url = absolute_url(reverse("accounts:preferences"))
+    for language, recipients in by_language.items():
         templated_email(
             to=recipients,
             template="accounts/emails/claim_received",
-            context={"claim": claim, "claims_url": claims_url},
+            context={"claim": claim, "claims_url": claims_url, "preferences_url": preferences_url},
+            language=language,
         ).send()
     return claim
 
@@ -112,6 +118,7 @@ def claim_approve(*, claim: Claim, by: User) -> Claim:
         to=[claim.user.email],
         template="accounts/emails/claim_approved",
         context={"claim": claim, "login_url": absolute_url(reverse("accounts:login"))},
+        language=claim.user.language,
     ).send()
     return claim
 
@@ -120,7 +127,10 @@ def claim_approve(*, claim: Claim, by: User) -> Claim:
 def claim_reject(*, claim: Claim, by: User, note: str = "") -> Claim:
     claim = _decide(claim, by=by, status=Claim.Status.REJECTED, note=note)
     templated_email(
-        to=[claim.user.email], template="accounts/emails/claim_rejected", context={"claim": claim}
+        to=[claim.user.email],
+        template="accounts/emails/claim_rejected",
+        context={"claim": claim},
+        language=claim.user.language,
     ).send()
     return claim
 
@@ -264,6 +274,9 @@ def account_delete(*, user: User, password: str) -> str:
     user.establishment_links.all().delete()
     user.claims.all().delete()
     user.notifications.all().delete()
+    user.account_emails.all().delete()  # they hold the old addresses
+    user.muted_emails = []
+    user.save(update_fields=["muted_emails"])
     user.animated_networks.clear()
     return "anonymised"
 

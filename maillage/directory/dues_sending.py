@@ -63,7 +63,7 @@ def dues_send(*, dues_id: int, kind: str, stage: str = "") -> int:
             context=context,
             reply_to=[network.contact_email] if network.contact_email else None,
         )
-        sent += delivery.deliver_once(
+        sent += delivery.deliver_keyed(
             DuesMessage,
             key={"dues": dues, "email": contact.email, "kind": kind, "stage": stage},
             send=message.send,

@@ -1,6 +1,7 @@
 """Send each message about a need at most once, even when the task that sends it is retried:
-the claim–send–mark of ``maillage.delivery`` on ``NeedDelivery`` (need, user, kind, stage),
-with the in-app notification written with the claim."""
+the claim–send–mark of ``maillage.delivery`` on ``NeedDelivery``, whose unique constraint
+(need, user, kind, stage) admits one row per message; the in-app notification is written in
+the claim's transaction (it needs no SMTP)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from maillage.needs.models import DeliveryKind, Need, NeedDelivery, Notification
 
 def deliver_once(*, need: Need, user, kind: DeliveryKind, stage: str = "", send: Callable[[], None]) -> bool:
     """Claim, send, mark; True when this call sent the message, False when it was already done."""
-    return delivery.deliver_once(
+    return delivery.deliver_keyed(
         NeedDelivery,
         key={"need": need, "user": user, "kind": kind, "stage": stage},
         send=send,

@@ -1,4 +1,5 @@
-"""French e-mails about needs: each a subject, a plain-text and an HTML template under needs/emails/."""
+"""E-mails about needs, in the recipient's language: each a subject, a plain-text and an HTML
+template under needs/emails/."""
 
 from __future__ import annotations
 
@@ -17,8 +18,12 @@ TEMPLATES = {
 }
 
 
-def need_email_message(*, to: str, kind: DeliveryKind, context: dict) -> EmailMultiAlternatives:
-    return templated_email(to=[to], template=f"needs/emails/{TEMPLATES[kind]}", context=context)
+def need_email_message(
+    *, to: str, kind: DeliveryKind, context: dict, language: str | None = None
+) -> EmailMultiAlternatives:
+    return templated_email(
+        to=[to], template=f"needs/emails/{TEMPLATES[kind]}", context=context, language=language
+    )
 
 
 def need_context(need: Need, recipient: NeedRecipient | None = None) -> dict:
@@ -31,6 +36,8 @@ def need_context(need: Need, recipient: NeedRecipient | None = None) -> dict:
         "need_url": need_url,
         # The form on the need's page (its URL takes POST only).
         "outcome_url": f"{need_url}#bilan",
+        # These e-mails may be turned off (« Mon compte », préférences): each says where.
+        "preferences_url": absolute_url(reverse("accounts:preferences")),
     }
     if recipient is not None and recipient.unconfirmed:
         # « À confirmer »: the capabilities its NAF code alone suggests; it is asked to confirm them.

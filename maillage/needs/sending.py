@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from maillage.accounts.models import User
+from maillage.accounts.models import EmailKind, User
 from maillage.needs.delivery import deliver_once
 from maillage.needs.emails import need_context, need_email_message
 from maillage.needs.models import (
@@ -41,8 +41,22 @@ def _users_of(establishment_id: int) -> list[User]:
     )
 
 
+# The preference (« Mon compte ») that turns each kind of message off.
+PREFERENCES = {
+    DeliveryKind.INVITATION: EmailKind.NEED_RECEIVED,
+    DeliveryKind.REMINDER: EmailKind.NEED_REMINDER,
+    DeliveryKind.OUTCOME_REQUEST: EmailKind.NEED_OUTCOME,
+    DeliveryKind.ANSWER: EmailKind.NEED_ANSWER,
+}
+
+
 def _send(*, need: Need, user: User, kind: DeliveryKind, stage: str, context: dict) -> bool:
-    message = need_email_message(to=user.email, kind=kind, context=context)
+    """The message, in the user's language; a user who turned this kind of e-mail off gets the
+    in-app notification only (the delivery is recorded all the same, so it is not retried)."""
+    if not user.wants_email(PREFERENCES[kind]):
+        deliver_once(need=need, user=user, kind=kind, stage=stage, send=lambda: None)
+        return False
+    message = need_email_message(to=user.email, kind=kind, context=context, language=user.language)
     return deliver_once(need=need, user=user, kind=kind, stage=stage, send=message.send)
 
 

@@ -133,6 +133,30 @@ CASES = [
     Case("accounts:password_change", "GET", "/compte/mot-de-passe/", LOGGED_IN),
     Case("accounts:account_export", "GET", "/compte/mes-donnees.json", LOGGED_IN),
     Case("accounts:account_delete", "GET", "/compte/suppression/", LOGGED_IN),
+    # Preferences and the e-mail change: one's own only; a wrong password is refused (400); a
+    # confirmation link that is not one is gone (410), whoever follows it.
+    Case("accounts:preferences", "GET", "/compte/preferences/", LOGGED_IN),
+    Case(
+        "accounts:preferences",
+        "POST",
+        "/compte/preferences/",
+        _by_role("login", 302, 302, 302, 302),
+        {"language": "fr", "wanted": ["need_received"]},
+    ),
+    Case("accounts:email_change", "GET", "/compte/adresse/", LOGGED_IN),
+    Case(
+        "accounts:email_change",
+        "POST",
+        "/compte/adresse/",
+        _by_role("login", 400, 400, 400, 400),
+        {"new_email": "nouvelle@example.org", "password": "pas-le-bon"},
+    ),
+    Case(
+        "accounts:email_change_confirm",
+        "GET",
+        "/compte/adresse/confirmer/pas-un-jeton/",
+        dict.fromkeys(ROLES, 410),
+    ),
     # A wrong password: refused, the page shown again, nothing deleted.
     Case(
         "accounts:account_delete",
@@ -710,6 +734,34 @@ CASES = [
             ("parties", _by_role(400, 400, 400, 400, 200)),
         )
     ],
+    # The network's e-mails to its contacts (issue 15): {mailing_a} is a message of network A.
+    *[
+        Case(f"backoffice:{name}", "GET", f"/animation/reseau-{n}/messages/{part}", codes, label=n)
+        for name, part in (("mailings", ""), ("mailing_compose", "ecrire/?statut=member"))
+        for n, codes in (("a", NETWORK_A), ("b", NETWORK_B))
+    ],
+    Case(
+        "backoffice:mailing_compose",
+        "POST",
+        "/animation/reseau-a/messages/ecrire/",
+        NETWORK_A,
+        {"subject": "Objet", "body": "Texte", "action": "preview"},
+        "a preview",
+    ),
+    Case("backoffice:mailing", "GET", "/animation/reseau-a/messages/{mailing_a}/", NETWORK_A, label="a"),
+    Case(
+        "backoffice:mailing",
+        "GET",
+        "/animation/reseau-b/messages/{mailing_a}/",
+        _by_role("login", 403, 403, 404, 404),
+        label="cross-network",
+    ),
+    # Unsubscribing needs no login, only the signed link; a tampered link is not found.
+    Case("mailings:unsubscribe", "GET", "/desabonnement/{unsubscribe_a}/", PUBLIC),
+    Case("mailings:unsubscribe", "POST", "/desabonnement/{unsubscribe_a}/", PUBLIC),
+    Case(
+        "mailings:unsubscribe", "GET", "/desabonnement/pas-un-jeton/", dict.fromkeys(ROLES, 404), label="bad"
+    ),
 ]
 
 
@@ -789,6 +841,16 @@ def _relation_values(world) -> dict:
     return {**relations, "relation_answer": answer.pk, "match_a": review.pk}
 
 
+def _mailing_values(world) -> dict:
+    """A message of network A to its peer's contact, and that contact's unsubscribe token."""
+    from maillage.mailings.models import Mailing
+    from maillage.mailings.tokens import unsubscribe_token
+
+    mailing = Mailing.objects.create(network=world["a"], subject="Assemblée générale", body="Texte")
+    token = unsubscribe_token(network_id=world["a"].pk, email="achats@roth.example")
+    return {"mailing_a": mailing.pk, "unsubscribe_a": token}
+
+
 def _journal_values(world) -> dict:
     """An entry of network A on its member's company, with a follow-up (see the journal rows)."""
     from maillage.journal.models import JournalEntry
@@ -836,6 +898,7 @@ def values(world, need_values):
         **_backoffice_values(world), **need_values, **_relation_values(world), **_journal_values(world),
         **_import_values(world),
         **_join_values(world),
+        **_mailing_values(world),
     }  # fmt: skip
 
 

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from maillage.accounts.forms import SitePasswordResetForm
-from maillage.www.accounts import account, views
+from maillage.www.accounts import account, settings, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,6 +10,10 @@ urlpatterns = [
     path("mot-de-passe/", account.PasswordChangeView.as_view(), name="password_change"),
     path("mes-donnees.json", account.account_export, name="account_export"),
     path("suppression/", account.delete, name="account_delete"),
+    # « Mon compte », continued (issue 15): preferences and the e-mail change.
+    path("preferences/", settings.preferences, name="preferences"),
+    path("adresse/", settings.email_change, name="email_change"),
+    path("adresse/confirmer/<str:token>/", settings.email_change_confirm_view, name="email_change_confirm"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path(

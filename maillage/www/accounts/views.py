@@ -22,6 +22,7 @@ from maillage.accounts.services import (
     signup_user_from_token,
 )
 from maillage.accounts.services import invitation_accept as accept
+from maillage.www.accounts.language import set_language_cookie
 from maillage.www.forms import attach_error
 
 
@@ -29,6 +30,13 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        # The interface follows the language chosen in « Mon compte » from the first page on.
+        response = super().form_valid(form)
+        if form.get_user().language:
+            set_language_cookie(response, form.get_user().language)
+        return response
 
 
 class LogoutView(auth_views.LogoutView):

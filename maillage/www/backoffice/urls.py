@@ -7,6 +7,7 @@ from maillage.www.backoffice import (
     imports,
     join_requests,
     journal,
+    mailings,
     members,
     network,
     reviews,
@@ -76,4 +77,8 @@ urlpatterns = [
         dues.member_dues_remind,
         name="member_dues_remind",
     ),
+    # E-mails to the contacts of the member list's selection (issue 15).
+    path("<slug:slug>/messages/", mailings.mailing_list, name="mailings"),
+    path("<slug:slug>/messages/ecrire/", mailings.compose, name="mailing_compose"),
+    path("<slug:slug>/messages/<int:pk>/", mailings.mailing, name="mailing"),
 ]
