@@ -81,7 +81,7 @@ class MemberFacets:
     epcis: list[tuple[str, str]]  # (SIREN, name)
     naf_sections: list[tuple[str, str]]  # (letter, label)
     naf_divisions: list[tuple[str, str]]  # (two digits, label)
-    headcount_bands: list[tuple[str, str]]  # (code, label)
+    headcount_bands: list[HeadcountBand]
 
 
 def network_member_facets(network: Network) -> MemberFacets:
@@ -102,7 +102,7 @@ def network_member_facets(network: Network) -> MemberFacets:
         epcis=list(epcis.order_by("name").values_list("siren", "name")),
         naf_sections=[(code, labels.get(code, code)) for code in sorted(sections)],
         naf_divisions=[(code, labels.get(code, code)) for code in sorted(divisions)],
-        headcount_bands=list(bands.order_by("code").values_list("code", "label")),
+        headcount_bands=list(bands.order_by("code")),
     )
 
 
