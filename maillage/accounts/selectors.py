@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from maillage.accounts.models import Claim, Invitation, User
-from maillage.directory.models import Membership, Network
+from maillage.directory.models import Contact, EstablishmentUser, Membership, Network
 from maillage.referential.models import Epci, HeadcountBand, NafCode
 
 
@@ -28,7 +28,7 @@ def network_memberships(
     dues' status), category, EPCI (SIREN), activity (NAF section letter or division), headcount
     band (code), a capability (the ``tree_path`` of a taxonomy node: members that declared it
     or one of its descendants) and a text query on name, trade name, organisation, SIRET or
-    city; with their number of user accounts and of the network's contacts.
+    city (their numbers of user accounts and contacts: ``with_link_counts``).
 
     The members list, its exports, its bulk actions and the e-mail to its contacts read their
     selection here, with the arguments ``MemberFilterForm.filters()`` gives."""
@@ -65,12 +65,34 @@ def network_memberships(
             | Q(establishment__commune__name__icontains=query)
             | Q(establishment__siret__startswith=compact)
         )
-    return memberships.annotate(
-        user_count=Count("establishment__user_links", distinct=True),
-        contact_count=Count(
-            "establishment__contacts", filter=Q(establishment__contacts__network=network), distinct=True
-        ),
-    ).order_by("establishment__organisation__name", "establishment__siret")
+    return memberships.order_by("establishment__organisation__name", "establishment__siret")
+
+
+def with_link_counts(network: Network, memberships) -> list[Membership]:
+    """``memberships`` (a page of the list, or all of an export) with ``user_count`` and
+    ``contact_count`` set: two grouped queries over just their companies. Counting in the list's
+    query instead joined every membership with all its users and contacts before the page's
+    50 rows were picked: 130 ms at 5,000 members (bench/web.py --scale backoffice)."""
+    memberships = list(memberships)
+    ids = [membership.establishment_id for membership in memberships]
+    users, contacts = {}, {}
+    for chunk in range(0, len(ids), 500):  # SQLite's bound parameters
+        part = ids[chunk : chunk + 500]
+        users.update(_counts(EstablishmentUser.objects.filter(establishment_id__in=part)))
+        contacts.update(_counts(Contact.objects.filter(network=network, establishment_id__in=part)))
+    for membership in memberships:
+        membership.user_count = users.get(membership.establishment_id, 0)
+        membership.contact_count = contacts.get(membership.establishment_id, 0)
+    return memberships
+
+
+def _counts(rows: QuerySet) -> dict[int, int]:
+    return dict(
+        rows.order_by()
+        .values("establishment_id")
+        .annotate(n=Count("pk"))
+        .values_list("establishment_id", "n")
+    )
 
 
 @dataclass(frozen=True)
@@ -89,9 +111,7 @@ def network_member_facets(network: Network) -> MemberFacets:
     categories = sorted(set(memberships.exclude(category="").values_list("category", flat=True)))
     epcis = Epci.objects.filter(siren__in=memberships.values("establishment__commune__epci_id"))
     codes = set(memberships.exclude(establishment__naf=None).values_list("establishment__naf_id", flat=True))
-    sections = {
-        code: None for code in NafCode.objects.filter(code__in=codes).values_list("section", flat=True)
-    }
+    sections = set(NafCode.objects.filter(code__in=codes).values_list("section", flat=True))
     divisions = {code[:2] for code in codes if code[:2].isdigit()}
     labels = dict(
         NafCode.objects.filter(Q(code__in=sections) | Q(code__in=divisions)).values_list("code", "label")

@@ -30,6 +30,7 @@ from maillage.accounts.models import User
 from maillage.demo.checks import activity_rules
 from maillage.demo.coherence import ActivityRules
 from maillage.directory.models import Establishment, Network, current_member
+from maillage.directory.services import contact_save
 from maillage.directory.synthetic import naf_section
 from maillage.journal.models import JournalEntry
 from maillage.journal.services import EntryInput, entry_create
@@ -292,17 +293,19 @@ def needs_post(network: Network, author_email: str) -> int:
     return 2
 
 
-# (days ago, kind, theme, people met, notes, follow-up in days from today or None, done)
+# (days ago, kind, theme, contact met (first name, last name, role) or None, notes,
+# follow-up in days from today or None, done). The people are fictitious, as their companies.
 JOURNAL = [
-    (2, "visit", "energy", "Directeur d'usine", "Visite de l'atelier : four de traitement thermique "
-     "à remplacer, intéressé par un diagnostic énergie.", -1, False),
-    (5, "call", "skills", "Responsable RH", "Deux postes de soudeur à pourvoir ; orienter vers l'action "
-     "collective de formation.", 3, False),
-    (9, "meeting", "purchasing", "Acheteuse", "Réunion sur les achats locaux : liste de fournisseurs du "
-     "réseau à lui transmettre.", 10, False),
-    (16, "visit", "digital", "Dirigeant", "Projet de suivi de production numérique.", -5, True),
-    (23, "event", "lean", "", "Rencontrée au petit-déjeuner lean du réseau.", None, False),
-    (31, "email", "funding", "Directrice administrative", "Envoi de la fiche de l'aide régionale à "
+    (2, "visit", "energy", ("Marc", "Hoffmann", "site"), "Visite de l'atelier : four de traitement "
+     "thermique à remplacer, intéressé par un diagnostic énergie.", -1, False),
+    (5, "call", "skills", ("Claire", "Wendling", "hr"), "Deux postes de soudeur à pourvoir ; orienter "
+     "vers l'action collective de formation.", 3, False),
+    (9, "meeting", "purchasing", ("Sophie", "Lutz", "purchasing"), "Réunion sur les achats locaux : "
+     "liste de fournisseurs du réseau à lui transmettre.", 10, False),
+    (16, "visit", "digital", ("Thomas", "Meyer", "direction"), "Projet de suivi de production "
+     "numérique.", -5, True),
+    (23, "event", "lean", None, "Rencontrée au petit-déjeuner lean du réseau.", None, False),
+    (31, "email", "funding", ("Nathalie", "Koenig", "direction"), "Envoi de la fiche de l'aide régionale à "
      "l'investissement.", None, False),
 ]  # fmt: skip
 
@@ -318,13 +321,23 @@ def journal_note(network: Network) -> int:
         .order_by("siret")[: len(JOURNAL)]
     )
     today = timezone.localdate()
-    for company, (ago, kind, theme, people, notes, follow_up, done) in zip(companies, JOURNAL, strict=False):
+    for company, (ago, kind, theme, person, notes, follow_up, done) in zip(companies, JOURNAL, strict=False):
+        contacts = []
+        if person is not None:
+            first, last, role = person
+            contacts.append(
+                contact_save(
+                    network=network, establishment=company, actor=animator, first_name=first, last_name=last,
+                    role=role, email=f"{first}.{last}@example.org".lower(),
+                    consent_on=today - timedelta(days=ago),
+                )
+            )  # fmt: skip
         entry_create(
             network=network,
             by=animator,
             data=EntryInput(
                 establishment=company, occurred_on=today - timedelta(days=ago), kind=kind, theme=theme,
-                people_met=people, notes=notes,
+                contacts=contacts, notes=notes,
                 follow_up_on=None if follow_up is None else today + timedelta(days=follow_up),
                 follow_up_owner=None if follow_up is None else animator, follow_up_done=done,
             ),

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maillage.directory.models import Establishment, Network
+from maillage.directory.models import Contact, Establishment, Network
 from maillage.taxonomy.models import TaxonomyNode
 
 
@@ -68,7 +68,12 @@ class JournalEntry(models.Model):
     )
     occurred_on = models.DateField(_("date"))
     kind = models.CharField(_("nature"), max_length=8, choices=EntryKind.choices)
-    # Free text until the contacts of the network's CRM exist; then a link to them.
+    # The company's contacts in the network's CRM that took part, plus free text for the others
+    # (a workshop foreman met once is not worth a contact record). Deleting a contact — a real
+    # deletion, GDPR — removes its link and keeps the entry: the meeting still happened.
+    contacts = models.ManyToManyField(
+        Contact, verbose_name=_("contacts rencontrés"), blank=True, related_name="journal_entries"
+    )
     people_met = models.CharField(_("personnes rencontrées"), max_length=300, blank=True)
     capabilities = models.ManyToManyField(
         TaxonomyNode, verbose_name=_("savoir-faire abordés"), blank=True, related_name="+"
@@ -116,7 +121,13 @@ class JournalEntry(models.Model):
         verbose_name_plural = _("journal d’animation")
         ordering = ["-occurred_on", "-pk"]
         indexes = [
+            # The list's order (date, then id, which SQLite's index entries end with).
             models.Index(fields=["network", "occurred_on"]),
+            # Covers the figures of a period (counts by kind, distinct companies met) without
+            # reading the rows: 85 ms → a few at 50,000 entries (bench/web.py --scale backoffice).
+            models.Index(
+                fields=["network", "occurred_on", "kind", "establishment"], name="journal_period_figures"
+            ),
             models.Index(fields=["network", "establishment"]),
             models.Index(fields=["network", "follow_up_done_at", "follow_up_on"]),
         ]
@@ -129,6 +140,12 @@ class JournalEntry(models.Model):
 
     def __str__(self):
         return f"{self.occurred_on} {self.kind} {self.establishment_id}"
+
+    @property
+    def people(self) -> list[str]:
+        """Who was met, for display: the linked contacts (name, role), then the free text."""
+        names = [f"{contact} ({contact.get_role_display()})" for contact in self.contacts.all()]
+        return names + ([self.people_met] if self.people_met else [])
 
     @property
     def follow_up_done(self) -> bool:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
 from maillage.accounts.permissions import can_animate_network
-from maillage.directory.models import Establishment, Membership, Network
+from maillage.directory.models import Contact, Establishment, Membership, Network
 from maillage.journal.errors import JournalError
 from maillage.journal.models import Confidentiality, EntryKind, JournalEntry, Theme
 from maillage.taxonomy.models import TaxonomyNode
@@ -37,6 +37,7 @@ class EntryInput:
     occurred_on: date
     kind: str
     people_met: str = ""
+    contacts: Sequence[Contact] = field(default_factory=tuple)
     capabilities: Sequence[TaxonomyNode] = field(default_factory=tuple)
     theme: str = ""
     notes: str = ""
@@ -51,7 +52,7 @@ def _check_actor(by: User, network: Network) -> None:
         raise PermissionDenied
 
 
-def _validated(network: Network, data: EntryInput) -> tuple[dict, list[TaxonomyNode]]:
+def _validated(network: Network, data: EntryInput) -> tuple[dict, list[TaxonomyNode], list[Contact]]:
     if (
         data.establishment is None
         or not Membership.objects.filter(network=network, establishment=data.establishment).exists()
@@ -81,21 +82,33 @@ def _validated(network: Network, data: EntryInput) -> tuple[dict, list[TaxonomyN
             raise JournalError(
                 "capabilities", _("« %(label)s » n’est pas un savoir-faire") % {"label": node.label}
             )
+    contacts = list(dict.fromkeys(data.contacts or ()))
+    for contact in contacts:
+        # A person of another company (or of another network's CRM) was not met at this one.
+        if contact.network_id != network.pk or contact.establishment_id != data.establishment.pk:
+            raise JournalError(
+                "contacts",
+                _("« %(name)s » n’est pas un contact de cette entreprise") % {"name": str(contact)},
+            )
     if data.follow_up_on is None and (data.follow_up_owner is not None or data.follow_up_done):
         raise JournalError("follow_up_on", _("indiquez la date de la relance"))
     if data.follow_up_owner is not None and not network.animators.filter(pk=data.follow_up_owner.pk).exists():
         raise JournalError("follow_up_owner", _("la relance revient à un animateur du réseau"))
-    return {
-        "establishment": data.establishment,
-        "occurred_on": data.occurred_on,
-        "kind": data.kind,
-        "people_met": people,
-        "theme": data.theme,
-        "notes": notes,
-        "follow_up_on": data.follow_up_on,
-        "follow_up_owner": data.follow_up_owner,
-        "confidentiality": data.confidentiality,
-    }, nodes
+    return (
+        {
+            "establishment": data.establishment,
+            "occurred_on": data.occurred_on,
+            "kind": data.kind,
+            "people_met": people,
+            "theme": data.theme,
+            "notes": notes,
+            "follow_up_on": data.follow_up_on,
+            "follow_up_owner": data.follow_up_owner,
+            "confidentiality": data.confidentiality,
+        },
+        nodes,
+        contacts,
+    )
 
 
 def _done_at(entry: JournalEntry | None, data: EntryInput):
@@ -110,24 +123,26 @@ def _done_at(entry: JournalEntry | None, data: EntryInput):
 @transaction.atomic
 def entry_create(*, network: Network, by: User, data: EntryInput) -> JournalEntry:
     _check_actor(by, network)
-    fields, nodes = _validated(network, data)
+    fields, nodes, contacts = _validated(network, data)
     entry = JournalEntry.objects.create(
         network=network, author=by, updated_by=by, follow_up_done_at=_done_at(None, data), **fields
     )
     entry.capabilities.set(nodes)
+    entry.contacts.set(contacts)
     return entry
 
 
 @transaction.atomic
 def entry_update(*, entry: JournalEntry, by: User, data: EntryInput) -> JournalEntry:
     _check_actor(by, entry.network)
-    fields, nodes = _validated(entry.network, data)
+    fields, nodes, contacts = _validated(entry.network, data)
     entry.follow_up_done_at = _done_at(entry, data)
     for name, value in fields.items():
         setattr(entry, name, value)
     entry.updated_by = by
     entry.save()
     entry.capabilities.set(nodes)
+    entry.contacts.set(contacts)
     return entry
 
 

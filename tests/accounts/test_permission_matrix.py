@@ -406,6 +406,12 @@ CASES = [
         "backoffice:journal_follow_up", "POST", "/animation/reseau-a/journal/{journal_a}/relance/", DECIDE_A
     ),
     Case("backoffice:journal_company", "GET", "/animation/reseau-a/journal/entreprise/{own}/", NETWORK_A),
+    Case(
+        "backoffice:journal_contacts",
+        "GET",
+        "/animation/reseau-a/journal/contacts/?establishment={own_pk}",
+        NETWORK_A,
+    ),
     *[
         Case(
             f"backoffice:{name}",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from maillage.directory.models import Contact
 from maillage.journal.models import JournalEntry
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.browser.conftest import login
@@ -25,6 +26,9 @@ def test_animator_logs_a_visit_with_a_follow_up_and_finds_it_to_do(page, axe):
     commune = CommuneFactory(insee_code="67180", name="Haguenau")
     roth = EstablishmentFactory(name="Fonderie Roth", commune=commune, city="Haguenau", member_of=network)
     EstablishmentFactory(name="Tôlerie Lutz", commune=commune, member_of=network)
+    Contact.objects.create(
+        network=network, establishment=roth, first_name="Anne", last_name="Muller", role=Contact.Role.SITE
+    )
     today = timezone.localdate()
 
     login(page, "animatrice@example.org", DEFAULT_PASSWORD)
@@ -35,7 +39,9 @@ def test_animator_logs_a_visit_with_a_follow_up_and_finds_it_to_do(page, axe):
     company = page.get_by_label("Entreprise :", exact=True)
     company.select_option(label=f"Fonderie Roth — Haguenau ({roth.siret})")
     page.get_by_label("Nature :", exact=True).select_option(label="Visite d’entreprise")
-    page.get_by_label("Personnes rencontrées :", exact=True).fill("Anne Muller, directrice d’usine")
+    # Choosing the company brings its contacts (htmx): Anne Muller is ticked, the foreman typed.
+    page.get_by_label("Anne Muller — Direction de site").check()
+    page.get_by_label("Autres personnes rencontrées :", exact=True).fill("Le chef d’atelier")
     page.get_by_label("Thème :", exact=True).select_option(label="Énergie")
     page.get_by_label("Notes :", exact=True).fill("Four de fusion à remplacer ; dossier d’aide à monter.")
     page.get_by_label("Relance le :", exact=True).fill((today - datetime.timedelta(days=1)).isoformat())
@@ -52,6 +58,7 @@ def test_animator_logs_a_visit_with_a_follow_up_and_finds_it_to_do(page, axe):
     panel.get_by_role("link", name="Fonderie Roth").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Fonderie Roth")
     expect(page.get_by_text("Four de fusion à remplacer")).to_be_visible()
+    expect(page.get_by_text("Anne Muller (Direction de site), Le chef d’atelier")).to_be_visible()
     page.get_by_role("button", name="Marquer faite la relance de Fonderie Roth").click()
     expect(page.get_by_role("status")).to_contain_text("Relance marquée comme faite.")
     assert JournalEntry.objects.get().follow_up_done
@@ -72,12 +79,19 @@ def test_journal_page_fits_the_screen(page, axe, width):
             theme="skills", people_met="Anne Muller, responsable des ressources humaines",
             follow_up_on=today + datetime.timedelta(days=n - 2), follow_up_owner=animator, author=animator,
         )  # fmt: skip
+    for first, last, role in (
+        ("Anne", "Muller", "hr"),
+        ("Jean-Baptiste", "Schweitzer-Oberlin", "engineering"),
+    ):
+        Contact.objects.create(
+            network=network, establishment=company, first_name=first, last_name=last, role=role
+        )
     page.set_viewport_size({"width": width, "height": 900})
     login(page, "animatrice@example.org", DEFAULT_PASSWORD)
     SCREENSHOTS.mkdir(exist_ok=True)
     pages = {
         "journal": "/animation/industries-nord/journal/",
-        "form": "/animation/industries-nord/journal/nouvelle-entree/",
+        "form": f"/animation/industries-nord/journal/nouvelle-entree/?siret={company.siret}",
         "company": f"/animation/industries-nord/journal/entreprise/{company.siret}/",
     }
     for name, path in pages.items():

@@ -159,3 +159,41 @@ def test_deleting_the_author_keeps_the_entry(team):
     animator.delete()
     entry.refresh_from_db()
     assert entry.author is None
+
+
+def _contact(network, company, last_name, **fields):
+    from maillage.directory.models import Contact
+
+    return Contact.objects.create(network=network, establishment=company, last_name=last_name, **fields)
+
+
+def test_entry_names_the_company_contacts_met_and_survives_their_deletion(team):
+    network, animator, _, company = team
+    anne = _contact(network, company, "Muller", first_name="Anne", role="site")
+    paul = _contact(network, company, "Schmitt", first_name="Paul", role="purchasing")
+    entry = entry_create(
+        network=network,
+        by=animator,
+        data=_input(company, contacts=[anne, paul, anne], people_met="Le chef d’atelier"),
+    )
+    assert set(entry.contacts.all()) == {anne, paul}
+    assert entry.people == ["Anne Muller (Direction de site)", "Paul Schmitt (Achats)", "Le chef d’atelier"]
+    entry = entry_update(entry=entry, by=animator, data=_input(company, contacts=[paul]))
+    assert list(entry.contacts.all()) == [paul]
+    paul.delete()  # a contact's deletion (GDPR) is real; the meeting stays in the journal
+    entry.refresh_from_db()
+    assert entry.people == [] and JournalEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_contact_of_another_company_or_network_is_refused(team):
+    network, animator, _, company = team
+    neighbour = EstablishmentFactory(member_of=network)
+    other_network = NetworkFactory()
+    for stranger in (
+        _contact(network, neighbour, "Klein"),  # same network, another company
+        _contact(other_network, company, "Weber"),  # same company, another network's CRM
+    ):
+        with pytest.raises(JournalError) as error:
+            entry_create(network=network, by=animator, data=_input(company, contacts=[stranger]))
+        assert error.value.field == "contacts"
+    assert not JournalEntry.objects.exists()

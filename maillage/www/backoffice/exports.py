@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage import downloads
+from maillage.accounts.selectors import with_link_counts
 from maillage.directory.selectors import dues_by_membership
 
 EXPORT_HEADER = [
@@ -60,7 +61,7 @@ def members_export(network, memberships, fmt: str):
             m.contact_count,
             *dues_columns(m),
         ]
-        for m in memberships
+        for m in with_link_counts(network, memberships)
     )
     header = EXPORT_HEADER + [column.format(year=year) for column in DUES_HEADER]
     body = downloads.table(fmt, header, rows, title=_("Entreprises du réseau"))

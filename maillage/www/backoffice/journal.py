@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage import downloads
+from maillage.directory.models import Contact
 from maillage.journal.errors import JournalError
 from maillage.journal.models import Confidentiality, EntryKind, Theme
 from maillage.journal.selectors import (
@@ -36,7 +37,7 @@ from maillage.www.backoffice.journal_forms import JournalEntryForm, JournalFilte
 from maillage.www.backoffice.views import PER_PAGE, _context
 from maillage.www.forms import attach_error
 from maillage.www.guards import animated_network
-from maillage.www.pagination import paginate
+from maillage.www.pagination import paginate, paginate_deferred
 
 
 def _period(cleaned: dict) -> tuple[date, date]:
@@ -65,6 +66,12 @@ def _csv(network, entries):
         _labels(Confidentiality.choices),
     )
     done = {True: _("oui"), False: _("non")}
+    roles = _labels(Contact.Role.choices)
+
+    def people(contacts, others: str) -> str:
+        return "; ".join(
+            [f"{contact} ({roles[contact.role]})" for contact in contacts] + ([others] if others else [])
+        )
 
     def owner(row) -> str:
         name = f"{row['follow_up_owner__first_name'] or ''} {row['follow_up_owner__last_name'] or ''}".strip()
@@ -78,7 +85,7 @@ def _csv(network, entries):
             or row["establishment__name"]
             or row["establishment__organisation__name"],
             row["establishment__siret"],
-            row["people_met"],
+            people(contacts, row["people_met"]),
             themes.get(row["theme"], ""),
             ", ".join(node.label for node in nodes),
             row["notes"],
@@ -88,7 +95,7 @@ def _csv(network, entries):
             levels.get(row["confidentiality"], row["confidentiality"]),
             row["author__email"] or "",
         ]
-        for row, nodes in entries_export(entries)
+        for row, nodes, contacts in entries_export(entries)
     )
     body = downloads.csv_bytes(header, rows)
     return downloads.response(body, filename=f"journal-{network.slug}-{timezone.localdate():%Y-%m-%d}.csv")
@@ -116,7 +123,7 @@ def journal(request, slug):
         network,
         "journal",
         form=form,
-        page=paginate(request, entries, PER_PAGE),
+        page=paginate_deferred(request, entries, PER_PAGE),
         figures=journal_figures(network, since=since, until=until),
         filtered=filtered,
         today=timezone.localdate(),
@@ -248,3 +255,11 @@ def company(request, slug, siret):
         today=timezone.localdate(),
     )  # fmt: skip
     return render(request, "backoffice/journal_company.html", context)
+
+
+@login_required
+def contacts_of_company(request, slug):
+    """The « contacts rencontrés » checkboxes for the company chosen on the entry's form (htmx)."""
+    network = animated_network(request, slug)
+    form = JournalEntryForm(network=network, initial={"establishment": request.GET.get("establishment", "")})
+    return render(request, "backoffice/includes/journal_contacts.html", {"form": form, "network": network})

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.directory.models import Contact
 from maillage.journal.models import Confidentiality, EntryKind, Theme
-from maillage.journal.selectors import journal_companies
+from maillage.journal.selectors import company_contacts, journal_companies
 from maillage.journal.services import MAX_PEOPLE, EntryInput
 from maillage.www.forms import DateInput, TaxonomyField
 
@@ -43,6 +45,11 @@ class _OptionalTaxonomyField(TaxonomyField):
         return super().clean(value) if (value or "").strip() else None
 
 
+class _ContactChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, contact):
+        return f"{contact} — {contact.get_role_display()}"
+
+
 class _AnimatorChoice(forms.ModelChoiceField):
     def label_from_instance(self, user):
         return user.get_full_name() or user.email
@@ -57,11 +64,20 @@ class JournalEntryForm(forms.Form):
     )
     occurred_on = forms.DateField(label=_("Date"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Nature"), choices=EntryKind.choices)
+    contacts = _ContactChoice(
+        label=_("Contacts rencontrés"),
+        queryset=Contact.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     people_met = forms.CharField(
-        label=_("Personnes rencontrées"),
+        label=_("Autres personnes rencontrées"),
         required=False,
         max_length=MAX_PEOPLE,
-        help_text=_("Noms et fonctions, par exemple « Anne Muller, directrice d’usine »."),
+        help_text=_(
+            "Noms et fonctions de celles qui ne sont pas parmi les contacts, par exemple « Anne Muller, "
+            "directrice d’usine »."
+        ),
     )
     theme = forms.ChoiceField(label=_("Thème"), required=False, choices=[("", "—")] + Theme.choices)
     capability = _OptionalTaxonomyField(kind="capability", label=_("Savoir-faire abordé"), required=False)
@@ -88,8 +104,32 @@ class JournalEntryForm(forms.Form):
             network, keep=entry.establishment if entry is not None else None
         )
         self.fields["follow_up_owner"].queryset = network.animators.order_by("last_name", "email")
+        # The checkboxes are the contacts of the company chosen (posted, else initial): the page
+        # swaps them by htmx when the company changes (``contacts_of_company``).
+        self.fields["contacts"].queryset = company_contacts(network, self._company_chosen())
+        self.fields["establishment"].widget.attrs.update(
+            {
+                "hx-get": reverse("backoffice:journal_contacts", args=[network.slug]),
+                "hx-target": "#journal-contacts",
+                "hx-swap": "outerHTML",
+            }
+        )
         if entry is None:
             self.fields["occurred_on"].initial = timezone.localdate()
+
+    def _company_chosen(self):
+        field = self.fields["establishment"]
+        value = self.data.get(self.add_prefix("establishment")) if self.is_bound else None
+        if value is None:
+            value = self.initial.get("establishment")
+        if value in (None, ""):
+            return None
+        if hasattr(value, "pk"):
+            return value
+        try:
+            return field.queryset.filter(pk=int(value)).first()
+        except (TypeError, ValueError):
+            return None
 
     @staticmethod
     def initial_for(entry) -> dict:
@@ -99,6 +139,7 @@ class JournalEntryForm(forms.Form):
             "occurred_on": entry.occurred_on,
             "kind": entry.kind,
             "people_met": entry.people_met,
+            "contacts": list(entry.contacts.all()),
             "theme": entry.theme,
             "capability": capability.label if capability else "",
             "notes": entry.notes,
@@ -119,6 +160,7 @@ class JournalEntryForm(forms.Form):
             occurred_on=data["occurred_on"],
             kind=data["kind"],
             people_met=data["people_met"],
+            contacts=list(data["contacts"]),
             capabilities=nodes,
             theme=data["theme"],
             notes=data["notes"],

@@ -35,6 +35,7 @@ urlpatterns = [
     # The animator's journal (issue 15).
     path("<slug:slug>/journal/", journal.journal, name="journal"),
     path("<slug:slug>/journal/nouvelle-entree/", journal.entry_new, name="journal_new"),
+    path("<slug:slug>/journal/contacts/", journal.contacts_of_company, name="journal_contacts"),
     path("<slug:slug>/journal/<int:pk>/modifier/", journal.entry_edit, name="journal_edit"),
     path("<slug:slug>/journal/<int:pk>/supprimer/", journal.entry_remove, name="journal_delete"),
     path("<slug:slug>/journal/<int:pk>/relance/", journal.follow_up_done, name="journal_follow_up"),

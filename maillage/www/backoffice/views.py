@@ -20,6 +20,7 @@ from maillage.accounts.selectors import (
     network_member_facets,
     network_memberships,
     network_status_counts,
+    with_link_counts,
 )
 from maillage.accounts.services import claim_approve as approve
 from maillage.accounts.services import claim_reject as reject
@@ -73,6 +74,7 @@ def members(request, slug):
     if fmt in ("csv", "xlsx"):
         return members_export(network, memberships, fmt)
     page = paginate(request, memberships, PER_PAGE)
+    page.object_list = with_link_counts(network, page.object_list)
     by_status = network_status_counts(network)
     counts = [(label, by_status[value]) for value, label in Membership.Status.choices]
     context = _context(

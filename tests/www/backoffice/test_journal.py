@@ -264,3 +264,51 @@ def test_journal_page_in_english(client, world):
     _entry(world, follow_up_on=TODAY - DAY)
     content = client.get("/animation/reseau-a/journal/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Follow-ups to do" in content and "Company visits" in content and "overdue" in content
+
+
+def test_contacts_met_are_the_chosen_company_s_and_reach_the_timeline_and_csv(client, world):
+    from maillage.directory.models import Contact
+
+    anne = Contact.objects.create(
+        network=world["a"], establishment=world["own"], first_name="Anne", last_name="Muller", role="hr"
+    )
+    # Another network's contact of a company that is also a member of network B: never offered.
+    Contact.objects.create(network=world["b"], establishment=world["elsewhere"], last_name="Secret")
+    client.force_login(world["animator_a"])
+    fragment = client.get(
+        f"/animation/reseau-a/journal/contacts/?establishment={world['own'].pk}"
+    ).content.decode()
+    assert "Anne Muller" in fragment and "Ressources humaines" in fragment
+    foreign = client.get(f"/animation/reseau-a/journal/contacts/?establishment={world['elsewhere'].pk}")
+    assert foreign.status_code == 200 and "Secret" not in foreign.content.decode()
+    assert "Aucun contact" in foreign.content.decode()
+    form = client.get(f"/animation/reseau-a/journal/nouvelle-entree/?siret={world['own'].siret}")
+    assert "Anne Muller" in form.content.decode()  # prefilled company: its contacts are offered at once
+    response = client.post(
+        "/animation/reseau-a/journal/nouvelle-entree/",
+        {"establishment": world["own"].pk, "occurred_on": TODAY.isoformat(), "kind": EntryKind.VISIT,
+         "contacts": [anne.pk], "people_met": "Le chef d’atelier",
+         "confidentiality": Confidentiality.ANIMATORS},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert list(JournalEntry.objects.get().contacts.all()) == [anne]
+    timeline = client.get(f"/animation/reseau-a/journal/entreprise/{world['own'].siret}/").content.decode()
+    assert "Anne Muller (Ressources humaines), Le chef d’atelier" in timeline
+    csv = client.get("/animation/reseau-a/journal/?format=csv").content.decode("utf-8-sig")
+    assert "Anne Muller (Ressources humaines); Le chef d’atelier" in csv
+
+
+def test_contact_of_another_company_posted_is_refused_on_the_form(client, world):
+    from maillage.directory.models import Contact
+    from tests.directory.factories import EstablishmentFactory
+
+    neighbour = EstablishmentFactory(name="Fonderie Roth", member_of=world["a"])
+    klein = Contact.objects.create(network=world["a"], establishment=neighbour, last_name="Klein")
+    client.force_login(world["animator_a"])
+    response = client.post(
+        "/animation/reseau-a/journal/nouvelle-entree/",
+        {"establishment": world["own"].pk, "occurred_on": TODAY.isoformat(), "kind": EntryKind.CALL,
+         "contacts": [klein.pk], "confidentiality": Confidentiality.ANIMATORS},
+    )  # fmt: skip
+    assert response.status_code == 200 and response.context["form"].errors["contacts"]
+    assert not JournalEntry.objects.exists()
