@@ -108,9 +108,16 @@ class MemberFacets:
 
 def network_member_facets(network: Network) -> MemberFacets:
     memberships = Membership.objects.filter(network=network)
-    categories = sorted(set(memberships.exclude(category="").values_list("category", flat=True)))
+    categories = sorted(
+        memberships.exclude(category="").order_by().values_list("category", flat=True).distinct()
+    )
     epcis = Epci.objects.filter(siren__in=memberships.values("establishment__commune__epci_id"))
-    codes = set(memberships.exclude(establishment__naf=None).values_list("establishment__naf_id", flat=True))
+    naf = (
+        memberships.exclude(establishment__naf=None)
+        .order_by()
+        .values_list("establishment__naf_id", flat=True)
+    )
+    codes = set(naf.distinct())
     sections = set(NafCode.objects.filter(code__in=codes).values_list("section", flat=True))
     divisions = {code[:2] for code in codes if code[:2].isdigit()}
     labels = dict(
