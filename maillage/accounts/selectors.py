@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext as _
 
 from maillage.accounts.models import Claim, Invitation, JoinRequest, User
 from maillage.directory.models import Contact, EstablishmentUser, Membership, Network
@@ -104,17 +103,22 @@ class MemberFacets:
     epcis: list[tuple[str, str]]  # (SIREN, name)
     naf_sections: list[tuple[str, str]]  # (letter, label)
     naf_divisions: list[tuple[str, str]]  # (two digits, label)
-    headcount_bands: list[tuple[str, str]]  # (code, label)
+    headcount_bands: list[HeadcountBand]
 
 
 def network_member_facets(network: Network) -> MemberFacets:
     memberships = Membership.objects.filter(network=network)
-    categories = sorted(set(memberships.exclude(category="").values_list("category", flat=True)))
+    categories = sorted(
+        memberships.exclude(category="").order_by().values_list("category", flat=True).distinct()
+    )
     epcis = Epci.objects.filter(siren__in=memberships.values("establishment__commune__epci_id"))
-    codes = set(memberships.exclude(establishment__naf=None).values_list("establishment__naf_id", flat=True))
-    sections = {
-        code: None for code in NafCode.objects.filter(code__in=codes).values_list("section", flat=True)
-    }
+    naf = (
+        memberships.exclude(establishment__naf=None)
+        .order_by()
+        .values_list("establishment__naf_id", flat=True)
+    )
+    codes = set(naf.distinct())
+    sections = set(NafCode.objects.filter(code__in=codes).values_list("section", flat=True))
     divisions = {code[:2] for code in codes if code[:2].isdigit()}
     labels = dict(
         NafCode.objects.filter(Q(code__in=sections) | Q(code__in=divisions)).values_list("code", "label")
@@ -125,23 +129,8 @@ def network_member_facets(network: Network) -> MemberFacets:
         epcis=list(epcis.order_by("name").values_list("siren", "name")),
         naf_sections=[(code, labels.get(code, code)) for code in sorted(sections)],
         naf_divisions=[(code, labels.get(code, code)) for code in sorted(divisions)],
-        headcount_bands=[(band.code, headcount_band_label(band)) for band in bands.order_by("code")],
+        headcount_bands=list(bands.order_by("code")),
     )
-
-
-def headcount_band_label(band: HeadcountBand) -> str:
-    """The band in the reader's language from its bounds (the INSEE label is French only)."""
-    low, high = band.min_employees, band.max_employees
-    if low is None:
-        return band.label
-    if high is None:
-        return _("%(low)s salariés et plus") % {"low": f"{low:,}".replace(",", "\u202f")}
-    if low == high == 0:
-        return _("Aucun salarié")
-    return _("%(low)s à %(high)s salariés") % {
-        "low": f"{low:,}".replace(",", "\u202f"),
-        "high": f"{high:,}".replace(",", "\u202f"),
-    }
 
 
 def network_status_counts(network: Network) -> dict[str, int]:

@@ -85,6 +85,8 @@ def test_calling_dues_bills_current_members_at_the_scale_and_mails_the_preferred
     assert sorted(m.to[0] for m in mail.outbox) == ["pdg@roth.example", "qualite@eti.example"]
     call = next(m for m in mail.outbox if m.to == ["pdg@roth.example"])
     assert str(YEAR) in call.subject and "450" in call.body and call.reply_to == ["tresorier@reseau.example"]
+    html = call.alternatives[0].content
+    assert "Fonderie Roth" in html and "450" in html and "{{" not in html + call.body
     world["pme"].refresh_from_db()
     assert world["pme"].dues_status == Membership.DuesStatus.CALLED
     fields = set(MembershipChange.objects.filter(membership=world["pme"]).values_list("field", flat=True))

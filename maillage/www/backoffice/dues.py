@@ -55,7 +55,7 @@ def dues(request, slug):
     # A new year starts from the previous scale: the treasurer changes what changed.
     model = scale or DuesScale.objects.filter(network=network, year__lt=year).order_by("-year").first()
     categories = _categories(network, model)
-    bands = list(HeadcountBand.objects.order_by("code").values_list("code", "label"))
+    bands = list(HeadcountBand.objects.order_by("code"))
     form = DuesScaleForm(
         request.POST or None,
         initial=DuesScaleForm.initial_for(model, categories),

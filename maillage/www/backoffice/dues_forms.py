@@ -2,10 +2,27 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.models import DuesScale, Membership
+from maillage.referential.models import HeadcountBand
 from maillage.www.forms import DateInput
+from maillage.www.typography import number
+
+
+def band_label(band: HeadcountBand) -> str:
+    """A headcount band in the reader's language, as ``home/includes/headcount.html`` writes it
+    (the referential's label is INSEE's French)."""
+    if band.max_employees is not None:
+        if band.max_employees == 0:
+            return gettext("aucun salarié")
+        low, high = number(band.min_employees or 0, decimals=0), number(band.max_employees, decimals=0)
+        return gettext("%(low)s à %(high)s salariés") % {"low": low, "high": high}
+    if band.min_employees is not None:
+        return gettext("%(low)s salariés et plus") % {"low": number(band.min_employees, decimals=0)}
+    return gettext("non employeur")
+
 
 AMOUNT = {"min_value": 0, "max_digits": 9, "decimal_places": 2, "localize": True}  # « 450,50 » in French
 
@@ -34,13 +51,15 @@ class DuesScaleForm(forms.Form):
         help_text=_("Une cotisation appelée et non réglée passe « en retard » après ce délai."),
     )
 
-    def __init__(self, *args, categories: list[str], bands: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, categories: list[str], bands: list[HeadcountBand], **kwargs):
         super().__init__(*args, **kwargs)
         self.categories = categories
-        for number, category in enumerate(categories):
-            self.fields[f"cat_{number}"] = forms.DecimalField(label=category, required=False, **AMOUNT)
-        for code, label in bands:
-            self.fields[f"band_{code}"] = forms.DecimalField(label=label, required=False, **AMOUNT)
+        for rank, category in enumerate(categories):
+            self.fields[f"cat_{rank}"] = forms.DecimalField(label=category, required=False, **AMOUNT)
+        for band in bands:
+            self.fields[f"band_{band.code}"] = forms.DecimalField(
+                label=band_label(band), required=False, **AMOUNT
+            )
 
     @staticmethod
     def initial_for(scale: DuesScale | None, categories: list[str]) -> dict:

@@ -9,6 +9,7 @@ from maillage.needs.selectors import need_settings
 from maillage.referential.models import Commune, Department, Epci
 from maillage.taxonomy.models import NodeType, TaxonomyProposal
 from maillage.taxonomy.suggestions import KINDS, resolve_typed_node
+from maillage.www.backoffice.dues_forms import band_label
 from maillage.www.forms import DateInput, siret_of_named
 
 
@@ -53,7 +54,8 @@ class MemberFilterForm(forms.Form):
                 (_("Divisions"), facets.naf_divisions),
             ]
         )
-        self.fields["taille"].widget = forms.Select(choices=everyone + facets.headcount_bands)
+        bands = [(band.code, band_label(band)) for band in facets.headcount_bands]
+        self.fields["taille"].widget = forms.Select(choices=everyone + bands)
 
     def clean_savoir_faire(self):
         text = self.cleaned_data["savoir_faire"].strip()

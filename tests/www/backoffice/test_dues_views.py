@@ -204,3 +204,12 @@ def test_other_networks_animators_and_members_get_nothing(client, network):
         "backoffice:member_dues_remind", args=[other.slug, membership.establishment.siret, YEAR]
     )
     assert client.post(other_url).status_code == 404
+
+
+def test_a_new_years_scale_starts_from_the_previous_one(animator, network):
+    _member(network, "Fonderie Roth", category="PME")
+    _scale(animator, cat_0="450")
+    page = animator.get(url("dues"), {"annee": YEAR + 1}).content.decode()
+    assert f"le formulaire reprend celui de {YEAR}" in page and 'value="450,00"' in page
+    assert not DuesScale.objects.filter(year=YEAR + 1).exists()
+    assert animator.get(url("dues"), {"annee": 1500}).status_code == 404
