@@ -18,7 +18,15 @@ def roles(request):
             return 0
         return notifications_unread(user).count()
 
-    return {"nav_can_animate": can_animate, "nav_unread_notifications": unread_notifications}
+    return {
+        "nav_can_animate": can_animate,
+        "nav_unread_notifications": unread_notifications,
+        "account_pages": ACCOUNT_PAGES,
+    }
+
+
+# The pages under « Mon compte » (the header marks it current on each).
+ACCOUNT_PAGES = ("account", "password_change", "account_delete", "preferences", "email_change")
 
 
 def brand(request):

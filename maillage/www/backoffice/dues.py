@@ -87,7 +87,7 @@ def dues(request, slug):
     )
     context = _context(
         network,
-        "members",
+        "dues",
         year=year,
         years=years,
         scale=scale,
@@ -134,7 +134,7 @@ def dues_call_confirm(request, slug, year):
         return redirect(back)
     members = network_memberships(network, status="member")
     context = _context(
-        network, "members", year=year, scale=scale, preview=dues_preview(members, year), back=back
+        network, "dues", year=year, scale=scale, preview=dues_preview(members, year), back=back
     )
     return render(request, "backoffice/dues_call.html", context)
 
