@@ -284,7 +284,13 @@ CASES = [
         "POST",
         "/animation/reseau-a/reglages/",
         {r: 302 if c == 200 else c for r, c in NETWORK_A.items()},
-        {"name": "Réseau A", "epcis": "", "departments": "", "communes": ""},
+        {
+            "name": "Réseau A",
+            "contact_email": "contact@reseau-a.example",
+            "epcis": "",
+            "departments": "",
+            "communes": "",
+        },
         "a",
     ),
     # The network's CRM (issue 15): its companies, their memberships and contacts, the export.

@@ -240,10 +240,14 @@ class NetworkSettingsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Affichée aux visiteurs anglophones ; vide : la description française."),
     )
+    # Required (issue 15): visitors' messages to companies without an account, replies to the
+    # network's e-mails and to dues calls all go there.
     contact_email = forms.EmailField(
         label=_("Adresse de contact"),
-        required=False,
-        help_text=_("Affichée sur la page publique du réseau ; laissez vide pour ne pas en afficher."),
+        help_text=_(
+            "Obligatoire : les messages des visiteurs aux entreprises sans compte et les réponses "
+            "aux e-mails du réseau y arrivent. Affichée sur la page publique du réseau."
+        ),
     )
     departments = forms.CharField(
         label=_("Départements"),

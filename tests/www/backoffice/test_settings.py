@@ -115,3 +115,11 @@ def test_animator_allows_the_last_batch_to_confirm_of_the_network_needs(client, 
     assert client.get(url(world["a"])).context["form"]["send_unconfirmed_matches"].value() is True
     client.post(url(world["a"]), data())
     assert need_settings(world["a"]).send_unconfirmed_matches is False
+
+
+def test_the_network_contact_address_is_required(client, world):
+    """Visitors' messages to companies without an account and replies to the network's e-mails
+    go to it: a network's settings are not saved without one."""
+    client.force_login(world["animator_a"])
+    response = client.post(url(world["a"]), data(contact_email=""))
+    assert response.status_code == 200 and response.context["form"].errors["contact_email"]
