@@ -62,7 +62,21 @@ class LoginForm(ThrottledLoginMixin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("Adresse e-mail ou mot de passe incorrect."),
+        "unconfirmed": _(
+            "Votre adresse n’est pas encore confirmée : nous venons de vous renvoyer le lien de "
+            "confirmation. Ouvrez-le, puis connectez-vous."
+        ),
     }
+
+    def get_invalid_login_error(self):
+        # Django refuses an inactive account like a wrong password; one awaiting its e-mail
+        # confirmation, with the right password, is told why and gets its link again.
+        from maillage.accounts.services import signup_link_resend
+
+        email, password = self.cleaned_data.get("username") or "", self.cleaned_data.get("password") or ""
+        if email and password and signup_link_resend(email=email, password=password):
+            return forms.ValidationError(self.error_messages["unconfirmed"], code="unconfirmed")
+        return super().get_invalid_login_error()
 
 
 class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.accounts import throttling
 from maillage.accounts.errors import AccountError
 from maillage.accounts.models import Claim, EmailKind, Invitation, JoinRequest, User
 from maillage.directory import services as directory_services
@@ -325,6 +326,19 @@ def signup_user_from_token(token: str) -> User:
     if not awaiting_confirmation(user):
         raise InvitationError("invalid")
     return user
+
+
+def signup_link_resend(*, email: str, password: str) -> bool:
+    """At login: an account awaiting confirmation whose password is right gets its link again
+    (within the per-address limit of sign-up e-mails). True when it is such an account — the
+    caller may then say so, since whoever typed the password knows the account exists."""
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None or not awaiting_confirmation(user) or not user.check_password(password):
+        return False
+    if throttling.signup_address_allowed(user.email):
+        throttling.signup_record(user.email, "")
+        _queue_email("signup_confirm", user.pk)
+    return True
 
 
 @transaction.atomic

@@ -209,3 +209,21 @@ def test_accounts_never_confirmed_are_deleted_a_week_after_their_link_expired(db
     User.objects.filter(pk__in=[stale.pk, closed.pk, active.pk]).update(date_joined=long_ago)
     assert signups_unconfirmed_delete() == 1
     assert set(User.objects.values_list("pk", flat=True)) == {recent.pk, closed.pk, active.pk}
+
+
+def test_login_before_confirmation_says_why_and_sends_the_link_again(
+    client, django_capture_on_commit_callbacks
+):
+    _signup(client, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    login = {"username": "claire.roth@fonderie-roth.fr", "password": NEW_PASSWORD}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/compte/connexion/", login)
+    assert response.status_code == 200 and "pas encore confirmée" in response.text
+    assert len(mail.outbox) == 1 and _link(mail.outbox[0])
+    # A wrong password learns nothing of the account's state, and sends nothing.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        wrong = client.post("/compte/connexion/", {**login, "password": "pas-le-bon-42"})
+    assert "Adresse e-mail ou mot de passe incorrect." in wrong.text and "confirmée" not in wrong.text
+    assert mail.outbox == []
