@@ -59,7 +59,7 @@ def test_animator_writes_to_the_contacts_of_the_filtered_list(page, axe):
     network, _companies = _world()
     login(page, "animatrice@example.org", DEFAULT_PASSWORD)
     page.goto("/animation/industries-nord/membres/")
-    page.get_by_label("Statut").select_option(label="Adhérent")
+    page.get_by_label("Statut :", exact=True).select_option(label="Adhérent")
     page.get_by_role("button", name="Filtrer").click()
     page.get_by_role("link", name="Écrire aux contacts").click()
     expect(page.get_by_text("3 contacts recevront ce message.")).to_be_visible()

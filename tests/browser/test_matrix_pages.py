@@ -44,6 +44,10 @@ NOT_PAGES = {
     "home:theme",  # CSS
     "home:network_logo",  # an image
     "accounts:account_export",  # a JSON download
+    "backoffice:import_rejects",  # a CSV download
+    "backoffice:import_report",  # a CSV download
+    "backoffice:import_progress",  # the progress bar's htmx fragment
+    "backoffice:journal_contacts",  # the journal form's contacts checkboxes (htmx fragment)
 }
 # One row per URL name is enough, except where the variants render different templates.
 VARIANTS = {"needs:detail", "needs:consortium"}
