@@ -50,7 +50,7 @@ def network_entries(
         entries = entries.follow_ups_to_do()
     return entries.select_related(
         "establishment__organisation", "follow_up_owner", "author"
-    ).prefetch_related("capabilities", "contacts")
+    ).prefetch_related("capabilities")
 
 
 def company_contacts(network: Network, establishment: Establishment | None) -> QuerySet[Contact]:
@@ -113,7 +113,8 @@ def entry_of_network(network: Network, pk: int) -> JournalEntry | None:
 
 
 def company_entries(network: Network, establishment: Establishment) -> QuerySet[JournalEntry]:
-    return network_entries(network).filter(establishment=establishment)
+    """A company's entries with the people met (the list of all entries does not show them)."""
+    return network_entries(network).filter(establishment=establishment).prefetch_related("contacts")
 
 
 def follow_ups_to_do(network: Network) -> QuerySet[JournalEntry]:
