@@ -29,6 +29,14 @@ EMAIL_CHANGE_VALIDITY = timedelta(days=1)
 _EMAIL_CHANGE_SALT = "maillage.accounts.email_change"
 
 
+def account_language_set(*, user: User, language: str) -> None:
+    """The language chosen with the header's switch becomes the user's preference (a wrong
+    value is ignored: the switch then changes nothing either)."""
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
 @transaction.atomic
 def account_preferences_update(*, user: User, language: str, muted: list[str]) -> User:
     """The user's language (interface after login, e-mails to them) and the e-mails turned off."""

@@ -160,3 +160,22 @@ def test_login_leaves_the_language_alone_until_one_is_chosen(client):
     assert user.language == ""
     response = client.post("/compte/connexion/", {"username": user.email, "password": DEFAULT_PASSWORD})
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_the_header_switch_stores_the_language_of_a_logged_in_user(client):
+    from tests.accounts.factories import UserFactory
+
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post("/compte/langue/", {"language": "en", "next": "/"})
+    assert response.status_code == 302 and response.cookies["django_language"].value == "en"
+    user.refresh_from_db()
+    assert user.language == "en"
+    client.post("/compte/langue/", {"language": "xx", "next": "/"})  # unknown: nothing changes
+    user.refresh_from_db()
+    assert user.language == "en"
+
+
+def test_the_header_switch_works_for_visitors_without_storing_anything(client):
+    response = client.post("/compte/langue/", {"language": "en", "next": "/"})
+    assert response.status_code == 302 and response.cookies["django_language"].value == "en"

@@ -122,6 +122,13 @@ CASES = [
     Case("profile_edit:taxonomy_suggest", "GET", "/mon-entreprise/taxonomie/?kind=capability&q=tol", PUBLIC),
     Case("accounts:login", "GET", "/compte/connexion/", _by_role(200, 302, 302, 302, 302)),
     Case("accounts:logout", "POST", "/compte/deconnexion/", dict.fromkeys(ROLES, 302)),
+    Case(
+        "accounts:language",
+        "POST",
+        "/compte/langue/",
+        dict.fromkeys(ROLES, 302),
+        {"language": "en", "next": "/"},
+    ),
     Case("accounts:password_reset", "GET", "/compte/mot-de-passe/oubli/", PUBLIC),
     Case("accounts:password_reset_done", "GET", "/compte/mot-de-passe/oubli/envoye/", PUBLIC),
     Case("accounts:password_reset_confirm", "GET", "/compte/mot-de-passe/nouveau/MQ/abc-def/", PUBLIC),

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from maillage.accounts.forms import SitePasswordResetForm
-from maillage.www.accounts import account, settings, views
+from maillage.www.accounts import account, language, settings, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("suppression/", account.delete, name="account_delete"),
     # « Mon compte », continued (issue 15): preferences and the e-mail change.
     path("preferences/", settings.preferences, name="preferences"),
+    path("langue/", language.language, name="language"),
     path("adresse/", settings.email_change, name="email_change"),
     path("adresse/confirmer/<str:token>/", settings.email_change_confirm_view, name="email_change_confirm"),
     path("connexion/", views.LoginView.as_view(), name="login"),
