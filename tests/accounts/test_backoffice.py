@@ -114,7 +114,10 @@ def test_animator_invites_a_member_user_by_email(client, world):
 def test_animator_picks_the_invited_users_establishment_by_name(client, world):
     client.force_login(world["animator_a"])
     page = client.get("/animation/reseau-a/invitations/").content.decode()
-    assert 'list="network-members"' in page and '<option value="Fonderie Roth">' in page
+    # The company picker: suggestions while typing, no list of every member in the page.
+    assert 'list="company-options"' in page and '<option value="Fonderie Roth">' not in page
+    options = client.get("/revendiquer/entreprises/", {"siret": "Fonderie R"}).content.decode()
+    assert "Fonderie Roth" in options
     response = client.post(
         "/animation/reseau-a/invitations/",
         {"email": "nouvelle@example.org", "role": "member", "siret": "fonderie roth"},

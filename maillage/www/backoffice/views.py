@@ -27,13 +27,12 @@ from maillage.accounts.services import claim_approve as approve
 from maillage.accounts.services import claim_reject as reject
 from maillage.accounts.services import invitation_create
 from maillage.directory.models import Membership
-from maillage.directory.selectors import network_members
 from maillage.imports.models import MappingReview
 from maillage.imports.selectors import network_mapping_reviews
 from maillage.needs.selectors import network_need_figures
 from maillage.www.backoffice.dues_forms import MemberBulkForm
 from maillage.www.backoffice.exports import members_export
-from maillage.www.backoffice.forms import MEMBERS_LIST, ClaimRejectForm, InvitationForm, MemberFilterForm
+from maillage.www.backoffice.forms import ClaimRejectForm, InvitationForm, MemberFilterForm
 from maillage.www.forms import attach_error
 from maillage.www.guards import animated_network
 from maillage.www.pagination import paginate
@@ -123,8 +122,6 @@ def invitations(request, slug):
             form=form,
             page=page,
             now=timezone.now(),
-            members=network_members(network),  # lazy: the names the establishment field offers
-            members_list=MEMBERS_LIST,
         ),
     )
 
