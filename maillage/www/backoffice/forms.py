@@ -92,8 +92,6 @@ class MemberFilterForm(forms.Form):
         }
 
 
-
-
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Adresse e-mail"))
     role = forms.ChoiceField(
