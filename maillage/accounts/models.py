@@ -61,7 +61,27 @@ class User(AbstractUser):
         return kind not in (self.muted_emails or [])
 
 
-class Claim(models.Model):
+class AnimatorDecision(models.Model):
+    """What a request an animator decides on records of the decision (a claim, a join
+    request): who decided, when, why — the same fields on both."""
+
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decision_note = models.TextField(_("motif"), blank=True)
+    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Claim(AnimatorDecision):
     """A user asks to act for an establishment; an animator of the network decides."""
 
     class Status(models.TextChoices):
@@ -83,17 +103,6 @@ class Claim(models.Model):
     )
     status = models.CharField(_("statut"), max_length=8, choices=Status.choices, default=Status.PENDING)
     message = models.TextField(_("message"), blank=True)
-    decided_by = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("décidée par"),
-    )
-    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
-    decision_note = models.TextField(_("motif"), blank=True)
-    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("revendication")
@@ -165,7 +174,7 @@ class Invitation(models.Model):
         return f"{self.email} → {self.network}"
 
 
-class JoinRequest(models.Model):
+class JoinRequest(AnimatorDecision):
     """« Adhérer au réseau »: a company asks to join a network, through the person who will be
     its contact; an animator of the network accepts (the company becomes a member, the person
     its contact) or declines with a reason sent to the person."""
@@ -201,17 +210,6 @@ class JoinRequest(models.Model):
     consent_on = models.DateField(_("accord pour recevoir les messages du réseau, le"), null=True, blank=True)
     motivation = models.TextField(_("motivation"))
     status = models.CharField(_("statut"), max_length=8, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("décidée par"),
-    )
-    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
-    decision_note = models.TextField(_("motif"), blank=True)
-    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("demande d’adhésion")
@@ -229,21 +227,14 @@ class JoinRequest(models.Model):
         return f"{self.establishment} → {self.network} ({self.get_status_display()})"
 
 
-class EmailDelivery(models.Model):
+class EmailDelivery(delivery.ClaimedDelivery):
     """One e-mail that is not about a need, claimed before it is sent so that a retried task
-    never sends it twice (``maillage.accounts.outbox``; needs keep ``NeedDelivery``)."""
+    never sends it twice (``maillage.accounts.outbox``): the delivery row of
+    ``maillage.delivery``, named by a string key."""
 
-    class State(models.TextChoices):
-        SENDING = "sending", _("En cours d’envoi")
-        SENT = "sent", _("Envoyé")
-        FAILED = "failed", _("Échec")
+    State = delivery.DeliveryState
 
     key = models.CharField(_("clé"), max_length=200, unique=True)
-    state = models.CharField(_("état"), max_length=8, choices=State.choices, default=State.SENDING)
-    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=1)
-    error = models.TextField(_("erreur"), blank=True)
-    claimed_at = models.DateTimeField(_("réservé le"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("envoi d’e-mail")
