@@ -26,6 +26,7 @@ urlpatterns = [
     path("qui-travaille-pour-qui/", include("maillage.www.supply_graph.urls")),
     path("styleguide/", include("maillage.www.styleguide.urls")),
     path("", include("maillage.www.legal.urls")),
+    path("", include("maillage.www.events.urls")),
     path("", include("maillage.www.join.urls")),
     path("", include("maillage.www.home.urls")),
     path("", include("maillage.www.establishments.urls")),

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "maillage.relations",
     "maillage.journal",
     "maillage.mailings",
+    "maillage.events",
     "maillage.demo",
     "maillage.www",
     "django.forms",  # its widget templates, for FORM_RENDERER below
