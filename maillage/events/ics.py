@@ -16,7 +16,7 @@ outside the site.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
 import icalendar
@@ -25,10 +25,21 @@ PRODID = "-//Maillage//Evenements//FR"
 
 
 def event_component(
-    event, *, url: str, description: str = "", location: str = "", now: datetime | None = None
+    event,
+    *,
+    url: str,
+    description: str = "",
+    location: str = "",
+    now: datetime | None = None,
+    summary: str = "",
+    status: str = "",
+    categories: Sequence[str] = (),
 ) -> icalendar.Event:
     """One VEVENT for ``event`` (an ``Event`` with ``uid``, ``sequence``, ``title``, ``starts_at``,
-    ``ends_at``, ``status``, ``updated_at``)."""
+    ``ends_at``, ``status``, ``updated_at``). ``summary`` replaces the title (a private feed
+    prefixes « Liste d'attente »), ``status`` the one taken from the event (TENTATIVE for a
+    waitlisted person, CANCELLED for a cancelled registration), ``categories`` are labels
+    (the event's kind)."""
     vevent = icalendar.Event()
     vevent.add("uid", f"{event.uid}@maillage")
     vevent.add("sequence", event.sequence)
@@ -36,12 +47,14 @@ def event_component(
     vevent.add("last-modified", event.updated_at.astimezone(UTC))
     vevent.add("dtstart", event.starts_at.astimezone(UTC))
     vevent.add("dtend", event.ends_at.astimezone(UTC))
-    vevent.add("summary", event.title)
+    vevent.add("summary", summary or event.title)
     vevent.add("url", url)
     vevent.add("description", "\n\n".join(part for part in (description, url) if part))
     if location:
         vevent.add("location", location)
-    vevent.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
+    if categories:
+        vevent.add("categories", list(categories))
+    vevent.add("status", status or ("CANCELLED" if event.status == "cancelled" else "CONFIRMED"))
     return vevent
 
 

@@ -775,6 +775,23 @@ CASES = [
     Case(
         "mailings:unsubscribe", "GET", "/desabonnement/pas-un-jeton/", dict.fromkeys(ROLES, 404), label="bad"
     ),
+    # Calendar feeds (issue 16): the network's feed is public (members-only events follow the
+    # role, tests/events/test_feeds.py); a person's feed needs its token only, a bad or revoked
+    # one is not found; « Mon agenda personnel » is one's own.
+    Case("events:network_feed", "GET", "/reseaux/reseau-a/agenda.ics", PUBLIC),
+    Case("events:network_feed", "GET", "/reseaux/inconnu/agenda.ics", dict.fromkeys(ROLES, 404), label="bad"),
+    Case("events:person_feed", "GET", "/agenda/{feed_token}.ics", PUBLIC),
+    Case(
+        "events:person_feed", "GET", "/agenda/{feed_revoked}.ics", dict.fromkeys(ROLES, 404), label="revoked"
+    ),
+    Case("events:feed_settings", "GET", "/compte/agenda/", LOGGED_IN),
+    Case(
+        "events:feed_settings",
+        "POST",
+        "/compte/agenda/",
+        _by_role("login", 302, 302, 302, 302),
+        {"action": "create"},
+    ),
 ]
 
 
@@ -901,6 +918,16 @@ def _join_values(world) -> dict:
     return {"join_a": join.pk}
 
 
+def _feed_values(world) -> dict:
+    """The member's live private-feed token, and a revoked one."""
+    from maillage.events.feeds import feed_token_create, feed_token_revoke
+
+    revoked = feed_token_create(world["member"]).token
+    live = feed_token_create(world["member"]).token  # renewal: the first one is revoked
+    feed_token_revoke(feed_token_create(world["other_member"]).token)
+    return {"feed_token": live, "feed_revoked": revoked}
+
+
 @pytest.fixture
 def values(world, need_values):
     claim_a = claim_create(user=UserFactory(), siret=world["peer"].siret)
@@ -912,6 +939,7 @@ def values(world, need_values):
         **_import_values(world),
         **_join_values(world),
         **_mailing_values(world),
+        **_feed_values(world),
     }  # fmt: skip
 
 

@@ -4,8 +4,17 @@ links of registered people (``/inscriptions/<jeton>/…``), certificate checks
 (``/animation/<réseau>/evenements/…``). One module per part (calendar, registration, manage,
 attendance, certificates, feeds); each view checks ``maillage.events.permissions``."""
 
-from django.urls import path  # noqa: F401  (the parts append their paths below)
+from django.urls import path
+
+from maillage.www.events import feeds
 
 app_name = "events"
 
 urlpatterns: list = []
+
+# Calendar feeds: the network's public feed, a person's private feed, its settings page.
+urlpatterns += [
+    path("reseaux/<slug:slug>/agenda.ics", feeds.network_feed, name="network_feed"),
+    path("agenda/<slug:token>.ics", feeds.person_feed, name="person_feed"),
+    path("compte/agenda/", feeds.feed_settings, name="feed_settings"),
+]
