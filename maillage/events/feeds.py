@@ -20,15 +20,19 @@ their company left the network): the event list is filtered through
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext as _
 
+from maillage.directory.models import Network
 from maillage.emails import absolute_url
 from maillage.events import ics
 from maillage.events.errors import EventError
@@ -48,11 +52,41 @@ from maillage.taxonomy.models import TaxonomyNode
 # How far back a feed goes: a client keeps what it already shows, three months covers the
 # trainings a person may still look up (and their certificates).
 FEED_PAST = timedelta(days=92)
+SHOWN = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 # Statuses shown in a private feed; a cancelled or declined registration is shown CANCELLED.
 PERSON_SHOWN = (*ACTIVE_STATUSES, RegistrationStatus.CANCELLED, RegistrationStatus.DECLINED)
 TENTATIVE = (RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED)
 
 _NETWORK, _EVENT = "network-placeholder", "event-placeholder"
+# What a feed reads of an event: plain rows, not model instances (2,000 events with their ~40
+# fields each would cost more than writing the whole feed).
+_COLUMNS = (
+    "pk", "uid", "sequence", "updated_at", "starts_at", "ends_at", "title", "status", "kind",
+    "summary", "venue", "address", "online_url", "slug", "network__slug", "commune__name",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class FeedEvent:
+    """An event as a feed writes it (the attributes ``ics`` reads, and the sessions' spans)."""
+
+    pk: int
+    uid: uuid.UUID
+    sequence: int
+    updated_at: datetime
+    starts_at: datetime
+    ends_at: datetime
+    title: str
+    status: str
+    kind: str
+    summary: str
+    venue: str
+    address: str
+    online_url: str
+    slug: str
+    network_slug: str
+    commune_name: str | None
+    sessions: list[tuple[datetime, datetime]] = field(default_factory=list)
 
 
 def _event_url_pattern() -> str:
@@ -66,48 +100,62 @@ def _event_url_pattern() -> str:
     return absolute_url(path)
 
 
-def _event_url(pattern: str, event: Event) -> str:
-    return pattern.replace(_NETWORK, event.network.slug).replace(_EVENT, event.slug)
+def _event_url(pattern: str, event: FeedEvent) -> str:
+    return pattern.replace(_NETWORK, event.network_slug).replace(_EVENT, event.slug)
 
 
-def _clock(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.hour} h {local.minute:02d}"
+class _Dates:
+    """« mardi 15 septembre 2026, 9 h 00 », Paris time, in the active language's names (looked
+    up once per feed: Django's ``dateformat`` costs more than the rest of a session's line)."""
+
+    def __init__(self):
+        self.zone = timezone.get_current_timezone()
+        self.days = [str(name) for name in WEEKDAYS.values()]
+        self.months = {number: str(name) for number, name in MONTHS.items()}
+
+    def clock(self, moment: datetime) -> str:
+        local = moment.astimezone(self.zone)
+        return f"{local.hour} h {local.minute:02d}"
+
+    def when(self, moment: datetime) -> str:
+        local = moment.astimezone(self.zone)
+        day = f"{self.days[local.weekday()]} {local.day} {self.months[local.month]} {local.year}"
+        return f"{day}, {local.hour} h {local.minute:02d}"
 
 
-def _when(moment: datetime) -> str:
-    """« mardi 15 septembre 2026, 9 h 00 » in the active language's names, Paris time."""
-    return f"{dateformat.format(timezone.localtime(moment), 'l j F Y')}, {_clock(moment)}"
-
-
-def _location(event: Event) -> str:
+def _location(event: FeedEvent) -> str:
     place = [part for part in (event.venue, event.address) if part]
-    if event.commune_id and event.commune.name not in " ".join(place):
-        place.append(event.commune.name)
+    if event.commune_name and event.commune_name not in " ".join(place):
+        place.append(event.commune_name)
     return ", ".join(place) or event.online_url
 
 
-def _description(event: Event, *, lead: str = "") -> str:
+def _description(event: FeedEvent, dates: _Dates, *, lead: str = "") -> str:
     """The event's summary, and the list of its sessions when it has several (a client shows
     one block from the first start to the last end: the half-days are here)."""
     parts = [part for part in (lead, event.summary) if part]
-    sessions = event.sessions.all()
-    if len(sessions) > 1:
-        lines = [f"- {_when(s.starts_at)} – {_clock(s.ends_at)}" for s in sessions]
+    if len(event.sessions) > 1:
+        lines = [f"- {dates.when(start)} – {dates.clock(end)}" for start, end in event.sessions]
         parts.append(_("Séances :") + "\n" + "\n".join(lines))
-    if event.online_url and (event.venue or event.address or event.commune_id):
+    if event.online_url and (event.venue or event.address or event.commune_name):
         parts.append(event.online_url)
     return "\n\n".join(parts)
 
 
-def _feed_events(queryset, since: datetime) -> list[Event]:
-    sessions = EventSession.objects.only("event_id", "starts_at", "ends_at").order_by("starts_at", "pk")
-    return list(
-        queryset.filter(status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED], ends_at__gte=since)
-        .select_related("network", "commune")
-        .prefetch_related(Prefetch("sessions", queryset=sessions))
-        .order_by("starts_at", "pk")
-    )
+def _feed_events(queryset) -> list[FeedEvent]:
+    """The rows of ``queryset``'s events, soonest first, with their sessions: two queries."""
+    events = [FeedEvent(*row) for row in queryset.order_by("starts_at", "pk").values_list(*_COLUMNS)]
+    by_pk = {event.pk: event for event in events}
+    if by_pk:
+        spans = (
+            EventSession.objects.filter(event__in=queryset.values("pk"))
+            .order_by("starts_at", "pk")
+            .values_list("event_id", "starts_at", "ends_at")
+        )
+        for event_id, start, end in spans:
+            if event_id in by_pk:
+                by_pk[event_id].sessions.append((start, end))
+    return events
 
 
 def _topics_filter(codes: Iterable[str]) -> Q:
@@ -122,16 +170,17 @@ def _topics_filter(codes: Iterable[str]) -> Q:
 
 def network_feed_events(
     network, *, user=None, kinds: Sequence[str] = (), topics: Sequence[str] = (), now: datetime | None = None
-) -> list[Event]:
+) -> list[FeedEvent]:
     """The events of ``network`` ``user`` may see (None: a visitor, a calendar client), published
     or cancelled, not over before three months ago; narrowed to ``kinds`` (``EventKind``
     values) and ``topics`` (taxonomy codes, with their subtree) when given."""
-    queryset = visible_events(user, network)
+    since = (now or timezone.now()) - FEED_PAST
+    queryset = visible_events(user, network).filter(status__in=SHOWN, ends_at__gte=since)
     if kinds:
         queryset = queryset.filter(kind__in=list(kinds))
     if topics:
         queryset = queryset.filter(_topics_filter(topics)).distinct()
-    return _feed_events(queryset, (now or timezone.now()) - FEED_PAST)
+    return _feed_events(queryset)
 
 
 def network_feed_ics(
@@ -140,17 +189,16 @@ def network_feed_ics(
     """The network's feed as an iCalendar file (see ``network_feed_events``)."""
     now = now or timezone.now()
     events = network_feed_events(network, user=user, kinds=kinds, topics=topics, now=now)
-    pattern = _event_url_pattern()
-    kind_labels = dict(EventKind.choices)
-
-    def component(event):
-        return ics.event_component(
-            event, url=_event_url(pattern, event), description=_description(event),
-            location=_location(event), now=now, categories=[str(kind_labels.get(event.kind, event.kind))],
-        )  # fmt: skip
-
-    name = _("Agenda — %(network)s") % {"network": network.name}
-    return ics.calendar(events, name=name, component=component)
+    pattern, dates = _event_url_pattern(), _Dates()
+    kinds_shown = {value: [str(label)] for value, label in EventKind.choices}
+    entries = (
+        (event, {
+            "url": _event_url(pattern, event), "description": _description(event, dates),
+            "location": _location(event), "now": now, "categories": kinds_shown.get(event.kind, ()),
+        })
+        for event in events
+    )  # fmt: skip
+    return ics.feed(entries, name=_("Agenda — %(network)s") % {"network": network.name})
 
 
 # --- The private feed ----------------------------------------------------------------------
@@ -171,47 +219,42 @@ def feed_token_active(user) -> CalendarFeedToken | None:
     return CalendarFeedToken.objects.filter(user=user, revoked_at=None).order_by("-created_at").first()
 
 
-def person_feed_registrations(user, *, now: datetime | None = None) -> list[Registration]:
-    """One registration per event for ``user`` (theirs by account or by address): the live one,
-    else the latest cancelled one; only events ``user`` may still see, not over before three
-    months ago."""
+def person_feed_entries(user, *, now: datetime | None = None) -> list[tuple[FeedEvent, str]]:
+    """The events ``user`` is registered to (by account or by address), each with the state of
+    their registration: the live one, else the latest cancelled one; only events ``user`` may
+    still see, not over before three months ago."""
     since = (now or timezone.now()) - FEED_PAST
-    sessions = EventSession.objects.only("event_id", "starts_at", "ends_at").order_by("starts_at", "pk")
     mine = Q(user=user)
     if user.email:
         mine |= Q(email=user.email.lower())
-    registrations = (
-        Registration.objects.filter(mine, status__in=PERSON_SHOWN)
-        .filter(event__status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED], event__ends_at__gte=since)
-        .select_related("event__network", "event__commune")
-        .prefetch_related(Prefetch("event__sessions", queryset=sessions))
-        .order_by("event__starts_at", "event_id", "-created_at")
+    rows = (
+        Registration.objects.filter(
+            mine, status__in=PERSON_SHOWN, event__status__in=SHOWN, event__ends_at__gte=since
+        )
+        .order_by("event_id", "-created_at", "-pk")
+        .values_list("event_id", "status", "event__network_id")
     )
-    chosen: dict[int, Registration] = {}
-    for registration in registrations:
-        held = chosen.get(registration.event_id)
-        if held is None or (held.status not in ACTIVE_STATUSES and registration.status in ACTIVE_STATUSES):
-            chosen[registration.event_id] = registration
+    chosen: dict[int, str] = {}
+    by_network: dict[int, list[int]] = {}
+    for event_id, status, network_id in rows:
+        held = chosen.get(event_id)
+        if held is None:
+            by_network.setdefault(network_id, []).append(event_id)
+        if held is None or (held not in ACTIVE_STATUSES and status in ACTIVE_STATUSES):
+            chosen[event_id] = status
     # Visibility is read again at every request: a company that left the network loses its
     # members-only events from the feed (one query per network, not per event).
-    by_network: dict[int, list[int]] = {}
-    networks = {}
-    for registration in chosen.values():
-        event = registration.event
-        by_network.setdefault(event.network_id, []).append(event.pk)
-        networks[event.network_id] = event.network
-    seen: set[int] = set()
-    for network_id, ids in by_network.items():
-        seen.update(
-            visible_events(user, networks[network_id]).filter(pk__in=ids).values_list("pk", flat=True)
-        )
-    return [r for r in chosen.values() if r.event_id in seen]
+    seen: list[int] = []
+    for network in Network.objects.filter(pk__in=list(by_network)):
+        ids = by_network[network.pk]
+        seen.extend(visible_events(user, network).filter(pk__in=ids).values_list("pk", flat=True))
+    return [(event, chosen[event.pk]) for event in _feed_events(Event.objects.filter(pk__in=seen))]
 
 
-def _person_status(registration: Registration) -> str:
-    if registration.status not in ACTIVE_STATUSES:
+def _person_status(status: str) -> str:
+    if status not in ACTIVE_STATUSES:
         return "CANCELLED"
-    if registration.status in TENTATIVE:
+    if status in TENTATIVE:
         return "TENTATIVE"
     return ""  # the event's own (CONFIRMED, or CANCELLED when the event is)
 
@@ -226,23 +269,20 @@ def person_feed_ics(token: str, *, now: datetime | None = None) -> bytes:
         raise EventError("token", _("Ce lien d’agenda n’existe pas ou a été révoqué."))
     now = now or timezone.now()
     with translation.override(getattr(user, "language", "") or "fr"):
-        registrations = person_feed_registrations(user, now=now)
-        pattern = _event_url_pattern()
+        pattern, dates = _event_url_pattern(), _Dates()
+        labels = {value: str(label) for value, label in RegistrationStatus.choices}
 
-        def component(registration):
-            event = registration.event
-            state = RegistrationStatus(registration.status)
-            lead = _("Votre inscription : %(state)s.") % {"state": state.label}
-            summary = event.title
-            if registration.status in TENTATIVE:
-                summary = f"{state.label} — {event.title}"
-            return ics.event_component(
-                event, url=_event_url(pattern, event), description=_description(event, lead=lead),
-                location=_location(event), now=now, summary=summary, status=_person_status(registration),
-            )  # fmt: skip
+        def entry(event: FeedEvent, status: str) -> tuple[FeedEvent, dict]:
+            lead = _("Votre inscription : %(state)s.") % {"state": labels[status]}
+            summary = f"{labels[status]} — {event.title}" if status in TENTATIVE else event.title
+            return event, {
+                "url": _event_url(pattern, event), "description": _description(event, dates, lead=lead),
+                "location": _location(event), "now": now, "summary": summary,
+                "status": _person_status(status),
+            }  # fmt: skip
 
-        name = _("Mes événements — Maillage")
-        return ics.calendar(registrations, name=name, component=component)
+        entries = [entry(event, status) for event, status in person_feed_entries(user, now=now)]
+        return ics.feed(entries, name=_("Mes événements — Maillage"))
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ import recurring_ical_events
 from django.utils import timezone
 
 from maillage.directory.models import Membership
-from maillage.events import feeds
+from maillage.events import feeds, ics
 from maillage.events.errors import EventError
 from maillage.events.models import Audience, EventKind, EventStatus, RegistrationStatus
 from maillage.taxonomy.services import taxonomy_refresh_tree_paths
@@ -236,3 +236,29 @@ def test_an_inactive_user_token_no_longer_opens_the_feed(world):
     world["member"].save()
     with pytest.raises(EventError):
         feeds.person_feed_ics(token)
+
+
+def test_the_fast_feed_writer_reads_back_as_the_icalendar_one(world):
+    """``ics.feed`` writes by hand what ``ics.calendar`` writes through ``icalendar``: read back,
+    both give the same properties, text with commas, semicolons, backslashes, new lines and long
+    accented lines (folded inside neither a character nor an escape) included."""
+    event = world["public"]
+    event.title = "Atelier « TRS ; SMED », C:\\outils — " + "déjà vu éàü " * 12 + "🏭"
+    kwargs = {
+        "url": "https://example.org/reseaux/plasturgie/agenda/atelier/?a=1,2;b",
+        "description": "Ligne 1, avec; tout\nLigne 2 \\ fin " + "é" * 90,
+        "location": "Salle 2, 1 rue de l’Industrie; Haguenau",
+        "now": timezone.now(),
+        "categories": ["Atelier", "Visite, usine"],
+        "summary": "",
+        "status": "TENTATIVE",
+    }
+    slow = _read(
+        ics.calendar([event], name="Agenda, réseau", component=lambda e: ics.event_component(e, **kwargs))
+    )
+    fast = _read(ics.feed([(event, kwargs)], name="Agenda, réseau"))
+    assert fast.to_ical() == slow.to_ical()
+    (a,), (b,) = slow.walk("VEVENT"), fast.walk("VEVENT")
+    assert sorted(a.items()) == sorted(b.items())
+    assert all(len(line) <= 75 for line in ics.feed([(event, kwargs)], name="x").split(b"\r\n"))
+    assert ics.feed([], name="Vide").startswith(b"BEGIN:VCALENDAR") and _read(ics.feed([], name="Vide"))
