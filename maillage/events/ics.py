@@ -98,6 +98,7 @@ def calendar(
 # say; tests/events read every feed back with ``icalendar`` and compare it with this module's
 # ``calendar`` on the same events.
 
+
 def _text(value: str) -> str:
     # Chained replace: five times faster than str.translate with a table on short text.
     return (
