@@ -48,7 +48,9 @@ def _world(count: int):
         establishment = Establishment.objects.create(
             organisation=organisation, siret="90000001800015", name="Banc d’essai"
         )
-        Membership.objects.create(network=network, establishment=establishment, status=Membership.Status.MEMBER)
+        Membership.objects.create(
+            network=network, establishment=establishment, status=Membership.Status.MEMBER
+        )
         establishment.user_links.create(user=user)
     if Event.objects.filter(network=network).count() >= count:
         return network, user
@@ -75,7 +77,9 @@ def _world(count: int):
         spans = 3 if event.kind == EventKind.TRAINING else 1
         for s in range(spans):
             begin = event.starts_at + datetime.timedelta(days=7 * s)
-            sessions.append(EventSession(event=event, starts_at=begin, ends_at=begin + datetime.timedelta(hours=3)))
+            sessions.append(
+                EventSession(event=event, starts_at=begin, ends_at=begin + datetime.timedelta(hours=3))
+            )
         registrations.append(
             Registration(
                 event=event, user=user, email=user.email, first_name="Camille", last_name="Banc",

@@ -21,6 +21,7 @@ from maillage.demo.accounts import demo_accounts_ensure
 from maillage.demo.activity import demo_activity_ensure, demo_member_accounts_order
 from maillage.demo.builder import DEFAULT_SEED, GENERATED_COUNT, demo_build
 from maillage.demo.checks import demo_coherence_violations
+from maillage.demo.events import demo_season_ensure
 from maillage.demo.territory import TerritoryError
 from maillage.matching.index import current_build
 from maillage.referential.models import Commune, Epci, HeadcountBand, NafCode
@@ -105,6 +106,14 @@ class Command(BaseCommand):
             f"Registres d'achats importés : {activity.ledgers} ({activity.ledger_lines} lignes, "
             f"sans doublon d'une exécution à l'autre) ; besoins publiés : {activity.needs_created} ; "
             f"entrées du journal d'animation : {activity.journal_entries}."
+        )
+        season = demo_season_ensure(
+            network, member_emails=[login.email for login in logins if login.establishment_siret]
+        )
+        lap("événements")
+        self.stdout.write(
+            f"Saison d'événements : {season.events} événements écrits, {season.registrations} inscriptions, "
+            f"{season.attendances} présences pointées, {season.certificates} attestations."
         )
         self._print(network, report, logins, url.rstrip("/") + "/")
         if verbosity >= 2:
