@@ -107,12 +107,28 @@ def _tuesday(year: int, month: int, week: int) -> datetime.date:
     return first + datetime.timedelta(days=(1 - first.weekday()) % 7 + 7 * (week - 1))
 
 
+# The events to come: (days from today at least, weekday) — a Thursday business corner, a Tuesday
+# visit, a Thursday evening, a Friday general assembly.
+LATER = ((5, 3), (8, 1), (26, 3), (40, 4))
+
+
+def _working_day(day: datetime.date, weekday: int) -> datetime.date:
+    """The first ``weekday`` on or after ``day``, out of the year-end holidays (20 December to
+    4 January), when no network meets."""
+    day += datetime.timedelta(days=(weekday - day.weekday()) % 7)
+    holidays_start = datetime.date(day.year, 12, 20)
+    if day >= holidays_start or (day.month == 1 and day.day <= 4):
+        after = datetime.date(day.year + (day.month == 12), 1, 5)
+        day = after + datetime.timedelta(days=(weekday - after.weekday()) % 7)
+    return day
+
+
 def season_specs(today: datetime.date) -> list[EventSpec]:
     """The season around ``today``: trainings in September to November of the last autumn
     that is over, the other events in the weeks to come."""
     # The last autumn that is over: the trainings are always past (with attendance to show).
     year = today.year if today.month == 12 else today.year - 1
-    later = [today + datetime.timedelta(days=days) for days in (12, 19, 26, 40)]
+    later = [_working_day(today + datetime.timedelta(days=days), weekday) for days, weekday in LATER]
     trainer = {"trainer": "Marc Lehmann, consultant en excellence opérationnelle"}
     return [
         EventSpec(
