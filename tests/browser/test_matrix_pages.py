@@ -48,6 +48,8 @@ NOT_PAGES = {
     "backoffice:import_report",  # a CSV download
     "backoffice:import_progress",  # the progress bar's htmx fragment
     "backoffice:journal_contacts",  # the journal form's contacts checkboxes (htmx fragment)
+    "events:network_feed",  # an iCalendar file
+    "events:person_feed",  # an iCalendar file
 }
 # One row per URL name is enough, except where the variants render different templates.
 VARIANTS = {"needs:detail", "needs:consortium"}
