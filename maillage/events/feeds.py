@@ -7,9 +7,9 @@ its page. A feed covers the events not over three months ago and later, publishe
 cancelled (a cancelled event stays, marked CANCELLED, so that clients strike it out rather
 than silently drop it).
 
-Generating a feed costs three queries whatever its length (the events with their network and
-commune, their sessions, the topic filter's nodes): ``bench/events_feed.py`` measures 2,000
-events.
+A feed reads a fixed number of queries whatever its length (who the user is, the events as
+plain rows, their sessions; the topic filter's nodes; one per network for a private feed) and
+writes through ``ics.feed``: ``bench/events_feed.py`` measures 2,000 events.
 
 The private feed has no login (a calendar client sends none): its token is the secret. It is
 revocable, and never shows an event its owner may no longer see (a members-only event after

@@ -262,3 +262,13 @@ def test_the_fast_feed_writer_reads_back_as_the_icalendar_one(world):
     assert sorted(a.items()) == sorted(b.items())
     assert all(len(line) <= 75 for line in ics.feed([(event, kwargs)], name="x").split(b"\r\n"))
     assert ics.feed([], name="Vide").startswith(b"BEGIN:VCALENDAR") and _read(ics.feed([], name="Vide"))
+
+
+def test_private_feed_reads_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    member = world["member"]
+    token = feeds.feed_token_create(member).token
+    for n in range(30):
+        event = EventFactory(network=world["network"], title=f"Atelier {n}")
+        RegistrationFactory(event=event, user=member, email=member.email)
+    with django_assert_max_num_queries(8):
+        assert len(_titles(feeds.person_feed_ics(token))) == 30
