@@ -6,13 +6,13 @@ attendance, certificates, feeds); each view checks ``maillage.events.permissions
 
 from django.urls import path
 
-from maillage.www.events import feeds
-
 app_name = "events"
 
 urlpatterns: list = []
 
 # Calendar feeds: the network's public feed, a person's private feed, its settings page.
+from maillage.www.events import feeds  # noqa: E402
+
 urlpatterns += [
     path("reseaux/<slug:slug>/agenda.ics", feeds.network_feed, name="network_feed"),
     path("agenda/<slug:token>.ics", feeds.person_feed, name="person_feed"),
