@@ -104,3 +104,9 @@ def test_feed_settings_never_shows_another_users_link(client):
 def test_the_account_page_links_to_the_feed_settings(client):
     client.force_login(UserFactory())
     assert 'href="/compte/agenda/"' in client.get("/compte/").content.decode()
+
+
+def test_a_calendar_client_may_ask_for_the_headers_only(client, network):
+    response = client.head("/reseaux/plasturgie/agenda.ics")
+    assert response.status_code == 200 and response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert client.post("/reseaux/plasturgie/agenda.ics").status_code == 405

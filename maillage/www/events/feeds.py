@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from maillage.directory.models import Network
 from maillage.emails import absolute_url
@@ -35,7 +35,7 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def network_feed(request, slug):
     network = get_object_or_404(Network, slug=slug)
     user = request.user if request.user.is_authenticated else None
@@ -52,7 +52,7 @@ def network_feed(request, slug):
     return response
 
 
-@require_GET
+@require_safe
 def person_feed(request, token):
     try:
         content = person_feed_ics(token)
