@@ -413,6 +413,7 @@ CASES = [
         for name, part, data in (
             ("payment", "reglement", {"paid_on": "2026-01-15", "reference": "VIR 1"}),
             ("remind", "relance", {}),
+            ("correct", "correction", {"action": "waive", "reason": "Membre d’honneur"}),
         )
         for n, t, codes in (
             ("a", "peer", DECIDE_A),
