@@ -180,12 +180,13 @@ def event_of_network(network, slug: str) -> Event | None:
     )
 
 
-def event_location(event: Event) -> str:
-    """Where, in one line (« Salle Vauban, 3 rue du Port, Haguenau »), or the online link."""
+def event_location(event: Event, *, online: bool = False) -> str:
+    """Where, in one line (« Salle Vauban, 3 rue du Port, Haguenau »); else, with ``online``
+    (only for the people registered and the managers), the online link."""
     place = ", ".join(
         part for part in (event.venue, event.address, event.commune.name if event.commune_id else "") if part
     )
-    return place or event.online_url
+    return place or (event.online_url if online else "")
 
 
 def event_description(event: Event) -> str:
