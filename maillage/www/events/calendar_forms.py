@@ -22,8 +22,14 @@ class CalendarFilterForm(forms.Form):
 
     def __init__(self, *args, network, members: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = calendar_topics(network)
-        self.fields["territoire"].choices = [("", _("Tous"))] + calendar_territories(network)
+        topics, territories = calendar_topics(network), calendar_territories(network)
+        self.fields["theme"].queryset = topics
+        self.fields["territoire"].choices = [("", _("Tous"))] + territories
+        # A filter with nothing to choose is noise: shown once the events give it choices.
+        if not topics.exists():
+            del self.fields["theme"]
+        if not territories:
+            del self.fields["territoire"]
         if not members:
             # Visitors never see members-only events: the filter would always answer nothing.
             del self.fields["adherents"]
@@ -34,7 +40,7 @@ class CalendarFilterForm(forms.Form):
         data = self.cleaned_data
         return CalendarFilters(
             kind=data["type"],
-            topic=data["theme"],
-            territory=data["territoire"],
+            topic=data.get("theme"),
+            territory=data.get("territoire", ""),
             members_only=bool(data.get("adherents")),
         )
