@@ -287,7 +287,10 @@ def _notify(event: Event, kind: str, key: str) -> None:
 
 
 def _visible_state(event: Event) -> tuple:
-    return tuple(getattr(event, name) for name in VISIBLE_FIELDS)
+    """What an attendee sees of ``event``: its place, link and every session's times (a middle
+    half-day moved leaves the event's first start and last end as they were)."""
+    spans = tuple(event.sessions.order_by("starts_at", "ends_at").values_list("starts_at", "ends_at"))
+    return (*(getattr(event, name) for name in VISIBLE_FIELDS), spans)
 
 
 def _clean_values(values: dict) -> dict:

@@ -244,3 +244,17 @@ def test_factory_event_is_untouched_by_a_refused_update(network, animator):
     notify.assert_not_called()
     event.refresh_from_db()
     assert event.sessions.count() == 1
+
+
+def test_moving_a_middle_session_bumps_the_sequence(
+    network, animator, sent, django_capture_on_commit_callbacks
+):
+    day = datetime.date(2026, 9, 15)
+    sessions = services.training_day(day) + services.training_day(day + datetime.timedelta(days=7))
+    event = _create(network, animator, sessions=sessions, status=EventStatus.PUBLISHED)
+    registration = RegistrationFactory(event=event)
+    rows = [SessionInput(s.starts_at, s.ends_at, s.label, s.pk) for s in event.sessions.all()]
+    rows[1] = SessionInput(paris(2026, 9, 15, 14), paris(2026, 9, 15, 17), "Après-midi", rows[1].pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_update(event, by=animator, sessions=rows)
+    assert event.sequence == 1 and sent == [(registration.pk, "updated", "1")]
