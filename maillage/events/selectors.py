@@ -75,19 +75,16 @@ def upcoming_events(
     return _with_page_data(filter_events(events, filters))
 
 
-def calendar_topics(network) -> QuerySet[TaxonomyNode]:
-    """The topics the network's published events carry (the filter's choices)."""
+def calendar_topics(user, network) -> QuerySet[TaxonomyNode]:
+    """The topics of the events ``user`` sees on the calendar (the filter's choices)."""
     return (
-        TaxonomyNode.objects.filter(events__network=network)
-        .exclude(events__status=EventStatus.DRAFT)
-        .distinct()
-        .order_by("label_fr")
+        TaxonomyNode.objects.filter(events__in=calendar_events(user, network)).distinct().order_by("label_fr")
     )
 
 
-def calendar_territories(network) -> list[tuple[str, str]]:
-    """(value, label) of the EPCI and departments where the network's events take place."""
-    communes = Commune.objects.filter(pk__in=Event.objects.of_network(network).values("commune"))
+def calendar_territories(user, network) -> list[tuple[str, str]]:
+    """(value, label) of the departments and EPCI where the events ``user`` sees take place."""
+    communes = Commune.objects.filter(pk__in=calendar_events(user, network).values("commune"))
     epcis = Epci.objects.filter(communes__in=communes).distinct().order_by("name")
     departments = Department.objects.filter(communes__in=communes).distinct().order_by("code")
     return [(f"{DEPARTMENT_PREFIX}{d.code}", f"{d.name} ({d.code})") for d in departments] + [

@@ -78,10 +78,14 @@ def test_filters_kind_topic_territory_and_members_only(network, member):
     assert shown(territory=f"epci-{epci.siren}") == [training]
     assert shown(territory="dep-68") == [visit]
     assert shown(members_only=True) == [visit]
-    territories = dict(selectors.calendar_territories(network))
+    territories = dict(selectors.calendar_territories(member, network))
     assert territories[f"epci-{epci.siren}"] == "CA de Haguenau"
     assert territories["dep-68"] == "Haut-Rhin (68)"
-    assert list(selectors.calendar_topics(network)) == [child]
+    assert list(selectors.calendar_topics(member, network)) == [child]
+    assert "dep-68" not in dict(selectors.calendar_territories(None, network))  # members-only visit
+    draft = _event(network, 12, status=EventStatus.DRAFT)
+    draft.topics.add(child)
+    assert list(selectors.calendar_topics(None, network)) == [child]
 
 
 def test_the_month_grid_puts_each_session_on_its_paris_day(network):

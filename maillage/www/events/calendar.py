@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from maillage.accounts.permissions import can_animate_network
 from maillage.directory.models import Network
 from maillage.emails import absolute_url
 from maillage.events import ics
@@ -49,7 +50,7 @@ def url_or_none(name: str, *args) -> str | None:
 
 def _filters(request, network):
     members = is_network_member(request.user, network)
-    form = CalendarFilterForm(request.GET or None, network=network, members=members)
+    form = CalendarFilterForm(request.GET or None, network=network, user=request.user, members=members)
     return form, form.filters()
 
 
@@ -66,6 +67,7 @@ def calendar(request, slug):
         "page": paginate(request, events, PER_PAGE),
         "month_url": reverse("events:calendar_month", args=[network.slug, today.year, today.month]),
         "feed_url": url_or_none("events:network_feed", network.slug),
+        "can_animate": can_animate_network(request.user, network),
     }
     return render(request, "events/calendar.html", context)
 

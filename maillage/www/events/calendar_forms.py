@@ -20,9 +20,9 @@ class CalendarFilterForm(forms.Form):
     territoire = forms.ChoiceField(label=_("Territoire"), required=False)
     adherents = forms.BooleanField(label=_("Réservés aux adhérents"), required=False)
 
-    def __init__(self, *args, network, members: bool, **kwargs):
+    def __init__(self, *args, network, user, members: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        topics, territories = calendar_topics(network), calendar_territories(network)
+        topics, territories = calendar_topics(user, network), calendar_territories(user, network)
         self.fields["theme"].queryset = topics
         self.fields["territoire"].choices = [("", _("Tous"))] + territories
         # A filter with nothing to choose is noise: shown once the events give it choices.
