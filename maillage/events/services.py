@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -208,6 +208,20 @@ def _unique_slug(network, title: str, *, exclude_pk=None) -> str:
     return slug
 
 
+def _save_with_slug(event: Event, attempts: int = 3) -> None:
+    """Save a new event under a free slug; two events of the same title created at the same
+    moment would pick the same one: the second takes the next (the database decides)."""
+    for _attempt in range(attempts):
+        event.slug = _unique_slug(event.network, event.title)
+        try:
+            with transaction.atomic():
+                event.save()
+            return
+        except IntegrityError:
+            continue
+    raise EventError("title", _("Un autre événement du réseau porte ce titre : enregistrez de nouveau."))
+
+
 def _require_manager(by, event: Event) -> None:
     if by is not None and not can_manage_event(by, event):
         raise PermissionDenied
@@ -334,11 +348,10 @@ def event_create(
     starts_at, ends_at = inputs[0].starts_at, max(item.ends_at for item in inputs)
     _check_window(values, starts_at=starts_at, ends_at=ends_at)
     event = Event(
-        network=network, slug=_unique_slug(network, values["title"]), status=status,
-        starts_at=starts_at, ends_at=ends_at, created_by=by, **values,
+        network=network, status=status, starts_at=starts_at, ends_at=ends_at, created_by=by, **values,
     )  # fmt: skip
     _full_clean(event)
-    event.save()
+    _save_with_slug(event)
     _sync_sessions(event, inputs)
     _sync_questions(event, questions)
     event.topics.set(topics)

@@ -258,3 +258,12 @@ def test_moving_a_middle_session_bumps_the_sequence(
     with django_capture_on_commit_callbacks(execute=True):
         event = event_update(event, by=animator, sessions=rows)
     assert event.sequence == 1 and sent == [(registration.pk, "updated", "1")]
+
+
+def test_a_slug_taken_meanwhile_is_refused_on_the_title_after_retries(network, animator, monkeypatch):
+    first = _create(network, animator)
+    monkeypatch.setattr(services, "_unique_slug", lambda network, title, **kwargs: first.slug)
+    with pytest.raises(EventError) as refused:
+        _create(network, animator)
+    assert refused.value.field == "title"
+    assert Event.objects.count() == 1 and EventSession.objects.count() == 2
