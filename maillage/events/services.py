@@ -291,8 +291,15 @@ def _apply_times(event: Event) -> None:
     event.ends_at = max(session.ends_at for session in sessions)
 
 
-def _notify(event: Event, kind: str, key: str) -> None:
-    """Queue message ``kind`` to every live registration once the transaction commits."""
+def _tell_registered(event: Event) -> None:
+    """Queue, once the transaction commits, « cancelled » (key ``event``) or « updated » (key the
+    new sequence) to every live registration of ``event``.
+
+    The registrations part owns who is told of what (``registrations.notify_event_change``):
+    this is the smallest stand-in until it lands (swap its body for that call)."""
+    kind, key = (
+        ("cancelled", "event") if event.status == EventStatus.CANCELLED else ("updated", str(event.sequence))
+    )
     ids = list(Registration.objects.filter(event=event).active().values_list("pk", flat=True))
     for registration_id in ids:
         transaction.on_commit(
@@ -417,7 +424,7 @@ def _save_and_tell(event: Event, before: tuple) -> None:
         event.sequence += 1
     event.save()
     if changed and event.status == EventStatus.PUBLISHED:
-        _notify(event, "updated", str(event.sequence))
+        _tell_registered(event)
 
 
 @transaction.atomic
@@ -447,7 +454,7 @@ def event_cancel(event: Event, *, by) -> Event:
     event.sequence += 1
     event.save(update_fields=["status", "sequence", "updated_at"])
     if was_published:
-        _notify(event, "cancelled", "event")
+        _tell_registered(event)
     return event
 
 

@@ -237,7 +237,7 @@ def test_the_training_day_default_can_be_changed():
 
 def test_factory_event_is_untouched_by_a_refused_update(network, animator):
     event = EventFactory(network=network, capacity=10)
-    with pytest.raises(EventError), mock.patch.object(services, "_notify") as notify:
+    with pytest.raises(EventError), mock.patch.object(services, "_tell_registered") as notify:
         event_update(
             event, by=animator, capacity=10, sessions=[(paris(2026, 9, 1, 10), paris(2026, 9, 1, 9))]
         )

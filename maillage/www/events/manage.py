@@ -21,6 +21,7 @@ from maillage.events import services
 from maillage.events.errors import EventError
 from maillage.events.permissions import can_manage_event
 from maillage.events.selectors import MANAGE_SECTIONS, event_of_network, managed_counts, managed_events, seats
+from maillage.www.events.calendar import url_or_none
 from maillage.www.events.manage_forms import (
     EventForm,
     QuestionFormSet,
@@ -58,12 +59,26 @@ def event_list(request, slug):
     network = animated_network(request, slug)
     shown = request.GET.get("liste", "a-venir")
     section = SECTIONS.get(shown, "upcoming")
+    page = paginate(request, managed_events(network, section), PER_PAGE)
+    for event in page.object_list:
+        event.part_links = _part_links(network, event)
     context = _context(
         request, network,
-        page=paginate(request, managed_events(network, section), PER_PAGE),
+        page=page,
         counts=managed_counts(network), shown=section, sections=MANAGE_SECTIONS,
     )  # fmt: skip
     return render(request, "events/manage_list.html", context)
+
+
+def _part_links(network, event) -> list[tuple[str, str]]:
+    """The event's pages the other parts of the area own (registrations, check-in, certificates),
+    as far as they exist yet."""
+    links = [
+        (_("Inscriptions"), url_or_none("events:registrations", network.slug, event.slug)),
+        (_("Pointage"), url_or_none("events:checkin", network.slug, event.slug)),
+        (_("Attestations"), url_or_none("events:certificates", network.slug, event.slug)),
+    ]
+    return [(label, url) for label, url in links if url]
 
 
 def _managed_event(request, slug, event_slug):
@@ -167,6 +182,7 @@ def _render_form(request, network, forms, *, event=None):
     )  # fmt: skip
     if event is not None:
         context["confirmed"], context["seats_left"], context["waiting"] = seats(event)
+        context["part_links"] = _part_links(network, event)
     return render(request, "events/manage_form.html", context)
 
 
