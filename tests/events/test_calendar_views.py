@@ -254,3 +254,28 @@ def test_another_network_s_event_is_not_found_in_the_back_office(client, world):
     client.force_login(world["b"].animators.get())
     assert client.get(f"/animation/reseau-b/evenements/{event.slug}/modifier/").status_code == 404
     assert client.get(f"/animation/reseau-a/evenements/{event.slug}/modifier/").status_code == 403
+
+
+def test_dates_read_as_each_language_writes_them():
+    from django.utils import translation
+
+    from maillage.www.templatetags.events import span, when
+
+    event = EventFactory.build(starts_at=paris(2026, 9, 15, 9), ends_at=paris(2026, 9, 15, 12, 30))
+    with translation.override("fr"):
+        assert span(event) == "mardi 15 septembre 2026, 9\u00a0h\u00a000\u00a0– 12\u00a0h\u00a030"
+    with translation.override("en"):
+        assert span(event) == "Tuesday 15 September 2026, 9:00\u00a0– 12:30"
+    event.ends_at = paris(2026, 9, 22, 17)
+    with translation.override("fr"):
+        assert when(event) == "du mardi 15 septembre 2026 au mardi 22 septembre 2026"
+
+
+def test_the_calendar_pages_read_a_bounded_number_of_queries(client, world, django_assert_max_num_queries):
+    for n in range(12):
+        _event(world["a"], title=f"Atelier {n}", commune=CommuneFactory())
+    _training(world["a"])
+    with django_assert_max_num_queries(12):
+        client.get("/reseaux/reseau-a/agenda/")
+    with django_assert_max_num_queries(12):
+        client.get(f"/reseaux/reseau-a/agenda/{NEXT_YEAR}/09/")
