@@ -279,3 +279,28 @@ def test_the_calendar_pages_read_a_bounded_number_of_queries(client, world, djan
         client.get("/reseaux/reseau-a/agenda/")
     with django_assert_max_num_queries(12):
         client.get(f"/reseaux/reseau-a/agenda/{NEXT_YEAR}/09/")
+
+
+def test_an_emptied_row_removes_its_session_and_the_host_is_picked_by_name(client, world):
+    host = EstablishmentFactory(name="Injection Vogel", member_of=world["a"])
+    client.force_login(world["animator"])
+    client.post("/animation/reseau-a/evenements/nouveau/", _form_data())
+    event = Event.objects.get()
+    morning, afternoon = event.sessions.all()
+    edit = _form_data(**{
+        "sessions-INITIAL_FORMS": "2", "sessions-0-id": str(morning.pk), "sessions-1-id": str(afternoon.pk),
+        "sessions-1-day": "", "sessions-1-start": "", "sessions-1-end": "", "sessions-1-label": "",
+        "host": "Injection Vogel", "kind": "visit",
+    })  # fmt: skip
+    response = client.post(f"/animation/reseau-a/evenements/{event.slug}/modifier/", edit)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert list(event.sessions.all()) == [morning] and event.host == host
+    assert event.ends_at == paris(NEXT_YEAR, 11, 17, 12, 30)
+
+
+def test_a_cancelled_event_shows_no_form(client, world):
+    event = _event(world["a"], status=EventStatus.CANCELLED)
+    client.force_login(world["animator"])
+    page = client.get(f"/animation/reseau-a/evenements/{event.slug}/modifier/").content.decode()
+    assert "il ne se modifie plus" in page and 'name="title"' not in page
