@@ -11,10 +11,12 @@ business corner and the members' evening, the second waits for a seat at the vis
 The people are fictitious, and so are their companies: only fictitious members register (the
 demo puts no word in a real company's mouth). Nothing is e-mailed.
 
-The rows are written here through the models, in this one module, because the event,
-registration, attendance and certificate services were not on main when it was written
-(issue 16 is built by four helpers at once): the lead switches each block to its service.
-Each event is written once (looked up by its slug): a rerun writes nothing.
+The events are written by the events services (``event_create``); the registrations, the
+attendance and the certificates through the models, in this one module, because their
+services were not on main when it was written (issue 16 is built by four helpers at once):
+the lead switches each block to its service (``registrations.register``,
+``attendance.check_in`` / ``sign`` / ``trainer_sign``, ``certificates.issue``).
+Each event is written once (looked up by its title and start): a rerun writes nothing.
 """
 
 from __future__ import annotations
@@ -39,11 +41,11 @@ from maillage.events.models import (
     CertificateKind,
     Event,
     EventKind,
-    EventSession,
     EventStatus,
     Registration,
     RegistrationStatus,
 )
+from maillage.events.services import SessionInput, event_create
 from maillage.referential.models import RomeCode
 from maillage.taxonomy.models import TaxonomyNode
 
@@ -70,7 +72,6 @@ PEOPLE = [
 
 @dataclass(frozen=True)
 class EventSpec:
-    slug: str
     title: str
     kind: str
     sessions: list[tuple[datetime.datetime, datetime.datetime]]
@@ -132,7 +133,7 @@ def season_specs(today: datetime.date) -> list[EventSpec]:
     trainer = {"trainer": "Marc Lehmann, consultant en excellence opérationnelle"}
     return [
         EventSpec(
-            slug=f"trs-smed-{year}", title="Comment mesurer la productivité : TRS et SMED",
+            title="Comment mesurer la productivité : TRS et SMED",
             kind=EventKind.TRAINING,
             sessions=[
                 _half_day(_tuesday(year, 9, 1)), _half_day(_tuesday(year, 9, 2)),
@@ -151,7 +152,6 @@ def season_specs(today: datetime.date) -> list[EventSpec]:
             },
         ),
         EventSpec(
-            slug=f"management-proximite-{year}",
             title="Management de proximité : animer son équipe au quotidien",
             kind=EventKind.TRAINING,
             sessions=[_half_day(_tuesday(year, 10, 1)), _half_day(_tuesday(year, 10, 2))],
@@ -166,7 +166,7 @@ def season_specs(today: datetime.date) -> list[EventSpec]:
             },
         ),
         EventSpec(
-            slug=f"cellule-injection-{year}", title="Optimiser une cellule d’injection",
+            title="Optimiser une cellule d’injection",
             kind=EventKind.TRAINING,
             sessions=[_half_day(_tuesday(year, 11, 3)), _half_day(_tuesday(year, 11, 3), AFTERNOON)],
             summary="Une journée sur presse : réglages, temps de cycle, rebuts et périphériques.",
@@ -180,7 +180,7 @@ def season_specs(today: datetime.date) -> list[EventSpec]:
             },
         ),
         EventSpec(
-            slug=f"business-corner-{later[0]:%Y-%m}", title="Business corner : achats et sous-traitance",
+            title="Business corner : achats et sous-traitance",
             kind=EventKind.BUSINESS_CORNER,
             sessions=[(_at(later[0], (8, 30)), _at(later[0], (10, 30)))],
             summary="Des rendez-vous de vingt minutes entre donneurs d’ordre et sous-traitants "
@@ -188,21 +188,21 @@ def season_specs(today: datetime.date) -> list[EventSpec]:
             registered=14, capacity=30, extra={"venue": "Pépinière d’entreprises"},
         ),
         EventSpec(
-            slug=f"visite-{later[1]:%Y-%m}", title="Visite d’entreprise : une ligne d’assemblage automatisée",
+            title="Visite d’entreprise : une ligne d’assemblage automatisée",
             kind=EventKind.VISIT,
             sessions=[(_at(later[1], (14, 0)), _at(later[1], (16, 30)))],
             summary="Deux heures dans l’atelier d’un adhérent, suivies d’un échange avec son équipe.",
             registered=8, capacity=8, waitlisted=3, hosted=True, extra={"per_company_cap": 2},
         ),
         EventSpec(
-            slug=f"soiree-adherents-{later[2]:%Y-%m}", title="Soirée des adhérents",
+            title="Soirée des adhérents",
             kind=EventKind.MEMBERS_EVENT, audience=Audience.MEMBERS,
             sessions=[(_at(later[2], (18, 30)), _at(later[2], (21, 0)))],
             summary="Les adhérents se retrouvent : bilan de l’année et projets collectifs.",
             registered=10,
         ),
         EventSpec(
-            slug=f"assemblee-generale-{later[3]:%Y}", title="Assemblée générale du réseau",
+            title="Assemblée générale du réseau",
             kind=EventKind.GENERAL_ASSEMBLY,
             sessions=[(_at(later[3], (17, 30)), _at(later[3], (19, 30)))],
             summary="Rapport d’activité, comptes, élection du bureau ; un moment convivial suit.",
@@ -237,29 +237,24 @@ def _email(person: tuple[str, str, str], company: Establishment) -> str:
 
 
 def _event_write(network, spec: EventSpec, commune, host, animator) -> Event:
-    event = Event.objects.create(
-        network=network, slug=spec.slug, title=spec.title, kind=spec.kind, audience=spec.audience,
-        status=EventStatus.PUBLISHED, summary=spec.summary, starts_at=spec.sessions[0][0],
-        ends_at=spec.sessions[-1][1], commune=host.commune if host else commune,
-        venue=(spec.extra or {}).get("venue", host.display_name if host else "Salle de formation du réseau"),
+    """The event through the events services, published (``by`` the animator)."""
+    extra = dict(spec.extra or {})
+    return event_create(
+        network, by=animator, title=spec.title, kind=spec.kind, audience=spec.audience,
+        status=EventStatus.PUBLISHED, summary=spec.summary,
+        sessions=[
+            SessionInput(start, end, f"Séance {n}" if len(spec.sessions) > 1 else "")
+            for n, (start, end) in enumerate(spec.sessions, start=1)
+        ],
+        commune=host.commune if host else commune,
+        venue=extra.pop("venue", host.display_name if host else "Salle de formation du réseau"),
         address="" if host else "3 rue des Tanneurs", capacity=spec.capacity,
         registration_opens_at=spec.sessions[0][0] - datetime.timedelta(days=45),
         registration_closes_at=spec.sessions[0][0] - datetime.timedelta(days=2),
-        reminder_days=[7, 1], host=host, organiser_name=network.name if not host else "",
-        created_by=animator,
-        **{k: v for k, v in (spec.extra or {}).items() if k != "venue"},
+        reminder_days=[7, 1], host=host, organiser_name="" if host else network.name,
+        topics=TaxonomyNode.objects.filter(code__in=spec.topics),
+        rome_codes=RomeCode.objects.filter(code__in=spec.rome), **extra,
     )  # fmt: skip
-    EventSession.objects.bulk_create(
-        EventSession(
-            event=event, starts_at=start, ends_at=end, label=f"Séance {n}" if len(spec.sessions) > 1 else ""
-        )
-        for n, (start, end) in enumerate(spec.sessions, start=1)
-    )
-    if spec.topics:
-        event.topics.set(TaxonomyNode.objects.filter(code__in=spec.topics))
-    if spec.rome:
-        event.rome_codes.set(RomeCode.objects.filter(code__in=spec.rome))
-    return event
 
 
 def _registrations(event, spec, people, offset, accounts) -> list[Registration]:
@@ -381,7 +376,7 @@ def demo_season_ensure(
     accounts = _accounts(member_emails)
     written = {"events": 0, "registrations": 0, "attendances": 0, "certificates": 0}
     for position, spec in enumerate(season_specs(timezone.localdate(now))):
-        if Event.objects.filter(network=network, slug=spec.slug).exists():
+        if Event.objects.filter(network=network, title=spec.title, starts_at=spec.sessions[0][0]).exists():
             continue
         taking_part = [
             (accounts[index][0], accounts[index][1], status)
