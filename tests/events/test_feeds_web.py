@@ -110,3 +110,8 @@ def test_a_calendar_client_may_ask_for_the_headers_only(client, network):
     response = client.head("/reseaux/plasturgie/agenda.ics")
     assert response.status_code == 200 and response["Content-Type"] == "text/calendar; charset=utf-8"
     assert client.post("/reseaux/plasturgie/agenda.ics").status_code == 405
+
+
+def test_the_network_calendar_links_to_its_feed(client, network):
+    page = client.get("/reseaux/plasturgie/agenda/").content.decode()
+    assert 'href="/reseaux/plasturgie/agenda.ics"' in page
