@@ -112,6 +112,7 @@ class _Dates:
         self.zone = timezone.get_current_timezone()
         self.days = [str(name) for name in WEEKDAYS.values()]
         self.months = {number: str(name) for number, name in MONTHS.items()}
+        self.sessions = _("Séances :")
 
     def clock(self, moment: datetime) -> str:
         local = moment.astimezone(self.zone)
@@ -136,7 +137,7 @@ def _description(event: FeedEvent, dates: _Dates, *, lead: str = "") -> str:
     parts = [part for part in (lead, event.summary) if part]
     if len(event.sessions) > 1:
         lines = [f"- {dates.when(start)} – {dates.clock(end)}" for start, end in event.sessions]
-        parts.append(_("Séances :") + "\n" + "\n".join(lines))
+        parts.append(dates.sessions + "\n" + "\n".join(lines))
     if event.online_url and (event.venue or event.address or event.commune_name):
         parts.append(event.online_url)
     return "\n\n".join(parts)

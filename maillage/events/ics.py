@@ -110,9 +110,12 @@ def _text(value: str) -> str:
     )
 
 
-def _value(name: str, value) -> str:
+def _value(name: str, value, stamps: dict) -> str:
     if isinstance(value, datetime):
-        return value.strftime("%Y%m%dT%H%M%SZ")  # already UTC (``_properties``)
+        # Already UTC (``_properties``); DTSTAMP is the same for every event of a feed.
+        if value not in stamps:
+            stamps[value] = value.strftime("%Y%m%dT%H%M%SZ")
+        return stamps[value]
     if isinstance(value, int):
         return str(value)
     if isinstance(value, list):
@@ -140,11 +143,12 @@ def _fold(line: str) -> str:
 def feed(entries: Iterable[tuple[object, dict]], *, name: str, method: str = "PUBLISH") -> bytes:
     """A VCALENDAR of many events, each given as ``(event, keywords of event_component)``: the
     same calendar as ``calendar`` writes, twenty times faster."""
-    lines = []
+    lines, stamps = [], {}
     for event, kwargs in entries:
         lines.append("BEGIN:VEVENT")
         lines.extend(
-            _fold(f"{key.upper()}:{_value(key, value)}") for key, value in _properties(event, **kwargs)
+            _fold(f"{key.upper()}:{_value(key, value, stamps)}")
+            for key, value in _properties(event, **kwargs)
         )
         lines.append("END:VEVENT")
     head = calendar([], name=name, component=event_component, method=method)
