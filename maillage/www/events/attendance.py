@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from maillage.accounts.permissions import require
@@ -138,7 +139,11 @@ def checkin_bulk(request, slug, event):
     except (EventError, ValueError) as refused:
         messages.error(request, getattr(refused, "message", _("Choix invalide.")))
     else:
-        messages.success(request, _("%(n)s présences enregistrées.") % {"n": changed})
+        messages.success(
+            request,
+            ngettext("%(n)s présence enregistrée.", "%(n)s présences enregistrées.", changed)
+            % {"n": changed},
+        )
     return redirect(
         _checkin_url(event, sessions[0] if len(sessions) == 1 and sessions[0].isdigit() else None)
     )

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from maillage.events import attendance, certificates, pdf
@@ -36,7 +37,10 @@ def certificate_list(request, slug, event):
         except EventError as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(request, _("%(n)s attestations prêtes.") % {"n": len(issued)})
+            n = len(issued)
+            messages.success(
+                request, ngettext("%(n)s attestation prête.", "%(n)s attestations prêtes.", n) % {"n": n}
+            )
         return redirect(request.path)
     issued = certificates.event_certificates(event)
     people = [
