@@ -26,7 +26,8 @@ def event_time(value):
     if not value:
         return ""
     local = timezone.localtime(value)
-    return date_format(local, r"G \h i") if is_french() else date_format(local, "G:i")
+    # Non-breaking spaces: « 9 h 00 » never splits across lines.
+    return date_format(local, "G\u00a0\\h\u00a0i") if is_french() else date_format(local, "G:i")
 
 
 @register.filter
