@@ -3,13 +3,15 @@ toggles, search, the count), a trainee signs the half-day's sheet with the mouse
 the trainer signs last; the public check of a certificate. Screenshots at 390 and 1280 px."""
 
 import datetime
+import shutil
+import subprocess
 
 import pytest
 from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from maillage.events import attendance, certificates
+from maillage.events import attendance, certificates, pdf
 from maillage.events.models import Attendance, EventKind
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.browser.conftest import login
@@ -131,5 +133,24 @@ def test_phone_check_in_then_signature_with_the_mouse(page, axe):
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 844})
         page.goto(f"/attestations/{certificate.verification_code}/")
-        expect(page.locator("main")).to_contain_text("Certificat de réalisation valide")
+        expect(page.locator("main")).to_contain_text("Document valide : certificat de réalisation")
         _shoot(page, f"check-{width}")
+    session.refresh_from_db()
+    _pdf_pictures(session, certificate)
+
+
+def _pdf_pictures(session, certificate):
+    """The sheet and the certificate as PDF files, and as PNG pages where poppler is installed
+    (to look at them; the text is checked in tests/events)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for name, content in (
+        ("sheet", pdf.sheet_pdf(session)),
+        ("certificate", pdf.certificate_pdf(certificate)),
+    ):
+        path = SCREENSHOTS / f"events-attendance-{name}.pdf"
+        path.write_bytes(content)
+        if shutil.which("pdftoppm"):
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(path), str(path.with_suffix(""))],
+                check=True,
+            )
