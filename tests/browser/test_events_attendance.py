@@ -127,6 +127,17 @@ def test_phone_check_in_then_signature_with_the_mouse(page, axe):
     page.set_viewport_size({"width": 1280, "height": 900})
     _shoot(page, "signing-list-1280")
 
+    # The certificates of the event: generated for the three people who came.
+    page.goto("/animation/plasti-ouest/evenements/trs-smed/attestations/")
+    page.get_by_role("button", name="Générer les attestations").click()
+    expect(page.get_by_role("status")).to_contain_text("3 attestations prêtes.")
+    expect(page.locator("tbody tr")).to_have_count(3)
+    assert axe(page) == []
+    _shoot(page, "certificates-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    _shoot(page, "certificates-390")
+
     # The certificate's public check page.
     certificate = certificates.issue(people[1], "completion", None)
     assert attendance.hours_attended(people[1]) == certificate.hours
