@@ -213,3 +213,22 @@ def test_back_office_page_generates_and_lists(client, training):
     certificate = Certificate.objects.get()
     assert f"attestations/{certificate.pk}.pdf" in page
     assert client.get(f"{url}{certificate.pk}.pdf").content.startswith(b"%PDF")
+
+
+def test_check_page_and_pdf_in_english(client, training, settings):
+    from django.utils import translation
+
+    certificate = certificates.issue(
+        _attended(training, first_name="Lina", last_name="Roux"), "completion", None
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/attestations/{certificate.verification_code}/").content.decode()
+    assert "Valid document: certificate of completion issued by Plasti Ouest." in page
+    assert "10.5 h out of 14 h" in page and "Tuesday 15 September 2026" in page
+    with translation.override("en"):
+        text = pdf_text(pdf.certificate_html(certificate))
+    assert (
+        "Certificate of completion" in text
+        and "completed the training" in text
+        and "10.5 h out of 14 h" in text
+    )
