@@ -125,6 +125,7 @@ def test_phone_check_in_then_signature_with_the_mouse(page, axe):
     page.get_by_role("button", name="Valider ma signature").click()
     expect(page.get_by_role("status")).to_contain_text("Merci, Claire Martin")
     page.set_viewport_size({"width": 1280, "height": 900})
+    assert axe(page) == []
     _shoot(page, "signing-list-1280")
 
     # The certificates of the event: generated for the three people who came.
@@ -145,6 +146,7 @@ def test_phone_check_in_then_signature_with_the_mouse(page, axe):
         page.set_viewport_size({"width": width, "height": 844})
         page.goto(f"/attestations/{certificate.verification_code}/")
         expect(page.locator("main")).to_contain_text("Document valide : certificat de réalisation")
+        assert axe(page) == []
         _shoot(page, f"check-{width}")
     session.refresh_from_db()
     _pdf_pictures(session, certificate)
