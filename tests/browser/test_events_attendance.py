@@ -12,10 +12,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from maillage.events import attendance, certificates, pdf
-from maillage.events.models import Attendance, EventKind
-from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+from maillage.events.models import Attendance, EventKind, Registration
+from tests.accounts.factories import DEFAULT_PASSWORD, EstablishmentUserFactory, UserFactory
 from tests.browser.conftest import login
-from tests.directory.factories import NetworkFactory
+from tests.directory.factories import EstablishmentFactory, NetworkFactory
 from tests.events.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -167,3 +167,21 @@ def _pdf_pictures(session, certificate):
                 ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(path), str(path.with_suffix(""))],
                 check=True,
             )
+
+
+def test_my_company_shows_its_training(page):
+    event, people = _world()
+    company = EstablishmentFactory(name="Roux Plasturgie")
+    user = EstablishmentUserFactory(establishment=company, user__email="lina@roux.example").user
+    Registration.objects.filter(pk__in=[people[0].pk, people[3].pk]).update(establishment=company)
+    attendance.check_in(people[0], event.sessions.first(), None)
+    upcoming = EventFactory(network=event.network, title="Business corner de printemps")
+    RegistrationFactory(event=upcoming, establishment=company, first_name="Paul", last_name="Roux")
+    login(page, user.email, DEFAULT_PASSWORD)
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 844})
+        page.goto("/mon-entreprise/")
+        block = page.locator(".company-training")
+        expect(block).to_contain_text("Paul Roux — Business corner de printemps")
+        expect(block).to_contain_text("Lina Roux")
+        _shoot(page, f"mine-{width}")

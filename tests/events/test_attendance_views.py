@@ -174,3 +174,13 @@ def test_an_organiser_manages_and_others_do_not(client, event):
     assert client.get(_url(event, "pointage/")).status_code == 403
     client.logout()
     assert client.get(_url(event, "pointage/")).status_code == 302
+
+
+def test_a_person_who_signed_gets_the_list_again(client, animator, event):
+    registration = RegistrationFactory(event=event)
+    session = event.sessions.first()
+    attendance.sign(registration, session, DRAWING, "A B", timezone.now())
+    client.force_login(animator)
+    url = _url(event, f"emargement/{session.pk}/")
+    response = client.get(f"{url}?signataire={registration.pk}")
+    assert response.status_code == 302 and response["Location"] == url
