@@ -202,9 +202,12 @@ def trainer_sign(session: EventSession, signature: str, signer_name: str, now) -
 
 
 def trainer_signature_parts(session: EventSession) -> tuple[str, str]:
-    """(signer's name, drawing) of the trainer's signature; empty strings before it."""
-    name, _sep, drawing = (session.trainer_signature or "").partition("\n")
-    return (name, drawing) if drawing else ("", "")
+    """(signer's name, drawing) of the trainer's signature; empty strings before it. A drawing
+    stored without the name line (written by hand) gives an empty name."""
+    name, sep, drawing = (session.trainer_signature or "").partition("\n")
+    if not sep:
+        name, drawing = "", name
+    return (name, drawing) if SIGNATURE_PATH.match(drawing) else ("", "")
 
 
 def hours_attended(registration: Registration) -> Decimal:

@@ -168,3 +168,11 @@ def test_attended_registrations_are_those_present_once():
     attendance.check_in(absent, event.sessions.last(), None)
     attendance.check_in(absent, event.sessions.last(), None, present=False)
     assert list(attendance.attended_registrations(event)) == [came]
+
+
+def test_a_trainer_drawing_stored_without_name_still_reads():
+    session = _training().sessions.first()
+    session.trainer_signature = DRAWING
+    assert attendance.trainer_signature_parts(session) == ("", DRAWING)
+    session.trainer_signature = "<script>"
+    assert attendance.trainer_signature_parts(session) == ("", "")
