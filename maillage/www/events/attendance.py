@@ -178,9 +178,13 @@ def signing(request, slug, event, session):
         signer = TRAINER
     elif who:
         signer = get_object_or_404(attendance.roster(event), pk=int(who) if who.isdigit() else 0)
-    if request.method == "GET" and signer not in (None, TRAINER):
-        if session.attendances.filter(registration=signer, signed_at__isnull=False).exists():
-            return redirect(request.path)  # signed already: back to the list
+    signed = (
+        request.method == "GET"
+        and signer not in (None, TRAINER)
+        and session.attendances.filter(registration=signer, signed_at__isnull=False).exists()
+    )
+    if signed:
+        return redirect(request.path)  # signed already: back to the list
     if request.method == "GET" or signer is None:
         return render(request, "events/attendance/signing.html", _signing_context(event, session, signer))
     drawing = request.POST.get("signature", "")
