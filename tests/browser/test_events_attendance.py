@@ -148,6 +148,10 @@ def test_phone_check_in_then_signature_with_the_mouse(page, axe):
         expect(page.locator("main")).to_contain_text("Document valide : certificat de réalisation")
         assert axe(page) == []
         _shoot(page, f"check-{width}")
+    # The holder downloads it from their registration's link.
+    download = page.request.get(f"/inscriptions/{people[1].token}/attestation.pdf")
+    assert download.status == 200 and download.headers["content-type"] == "application/pdf"
+    assert download.body().startswith(b"%PDF")
     session.refresh_from_db()
     _pdf_pictures(session, certificate)
 
