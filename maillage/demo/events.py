@@ -11,11 +11,11 @@ business corner and the members' evening, the second waits for a seat at the vis
 The people are fictitious, and so are their companies: only fictitious members register (the
 demo puts no word in a real company's mouth). Nothing is e-mailed.
 
-The events are written by the events services (``event_create``); the registrations, the
-attendance and the certificates through the models, in this one module, because their
-services were not on main when it was written (issue 16 is built by four helpers at once):
-the lead switches each block to its service (``registrations.register``,
-``attendance.check_in`` / ``sign`` / ``trainer_sign``, ``certificates.issue``).
+The events, the attendance and the certificates are written by their services
+(``services.event_create``, ``attendance.sign`` / ``check_in`` / ``trainer_sign``,
+``certificates.issue_bulk``); the registrations through the model, in this one module,
+because ``registrations.py`` was not on main when it was written (issue 16 is built by four
+helpers at once): the lead switches that block to ``registrations.register``.
 Each event is written once (looked up by its title and start): a rerun writes nothing.
 """
 
@@ -34,11 +34,10 @@ from django.utils import timezone
 from maillage.accounts.models import User
 from maillage.directory.models import Establishment, Network
 from maillage.directory.selectors import network_territory_communes
+from maillage.events import attendance as attendance_services
+from maillage.events import certificates as certificate_services
 from maillage.events.models import (
-    Attendance,
     Audience,
-    Certificate,
-    CertificateKind,
     Event,
     EventKind,
     EventStatus,
@@ -289,56 +288,41 @@ def _registrations(event, spec, people, offset, accounts) -> list[Registration]:
 
 
 def _attendance(event, registrations, animator, now) -> tuple[int, int]:
-    """Check-in and signatures of the sessions that are over, certificates of a training over.
+    """Presence and signatures of the sessions that are over (through the attendance
+    services: a trainee signs the half-day's sheet, which marks them present; the trainer signs
+    last), then the certificates of a training that is over.
 
     About one person in ten misses a half-day, and one of each event misses them all (a
-    no-show): drawn from a hash of the event and the person, so a rerun draws the same."""
+    no-show): drawn from a hash of the session and the person, so the draw is the same."""
     sessions = [s for s in event.sessions.all() if s.ends_at < now]
     confirmed = [r for r in registrations if r.status == RegistrationStatus.CONFIRMED]
     if not sessions or not confirmed:
         return 0, 0
-    absent = confirmed[-1].pk
-    rows, hours = [], {}
+    absent, marked = confirmed[-1].pk, 0
     for session in sessions:
-        if event.is_training:
-            signed = session.starts_at + datetime.timedelta(minutes=4)
-            drawing = _signature(_digest(session.pk, "trainer"))
-            session.trainer_signature, session.trainer_signed_at = drawing, signed
-            session.trainer_signature_hash = hashlib.sha256(
-                f"{session.pk}|trainer|{event.trainer}|{signed.isoformat()}|{drawing}".encode()
-            ).hexdigest()
-            session.save(update_fields=["trainer_signature", "trainer_signed_at", "trainer_signature_hash"])
         for registration in confirmed:
-            present = registration.pk != absent and (
-                registration.user_id or _digest(session.pk, registration.email) % 10 != 0
-            )
-            row = Attendance(registration=registration, session=session, present=bool(present))
-            if present:
-                row.checked_in_at = session.starts_at + datetime.timedelta(
-                    minutes=_digest(registration.pk) % 15
-                )
-                row.checked_in_by = animator
-                hours[registration.pk] = hours.get(registration.pk, Decimal(0)) + session.hours
-                if event.is_training:
-                    drawing = _signature(_digest(session.pk, registration.pk))
-                    signer = f"{registration.first_name} {registration.last_name}"
-                    row.signature, row.signer_name, row.signed_at = drawing, signer, row.checked_in_at
-                    row.signature_hash = hashlib.sha256(
-                        f"{session.pk}|{registration.pk}|{signer}|{row.signed_at.isoformat()}|{drawing}".encode()
-                    ).hexdigest()
-            rows.append(row)
-    Attendance.objects.bulk_create(rows)
-    certificates = []
+            if registration.pk == absent:
+                continue
+            if not registration.user_id and _digest(session.pk, registration.email) % 10 == 0:
+                continue
+            if event.is_training:
+                signed = session.starts_at + datetime.timedelta(minutes=_digest(registration.pk) % 15)
+                drawing = _signature(_digest(session.pk, registration.pk))
+                name = f"{registration.first_name} {registration.last_name}"
+                attendance_services.sign(registration, session, drawing, name, signed)
+            else:
+                attendance_services.check_in(registration, session, animator)
+            marked += 1
+        if event.is_training:
+            trainer = event.trainer.split(",")[0] or event.network.name
+            drawing = _signature(_digest(session.pk, "trainer"))
+            signed = session.ends_at - datetime.timedelta(minutes=5)
+            attendance_services.trainer_sign(session, drawing, trainer, signed)
+    issued = []
     if event.is_training and event.ends_at < now:
-        issued = event.ends_at + datetime.timedelta(days=1)
-        certificates = Certificate.objects.bulk_create(
-            Certificate(
-                registration_id=pk, kind=CertificateKind.COMPLETION, hours=total, issued_at=issued,
-                issued_by=animator, verification_code=secrets.token_hex(16),
-            )
-            for pk, total in hours.items()
-        )  # fmt: skip
-    return len(rows), len(certificates)
+        kind = certificate_services.default_kind(event)
+        issued = certificate_services.issue_bulk(event, kind, animator)
+    return marked, len(issued)
 
 
 def _accounts(member_emails: list[str]) -> list[tuple[User, Establishment | None]]:

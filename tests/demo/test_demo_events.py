@@ -9,6 +9,7 @@ from maillage.accounts.models import User
 from maillage.demo.territory import NETWORK_SLUG
 from maillage.directory.models import Network
 from maillage.events import feeds
+from maillage.events.attendance import trainer_signature_parts
 from maillage.events.models import (
     Attendance,
     Audience,
@@ -43,6 +44,7 @@ def test_a_training_cycle_of_half_days_in_september_with_its_sheet_signed(networ
     present = Attendance.objects.filter(registration__event=cycle, present=True)
     assert present.exists() and not present.filter(signature_hash="").exists()
     assert all(s.trainer_signature_hash for s in sessions)
+    assert trainer_signature_parts(sessions[0])[0] == "Marc Lehmann"
 
 
 def test_certificates_go_only_to_people_who_attended_with_their_hours(network):
