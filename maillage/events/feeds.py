@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext as _
@@ -90,14 +90,9 @@ class FeedEvent:
 
 
 def _event_url_pattern() -> str:
-    """The absolute URL of an event's page with two placeholders, reversed once per feed rather
-    than once per event. The page (``events:event``) belongs to the calendar part; until it is
-    routed, its documented path (docs/events.md) is built here."""
-    try:
-        path = reverse("events:event", args=[_NETWORK, _EVENT])
-    except NoReverseMatch:
-        path = f"/reseaux/{_NETWORK}/agenda/{_EVENT}/"
-    return absolute_url(path)
+    """The absolute URL of an event's page (``events:event``) with two placeholders, reversed
+    once per feed rather than once per event."""
+    return absolute_url(reverse("events:event", args=[_NETWORK, _EVENT]))
 
 
 def _event_url(pattern: str, event: FeedEvent) -> str:
