@@ -288,10 +288,11 @@ def register(
     """Register one person to ``event``. ``by_organiser``: added by hand from the back-office
     (invitation-only events are filled this way): the window, the validation step and the
     per-company cap are the organiser's call; the seats are not."""
-    now = now or timezone.now()
     first_name, last_name, email = _clean_person(first_name, last_name, email)
     with transaction.atomic():
         event = _locked(event)
+        # Read once the lock is held: the queue's order is the order seats were counted in.
+        now = now or timezone.now()
         if by_organiser:
             if event.status == EventStatus.CANCELLED:
                 raise EventError("", _("Cet événement est annulé."))
