@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -209,6 +209,25 @@ def _check_open(event: Event, now: datetime) -> None:
     closes = min(filter(None, (event.registration_closes_at, event.starts_at)))
     if now >= closes:
         raise EventError("", _("Les inscriptions sont closes depuis le %(when)s.") % {"when": _when(closes)})
+
+
+def closed_reason(event: Event, now: datetime | None = None) -> str:
+    """Why ``event`` takes no registration at ``now`` (the form page says it), or ""."""
+    try:
+        _check_open(event, now or timezone.now())
+    except EventError as error:
+        return error.message
+    return ""
+
+
+def seat_counts(event: Event) -> dict[str, int]:
+    """Registrations of ``event`` by status, and the seats left (None: unlimited)."""
+    counts = dict.fromkeys(RegistrationStatus.values, 0)
+    for row in event.registrations.values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    held = counts[RegistrationStatus.CONFIRMED] + counts[RegistrationStatus.OFFERED]
+    counts["left"] = None if event.capacity is None else max(event.capacity - held, 0)
+    return counts
 
 
 def _clean_person(first_name: str, last_name: str, email: str) -> tuple[str, str, str]:

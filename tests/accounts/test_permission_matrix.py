@@ -775,6 +775,55 @@ CASES = [
     Case(
         "mailings:unsubscribe", "GET", "/desabonnement/pas-un-jeton/", dict.fromkeys(ROLES, 404), label="bad"
     ),
+    # Event registrations (issue 16): the public form of a public event of A ({event_a}) and of a
+    # members-only one ({members_event_a}: not found by outsiders); an empty form is refused (400).
+    Case("events:register", "GET", "/reseaux/reseau-a/agenda/{event_a}/inscription/", PUBLIC),
+    Case(
+        "events:register",
+        "GET",
+        "/reseaux/reseau-a/agenda/{members_event_a}/inscription/",
+        _by_role(404, 200, 200, 404, 200),
+        label="members only",
+    ),
+    Case(
+        "events:register",
+        "POST",
+        "/reseaux/reseau-a/agenda/{event_a}/inscription/",
+        dict.fromkeys(ROLES, 400),
+    ),
+    Case("events:registered", "GET", "/reseaux/reseau-a/agenda/{event_a}/inscription/resultat/", PUBLIC),
+    # The self-service link needs no login, only its secret; a wrong one is not found.
+    Case("events:registration", "GET", "/inscriptions/{registration_a}/", PUBLIC),
+    Case(
+        "events:registration",
+        "POST",
+        "/inscriptions/{registration_a}/",
+        dict.fromkeys(ROLES, 400),
+        {"action": "replace"},
+    ),
+    Case("events:registration", "GET", "/inscriptions/pas-un-jeton/", dict.fromkeys(ROLES, 404), label="bad"),
+    # The organiser's list: the network's animators (and the event's organisers, tests/events).
+    *[
+        Case(f"events:{name}", "GET", f"/animation/reseau-a/evenements/{{event_a}}/{tail}", NETWORK_A)
+        for name, tail in (("registrations", "inscriptions/"), ("registrations_csv", "inscriptions.csv"))
+    ],
+    Case(
+        "events:registrations",
+        "POST",
+        "/animation/reseau-a/evenements/{event_a}/inscriptions/",
+        _by_role("login", 403, 400, 403, 400),
+        {"action": "add"},
+    ),
+    *[
+        Case(
+            f"events:{name}",
+            "GET",
+            f"/animation/reseau-b/evenements/{{event_a}}/{tail}",
+            _by_role("login", 404, 404, 404, 404),
+            label="cross-network",
+        )
+        for name, tail in (("registrations", "inscriptions/"), ("registrations_csv", "inscriptions.csv"))
+    ],
 ]
 
 
@@ -890,6 +939,21 @@ def _import_values(world) -> dict:
     return {"upload_a": upload.pk}
 
 
+def _event_registration_values(world) -> dict:
+    """A public and a members-only event of network A, and a registration to the first."""
+    from maillage.events.models import Audience
+    from tests.events.factories import EventFactory, RegistrationFactory
+
+    event = EventFactory(network=world["a"], slug="atelier-lean")
+    EventFactory(network=world["a"], slug="visite-adherents", audience=Audience.MEMBERS)
+    registration = RegistrationFactory(event=event)
+    return {
+        "event_a": event.slug,
+        "members_event_a": "visite-adherents",
+        "registration_a": registration.token,
+    }
+
+
 def _join_values(world) -> dict:
     """A pending « Adhérer au réseau » request of the unclaimed company to network A."""
     from maillage.accounts.models import JoinRequest
@@ -912,6 +976,7 @@ def values(world, need_values):
         **_import_values(world),
         **_join_values(world),
         **_mailing_values(world),
+        **_event_registration_values(world),
     }  # fmt: skip
 
 

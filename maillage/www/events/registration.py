@@ -1,0 +1,340 @@
+"""Registration pages: the public form (``events:register``) and its result page, the
+self-service page of the link in the person's e-mails (``events:registration``: no login, the
+secret token), and the organiser's list (``events:registrations``, its CSV export).
+
+Thin: each view checks ``maillage.events.permissions`` and calls ``events.registrations``; a
+refusal (``EventError``) is shown on the form that asked."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage import downloads
+from maillage.accounts.permissions import require
+from maillage.directory.models import Network
+from maillage.events import registrations
+from maillage.events.errors import EventError
+from maillage.events.models import Event, EventStatus, Registration, RegistrationStatus
+from maillage.events.permissions import can_manage_event, can_register, can_see_event
+from maillage.www.events.registration_forms import (
+    AddPersonForm,
+    ColleagueFormSet,
+    PersonForm,
+    RegistrationForm,
+)
+from maillage.www.forms import attach_error
+
+SESSION_KEY = "events_registered"  # the registrations just made in this browser (result page)
+S = RegistrationStatus
+
+
+def _event(network_slug: str, event_slug: str) -> Event:
+    return get_object_or_404(
+        Event.objects.select_related("network", "commune"), network__slug=network_slug, slug=event_slug
+    )
+
+
+def _visible_event(request, network_slug, event_slug) -> Event:
+    event = _event(network_slug, event_slug)
+    if not can_see_event(request.user, event):
+        raise Http404
+    return event
+
+
+def _event_context(event: Event) -> dict:
+    return {
+        "event": event,
+        "network": event.network,
+        "event_url": registrations.event_path(event),
+        "location": ", ".join(
+            p for p in (event.venue, event.address, event.commune and event.commune.name) if p
+        ),
+        "sessions": list(event.sessions.all()),
+    }
+
+
+# --- the public form ---------------------------------------------------------------------------
+
+
+def _initial(user) -> dict:
+    if not user.is_authenticated:
+        return {}
+    initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+    links = list(user.establishment_links.select_related("establishment__commune")[:2])
+    if len(links) == 1:  # the picker's option, SIRET last: unambiguous
+        e = links[0].establishment
+        place = e.commune.name if e.commune_id else e.city
+        initial["company"] = f"{e.display_name} — {place} — {e.siret}"
+    return initial
+
+
+def _register_all(request, event, form, colleagues) -> list[Registration] | None:
+    """The person and their colleagues, all or none (one refusal cancels the whole form)."""
+    data = form.cleaned_data
+    establishment, company_name = data["company"]
+    people = [(form, data)] + [(row, row.cleaned_data) for row in colleagues.forms if row.filled]
+    done = []
+    try:
+        with transaction.atomic():
+            for target, person in people:
+                current = target
+                own = request.user.is_authenticated and person["email"].lower() == request.user.email.lower()
+                done.append(
+                    registrations.register(
+                        event,
+                        first_name=person["first_name"],
+                        last_name=person["last_name"],
+                        email=person["email"],
+                        establishment=establishment,
+                        company_name=company_name,
+                        user=request.user if own else None,
+                        answers=form.answers(),
+                        phone=data["phone"] if target is form else "",
+                        job_title=data["job_title"] if target is form else "",
+                        registered_by=request.user,
+                    )
+                )
+    except EventError as error:
+        attach_error(current if error.field in ("first_name", "last_name", "email") else form, error)
+        return None
+    return done
+
+
+def register(request, network, event):
+    event = _visible_event(request, network, event)
+    allowed = can_register(request.user, event)
+    closed = registrations.closed_reason(event) if allowed else ""
+    if request.method == "POST" and (not allowed or closed):
+        raise PermissionDenied
+    post = request.POST if request.method == "POST" else None
+    form = RegistrationForm(post, initial=_initial(request.user), event=event)
+    colleagues = ColleagueFormSet(post, prefix="collegue")
+    if post is not None and form.is_valid() and colleagues.is_valid():
+        done = _register_all(request, event, form, colleagues)
+        if done is not None:
+            request.session[SESSION_KEY] = [r.pk for r in done]
+            return redirect("events:registered", network=event.network.slug, event=event.slug)
+    context = {
+        **_event_context(event),
+        "form": form,
+        "colleagues": colleagues,
+        "allowed": allowed,
+        "closed": closed,
+        "counts": registrations.seat_counts(event),
+    }
+    status = 400 if post is not None else 200
+    return render(request, "events/register.html", context, status=status)
+
+
+def registered(request, network, event):
+    event = _visible_event(request, network, event)
+    ids = request.session.get(SESSION_KEY) or []
+    done = list(Registration.objects.filter(event=event, pk__in=ids).order_by("pk"))
+    rows = [(r, registrations.waitlist_position(r)) for r in done]
+    return render(request, "events/registered.html", {**_event_context(event), "rows": rows})
+
+
+# --- the self-service link ---------------------------------------------------------------------
+
+
+SELF_SERVICE = {
+    "cancel": (registrations.cancel, lambda: _("Votre inscription est annulée.")),
+    "accept": (registrations.accept_offer, lambda: _("C’est confirmé : la place est à vous.")),
+    "decline": (registrations.decline_offer, lambda: _("Vous avez laissé la place à la personne suivante.")),
+}
+
+
+def registration(request, token):
+    """What the link in the person's e-mails opens: no login, the token is the key."""
+    current = get_object_or_404(
+        Registration.objects.select_related(
+            "event__network", "event__commune", "establishment", "replaced_by"
+        ),
+        token=token,
+    )
+    event = current.event
+    now = timezone.now()
+    replace_form = PersonForm(
+        request.POST if request.POST.get("action") == "replace" else None, prefix="remplacant"
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "replace":
+            if replace_form.is_valid():
+                try:
+                    new = registrations.replace(current, **replace_form.cleaned_data)
+                except EventError as error:
+                    attach_error(replace_form, error)
+                else:
+                    messages.success(
+                        request,
+                        _("Votre place est cédée à %(name)s, qui reçoit la confirmation par e-mail.")
+                        % {"name": f"{new.first_name} {new.last_name}"},
+                    )
+                    return redirect("events:registration", token=current.token)
+        elif action in SELF_SERVICE:
+            service, done = SELF_SERVICE[action]
+            try:
+                service(current)
+            except EventError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, done())
+            return redirect("events:registration", token=current.token)
+        else:
+            raise Http404
+    upcoming = event.status == EventStatus.PUBLISHED and event.starts_at > now
+    context = {
+        **_event_context(event),
+        "registration": current,
+        "position": registrations.waitlist_position(current),
+        "upcoming": upcoming,
+        "replace_form": replace_form,
+        "can_cancel": upcoming and current.status in (S.PENDING, S.CONFIRMED, S.WAITLISTED),
+        "can_replace": upcoming and current.status == S.CONFIRMED,
+        "offer_open": current.status == S.OFFERED and (current.offer_expires_at or now) > now,
+    }
+    status = 400 if replace_form.errors else 200
+    return render(request, "events/registration.html", context, status=status)
+
+
+# --- the organiser's list ----------------------------------------------------------------------
+
+
+def _managed_event(request, network_slug, event_slug) -> Event:
+    network = get_object_or_404(Network, slug=network_slug)
+    event = get_object_or_404(
+        Event.objects.select_related("network", "commune"), network=network, slug=event_slug
+    )
+    require(can_manage_event(request.user, event))
+    return event
+
+
+STATUS_ORDER = [S.CONFIRMED, S.OFFERED, S.WAITLISTED, S.PENDING, S.CANCELLED, S.DECLINED]
+
+
+def _manage_action(request, event) -> str | None:
+    """Apply the POSTed action; a refusal's message, or None."""
+    action = request.POST.get("action")
+    target = None
+    if action in ("approve", "decline", "cancel"):
+        target = get_object_or_404(Registration, event=event, pk=request.POST.get("registration"))
+    try:
+        if action == "approve":
+            registrations.moderate(target, approve=True, by=request.user)
+            messages.success(request, _("Inscription validée."))
+        elif action == "decline":
+            registrations.moderate(target, approve=False, by=request.user)
+            messages.success(request, _("Inscription refusée."))
+        elif action == "cancel":
+            registrations.cancel(target)
+            messages.success(request, _("Inscription annulée."))
+        else:
+            raise Http404
+    except EventError as error:
+        return error.message
+    return None
+
+
+@login_required
+def registrations_list(request, network, event):
+    event = _managed_event(request, network, event)
+    add_form = AddPersonForm(request.POST if request.POST.get("action") == "add" else None, event=event)
+    if request.method == "POST":
+        if request.POST.get("action") == "add":
+            if add_form.is_valid():
+                establishment, company_name = add_form.cleaned_data["company"]
+                try:
+                    added = registrations.register(
+                        event,
+                        first_name=add_form.cleaned_data["first_name"],
+                        last_name=add_form.cleaned_data["last_name"],
+                        email=add_form.cleaned_data["email"],
+                        establishment=establishment,
+                        company_name=company_name,
+                        registered_by=request.user,
+                        by_organiser=True,
+                    )
+                except EventError as error:
+                    attach_error(add_form, error)
+                else:
+                    messages.success(
+                        request,
+                        _("%(name)s est inscrit (%(status)s).")
+                        % {
+                            "name": f"{added.first_name} {added.last_name}",
+                            "status": added.get_status_display(),
+                        },
+                    )
+                    return redirect("events:registrations", network=event.network.slug, event=event.slug)
+        else:
+            refusal = _manage_action(request, event)
+            if refusal:
+                messages.error(request, refusal)
+            return redirect("events:registrations", network=event.network.slug, event=event.slug)
+    shown = request.GET.get("statut", "")
+    rows = event.registrations.select_related("establishment").order_by("priority", "queued_at", "pk")
+    if shown in S.values:
+        rows = rows.filter(status=shown)
+    rows = sorted(rows, key=lambda r: (STATUS_ORDER.index(r.status), r.priority, r.queued_at, r.pk))
+    counts = registrations.seat_counts(event)
+    context = {
+        **_event_context(event),
+        "rows": rows,
+        "counts": counts,
+        "statuses": [(s, S(s).label, counts[s]) for s in STATUS_ORDER],
+        "shown": shown,
+        "add_form": add_form,
+        "questions": list(event.questions.all()),
+    }
+    return render(request, "events/registrations.html", context, status=400 if add_form.errors else 200)
+
+
+CSV_HEADER = [
+    "Nom",
+    "Prénom",
+    "Adresse e-mail",
+    "Téléphone",
+    "Fonction",
+    "Entreprise",
+    "SIRET",
+    "Adhérent",
+    "État",
+    "Inscrit le",
+    "Confirmé le",
+]
+
+
+@login_required
+def registrations_csv(request, network, event):
+    event = _managed_event(request, network, event)
+    questions = list(event.questions.all())
+    rows = event.registrations.select_related("establishment").order_by("priority", "queued_at", "pk")
+    body = downloads.csv_bytes(
+        CSV_HEADER + [q.label for q in questions],
+        (
+            [
+                r.last_name,
+                r.first_name,
+                r.email,
+                r.phone,
+                r.job_title,
+                r.company_label,
+                r.establishment.siret if r.establishment_id else "",
+                "oui" if r.priority == registrations.MEMBER else "non",
+                r.get_status_display(),
+                timezone.localtime(r.queued_at).replace(tzinfo=None),
+                timezone.localtime(r.confirmed_at).replace(tzinfo=None) if r.confirmed_at else None,
+                *[r.answers.get(str(q.pk), "") for q in questions],
+            ]
+            for r in rows
+        ),
+    )
+    return downloads.response(body, filename=f"inscriptions-{event.slug}.csv")
