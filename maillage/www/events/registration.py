@@ -53,6 +53,7 @@ def _event_context(event: Event) -> dict:
         "event": event,
         "network": event.network,
         "event_url": registrations.event_path(event),
+        "calendar_url": f"/reseaux/{event.network.slug}/agenda/",  # events:calendar (the calendar's part)
         "location": ", ".join(
             p for p in (event.venue, event.address, event.commune and event.commune.name) if p
         ),
