@@ -89,7 +89,11 @@ def test_a_visitor_is_waitlisted_then_takes_the_freed_seat(page, axe):
 def test_registration_pages_fit_the_screen(page, axe, width):
     _network, event, member = _world(capacity=2)
     first = registrations.register(
-        event, first_name="Anne", last_name="Muller-Schneider", email="anne@muller.example", establishment=member
+        event,
+        first_name="Anne",
+        last_name="Muller-Schneider",
+        email="anne@muller.example",
+        establishment=member,
     )
     registrations.register(event, first_name="Paul", last_name="Meyer", email="paul@meyer.example")
     waiting = registrations.register(event, first_name="Luc", last_name="Weber", email="luc@weber.example")
