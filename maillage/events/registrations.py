@@ -483,6 +483,29 @@ def promote_due(now: datetime | None = None) -> int:
     return len(events)
 
 
+def notify_event_change(event: Event) -> int:
+    """Tell the registered people that ``event`` changed (the calendar's services call it after
+    a change an attendee should see, once ``sequence`` is bumped): « updated » with the new
+    ``.ics`` to the confirmed seats, or, when the event is cancelled, « cancelled » (``.ics``
+    CANCEL) to everyone still registered. Keyed by the sequence: a change is told once."""
+    from maillage.events import tasks
+
+    if event.status == EventStatus.CANCELLED:
+        kind, statuses = RegistrationMessageKind.CANCELLED, (*SEAT_STATUSES, RegistrationStatus.PENDING)
+        key = f"event-{event.sequence}"
+    else:
+        kind, statuses, key = (
+            RegistrationMessageKind.UPDATED,
+            (RegistrationStatus.CONFIRMED,),
+            str(event.sequence),
+        )
+    ids = list(event.registrations.filter(status__in=statuses).values_list("pk", flat=True))
+    for start in range(0, len(ids), REMINDER_BATCH):
+        batch = ids[start : start + REMINDER_BATCH]
+        transaction.on_commit(lambda b=batch: tasks.registration_send_many_task(b, kind, key))
+    return len(ids)
+
+
 # --- reads for the registration pages ----------------------------------------------------------
 
 

@@ -287,3 +287,29 @@ def test_no_reminder_for_drafts_started_or_unreminded_events(sent):
     RegistrationFactory(event=started, confirmed_at=started.starts_at - datetime.timedelta(days=5))
     assert registrations.reminders_due(started.starts_at + datetime.timedelta(minutes=1)) == 0
     assert sent == []
+
+
+def test_an_event_change_is_told_once_with_the_new_invitation(sent):
+    event = EventFactory(capacity=1)
+    confirmed = _register(event, 1)
+    _register(event, 2)  # waitlisted: not told of a change
+    sent.clear()
+    event.sequence = 1
+    event.save()
+    assert registrations.notify_event_change(event) == 1
+    registrations.notify_event_change(event)
+    [message] = sent
+    assert message.to == [confirmed.email] and "modifié" in message.subject
+    calendar = icalendar.Calendar.from_ical(message.attachments[0][1])
+    assert str(calendar["method"]) == "REQUEST"
+    assert int(calendar.walk("VEVENT")[0]["sequence"]) == 1
+
+    sent.clear()
+    event.status, event.sequence = EventStatus.CANCELLED, 2
+    event.save()
+    assert registrations.notify_event_change(event) == 2
+    assert {m.to[0] for m in sent} == {"p1@exemple.fr", "p2@exemple.fr"}
+    assert all("Événement annulé" in m.subject for m in sent)
+    with_ics = [m for m in sent if m.attachments]
+    assert [m.to for m in with_ics] == [[confirmed.email]]
+    assert str(icalendar.Calendar.from_ical(with_ics[0].attachments[0][1])["method"]) == "CANCEL"
