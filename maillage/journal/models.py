@@ -128,7 +128,10 @@ class JournalEntry(models.Model):
             models.Index(
                 fields=["network", "occurred_on", "kind", "establishment"], name="journal_period_figures"
             ),
-            models.Index(fields=["network", "establishment"]),
+            # A company's timeline, newest first. Without the date, SQLite walked the period
+            # index above over all the network's entries to find one company's dozen: 4 ms of
+            # SQL at 50,000 entries instead of 0.2 (bench/backoffice_pages.py).
+            models.Index(fields=["network", "establishment", "occurred_on"], name="journal_company_timeline"),
             models.Index(fields=["network", "follow_up_done_at", "follow_up_on"]),
         ]
         constraints = [

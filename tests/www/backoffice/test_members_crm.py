@@ -129,3 +129,27 @@ def test_the_export_follows_the_filters_with_french_headers(animator, network):
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeffSIRET;Établissement;Commune;Statut;Adhérent depuis;")
     assert "En retard SARL" in text and "Payée SA" not in text and ";En retard;" in text
+
+
+def test_the_filters_offer_what_the_companies_have_now_though_kept_in_the_cache(network):
+    """The facets are cached under a version of the memberships and their companies: a new
+    member, a new category and a company that moved show at the next visit."""
+    from maillage.accounts.selectors import network_member_facets
+
+    haguenau = CommuneFactory(name="Haguenau")
+    first = EstablishmentFactory(commune=haguenau)
+    MembershipFactory(network=network, establishment=first, category="PME")
+    before = network_member_facets(network)
+    assert before.categories == ["PME"] and [siren for siren, _ in before.epcis] == [haguenau.epci_id]
+    assert network_member_facets(network) == before  # the cache answers
+
+    other = EstablishmentFactory(commune=CommuneFactory(name="Wissembourg"))
+    MembershipFactory(network=network, establishment=other, category="ETI")
+    after = network_member_facets(network)
+    assert after.categories == ["ETI", "PME"] and len(after.epcis) == 2
+
+    moved = CommuneFactory(name="Bischwiller")
+    first.commune = moved
+    first.save()
+    assert haguenau.epci_id not in [siren for siren, _ in network_member_facets(network).epcis]
+    assert moved.epci_id in [siren for siren, _ in network_member_facets(network).epcis]
