@@ -123,9 +123,13 @@ sending.EXTRAS["cancelled"] = _extras_with_ics("CANCEL")
 
 def company_key(registration: Registration) -> str | None:
     """The company a registration counts against for the per-company cap."""
-    if registration.establishment_id:
-        return f"e{registration.establishment_id}"
-    name = " ".join(registration.company_name.split()).casefold()
+    return _company(registration.establishment_id, registration.company_name)
+
+
+def _company(establishment_id: int | None, company_name: str) -> str | None:
+    if establishment_id:
+        return f"e{establishment_id}"
+    name = " ".join(company_name.split()).casefold()
     return f"n:{name}" if name else None
 
 
@@ -134,9 +138,21 @@ def _locked(event: Event) -> Event:
     return Event.objects.select_for_update().select_related("network").get(pk=event.pk)
 
 
+NEW = 0  # the waitlist's id of a registration not yet written (``register`` places it first)
+SEAT_FIELDS = (
+    "pk",
+    "establishment_id",
+    "company_name",
+    "priority",
+    "queued_at",
+    "status",
+    "offer_expires_at",
+)
+
+
 def _seat(registration: Registration, status: str | None = None) -> waitlist.Seat:
     return waitlist.Seat(
-        id=registration.pk,
+        id=registration.pk or NEW,
         company=company_key(registration),
         priority=registration.priority,
         queued_at=registration.queued_at,
@@ -145,14 +161,31 @@ def _seat(registration: Registration, status: str | None = None) -> waitlist.Sea
     )
 
 
+def _seats(event: Event) -> list[waitlist.Seat]:
+    """The seats held or waited for, as plain values (read at every registration: no models)."""
+    rows = event.registrations.filter(status__in=SEAT_STATUSES).values_list(*SEAT_FIELDS)
+    return [
+        waitlist.Seat(
+            id=pk,
+            company=_company(establishment_id, company_name),
+            priority=priority,
+            queued_at=queued_at,
+            status=status,
+            offer_expires_at=expires,
+        )
+        for pk, establishment_id, company_name, priority, queued_at, status, expires in rows
+    ]
+
+
 def _apply(event: Event, now: datetime, newcomer: Registration | None = None) -> waitlist.Decision:
     """Run the waitlist's rule on the locked ``event`` and write its decision. ``newcomer`` (a
-    registration being placed: new, or just approved) queues as a waiting person; offered a
-    seat, it is confirmed at once (the person is here to take it)."""
-    rows = {r.pk: r for r in event.registrations.filter(status__in=SEAT_STATUSES)}
-    seats = [_seat(r) for r in rows.values()]
+    registration being placed: about to be written, or just approved) queues as a waiting
+    person; offered a seat, it is confirmed at once (the person is here to take it). A newcomer
+    not yet written gets its status here and is saved by the caller."""
+    seats = _seats(event)
+    newcomer_id = None
     if newcomer is not None:
-        rows[newcomer.pk] = newcomer
+        newcomer_id = newcomer.pk or NEW
         seats.append(_seat(newcomer, waitlist.WAITLISTED))
     decision = waitlist.decide(
         seats,
@@ -166,21 +199,22 @@ def _apply(event: Event, now: datetime, newcomer: Registration | None = None) ->
         Registration.objects.filter(pk__in=decision.expired).update(
             status=RegistrationStatus.CANCELLED, cancelled_at=now, updated_at=now
         )
-    for pk in decision.offers:
-        registration = rows[pk]
-        if registration is newcomer:
-            continue
-        registration.status = RegistrationStatus.OFFERED
-        registration.offer_expires_at = decision.offer_expires_at
-        registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
-        _queue(registration, RegistrationMessageKind.OFFER, decision.offer_expires_at.strftime("%Y%m%dT%H%M"))
+    others = [pk for pk in decision.offers if pk != newcomer_id]
+    if others:
+        key = decision.offer_expires_at.strftime("%Y%m%dT%H%M")
+        for registration in Registration.objects.filter(pk__in=others):
+            registration.status = RegistrationStatus.OFFERED
+            registration.offer_expires_at = decision.offer_expires_at
+            registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
+            _queue(registration, RegistrationMessageKind.OFFER, key)
     if newcomer is not None:
-        if newcomer.pk in decision.offers:
+        if newcomer_id in decision.offers:
             newcomer.status, newcomer.confirmed_at = RegistrationStatus.CONFIRMED, now
         else:
             newcomer.status = RegistrationStatus.WAITLISTED
         newcomer.offer_expires_at = None
-        newcomer.save(update_fields=["status", "confirmed_at", "offer_expires_at", "updated_at"])
+        if newcomer.pk:
+            newcomer.save(update_fields=["status", "confirmed_at", "offer_expires_at", "updated_at"])
     return decision
 
 
@@ -308,6 +342,7 @@ def register(
     (invitation-only events are filled this way): the window, the validation step and the
     per-company cap are the organiser's call; the seats are not."""
     first_name, last_name, email = _clean_person(first_name, last_name, email)
+    kept_answers = _clean_answers(event, answers)
     with transaction.atomic():
         event = _locked(event)
         # Read once the lock is held: the queue's order is the order seats were counted in.
@@ -317,7 +352,6 @@ def register(
                 raise EventError("", _("Cet événement est annulé."))
         else:
             _check_open(event, now)
-        kept_answers = _clean_answers(event, answers)
         if event.registrations.active().filter(email=email).exists():
             raise _already(email)
         registration = Registration(
@@ -340,13 +374,13 @@ def register(
         )
         if not by_organiser:
             _check_company_cap(event, registration)
+        if registration.status != RegistrationStatus.PENDING:
+            _apply(event, now, newcomer=registration)  # its status, before it is written
         try:
             with transaction.atomic():
                 registration.save()
         except IntegrityError:
             raise _already(email) from None  # the same address, registered by a concurrent request
-        if registration.status != RegistrationStatus.PENDING:
-            _apply(event, now, newcomer=registration)
         _queue(registration, _message_for(registration.status))
     return registration
 

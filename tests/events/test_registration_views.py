@@ -46,7 +46,7 @@ def test_a_visitor_registers_and_sees_the_result(client, mailoutbox):
     assert "Il reste 3 places." in page.content.decode()
     response = client.post(_url(event), _form(company="Atelier Libre"))
     assert response.status_code == 302
-    assert response["Location"] == _url(event, "inscription/resultat/")
+    assert response["Location"].startswith(_url(event, "inscription/resultat/?r="))
     registration = Registration.objects.get()
     assert (registration.status, registration.company_name, registration.user) == (
         S.CONFIRMED,
@@ -63,9 +63,13 @@ def test_a_full_event_tells_the_position_on_the_waitlist(client):
     registrations.register(event, first_name="A", last_name="B", email="a@exemple.fr")
     registrations.register(event, first_name="C", last_name="D", email="c@exemple.fr")
     assert "complet" in client.get(_url(event)).content.decode()
-    client.post(_url(event), _form())
-    result = client.get(_url(event, "inscription/resultat/")).content.decode()
+    response = client.post(_url(event), _form())
+    result = client.get(response["Location"]).content.decode()
     assert "en position 2 sur la liste d’attente" in result
+    # Without its signed list, the page shows nobody's registration.
+    assert (
+        "Aucune inscription récente" in client.get(_url(event, "inscription/resultat/?r=1")).content.decode()
+    )
 
 
 def test_a_member_is_prefilled_and_registers_colleagues_in_one_form(client):

@@ -7,12 +7,16 @@ refusal (``EventError``) is shown on the form that asked."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +35,9 @@ from maillage.www.events.registration_forms import (
 )
 from maillage.www.forms import attach_error
 
-SESSION_KEY = "events_registered"  # the registrations just made in this browser (result page)
+# The result page's ``?r=``: the registrations just made, signed (nobody lists others' by id)
+# rather than kept in a session (a database write per visitor on the busiest POST).
+RESULT_SALT, RESULT_MAX_AGE = "events.registered", 24 * 3600
 S = RegistrationStatus
 
 
@@ -120,8 +126,9 @@ def register(request, network, event):
     if post is not None and form.is_valid() and colleagues.is_valid():
         done = _register_all(request, event, form, colleagues)
         if done is not None:
-            request.session[SESSION_KEY] = [r.pk for r in done]
-            return redirect("events:registered", network=event.network.slug, event=event.slug)
+            url = reverse("events:registered", kwargs={"network": event.network.slug, "event": event.slug})
+            signed = signing.dumps([r.pk for r in done], salt=RESULT_SALT, compress=True)
+            return redirect(f"{url}?{urlencode({'r': signed})}")
     context = {
         **_event_context(event),
         "form": form,
@@ -136,7 +143,10 @@ def register(request, network, event):
 
 def registered(request, network, event):
     event = _visible_event(request, network, event)
-    ids = request.session.get(SESSION_KEY) or []
+    try:
+        ids = signing.loads(request.GET.get("r", ""), salt=RESULT_SALT, max_age=RESULT_MAX_AGE)
+    except signing.BadSignature:
+        ids = []
     done = list(Registration.objects.filter(event=event, pk__in=ids).order_by("pk"))
     rows = [(r, registrations.waitlist_position(r)) for r in done]
     return render(request, "events/registered.html", {**_event_context(event), "rows": rows})
