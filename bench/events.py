@@ -5,10 +5,11 @@
     .venv/bin/python scripts/throwaway_postgres.py -- .venv/bin/python bench/events.py --json --postgres
 
 - **registration**: a published 200-seat event, served by gunicorn (sync workers, production
-  settings, as bench/web.py); 32 concurrent clients (httpx + asyncio) each open the form page
-  (CSRF cookie and token) and POST the real form, one new person each time, until twice the
-  seats have registered. Reported: confirmed seats, overbooked seats (confirmed + offered beyond
-  the capacity: must be 0), waitlisted, errors, and the p95 of the POSTs' server time (gunicorn's
+  settings, as bench/web.py); 32 concurrent clients (httpx + asyncio), each a signed-in member
+  (a visitor's forms are limited per client address), open the form page (CSRF cookie and
+  token) and POST the real form, one new person each time, until twice the seats have
+  registered. Reported: confirmed seats, overbooked seats (confirmed + offered beyond the
+  capacity: must be 0), waitlisted, errors, and the p95 of the POSTs' server time (gunicorn's
   ``%(D)s``, as bench/web.py: the client shares the CPUs) and of their client latency. Target:
   p95 ≤ 200 ms, no overbooking.
 - **reminder tick**: 20,000 confirmed registrations of an event whose J-1 reminder is due;
@@ -44,14 +45,19 @@ from bench.web import free_port, percentiles, server_times, start_server, stop_s
 SEATS, CLIENTS, REMINDER_REGISTRATIONS = 200, 32, 20_000
 NETWORK, EVENT, TICK_EVENT = "reseau-bench", "atelier-bench", "rappel-bench"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
 
 
 # --- in the bench's Django environment (python -m bench.events --child …) ----------------------
 
 
-def child_seed(seats: int) -> dict:
+def child_seed(seats: int, clients: int) -> dict:
+    """The event, and one signed-in person per client (visitors' forms are limited per client
+    address, and the bench's clients all come from 127.0.0.1)."""
     from datetime import timedelta
 
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
     from maillage.directory.models import Network
@@ -64,7 +70,19 @@ def child_seed(seats: int) -> dict:
         status=EventStatus.PUBLISHED, starts_at=start, ends_at=start + timedelta(hours=3), capacity=seats,
     )  # fmt: skip
     EventSession.objects.create(event=event, starts_at=event.starts_at, ends_at=event.ends_at)
-    return {"event": event.pk}
+    sessions = []
+    for n in range(clients):
+        email = f"client{n}@bench.example"
+        user = get_user_model().objects.create(
+            email=email, username=email, first_name="Camille", last_name=str(n)
+        )
+        session = SessionStore()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session.create()
+        sessions.append(session.session_key)
+    return {"event": event.pk, "sessions": sessions}
 
 
 def child_count() -> dict:
@@ -154,20 +172,26 @@ def child_reminders(count: int) -> dict:
 # --- the load ----------------------------------------------------------------------------------
 
 
-async def _registrations(base: str, path: str, clients: int, total: int) -> dict:
+async def _registrations(base: str, path: str, sessions: list[str], total: int) -> dict:
     import httpx
 
     latencies, errors, statuses = [], [], {}
     numbers = iter(range(total))
 
     async def client_loop(client_id: int) -> None:
+        signed_in = {"Cookie": f"sessionid={sessions[client_id]}"}
         async with httpx.AsyncClient(base_url=base, timeout=60) as client:
             for n in numbers:
                 try:
-                    page = await client.get(path, headers={"x-bench": "form"})
+                    client.cookies.clear()
+                    page = await client.get(path, headers={"x-bench": "form", **signed_in})
                     token = CSRF_INPUT.search(page.text)[1]
                     # The cookie is « Secure » in production settings: sent by hand over http.
-                    cookie = {"Cookie": f"csrftoken={page.cookies['csrftoken']}"}
+                    csrf = (
+                        page.cookies.get("csrftoken")
+                        or CSRF_COOKIE.search(page.headers.get("set-cookie", ""))[1]
+                    )
+                    cookie = {"Cookie": f"sessionid={sessions[client_id]}; csrftoken={csrf}"}
                     data = {
                         "csrfmiddlewaretoken": token,
                         "first_name": "Camille",
@@ -186,7 +210,7 @@ async def _registrations(base: str, path: str, clients: int, total: int) -> dict
                     errors.append(type(error).__name__)
 
     started = time.perf_counter()
-    await asyncio.gather(*(client_loop(i) for i in range(clients)))
+    await asyncio.gather(*(client_loop(i) for i in range(len(sessions))))
     return {
         "wall_s": round(time.perf_counter() - started, 2),
         "latencies_ms": latencies,
@@ -220,7 +244,7 @@ def main() -> None:
 
         django.setup()
         kind, *rest = args.child
-        result = {"seed": lambda: child_seed(int(rest[0])), "count": child_count}.get(kind)
+        result = {"seed": lambda: child_seed(int(rest[0]), int(rest[1])), "count": child_count}.get(kind)
         result = result() if result else child_reminders(int(rest[0]))
         print(json.dumps(result))
         return
@@ -236,7 +260,7 @@ def main() -> None:
         env = web.bench_env(workdir)
         say("migrate")
         run_measured(maillage("migrate", "--no-input", "-v", "0"), env)
-        _child(env, "seed", str(args.seats))
+        seeded = _child(env, "seed", str(args.seats), str(args.clients))
         port = free_port()
         access_log = workdir / "access.log"
         say(f"gunicorn ({args.workers} workers), {args.clients} clients, {args.seats} seats")
@@ -244,7 +268,7 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             path = f"/reseaux/{NETWORK}/agenda/{EVENT}/inscription/"
-            load = asyncio.run(_registrations(base, path, args.clients, 2 * args.seats))
+            load = asyncio.run(_registrations(base, path, seeded["sessions"], 2 * args.seats))
         finally:
             stop_server(server)
         times, server_statuses = server_times(access_log, "register")

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -25,6 +26,7 @@ OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clie
 
 
 def _world(capacity=1):
+    cache.clear()  # visitors' forms are counted per address (throttling)
     animator = UserFactory(email="animatrice@example.org", first_name="Claire", last_name="Weiss")
     network = NetworkFactory(slug="industries-nord", name="Industries du Nord", animators=[animator])
     day = timezone.localdate() + datetime.timedelta(days=10)

@@ -5,6 +5,7 @@ organiser's list (approve, add by hand, CSV) and who may open what."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +22,13 @@ S = RegistrationStatus
 @pytest.fixture(autouse=True)
 def _send_at_once(monkeypatch):
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+@pytest.fixture(autouse=True)
+def _no_counted_forms():
+    cache.clear()  # visitors' forms are counted per address (throttling)
+    yield
+    cache.clear()
 
 
 def _url(event, part="inscription/"):
@@ -129,6 +137,24 @@ def test_errors_land_on_their_field(client):
     assert "places par entreprise" in str(response.context["form"].errors)
     response = client.post(_url(event), _form())
     assert f"question_{question.pk}" in response.context["form"].errors
+
+
+def test_a_visitor_is_limited_to_ten_forms_an_hour_and_bots_register_nobody(client):
+    event = EventFactory(capacity=100)
+    for n in range(10):
+        assert client.post(_url(event), _form(email=f"p{n}@exemple.fr")).status_code == 302
+    response = client.post(_url(event), _form(email="p10@exemple.fr"))
+    assert response.status_code == 400 and "Trop d’inscriptions" in response.content.decode()
+    client.force_login(UserFactory())
+    assert client.post(_url(event), _form(email="p11@exemple.fr")).status_code == 302
+    client.logout()
+    cache.clear()
+    assert (
+        client.post(_url(event), _form(email="bot@exemple.fr", website="http://spam.example")).status_code
+        == 302
+    )
+    assert not Registration.objects.filter(email="bot@exemple.fr").exists()
+    assert Registration.objects.count() == 11
 
 
 def test_a_closed_window_shows_why_and_refuses_posts(client):

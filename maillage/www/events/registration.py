@@ -19,8 +19,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage import downloads
+from maillage.accounts import throttling
 from maillage.accounts.permissions import require
 from maillage.directory.models import Network
 from maillage.events import registrations
@@ -39,6 +41,8 @@ from maillage.www.forms import attach_error
 # rather than kept in a session (a database write per visitor on the busiest POST).
 RESULT_SALT, RESULT_MAX_AGE = "events.registered", 24 * 3600
 S = RegistrationStatus
+# A visitor's registration forms per client address and hour (a member's are not counted).
+VISITOR_FORMS, WINDOW = 10, 3600
 
 
 def _event(network_slug: str, event_slug: str) -> Event:
@@ -114,6 +118,34 @@ def _register_all(request, event, form, colleagues) -> list[Registration] | None
     return done
 
 
+def _throttled(request, form) -> bool:
+    """A visitor's form past ``VISITOR_FORMS`` an hour from one address: refused, said on the
+    form (each form sends e-mails to the addresses typed in it)."""
+    if request.user.is_authenticated:
+        return False
+    ip = throttling.client_ip(request)
+    wait = (
+        throttling.wait([(throttling.counter("event_registration", "ip", ip), VISITOR_FORMS)], WINDOW)
+        if ip
+        else 0
+    )
+    if wait:
+        minutes = max(1, (wait + 59) // 60)
+        form.add_error(
+            None,
+            ngettext(
+                "Trop d’inscriptions depuis votre connexion. Réessayez dans %(minutes)d minute.",
+                "Trop d’inscriptions depuis votre connexion. Réessayez dans %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
+        )
+        return True
+    if ip:
+        throttling.record([(throttling.counter("event_registration", "ip", ip), VISITOR_FORMS)], WINDOW)
+    return False
+
+
 def register(request, network, event):
     event = _visible_event(request, network, event)
     allowed = can_register(request.user, event)
@@ -123,7 +155,9 @@ def register(request, network, event):
     post = request.POST if request.method == "POST" else None
     form = RegistrationForm(post, initial=_initial(request.user), event=event)
     colleagues = ColleagueFormSet(post, prefix="collegue")
-    if post is not None and form.is_valid() and colleagues.is_valid():
+    if post is not None and form.is_spam:
+        return redirect(_event_context(event)["event_url"])
+    if post is not None and form.is_valid() and colleagues.is_valid() and not _throttled(request, form):
         done = _register_all(request, event, form, colleagues)
         if done is not None:
             url = reverse("events:registered", kwargs={"network": event.network.slug, "event": event.slug})

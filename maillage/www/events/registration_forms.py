@@ -56,9 +56,11 @@ class RegistrationForm(PersonForm):
     )
     job_title = forms.CharField(label=_("Fonction (facultatif)"), max_length=150, required=False)
     phone = forms.CharField(label=_("Téléphone (facultatif)"), max_length=30, required=False)
+    website = forms.CharField(label=_("Ne pas remplir ce champ"), required=False)  # a honeypot for bots
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.fields["company"].network = event.network
         self.fields["company"].widget.attrs["autocomplete"] = "organization"
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "type": "tel"})
@@ -72,6 +74,10 @@ class RegistrationForm(PersonForm):
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
 
     def question_fields(self):
         return [self[f"question_{q.pk}"] for q in self.questions]
