@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,6 +37,7 @@ from maillage.www.events.registration_forms import (
     RegistrationForm,
 )
 from maillage.www.forms import attach_error
+from maillage.www.pagination import paginate
 
 # The result page's ``?r=``: the registrations just made, signed (nobody lists others' by id)
 # rather than kept in a session (a database write per visitor on the busiest POST).
@@ -262,6 +264,7 @@ def _managed_event(request, network_slug, event_slug) -> Event:
     return event
 
 
+PER_PAGE = 100
 STATUS_ORDER = [S.CONFIRMED, S.OFFERED, S.WAITLISTED, S.PENDING, S.CANCELLED, S.DECLINED]
 
 
@@ -325,14 +328,20 @@ def registrations_list(request, network, event):
                 messages.error(request, refusal)
             return redirect("events:registrations", network=event.network.slug, event=event.slug)
     shown = request.GET.get("statut", "")
-    rows = event.registrations.select_related("establishment").order_by("priority", "queued_at", "pk")
+    by_status = Case(
+        *[When(status=s, then=Value(i)) for i, s in enumerate(STATUS_ORDER)], output_field=IntegerField()
+    )
+    rows = event.registrations.select_related("establishment").order_by(
+        by_status, "priority", "queued_at", "pk"
+    )
     if shown in S.values:
         rows = rows.filter(status=shown)
-    rows = sorted(rows, key=lambda r: (STATUS_ORDER.index(r.status), r.priority, r.queued_at, r.pk))
+    page = paginate(request, rows, PER_PAGE)
     counts = registrations.seat_counts(event)
     context = {
         **_event_context(event),
-        "rows": rows,
+        "page": page,
+        "rows": page.object_list,
         "counts": counts,
         "statuses": [(s, S(s).label, counts[s]) for s in STATUS_ORDER],
         "shown": shown,
