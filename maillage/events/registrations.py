@@ -183,6 +183,9 @@ def _apply(event: Event, now: datetime, newcomer: Registration | None = None) ->
     person; offered a seat, it is confirmed at once (the person is here to take it). A newcomer
     not yet written gets its status here and is saved by the caller."""
     seats = _seats(event)
+    started = event.starts_at <= now
+    if started:  # nobody waiting is offered a seat any more: a free one goes to the newcomer
+        seats = [seat for seat in seats if seat.status != waitlist.WAITLISTED]
     newcomer_id = None
     if newcomer is not None:
         newcomer_id = newcomer.pk or NEW

@@ -313,3 +313,13 @@ def test_an_event_change_is_told_once_with_the_new_invitation(sent):
     with_ics = [m for m in sent if m.attachments]
     assert [m.to for m in with_ics] == [[confirmed.email]]
     assert str(icalendar.Calendar.from_ical(with_ics[0].attachments[0][1])["method"]) == "CANCEL"
+
+
+def test_no_offer_once_the_event_has_started():
+    event = EventFactory(capacity=1)
+    first, second = _register(event, 1), _register(event, 2)
+    registrations.cancel(first, now=event.starts_at + datetime.timedelta(minutes=5))
+    second.refresh_from_db()
+    assert second.status == S.WAITLISTED
+    walk_in = _register(event, 3, by_organiser=True, now=event.starts_at + datetime.timedelta(minutes=10))
+    assert walk_in.status == S.CONFIRMED  # the organiser adds someone at the door
