@@ -155,7 +155,7 @@ def register(request, network, event):
     if request.method == "POST" and (not allowed or closed):
         raise PermissionDenied
     post = request.POST if request.method == "POST" else None
-    form = RegistrationForm(post, initial=_initial(request.user), event=event)
+    form = RegistrationForm(post, initial=_initial(request.user) if post is None else {}, event=event)
     colleagues = ColleagueFormSet(post, prefix="collegue")
     if post is not None and form.is_spam:
         return redirect(_event_context(event)["event_url"])
