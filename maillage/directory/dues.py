@@ -236,6 +236,48 @@ def dues_remind(*, network: Network, year: int, actor, memberships: Iterable[Mem
     return reminded, skipped
 
 
+def _unpaid(membership: Membership, year: int) -> Dues:
+    dues = Dues.objects.select_for_update().filter(membership=membership, year=year).first()
+    if dues is None:
+        raise DirectoryError("year", _("L’entreprise n’a pas de cotisation %(year)s.") % {"year": year})
+    if dues.status == Dues.Status.PAID:
+        raise DirectoryError(
+            "year", _("La cotisation %(year)s est réglée : elle ne se corrige plus.") % {"year": year}
+        )
+    return dues
+
+
+@transaction.atomic
+def dues_correct_amount(*, membership: Membership, year: int, amount: Decimal, actor) -> Dues:
+    """Change the amount of ``year``'s dues not paid yet (a wrong band, a negotiated rate); the
+    history keeps both amounts. A reminder sent later asks for the new amount."""
+    if amount is None or amount <= 0:
+        raise DirectoryError("amount", _("Indiquez un montant positif ; pour ne rien demander, exonérez."))
+    amount = amount.quantize(Decimal("0.01"))
+    dues = _unpaid(membership, year)
+    if dues.amount != amount:
+        _record(membership, actor, "dues_amount", f"{year} — {_money(amount)}", old_value=_money(dues.amount))
+        dues.amount = amount
+        dues.save(update_fields=["amount", "updated_at"])
+    return dues
+
+
+@transaction.atomic
+def dues_waive(*, membership: Membership, year: int, reason: str, actor) -> Dues:
+    """Ask nothing for ``year`` (« exonérée »), with the reason: an honorary member, a first year
+    offered, a call made by mistake. Never reminded, never late; a payment recorded afterwards
+    still counts."""
+    reason = reason.strip()
+    if not reason:
+        raise DirectoryError("reason", _("Indiquez le motif de l’exonération."))
+    dues = _unpaid(membership, year)
+    dues.status, dues.waiver_reason = Dues.Status.WAIVED, reason[:200]
+    dues.save(update_fields=["status", "waiver_reason", "updated_at"])
+    _record(membership, actor, "dues_waiver", f"{year} — {reason}"[:200])
+    _sync_status(membership, actor)
+    return dues
+
+
 @transaction.atomic
 def dues_mark_late(*, today: date | None = None) -> int:
     """Called dues unpaid past their scale's delay become « en retard »; the number changed.

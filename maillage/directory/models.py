@@ -215,6 +215,7 @@ class Membership(models.Model):
         CALLED = "called", _("Appelée")
         PAID = "paid", _("Réglée")
         LATE = "late", _("En retard")
+        WAIVED = "waived", _("Exonérée")
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
     establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="memberships")
@@ -293,6 +294,8 @@ class MembershipChange(models.Model):
         "dues_call": _("Cotisation appelée"),
         "dues_payment": _("Cotisation réglée"),
         "dues_reminder": _("Relance de cotisation"),
+        "dues_amount": _("Montant de cotisation corrigé"),
+        "dues_waiver": _("Cotisation exonérée"),
     }
 
     @property
@@ -438,6 +441,9 @@ class Dues(models.Model):
         CALLED = "called", _("Appelée")
         PAID = "paid", _("Réglée")
         LATE = "late", _("En retard")
+        # Not asked for (an honorary member, a first year offered, a call made by mistake): never
+        # reminded nor late, counted apart from what was paid.
+        WAIVED = "waived", _("Exonérée")
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="dues")
     year = models.PositiveSmallIntegerField(_("année"))
@@ -446,6 +452,7 @@ class Dues(models.Model):
     called_on = models.DateField(_("appelée le"), null=True, blank=True)
     paid_on = models.DateField(_("réglée le"), null=True, blank=True)
     payment_reference = models.CharField(_("référence du paiement"), max_length=100, blank=True)
+    waiver_reason = models.CharField(_("motif de l’exonération"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -261,7 +261,9 @@ def network_branding_update(
 
 # --- Memberships and contacts (the network's CRM, issue 15) -----------------------------------
 
-TRACKED_MEMBERSHIP_FIELDS = ("status", "joined_on", "left_on", "dues_status", "category")
+# What ``membership_update`` changes; the dues status is kept by the dues services
+# (``maillage.directory.dues``: it is the latest dues' status, never set by hand).
+TRACKED_MEMBERSHIP_FIELDS = ("status", "joined_on", "left_on", "category")
 
 
 def _shown(value) -> str:
@@ -298,7 +300,7 @@ def membership_create(
 
 @transaction.atomic
 def membership_update(*, membership: Membership, actor, **changes) -> list[MembershipChange]:
-    """Status, dates, category or dues of a membership, each change recorded with its author.
+    """Status, dates or category of a membership, each change recorded with its author.
 
     Becoming a member sets ``joined_on`` (today when not given) and clears ``left_on``; leaving
     sets ``left_on`` (today when not given). Returns the changes recorded (none: nothing changed).

@@ -43,6 +43,7 @@ from maillage.events.models import (
     RegistrationMessageKind,
     RegistrationStatus,
 )
+from maillage.events.selectors import event_description, event_location
 
 MEMBER, OTHER = 0, 1  # Registration.priority: the waitlist's classes
 SEAT_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED, RegistrationStatus.WAITLISTED)
@@ -69,13 +70,6 @@ def self_service_path(registration: Registration) -> str:
     return f"/inscriptions/{registration.token}/"
 
 
-def _location(event: Event) -> str:
-    place = ", ".join(p for p in (event.venue, event.address) if p)
-    if event.commune_id and event.commune.name not in place:
-        place = ", ".join(p for p in (place, event.commune.name) if p)
-    return place or event.online_url
-
-
 def event_ics(event: Event, *, method: str) -> bytes:
     """The event alone, as an e-mail attachment (REQUEST, or CANCEL for a cancellation)."""
     url = absolute_url(event_path(event))
@@ -83,7 +77,9 @@ def event_ics(event: Event, *, method: str) -> bytes:
         [event],
         name=event.title,
         method=method,
-        component=lambda e: ics.event_component(e, url=url, description=e.summary, location=_location(e)),
+        component=lambda e: ics.event_component(
+            e, url=url, description=event_description(e), location=event_location(e, online=True)
+        ),
     )
 
 
@@ -93,7 +89,7 @@ def _extras(registration: Registration, key: str):
     context = {
         "manage_url": absolute_url(self_service_path(registration)),
         "event_url": absolute_url(event_path(event)),
-        "location": _location(event),
+        "location": event_location(event, online=True),
         "sessions": list(event.sessions.all()),
     }
     return context, []

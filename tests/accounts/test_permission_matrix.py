@@ -413,6 +413,7 @@ CASES = [
         for name, part, data in (
             ("payment", "reglement", {"paid_on": "2026-01-15", "reference": "VIR 1"}),
             ("remind", "relance", {}),
+            ("correct", "correction", {"action": "waive", "reason": "Membre d’honneur"}),
         )
         for n, t, codes in (
             ("a", "peer", DECIDE_A),
@@ -776,12 +777,12 @@ CASES = [
         "mailings:unsubscribe", "GET", "/desabonnement/pas-un-jeton/", dict.fromkeys(ROLES, 404), label="bad"
     ),
     # Event registrations (issue 16): the public form of a public event of A ({event_a}) and of a
-    # members-only one ({members_event_a}: not found by outsiders); an empty form is refused (400).
+    # members-only one ({members_a}: not found by outsiders); an empty form is refused (400).
     Case("events:register", "GET", "/reseaux/reseau-a/agenda/{event_a}/inscription/", PUBLIC),
     Case(
         "events:register",
         "GET",
-        "/reseaux/reseau-a/agenda/{members_event_a}/inscription/",
+        "/reseaux/reseau-a/agenda/{members_a}/inscription/",
         _by_role(404, 200, 200, 404, 200),
         label="members only",
     ),
@@ -824,6 +825,75 @@ CASES = [
         )
         for name, tail in (("registrations", "inscriptions/"), ("registrations_csv", "inscriptions.csv"))
     ],
+]
+
+
+# The events calendar and the back-office's event pages (issue 16). {event_a}: a published public
+# event of network A; {members_a}: members-only; {draft_a}: a draft; {event_b}: network B's.
+# Members-only and drafts are not found (404) by those who may not see them; an event asked
+# under another network's URL is not found either.
+NOT_FOUND = dict.fromkeys(ROLES, 404)
+MEMBERS_EVENT = _by_role(404, 200, 200, 404, 200)
+DRAFT_EVENT = _by_role(404, 404, 200, 404, 200)
+CROSS_NETWORK = _by_role("login", 403, 403, 404, 404)
+EVENT_FORM = {
+    "action": "save", "title": "Atelier lean", "kind": "workshop", "audience": "public", "offer_hours": "48",
+    "sessions-TOTAL_FORMS": "1", "sessions-INITIAL_FORMS": "0", "sessions-0-day": "2027-03-02",
+    "sessions-0-start": "09:00", "sessions-0-end": "12:30", "questions-TOTAL_FORMS": "0",
+    "questions-INITIAL_FORMS": "0", "topics-TOTAL_FORMS": "0", "topics-INITIAL_FORMS": "0",
+}  # fmt: skip
+EVENTS_A = "/animation/reseau-a/evenements/"
+CASES += [
+    Case("events:calendar", "GET", "/reseaux/reseau-a/agenda/", PUBLIC),
+    Case(
+        "events:calendar", "GET", "/reseaux/reseau-a/agenda/?type=visit&adherents=on", PUBLIC, label="filter"
+    ),
+    Case("events:calendar_month", "GET", "/reseaux/reseau-a/agenda/2027/03/", PUBLIC),
+    Case("events:calendar_month", "GET", "/reseaux/reseau-a/agenda/2027/13/", NOT_FOUND, label="bad month"),
+    *(
+        Case(name, "GET", f"/reseaux/reseau-a/agenda/{{{key}}}{suffix}", codes, label=key)
+        for name, suffix in (("events:event", "/"), ("events:event_ics", ".ics"))
+        for key, codes in (
+            ("event_a", PUBLIC),
+            ("members_a", MEMBERS_EVENT),
+            ("draft_a", DRAFT_EVENT),
+            ("event_b", NOT_FOUND),
+        )
+    ),
+    Case("events:manage", "GET", EVENTS_A, NETWORK_A, label="a"),
+    Case("events:manage", "GET", "/animation/reseau-b/evenements/?liste=brouillons", NETWORK_B, label="b"),
+    Case("events:manage_new", "GET", EVENTS_A + "nouveau/", NETWORK_A),
+    Case("events:manage_new", "POST", EVENTS_A + "nouveau/", DECIDE_A, EVENT_FORM),
+    Case(
+        "events:manage_new", "POST", EVENTS_A + "nouveau/", NETWORK_A, EVENT_FORM | {"action": "day"}, "day"
+    ),
+    Case("events:manage_edit", "GET", EVENTS_A + "{event_a}/modifier/", NETWORK_A),
+    Case("events:manage_edit", "POST", EVENTS_A + "{draft_a}/modifier/", DECIDE_A, EVENT_FORM),
+    Case(
+        "events:manage_edit",
+        "GET",
+        "/animation/reseau-b/evenements/{event_a}/modifier/",
+        CROSS_NETWORK,
+        label="b",
+    ),
+    Case("events:manage_publish", "POST", EVENTS_A + "{draft_a}/publier/", DECIDE_A),
+    Case("events:manage_cancel", "POST", EVENTS_A + "{event_a}/annuler/", NETWORK_A),
+    Case(
+        "events:manage_cancel",
+        "POST",
+        EVENTS_A + "{event_a}/annuler/",
+        DECIDE_A,
+        {"confirme": "1"},
+        "confirmed",
+    ),
+    Case(
+        "events:manage_cancel",
+        "POST",
+        "/animation/reseau-b/evenements/{event_a}/annuler/",
+        CROSS_NETWORK,
+        {"confirme": "1"},
+        "b",
+    ),
 ]
 
 
@@ -924,6 +994,19 @@ def _journal_values(world) -> dict:
     return {"journal_a": entry.pk, "own_pk": world["own"].pk}
 
 
+def _event_values(world) -> dict:
+    """Events of network A (public, members-only, draft) and one of network B (the events rows)."""
+    from tests.events.factories import EventFactory
+
+    events = {
+        "event_a": EventFactory(network=world["a"]),
+        "members_a": EventFactory(network=world["a"], audience="members"),
+        "draft_a": EventFactory(network=world["a"], status="draft"),
+        "event_b": EventFactory(network=world["b"]),
+    }
+    return {key: event.slug for key, event in events.items()}
+
+
 def _import_values(world) -> dict:
     """A file of network A imported from the back-office, its dry run made (see the imports rows)."""
     from maillage.imports.models import ImportUpload
@@ -939,19 +1022,13 @@ def _import_values(world) -> dict:
     return {"upload_a": upload.pk}
 
 
-def _event_registration_values(world) -> dict:
-    """A public and a members-only event of network A, and a registration to the first."""
-    from maillage.events.models import Audience
-    from tests.events.factories import EventFactory, RegistrationFactory
+def _event_registration_values(world, event_slug: str) -> dict:
+    """A registration to the public event of network A (its self-service link)."""
+    from maillage.events.models import Event
+    from tests.events.factories import RegistrationFactory
 
-    event = EventFactory(network=world["a"], slug="atelier-lean")
-    EventFactory(network=world["a"], slug="visite-adherents", audience=Audience.MEMBERS)
-    registration = RegistrationFactory(event=event)
-    return {
-        "event_a": event.slug,
-        "members_event_a": "visite-adherents",
-        "registration_a": registration.token,
-    }
+    registration = RegistrationFactory(event=Event.objects.get(network=world["a"], slug=event_slug))
+    return {"registration_a": registration.token}
 
 
 def _join_values(world) -> dict:
@@ -976,7 +1053,8 @@ def values(world, need_values):
         **_import_values(world),
         **_join_values(world),
         **_mailing_values(world),
-        **_event_registration_values(world),
+        **(events := _event_values(world)),
+        **_event_registration_values(world, events["event_a"]),
     }  # fmt: skip
 
 

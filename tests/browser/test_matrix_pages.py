@@ -39,6 +39,7 @@ NOT_PAGES = {
     "search:suggestions",  # autocomplete fragment
     "claims:companies",  # the company picker's datalist options (htmx fragment)
     "needs:attachment",  # a file
+    "events:event_ics",  # an .ics download
     "backoffice:index",  # redirects to the animator's network
     "supply_graph:data",  # JSON for the graph
     "home:theme",  # CSS

@@ -17,12 +17,19 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.selectors import network_member_facets, network_memberships
-from maillage.directory.dues import dues_call, dues_record_payment, dues_remind, dues_scale_save
+from maillage.directory.dues import (
+    dues_call,
+    dues_correct_amount,
+    dues_record_payment,
+    dues_remind,
+    dues_scale_save,
+    dues_waive,
+)
 from maillage.directory.errors import DirectoryError
 from maillage.directory.models import DuesScale
 from maillage.directory.selectors import dues_preview, network_dues_summary
 from maillage.referential.models import HeadcountBand
-from maillage.www.backoffice.dues_forms import DuesPaymentForm, DuesScaleForm
+from maillage.www.backoffice.dues_forms import DuesCorrectionForm, DuesPaymentForm, DuesScaleForm
 from maillage.www.backoffice.members import _membership
 from maillage.www.backoffice.views import _context
 from maillage.www.forms import attach_error
@@ -164,6 +171,33 @@ def member_dues_payment(request, slug, siret, year):
                 messages.success(request, _("Règlement enregistré."))
             else:
                 messages.info(request, _("Cette cotisation était déjà réglée."))
+    return redirect("backoffice:member", slug=network.slug, siret=siret)
+
+
+@login_required
+@require_POST
+def member_dues_correct(request, slug, siret, year):
+    """Correct the amount of a dues not paid yet, or waive it (``action``: amount / waive)."""
+    network = animated_network(request, slug)
+    membership = _membership(network, siret)
+    form = DuesCorrectionForm(request.POST)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    try:
+        if request.POST.get("action") == "waive":
+            dues_waive(
+                membership=membership, year=_year(year), reason=data.get("reason") or "", actor=request.user
+            )
+            messages.success(request, _("Cotisation %(year)s exonérée.") % {"year": year})
+        else:
+            if "amount" in form.errors:
+                raise DirectoryError("amount", " ".join(form.errors["amount"]))
+            dues_correct_amount(
+                membership=membership, year=_year(year), amount=data.get("amount"), actor=request.user
+            )
+            messages.success(request, _("Montant de la cotisation %(year)s corrigé.") % {"year": year})
+    except DirectoryError as error:
+        messages.error(request, error.message)
     return redirect("backoffice:member", slug=network.slug, siret=siret)
 
 

@@ -104,6 +104,18 @@ class DuesPaymentForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class DuesCorrectionForm(forms.Form):
+    """A dues not paid yet: its amount corrected, or waived with a reason (member page)."""
+
+    amount = forms.DecimalField(label=_("Nouveau montant (€)"), required=False, **AMOUNT)
+    reason = forms.CharField(
+        label=_("Motif de l’exonération"),
+        required=False,
+        max_length=200,
+        help_text=_("Membre d’honneur, première année offerte, appel fait par erreur…"),
+    )
+
+
 class IdsField(forms.Field):
     """The checked rows' ids, from several inputs of one name."""
 

@@ -26,7 +26,7 @@ from maillage.directory.services import (
     membership_create,
     membership_update,
 )
-from maillage.www.backoffice.dues_forms import DuesPaymentForm
+from maillage.www.backoffice.dues_forms import DuesCorrectionForm, DuesPaymentForm
 from maillage.www.backoffice.forms import ContactForm, MemberAddForm, MembershipForm
 from maillage.www.backoffice.views import _context
 from maillage.www.forms import attach_error
@@ -102,6 +102,7 @@ def member(request, slug, siret):
         contact_form=ContactForm(),
         dues=membership_dues(membership),
         payment_form=DuesPaymentForm(),
+        correction_form=DuesCorrectionForm(),
     )
     return render(request, "backoffice/member.html", context, status=400 if form.errors else 200)
 

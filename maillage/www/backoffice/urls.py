@@ -73,6 +73,11 @@ urlpatterns = [
         name="member_dues_payment",
     ),
     path(
+        "<slug:slug>/membres/<siret:siret>/cotisations/<int:year>/correction/",
+        dues.member_dues_correct,
+        name="member_dues_correct",
+    ),
+    path(
         "<slug:slug>/membres/<siret:siret>/cotisations/<int:year>/relance/",
         dues.member_dues_remind,
         name="member_dues_remind",

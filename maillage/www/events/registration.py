@@ -148,8 +148,8 @@ def _throttled(request, form) -> bool:
     return False
 
 
-def register(request, network, event):
-    event = _visible_event(request, network, event)
+def register(request, slug, event_slug):
+    event = _visible_event(request, slug, event_slug)
     allowed = can_register(request.user, event)
     closed = registrations.closed_reason(event) if allowed else ""
     if request.method == "POST" and (not allowed or closed):
@@ -162,7 +162,7 @@ def register(request, network, event):
     if post is not None and form.is_valid() and colleagues.is_valid() and not _throttled(request, form):
         done = _register_all(request, event, form, colleagues)
         if done is not None:
-            url = reverse("events:registered", kwargs={"network": event.network.slug, "event": event.slug})
+            url = reverse("events:registered", kwargs={"slug": event.network.slug, "event_slug": event.slug})
             signed = signing.dumps([r.pk for r in done], salt=RESULT_SALT, compress=True)
             return redirect(f"{url}?{urlencode({'r': signed})}")
     context = {
@@ -177,8 +177,8 @@ def register(request, network, event):
     return render(request, "events/register.html", context, status=status)
 
 
-def registered(request, network, event):
-    event = _visible_event(request, network, event)
+def registered(request, slug, event_slug):
+    event = _visible_event(request, slug, event_slug)
     try:
         ids = signing.loads(request.GET.get("r", ""), salt=RESULT_SALT, max_age=RESULT_MAX_AGE)
     except signing.BadSignature:
@@ -292,8 +292,8 @@ def _manage_action(request, event) -> str | None:
 
 
 @login_required
-def registrations_list(request, network, event):
-    event = _managed_event(request, network, event)
+def registrations_list(request, slug, event_slug):
+    event = _managed_event(request, slug, event_slug)
     add_form = AddPersonForm(request.POST if request.POST.get("action") == "add" else None, event=event)
     if request.method == "POST":
         if request.POST.get("action") == "add":
@@ -321,12 +321,12 @@ def registrations_list(request, network, event):
                             "status": added.get_status_display(),
                         },
                     )
-                    return redirect("events:registrations", network=event.network.slug, event=event.slug)
+                    return redirect("events:registrations", slug=event.network.slug, event_slug=event.slug)
         else:
             refusal = _manage_action(request, event)
             if refusal:
                 messages.error(request, refusal)
-            return redirect("events:registrations", network=event.network.slug, event=event.slug)
+            return redirect("events:registrations", slug=event.network.slug, event_slug=event.slug)
     shown = request.GET.get("statut", "")
     by_status = Case(
         *[When(status=s, then=Value(i)) for i, s in enumerate(STATUS_ORDER)], output_field=IntegerField()
@@ -367,8 +367,8 @@ CSV_HEADER = [
 
 
 @login_required
-def registrations_csv(request, network, event):
-    event = _managed_event(request, network, event)
+def registrations_csv(request, slug, event_slug):
+    event = _managed_event(request, slug, event_slug)
     questions = list(event.questions.all())
     rows = event.registrations.select_related("establishment").order_by("priority", "queued_at", "pk")
     body = downloads.csv_bytes(

@@ -4,31 +4,60 @@ links of registered people (``/inscriptions/<jeton>/…``), certificate checks
 (``/animation/<réseau>/evenements/…``). One module per part (calendar, registration, manage,
 attendance, certificates, feeds); each view checks ``maillage.events.permissions``."""
 
-from django.urls import path  # the parts append their paths below
+from django.urls import path
 
 app_name = "events"
 
 urlpatterns: list = []
+
+# The public calendar and the back-office's event pages (calendar & management part).
+from maillage.www.events import calendar, manage  # noqa: E402
+from maillage.www.events.converters import register as _register_converters  # noqa: E402
+
+_register_converters()
+urlpatterns += [
+    path("reseaux/<slug:slug>/agenda/", calendar.calendar, name="calendar"),
+    path(
+        "reseaux/<slug:slug>/agenda/<yyyy:year>/<mm:month>/", calendar.calendar_month, name="calendar_month"
+    ),
+    path("reseaux/<slug:slug>/agenda/<slug:event_slug>/", calendar.event, name="event"),
+    path("reseaux/<slug:slug>/agenda/<slug:event_slug>.ics", calendar.event_ics, name="event_ics"),
+    path("animation/<slug:slug>/evenements/", manage.event_list, name="manage"),
+    path("animation/<slug:slug>/evenements/nouveau/", manage.event_new, name="manage_new"),
+    path(
+        "animation/<slug:slug>/evenements/<slug:event_slug>/modifier/", manage.event_edit, name="manage_edit"
+    ),
+    path(
+        "animation/<slug:slug>/evenements/<slug:event_slug>/publier/",
+        manage.event_publish,
+        name="manage_publish",
+    ),
+    path(
+        "animation/<slug:slug>/evenements/<slug:event_slug>/annuler/",
+        manage.event_cancel,
+        name="manage_cancel",
+    ),
+]
 
 # Registrations (registration.py): the public form and its result, the self-service link, the
 # organiser's list and its CSV.
 from maillage.www.events import registration  # noqa: E402
 
 urlpatterns += [
-    path("reseaux/<slug:network>/agenda/<slug:event>/inscription/", registration.register, name="register"),
+    path("reseaux/<slug:slug>/agenda/<slug:event_slug>/inscription/", registration.register, name="register"),
     path(
-        "reseaux/<slug:network>/agenda/<slug:event>/inscription/resultat/",
+        "reseaux/<slug:slug>/agenda/<slug:event_slug>/inscription/resultat/",
         registration.registered,
         name="registered",
     ),
     path("inscriptions/<str:token>/", registration.registration, name="registration"),
     path(
-        "animation/<slug:network>/evenements/<slug:event>/inscriptions/",
+        "animation/<slug:slug>/evenements/<slug:event_slug>/inscriptions/",
         registration.registrations_list,
         name="registrations",
     ),
     path(
-        "animation/<slug:network>/evenements/<slug:event>/inscriptions.csv",
+        "animation/<slug:slug>/evenements/<slug:event_slug>/inscriptions.csv",
         registration.registrations_csv,
         name="registrations_csv",
     ),

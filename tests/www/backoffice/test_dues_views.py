@@ -95,6 +95,31 @@ def test_the_member_page_records_a_payment_and_sends_a_reminder(
     assert "VIR 42" in page and "Relancer" not in page
 
 
+def test_the_member_page_corrects_then_waives_a_dues_and_refuses_without_a_reason(
+    animator, network, django_capture_on_commit_callbacks
+):
+    membership = _member(network, "Fonderie Roth", category="PME")
+    _scale(animator)
+    with django_capture_on_commit_callbacks(execute=True):
+        animator.post(url("dues_call", YEAR))
+    siret = membership.establishment.siret
+    page = animator.get(url("member", siret)).content.decode()
+    assert f"Corriger ou exonérer la cotisation {YEAR}" in page
+    animator.post(url("member_dues_correct", siret, YEAR), {"action": "amount", "amount": "275,50"})
+    assert Dues.objects.get(membership=membership).amount == Decimal("275.50")
+    refused = animator.post(
+        url("member_dues_correct", siret, YEAR), {"action": "waive", "reason": ""}, follow=True
+    )
+    assert "Indiquez le motif de l’exonération." in refused.content.decode()
+    animator.post(
+        url("member_dues_correct", siret, YEAR), {"action": "waive", "reason": "Première année offerte"}
+    )
+    page = animator.get(url("member", siret)).content.decode()
+    assert Dues.objects.get(membership=membership).status == "waived"
+    assert "Exonérée" in page and "Première année offerte" in page and "Cotisation exonérée" in page
+    assert "Corriger ou exonérer" not in page and "Relancer" not in page
+
+
 def test_the_list_filters_by_category_epci_activity_size_and_capability(animator, network):
     epci = EpciFactory(siren="246700488", name="CA de Haguenau")
     band = HeadcountBandFactory(code="32", label="250 à 499 salariés")

@@ -1,4 +1,7 @@
-"""The demo network reads in English on English pages (issue 14: the network description)."""
+"""The demo network reads in English on English pages (issue 14: the network description).
+
+Outside tests/demo: that package keeps the built demo committed while its tests run, so a test
+that builds the network from nothing met it already there when run in one process."""
 
 import pytest
 from django.conf import settings
