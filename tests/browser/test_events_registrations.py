@@ -58,7 +58,8 @@ def test_a_visitor_is_waitlisted_then_takes_the_freed_seat(page, axe):
         event, first_name="Anne", last_name="Muller", email="anne@muller.example", establishment=member
     )
     mail.outbox.clear()
-    page.goto("/reseaux/industries-nord/agenda/trs-smed/inscription/")
+    page.goto("/reseaux/industries-nord/agenda/trs-smed/")  # the event page (calendar's part)
+    page.get_by_role("link", name="S’inscrire sur la liste d’attente").click()
     expect(page.get_by_text("L’événement est complet")).to_be_visible()
     # The colleagues' rows (folded) bear the same labels: the person's own fields come first.
     page.get_by_label("Prénom").first.fill("Luc")
