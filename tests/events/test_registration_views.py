@@ -279,3 +279,16 @@ def test_an_organiser_manages_and_a_member_does_not(client, organiser_event):
     client.force_login(UserFactory())
     assert client.get(_manage_url(event)).status_code == 403
     assert client.get(_manage_url(event, csv=True)).status_code == 403
+
+
+def test_an_offer_past_its_deadline_is_no_longer_accepted_from_the_link(client):
+    event = EventFactory(capacity=1, offer_hours=1)
+    first = registrations.register(event, first_name="A", last_name="B", email="a@exemple.fr")
+    second = registrations.register(event, first_name="C", last_name="D", email="c@exemple.fr")
+    registrations.cancel(first, now=timezone.now() - datetime.timedelta(hours=2))
+    page = client.get(f"/inscriptions/{second.token}/").content.decode()
+    assert "Le délai pour accepter cette place est passé." in page and "Accepter la place" not in page
+    response = client.post(f"/inscriptions/{second.token}/", {"action": "accept"}, follow=True)
+    assert "Le délai pour accepter cette place est passé." in response.content.decode()
+    second.refresh_from_db()
+    assert second.status == S.OFFERED  # withdrawn by the next tick, which offers it to the next person
