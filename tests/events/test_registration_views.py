@@ -292,3 +292,11 @@ def test_an_offer_past_its_deadline_is_no_longer_accepted_from_the_link(client):
     assert "Le délai pour accepter cette place est passé." in response.content.decode()
     second.refresh_from_db()
     assert second.status == S.OFFERED  # withdrawn by the next tick, which offers it to the next person
+
+
+def test_the_colleagues_rows_come_when_asked(client):
+    event = EventFactory()
+    blank = client.get(_url(event)).content.decode()
+    assert "collegue-0-email" not in blank and 'name="collegue-TOTAL_FORMS" value="0"' in blank
+    asked = client.get(_url(event) + "?collegues=1").content.decode()
+    assert "collegue-3-email" in asked and "collegue-4-email" not in asked

@@ -33,6 +33,7 @@ from maillage.events.permissions import can_manage_event, can_register, can_see_
 from maillage.www.events.registration_forms import (
     AddPersonForm,
     ColleagueFormSet,
+    NoColleagueFormSet,
     PersonForm,
     RegistrationForm,
 )
@@ -156,7 +157,8 @@ def register(request, slug, event_slug):
         raise PermissionDenied
     post = request.POST if request.method == "POST" else None
     form = RegistrationForm(post, initial=_initial(request.user) if post is None else {}, event=event)
-    colleagues = ColleagueFormSet(post, prefix="collegue")
+    asked = post is not None or request.GET.get("collegues") == "1"
+    colleagues = (ColleagueFormSet if asked else NoColleagueFormSet)(post, prefix="collegue")
     if post is not None and form.is_spam:
         return redirect(_event_context(event)["event_url"])
     if post is not None and form.is_valid() and colleagues.is_valid() and not _throttled(request, form):
@@ -174,6 +176,8 @@ def register(request, slug, event_slug):
         "counts": registrations.seat_counts(event),
     }
     status = 400 if post is not None else 200
+    if post is None and asked and request.htmx:
+        return render(request, "events/includes/registration_colleagues.html", context)
     return render(request, "events/register.html", context, status=status)
 
 

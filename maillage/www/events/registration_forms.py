@@ -109,6 +109,8 @@ class ColleagueForm(PersonForm):
 
 
 ColleagueFormSet = forms.formset_factory(ColleagueForm, extra=MAX_COLLEAGUES, max_num=MAX_COLLEAGUES)
+# The blank page shows no colleague rows (a third of its rendering) until asked for (``?collegues=1``).
+NoColleagueFormSet = forms.formset_factory(ColleagueForm, extra=0, max_num=MAX_COLLEAGUES)
 
 
 class AddPersonForm(PersonForm):
