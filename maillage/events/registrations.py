@@ -376,8 +376,8 @@ def register(
         if registration.status != RegistrationStatus.PENDING:
             _apply(event, now, newcomer=registration)  # its status, before it is written
         try:
-            with transaction.atomic():
-                registration.save()
+            # No savepoint of its own: a refused insert rolls back this whole block (raised on).
+            registration.save()
         except IntegrityError:
             raise _already(email) from None  # the same address, registered by a concurrent request
         _queue(registration, _message_for(registration.status))
