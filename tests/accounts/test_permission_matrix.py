@@ -824,6 +824,9 @@ CASES = [
             ("certificate_pdf", "GET", "attestations/{certificate_a}.pdf"),
         )
     ],  # fmt: skip
+    # The signing tablet's link: the one sheet, for whoever holds it, no account (events/kiosk.py).
+    Case("events:kiosk_signing", "GET", "/emargement/{kiosk_a}/", PUBLIC),
+    Case("events:kiosk_signing", "GET", "/emargement/pas-un-jeton/", dict.fromkeys(ROLES, 404), label="bad"),
     # The public check of a certificate and the holder's own PDF (the registration's secret).
     Case("events:certificate_check", "GET", "/attestations/{certificate_code}/", PUBLIC),
     Case(
@@ -1059,6 +1062,7 @@ def _attendance_values(world) -> dict:
     from django.utils import timezone
 
     from maillage.events import attendance, certificates
+    from maillage.events.kiosk import kiosk_token
     from tests.events.factories import EventFactory, RegistrationFactory
 
     start = timezone.now() - datetime.timedelta(minutes=10)
@@ -1072,7 +1076,7 @@ def _attendance_values(world) -> dict:
     return {
         "training_a": event.slug, "session_a": session.pk, "registration_a": registration.pk,
         "certificate_a": certificate.pk, "certificate_code": certificate.verification_code,
-        "registration_token": registration.token,
+        "registration_token": registration.token, "kiosk_a": kiosk_token(session),
     }  # fmt: skip
 
 

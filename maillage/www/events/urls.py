@@ -53,6 +53,7 @@ urlpatterns += [
         name="checkin_toggle",
     ),
     path(f"{_manage}/emargement/<int:session>/", attendance_views.signing, name="signing"),
+    path("emargement/<str:token>/", attendance_views.kiosk_signing, name="kiosk_signing"),
     path(f"{_manage}/emargement/<int:session>.pdf", attendance_views.sheet_pdf, name="sheet_pdf"),
     path(f"{_manage}/attestations/", certificate_views.certificate_list, name="certificates"),
     path(
