@@ -98,6 +98,14 @@ def on_postgres():
     return connection.vendor == "postgresql"
 
 
+@pytest.fixture
+def emails_at_once(monkeypatch):
+    """Run what a service defers to the commit (``transaction.on_commit``: queueing an e-mail)
+    at once: a test's transaction never commits. For tests about an e-mail's content and
+    recipients; the deferral itself is tested in tests/accounts/test_emails_queued.py."""
+    monkeypatch.setattr("django.db.transaction.on_commit", lambda func, using=None, robust=False: func())
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """The test client leaves the last request's language active in this thread: reset it."""

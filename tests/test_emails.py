@@ -54,7 +54,7 @@ def assert_links_on_the_site(message, *paths: str) -> None:
             assert SITE + path in found
 
 
-def test_claim_email_shows_the_message_as_text_and_links_once_slashed():
+def test_claim_email_shows_the_message_as_text_and_links_once_slashed(emails_at_once):
     network = NetworkFactory(slug="reseau-a")
     commune = CommuneFactory(insee_code="67046")
     network.epcis.add(commune.epci)

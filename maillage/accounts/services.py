@@ -15,18 +15,16 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.accounts import throttling
 from maillage.accounts.errors import AccountError
-from maillage.accounts.models import Claim, EmailKind, Invitation, JoinRequest, User
+from maillage.accounts.models import Claim, Invitation, JoinRequest, User
 from maillage.directory import services as directory_services
 from maillage.directory.errors import DirectoryError
 from maillage.directory.models import Establishment, EstablishmentUser, Membership, Network
 from maillage.directory.validators import validate_siret
-from maillage.emails import absolute_url, templated_email
 
 INVITATION_VALIDITY = timedelta(days=7)
 _INVITATION_SALT = "maillage.accounts.invitation"
@@ -81,20 +79,7 @@ def claim_create(*, user: User, siret: str, message: str = "") -> Claim:
             "siret", _("Aucun réseau ne couvre cet établissement : personne ne peut valider la demande.")
         )
     claim = Claim.objects.create(user=user, establishment=establishment, network=network, message=message)
-    # Each animator who did not turn these notices off, one message per language.
-    by_language: dict[str, list[str]] = {}
-    for animator in network.animators.filter(is_active=True).order_by("pk"):
-        if animator.wants_email(EmailKind.CLAIM_RECEIVED):
-            by_language.setdefault(animator.language, []).append(animator.email)
-    claims_url = absolute_url(reverse("backoffice:claims", args=[network.slug]))
-    preferences_url = absolute_url(reverse("accounts:preferences"))
-    for language, recipients in by_language.items():
-        templated_email(
-            to=recipients,
-            template="accounts/emails/claim_received",
-            context={"claim": claim, "claims_url": claims_url, "preferences_url": preferences_url},
-            language=language,
-        ).send()
+    _queue_email("claim_received", claim.pk)
     return claim
 
 
@@ -115,24 +100,14 @@ def claim_approve(*, claim: Claim, by: User) -> Claim:
     """Grant the claimant the right to act for the establishment and tell them."""
     claim = _decide(claim, by=by, status=Claim.Status.APPROVED, note="")
     establishment_user_link(user=claim.user, establishment=claim.establishment)
-    templated_email(
-        to=[claim.user.email],
-        template="accounts/emails/claim_approved",
-        context={"claim": claim, "login_url": absolute_url(reverse("accounts:login"))},
-        language=claim.user.language,
-    ).send()
+    _queue_email("claim_approved", claim.pk)
     return claim
 
 
 @transaction.atomic
 def claim_reject(*, claim: Claim, by: User, note: str = "") -> Claim:
     claim = _decide(claim, by=by, status=Claim.Status.REJECTED, note=note)
-    templated_email(
-        to=[claim.user.email],
-        template="accounts/emails/claim_rejected",
-        context={"claim": claim},
-        language=claim.user.language,
-    ).send()
+    _queue_email("claim_rejected", claim.pk)
     return claim
 
 
@@ -197,12 +172,7 @@ def invitation_create(
     except ValidationError as error:
         raise AccountError.from_validation(error) from error
     invitation.save()
-    accept_url = absolute_url(reverse("accounts:invitation_accept", args=[invitation_token(invitation)]))
-    templated_email(
-        to=[email],
-        template="accounts/emails/invitation",
-        context={"invitation": invitation, "accept_url": accept_url},
-    ).send()
+    _queue_email("invitation", invitation.pk)
     return invitation
 
 

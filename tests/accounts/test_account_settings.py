@@ -121,7 +121,7 @@ def test_an_account_email_is_sent_at_most_once_when_retried(django_capture_on_co
     assert len(mail.outbox) == 1
 
 
-def test_claim_notices_follow_each_animators_preferences_and_language():
+def test_claim_notices_follow_each_animators_preferences_and_language(emails_at_once):
     network = NetworkFactory()
     muted = UserFactory(email="muet@example.org", muted_emails=[EmailKind.CLAIM_RECEIVED])
     english = UserFactory(email="en@example.org", language="en")

@@ -97,7 +97,7 @@ def test_claim_decisions_need_the_csrf_token(world):
     assert claim.status == Claim.Status.PENDING
 
 
-def test_animator_invites_a_member_user_by_email(client, world):
+def test_animator_invites_a_member_user_by_email(client, world, emails_at_once):
     client.force_login(world["animator_a"])
     response = client.post(
         "/animation/reseau-a/invitations/",

@@ -13,7 +13,7 @@ from tests.accounts.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_claim_goes_to_the_animators_of_the_members_network(world):
+def test_claim_goes_to_the_animators_of_the_members_network(world, emails_at_once):
     claimant = UserFactory(email="directeur@example.org")
     claim = claim_create(user=claimant, siret=world["peer"].siret, message="Je dirige le site.")
     assert claim.network == world["a"] and claim.status == Claim.Status.PENDING
@@ -56,7 +56,7 @@ def test_second_pending_claim_and_claim_on_own_establishment_are_refused(world):
         claim_create(user=world["member"], siret=world["own"].siret)
 
 
-def test_approval_creates_the_link_and_emails_the_claimant(world):
+def test_approval_creates_the_link_and_emails_the_claimant(world, emails_at_once):
     claimant = UserFactory(email="directeur@example.org")
     claim = claim_create(user=claimant, siret=world["peer"].siret)
     mail.outbox.clear()
@@ -71,7 +71,7 @@ def test_approval_creates_the_link_and_emails_the_claimant(world):
         claim_reject(claim=claim, by=world["animator_a"])
 
 
-def test_rejection_grants_nothing_and_tells_why(world):
+def test_rejection_grants_nothing_and_tells_why(world, emails_at_once):
     claimant = UserFactory()
     claim = claim_create(user=claimant, siret=world["peer"].siret)
     claim = claim_reject(claim=claim, by=world["animator_a"], note="Inconnu de l'entreprise.")

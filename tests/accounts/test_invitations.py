@@ -31,7 +31,7 @@ def _link(message) -> str:
     return re.search(r"http://testserver(/compte/invitation/[^/\s]+/)", message.body).group(1)
 
 
-def test_invitation_email_is_french_html_and_text(world):
+def test_invitation_email_is_french_html_and_text(world, emails_at_once):
     _invite(world)
     message = mail.outbox[0]
     assert message.to == ["nouvelle@example.org"]
@@ -47,7 +47,7 @@ def test_member_invitation_needs_an_establishment_of_the_network(world):
         _invite(world, establishment=None)
 
 
-def test_accepting_sets_the_password_creates_the_link_and_logs_in(client, world):
+def test_accepting_sets_the_password_creates_the_link_and_logs_in(client, world, emails_at_once):
     _invite(world)
     link = _link(mail.outbox[0])
     page = client.get(link)
@@ -73,7 +73,7 @@ def test_accepting_sets_the_password_creates_the_link_and_logs_in(client, world)
     assert "déjà été utilisé" in again.content.decode()
 
 
-def test_weak_or_mismatched_passwords_are_refused(client, world):
+def test_weak_or_mismatched_passwords_are_refused(client, world, emails_at_once):
     _invite(world)
     link = _link(mail.outbox[0])
     weak = client.post(link, {"password1": "12345678", "password2": "12345678"})
@@ -83,7 +83,7 @@ def test_weak_or_mismatched_passwords_are_refused(client, world):
     assert not User.objects.filter(email="nouvelle@example.org").exists()
 
 
-def test_expired_invitation_gives_a_clear_page(client, world):
+def test_expired_invitation_gives_a_clear_page(client, world, emails_at_once):
     invitation = _invite(world)
     link = _link(mail.outbox[0])
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -92,7 +92,7 @@ def test_expired_invitation_gives_a_clear_page(client, world):
     assert "a expiré" in response.content.decode()
 
 
-def test_signature_older_than_seven_days_is_expired(world, monkeypatch):
+def test_signature_older_than_seven_days_is_expired(world, monkeypatch, emails_at_once):
     invitation = _invite(world)
     token = _link(mail.outbox[0]).split("/")[-2]
     later = timezone.now() + timedelta(days=7, seconds=5)
@@ -103,14 +103,14 @@ def test_signature_older_than_seven_days_is_expired(world, monkeypatch):
     assert invitation.accepted_at is None
 
 
-def test_altered_link_gives_a_clear_page(client, world):
+def test_altered_link_gives_a_clear_page(client, world, emails_at_once):
     _invite(world)
     response = client.get(_link(mail.outbox[0])[:-3] + "xx/")
     assert response.status_code == 410
     assert "incomplet ou a été modifié" in response.content.decode()
 
 
-def test_existing_account_gets_the_link_without_a_new_password(client, world):
+def test_existing_account_gets_the_link_without_a_new_password(client, world, emails_at_once):
     existing = UserFactory(email="nouvelle@example.org")
     _invite(world)
     response = client.post(_link(mail.outbox[0]))

@@ -776,6 +776,76 @@ CASES = [
     Case(
         "mailings:unsubscribe", "GET", "/desabonnement/pas-un-jeton/", dict.fromkeys(ROLES, 404), label="bad"
     ),
+    # Attendance and certificates of events (issue 16): the network's animators and the event's
+    # organisers; another network's event through one's own URL is not found, for everyone.
+    *[
+        Case(f"events:{name}", "GET", f"/animation/reseau-a/evenements/{{training_a}}/{part}", NETWORK_A)
+        for name, part in (
+            ("checkin", "pointage/"),
+            ("signing", "emargement/{session_a}/"),
+            ("sheet_pdf", "emargement/{session_a}.pdf"),
+            ("certificates", "attestations/"),
+            ("certificate_pdf", "attestations/{certificate_a}.pdf"),
+        )
+    ],
+    *[
+        Case(
+            f"events:{name}", "POST", f"/animation/reseau-a/evenements/{{training_a}}/{part}", DECIDE_A, data
+        )
+        for name, part, data in (
+            ("checkin_toggle", "pointage/{session_a}/{registration_a}/", {"present": "1"}),
+            (
+                "checkin_bulk",
+                "pointage/marquer/",
+                {"inscriptions": "{registration_a}", "seances": "{session_a}"},
+            ),
+            (
+                "signing",
+                "emargement/{session_a}/",
+                {"signataire": "{registration_a}", "signature": "M1 1 L9 9"},
+            ),
+            ("certificates", "attestations/", {"kind": "attendance"}),
+            ("certificate_send", "attestations/{certificate_a}/envoyer/", {}),
+        )
+    ],
+    *[
+        Case(
+            f"events:{name}",
+            method,
+            f"/animation/reseau-b/evenements/{{training_a}}/{part}",
+            dict.fromkeys(ROLES, 404) | {"visitor": "login"},
+            label="cross-network",
+        )
+        for name, method, part in (
+            ("checkin", "GET", "pointage/"),
+            ("checkin_toggle", "POST", "pointage/{session_a}/{registration_a}/"),
+            ("signing", "GET", "emargement/{session_a}/"),
+            ("sheet_pdf", "GET", "emargement/{session_a}.pdf"),
+            ("certificate_pdf", "GET", "attestations/{certificate_a}.pdf"),
+        )
+    ],  # fmt: skip
+    # The signing tablet's link: the one sheet, for whoever holds it, no account (events/kiosk.py).
+    Case("events:kiosk_signing", "GET", "/emargement/{kiosk_a}/", PUBLIC),
+    Case("events:kiosk_signing", "GET", "/emargement/pas-un-jeton/", dict.fromkeys(ROLES, 404), label="bad"),
+    # The public check of a certificate and the holder's own PDF (the registration's secret).
+    Case("events:certificate_check", "GET", "/attestations/{certificate_code}/", PUBLIC),
+    Case(
+        "events:certificate_check",
+        "GET",
+        "/attestations/pas-un-code/",
+        dict.fromkeys(ROLES, 404),
+        label="bad",
+    ),
+    Case(
+        "events:registration_certificate", "GET", "/inscriptions/{registration_token}/attestation.pdf", PUBLIC
+    ),
+    Case(
+        "events:registration_certificate",
+        "GET",
+        "/inscriptions/pas-un-jeton/attestation.pdf",
+        dict.fromkeys(ROLES, 404),
+        label="bad",
+    ),  # fmt: skip
     # Event registrations (issue 16): the public form of a public event of A ({event_a}) and of a
     # members-only one ({members_a}: not found by outsiders); an empty form is refused (400).
     Case("events:register", "GET", "/reseaux/reseau-a/agenda/{event_a}/inscription/", PUBLIC),
@@ -794,11 +864,11 @@ CASES = [
     ),
     Case("events:registered", "GET", "/reseaux/reseau-a/agenda/{event_a}/inscription/resultat/", PUBLIC),
     # The self-service link needs no login, only its secret; a wrong one is not found.
-    Case("events:registration", "GET", "/inscriptions/{registration_a}/", PUBLIC),
+    Case("events:registration", "GET", "/inscriptions/{registration_token_a}/", PUBLIC),
     Case(
         "events:registration",
         "POST",
-        "/inscriptions/{registration_a}/",
+        "/inscriptions/{registration_token_a}/",
         dict.fromkeys(ROLES, 400),
         {"action": "replace"},
     ),
@@ -1028,7 +1098,7 @@ def _event_registration_values(world, event_slug: str) -> dict:
     from tests.events.factories import RegistrationFactory
 
     registration = RegistrationFactory(event=Event.objects.get(network=world["a"], slug=event_slug))
-    return {"registration_a": registration.token}
+    return {"registration_token_a": registration.token}
 
 
 def _join_values(world) -> dict:
@@ -1040,6 +1110,32 @@ def _join_values(world) -> dict:
         role="direction", email="luc@weber.example", motivation="Rencontrer les voisins.",
     )  # fmt: skip
     return {"join_a": join.pk}
+
+
+def _attendance_values(world) -> dict:
+    """A training of network A running now, a confirmed registration present at its session,
+    with a certificate (see the attendance rows)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from maillage.events import attendance, certificates
+    from maillage.events.kiosk import kiosk_token
+    from tests.events.factories import EventFactory, RegistrationFactory
+
+    start = timezone.now() - datetime.timedelta(minutes=10)
+    event = EventFactory(
+        network=world["a"], slug="formation-a", sessions=[(start, start + datetime.timedelta(hours=3))]
+    )
+    registration = RegistrationFactory(event=event, establishment=world["own"])
+    session = event.sessions.get()
+    attendance.check_in(registration, session, None)
+    certificate = certificates.issue(registration, "completion", None)
+    return {
+        "training_a": event.slug, "session_a": session.pk, "registration_a": registration.pk,
+        "certificate_a": certificate.pk, "certificate_code": certificate.verification_code,
+        "registration_token": registration.token, "kiosk_a": kiosk_token(session),
+    }  # fmt: skip
 
 
 @pytest.fixture
@@ -1054,6 +1150,7 @@ def values(world, need_values):
         **_join_values(world),
         **_mailing_values(world),
         **(events := _event_values(world)),
+        **_attendance_values(world),
         **_event_registration_values(world, events["event_a"]),
     }  # fmt: skip
 

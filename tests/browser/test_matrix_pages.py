@@ -49,6 +49,9 @@ NOT_PAGES = {
     "backoffice:import_report",  # a CSV download
     "backoffice:import_progress",  # the progress bar's htmx fragment
     "backoffice:journal_contacts",  # the journal form's contacts checkboxes (htmx fragment)
+    "events:sheet_pdf",  # a PDF (the feuille d'émargement)
+    "events:certificate_pdf",  # a PDF
+    "events:registration_certificate",  # a PDF download
 }
 # One row per URL name is enough, except where the variants render different templates.
 VARIANTS = {"needs:detail", "needs:consortium"}

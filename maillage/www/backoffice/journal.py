@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from maillage import downloads
 from maillage.directory.models import Contact
+from maillage.events.company import company_events_attended
 from maillage.journal.errors import JournalError
 from maillage.journal.models import Confidentiality, EntryKind, Theme
 from maillage.journal.selectors import (
@@ -306,6 +307,8 @@ def company(request, slug, siret):
             {"on": timezone.localdate(relation.created_at), "relation": relation}
             for relation in relations_visible(request.user, establishment=establishment)
         ]
+        # The network's events its people attended (issue 16).
+        + [{"on": item.on, "event": item} for item in company_events_attended(network, establishment)]
     )
     # Newest first; on the same day, journal entries before needs and relations.
     items.sort(key=lambda item: (item["on"], "entry" in item), reverse=True)

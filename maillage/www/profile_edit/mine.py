@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from maillage.accounts.selectors import user_claims
+from maillage.events.company import company_training
 from maillage.profiles.selectors import profile_completeness
 
 MISSING_SHOWN = 3
@@ -26,6 +27,8 @@ def mine(request):
                 "score": completeness.score,
                 "missing": completeness.missing[:MISSING_SHOWN],
                 "to_confirm": completeness.inferred_to_confirm,
+                # Events: who from the company is registered, who came, hours of training.
+                "training": company_training(link.establishment),
             }
         )
     claims = user_claims(request.user).filter(status="pending").order_by("-created_at")
