@@ -300,3 +300,23 @@ def test_the_colleagues_rows_come_when_asked(client):
     assert "collegue-0-email" not in blank and 'name="collegue-TOTAL_FORMS" value="0"' in blank
     asked = client.get(_url(event) + "?collegues=1").content.decode()
     assert "collegue-3-email" in asked and "collegue-4-email" not in asked
+
+
+def test_the_link_offers_the_certificate_once_issued(client):
+    from maillage.events.models import Certificate
+
+    event = EventFactory()
+    registration = registrations.register(event, first_name="A", last_name="B", email="a@exemple.fr")
+    assert (
+        "Télécharger mon attestation"
+        not in client.get(f"/inscriptions/{registration.token}/").content.decode()
+    )
+    Certificate.objects.create(
+        registration=registration,
+        kind="attendance",
+        hours=3,
+        verification_code="abc",
+        issued_at=timezone.now(),
+    )
+    page = client.get(f"/inscriptions/{registration.token}/").content.decode()
+    assert f"/inscriptions/{registration.token}/attestation.pdf" in page

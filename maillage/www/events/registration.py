@@ -251,6 +251,7 @@ def registration(request, token):
         "can_cancel": upcoming and current.status in (S.PENDING, S.CONFIRMED, S.WAITLISTED),
         "can_replace": upcoming and current.status == S.CONFIRMED,
         "offer_open": current.status == S.OFFERED and (current.offer_expires_at or now) > now,
+        "has_certificate": current.certificates.exists(),
     }
     status = 400 if replace_form.errors else 200
     return render(request, "events/registration.html", context, status=status)
