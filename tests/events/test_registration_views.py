@@ -320,3 +320,31 @@ def test_the_link_offers_the_certificate_once_issued(client):
     )
     page = client.get(f"/inscriptions/{registration.token}/").content.decode()
     assert f"/inscriptions/{registration.token}/attestation.pdf" in page
+
+
+def test_the_registration_pages_read_english(client, settings):
+    from tests.www.test_english_pages import french_tells, visible_text
+
+    event = EventFactory(capacity=1, title="Lean", venue="Hall", per_company_cap=2)
+    Question.objects.create(event=event, label="Diet", required=False)
+    first = registrations.register(event, first_name="Ann", last_name="Smith", email="a@example.org")
+    second = registrations.register(event, first_name="Bob", last_name="Jones", email="b@example.org")
+    registrations.cancel(first)
+    animator = UserFactory(language="en")
+    event.network.animators.add(animator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    names = ["Lean", "Hall", "Diet", "Ann", "Smith", "Bob", "Jones", event.network.name]
+    paths = [
+        _url(event),
+        _url(event) + "?collegues=1",
+        f"/inscriptions/{second.token}/",
+        f"/inscriptions/{first.token}/",
+    ]
+    for path in paths:
+        assert french_tells(visible_text(client.get(path).content.decode()), names) == [], path
+    client.force_login(animator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(
+        f"/animation/{event.network.slug}/evenements/{event.slug}/inscriptions/"
+    ).content.decode()
+    assert french_tells(visible_text(page), names) == []
