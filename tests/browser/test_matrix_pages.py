@@ -52,6 +52,7 @@ NOT_PAGES = {
     "events:sheet_pdf",  # a PDF (the feuille d'émargement)
     "events:certificate_pdf",  # a PDF
     "events:registration_certificate",  # a PDF download
+    "events:registrations_csv",  # a CSV download (the organiser's registrations)
 }
 # One row per URL name is enough, except where the variants render different templates.
 VARIANTS = {"needs:detail", "needs:consortium"}
