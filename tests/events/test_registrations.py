@@ -323,3 +323,17 @@ def test_no_offer_once_the_event_has_started():
     assert second.status == S.WAITLISTED
     walk_in = _register(event, 3, by_organiser=True, now=event.starts_at + datetime.timedelta(minutes=10))
     assert walk_in.status == S.CONFIRMED  # the organiser adds someone at the door
+
+
+def test_the_quarter_hour_tick_moves_offers_on_and_sends_reminders(sent):
+    from maillage.events import tasks
+
+    event = EventFactory(capacity=1, offer_hours=1, reminder_days=[30])
+    first, second = _register(event, 1), _register(event, 2)
+    registrations.cancel(first, now=timezone.now() - datetime.timedelta(hours=2))
+    booked = RegistrationFactory(event=event, confirmed_at=event.starts_at - datetime.timedelta(days=40))
+    sent.clear()
+    assert tasks.events_tick_task.call_local() == {"promoted_events": 1, "reminders": 1}
+    second.refresh_from_db()
+    assert second.status == S.CANCELLED  # the offer ran out
+    assert [m.to for m in sent] == [[booked.email]]
