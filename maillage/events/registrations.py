@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from maillage import delivery
@@ -229,7 +229,13 @@ def _message_for(status: str) -> str:
 
 
 def _when(value: datetime) -> str:
-    return formats.date_format(timezone.localtime(value), "l j F Y, G \\h i")
+    """« mardi 15 septembre 2026, 9 h 00 » (in English « Tuesday 15 September 2026, 9:00 »), as
+    the pages' ``long_day`` and ``clock`` filters write it."""
+    local = timezone.localtime(value)
+    day = formats.date_format(local, "l j F Y")
+    if (translation.get_language() or "fr").startswith("fr"):
+        return f"{day}, {local.hour}\u00a0h\u00a0{local.minute:02d}"
+    return f"{day}, {local.hour}:{local.minute:02d}"
 
 
 def _check_open(event: Event, now: datetime) -> None:
