@@ -498,7 +498,7 @@ def decline_offer(registration: Registration, *, now: datetime | None = None) ->
         _event, current = _reloaded(registration)
         if current.status != RegistrationStatus.OFFERED:
             raise EventError("", _("Aucune place ne vous est proposée pour cet événement."))
-    return cancel(current, now=now)
+        return cancel(current, now=now)  # under the same lock: the seat goes to the next person
 
 
 def promote(event: Event, *, now: datetime | None = None) -> waitlist.Decision:
