@@ -824,6 +824,9 @@ CASES = [
             ("certificate_pdf", "GET", "attestations/{certificate_a}.pdf"),
         )
     ],  # fmt: skip
+    # The signing tablet's link: the one sheet, for whoever holds it, no account (events/kiosk.py).
+    Case("events:kiosk_signing", "GET", "/emargement/{kiosk_a}/", PUBLIC),
+    Case("events:kiosk_signing", "GET", "/emargement/pas-un-jeton/", dict.fromkeys(ROLES, 404), label="bad"),
     # The public check of a certificate and the holder's own PDF (the registration's secret).
     Case("events:certificate_check", "GET", "/attestations/{certificate_code}/", PUBLIC),
     Case(
@@ -843,6 +846,55 @@ CASES = [
         dict.fromkeys(ROLES, 404),
         label="bad",
     ),  # fmt: skip
+    # Event registrations (issue 16): the public form of a public event of A ({event_a}) and of a
+    # members-only one ({members_a}: not found by outsiders); an empty form is refused (400).
+    Case("events:register", "GET", "/reseaux/reseau-a/agenda/{event_a}/inscription/", PUBLIC),
+    Case(
+        "events:register",
+        "GET",
+        "/reseaux/reseau-a/agenda/{members_a}/inscription/",
+        _by_role(404, 200, 200, 404, 200),
+        label="members only",
+    ),
+    Case(
+        "events:register",
+        "POST",
+        "/reseaux/reseau-a/agenda/{event_a}/inscription/",
+        dict.fromkeys(ROLES, 400),
+    ),
+    Case("events:registered", "GET", "/reseaux/reseau-a/agenda/{event_a}/inscription/resultat/", PUBLIC),
+    # The self-service link needs no login, only its secret; a wrong one is not found.
+    Case("events:registration", "GET", "/inscriptions/{registration_token_a}/", PUBLIC),
+    Case(
+        "events:registration",
+        "POST",
+        "/inscriptions/{registration_token_a}/",
+        dict.fromkeys(ROLES, 400),
+        {"action": "replace"},
+    ),
+    Case("events:registration", "GET", "/inscriptions/pas-un-jeton/", dict.fromkeys(ROLES, 404), label="bad"),
+    # The organiser's list: the network's animators (and the event's organisers, tests/events).
+    *[
+        Case(f"events:{name}", "GET", f"/animation/reseau-a/evenements/{{event_a}}/{tail}", NETWORK_A)
+        for name, tail in (("registrations", "inscriptions/"), ("registrations_csv", "inscriptions.csv"))
+    ],
+    Case(
+        "events:registrations",
+        "POST",
+        "/animation/reseau-a/evenements/{event_a}/inscriptions/",
+        _by_role("login", 403, 400, 403, 400),
+        {"action": "add"},
+    ),
+    *[
+        Case(
+            f"events:{name}",
+            "GET",
+            f"/animation/reseau-b/evenements/{{event_a}}/{tail}",
+            _by_role("login", 404, 404, 404, 404),
+            label="cross-network",
+        )
+        for name, tail in (("registrations", "inscriptions/"), ("registrations_csv", "inscriptions.csv"))
+    ],
     # Calendar feeds (issue 16): the network's feed is public (members-only events follow the
     # role, tests/events/test_feeds.py); a person's feed needs its token only, a bad or revoked
     # one is not found; « Mon agenda personnel » is one's own.
@@ -1057,6 +1109,15 @@ def _import_values(world) -> dict:
     return {"upload_a": upload.pk}
 
 
+def _event_registration_values(world, event_slug: str) -> dict:
+    """A registration to the public event of network A (its self-service link)."""
+    from maillage.events.models import Event
+    from tests.events.factories import RegistrationFactory
+
+    registration = RegistrationFactory(event=Event.objects.get(network=world["a"], slug=event_slug))
+    return {"registration_token_a": registration.token}
+
+
 def _join_values(world) -> dict:
     """A pending « Adhérer au réseau » request of the unclaimed company to network A."""
     from maillage.accounts.models import JoinRequest
@@ -1076,6 +1137,7 @@ def _attendance_values(world) -> dict:
     from django.utils import timezone
 
     from maillage.events import attendance, certificates
+    from maillage.events.kiosk import kiosk_token
     from tests.events.factories import EventFactory, RegistrationFactory
 
     start = timezone.now() - datetime.timedelta(minutes=10)
@@ -1089,7 +1151,7 @@ def _attendance_values(world) -> dict:
     return {
         "training_a": event.slug, "session_a": session.pk, "registration_a": registration.pk,
         "certificate_a": certificate.pk, "certificate_code": certificate.verification_code,
-        "registration_token": registration.token,
+        "registration_token": registration.token, "kiosk_a": kiosk_token(session),
     }  # fmt: skip
 
 
@@ -1114,8 +1176,9 @@ def values(world, need_values):
         **_import_values(world),
         **_join_values(world),
         **_mailing_values(world),
-        **_event_values(world),
+        **(events := _event_values(world)),
         **_attendance_values(world),
+        **_event_registration_values(world, events["event_a"]),
         **_feed_values(world),
     }  # fmt: skip
 

@@ -52,6 +52,7 @@ NOT_PAGES = {
     "events:sheet_pdf",  # a PDF (the feuille d'émargement)
     "events:certificate_pdf",  # a PDF
     "events:registration_certificate",  # a PDF download
+    "events:registrations_csv",  # a CSV download (the organiser's registrations)
     "events:network_feed",  # an iCalendar file
     "events:person_feed",  # an iCalendar file
 }

@@ -6,6 +6,7 @@ another network's event through this network's URL is not found."""
 
 from __future__ import annotations
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -19,8 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from maillage.accounts.permissions import require
 from maillage.directory.models import Network
-from maillage.events import attendance, pdf
+from maillage.emails import absolute_url
+from maillage.events import attendance, kiosk, pdf
 from maillage.events.errors import EventError
+from maillage.events.kiosk import VALID_AFTER_END, kiosk_token
 from maillage.events.models import Event, EventSession
 from maillage.events.permissions import can_manage_event
 
@@ -149,9 +152,16 @@ def checkin_bulk(request, slug, event):
     )
 
 
-def _signing_context(event, session, signer=None, error=""):
+def _signing_context(event, session, signer=None, error="", *, kiosk=False):
     trainer_name, trainer_drawing = attendance.trainer_signature_parts(session)
+    tablet_url = ""
+    if not kiosk:
+        tablet_url = absolute_url(reverse("events:kiosk_signing", args=[kiosk_token(session)]))
     return {
+        "kiosk": kiosk,
+        "tablet_url": tablet_url,
+        "tablet_qr": segno.make(tablet_url, error="m").svg_data_uri(scale=4, border=2) if tablet_url else "",
+        "tablet_until": session.ends_at + VALID_AFTER_END,
         "event": event,
         "network": event.network,
         "session": session,
@@ -171,7 +181,19 @@ def _signing_context(event, session, signer=None, error=""):
 @require_http_methods(["GET", "POST"])
 def signing(request, slug, event, session):
     event = managed_event(request, slug, event)
-    session = _session(event, session)
+    return _signing(request, event, _session(event, session), kiosk=False)
+
+
+@require_http_methods(["GET", "POST"])
+def kiosk_signing(request, token):
+    """The same sheet on the tablet, without an account: only this session, until its end."""
+    session = kiosk.kiosk_session(token)
+    if session is None:
+        raise Http404
+    return _signing(request, session.event, session, kiosk=True)
+
+
+def _signing(request, event, session, *, kiosk: bool):
     who = request.POST.get("signataire") if request.method == "POST" else request.GET.get("signataire")
     signer = None
     if who == TRAINER:
@@ -186,7 +208,9 @@ def signing(request, slug, event, session):
     if signed:
         return redirect(request.path)  # signed already: back to the list
     if request.method == "GET" or signer is None:
-        return render(request, "events/attendance/signing.html", _signing_context(event, session, signer))
+        return render(
+            request, "events/attendance/signing.html", _signing_context(event, session, signer, kiosk=kiosk)
+        )
     drawing = request.POST.get("signature", "")
     try:
         if signer == TRAINER:
@@ -196,7 +220,7 @@ def signing(request, slug, event, session):
             name = f"{signer.first_name} {signer.last_name}"
             attendance.sign(signer, session, drawing, name, timezone.now())
     except EventError as refused:
-        context = _signing_context(event, session, signer, refused.message)
+        context = _signing_context(event, session, signer, refused.message, kiosk=kiosk)
         return render(request, "events/attendance/signing.html", context, status=400)
     messages.success(request, _("Merci, %(name)s : signature enregistrée.") % {"name": name.strip()})
     return redirect(request.path)

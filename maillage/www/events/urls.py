@@ -53,6 +53,7 @@ urlpatterns += [
         name="checkin_toggle",
     ),
     path(f"{_manage}/emargement/<int:session>/", attendance_views.signing, name="signing"),
+    path("emargement/<str:token>/", attendance_views.kiosk_signing, name="kiosk_signing"),
     path(f"{_manage}/emargement/<int:session>.pdf", attendance_views.sheet_pdf, name="sheet_pdf"),
     path(f"{_manage}/attestations/", certificate_views.certificate_list, name="certificates"),
     path(
@@ -70,6 +71,30 @@ urlpatterns += [
         "inscriptions/<str:token>/attestation.pdf",
         certificate_views.registration_certificate,
         name="registration_certificate",
+    ),
+]
+
+# Registrations (registration.py): the public form and its result, the self-service link, the
+# organiser's list and its CSV.
+from maillage.www.events import registration  # noqa: E402
+
+urlpatterns += [
+    path("reseaux/<slug:slug>/agenda/<slug:event_slug>/inscription/", registration.register, name="register"),
+    path(
+        "reseaux/<slug:slug>/agenda/<slug:event_slug>/inscription/resultat/",
+        registration.registered,
+        name="registered",
+    ),
+    path("inscriptions/<str:token>/", registration.registration, name="registration"),
+    path(
+        "animation/<slug:slug>/evenements/<slug:event_slug>/inscriptions/",
+        registration.registrations_list,
+        name="registrations",
+    ),
+    path(
+        "animation/<slug:slug>/evenements/<slug:event_slug>/inscriptions.csv",
+        registration.registrations_csv,
+        name="registrations_csv",
     ),
 ]
 
