@@ -13,9 +13,9 @@ demo puts no word in a real company's mouth). Nothing is e-mailed.
 
 The events, the attendance and the certificates are written by their services
 (``services.event_create``, ``attendance.sign`` / ``check_in`` / ``trainer_sign``,
-``certificates.issue_bulk``); the registrations through the model, in this one module,
-because ``registrations.py`` was not on main when it was written (issue 16 is built by four
-helpers at once): the lead switches that block to ``registrations.register``.
+``certificates.issue_bulk``); the registrations through the model, in this one module:
+``registrations.register`` queues the e-mails of each registration (confirmation with its
+``.ics``), which ``make demo``'s queue consumer would print 81 times for fictitious people.
 Each event is written once (looked up by its title and start): a rerun writes nothing.
 """
 
