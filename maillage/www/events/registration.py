@@ -30,6 +30,7 @@ from maillage.events import registrations
 from maillage.events.errors import EventError
 from maillage.events.models import Event, EventStatus, Registration, RegistrationStatus
 from maillage.events.permissions import can_manage_event, can_register, can_see_event
+from maillage.events.selectors import event_location
 from maillage.www.events.registration_forms import (
     AddPersonForm,
     ColleagueFormSet,
@@ -67,9 +68,7 @@ def _event_context(event: Event) -> dict:
         "network": event.network,
         "event_url": registrations.event_path(event),
         "calendar_url": f"/reseaux/{event.network.slug}/agenda/",  # events:calendar (the calendar's part)
-        "location": ", ".join(
-            p for p in (event.venue, event.address, event.commune and event.commune.name) if p
-        ),
+        "location": event_location(event),
         "sessions": list(event.sessions.all()),
     }
 
