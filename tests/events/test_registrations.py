@@ -292,14 +292,16 @@ def test_no_reminder_for_drafts_started_or_unreminded_events(sent):
 def test_an_event_change_is_told_once_with_the_new_invitation(sent):
     event = EventFactory(capacity=1)
     confirmed = _register(event, 1)
-    _register(event, 2)  # waitlisted: not told of a change
+    waiting = _register(event, 2)  # told of the change, without an invitation
     sent.clear()
     event.sequence = 1
     event.save()
-    assert registrations.notify_event_change(event) == 1
+    assert registrations.notify_event_change(event) == 2
     registrations.notify_event_change(event)
-    [message] = sent
-    assert message.to == [confirmed.email] and "modifié" in message.subject
+    assert sorted(m.to[0] for m in sent) == sorted([confirmed.email, waiting.email])
+    assert all("modifié" in m.subject for m in sent)
+    [message] = [m for m in sent if m.attachments]
+    assert message.to == [confirmed.email]
     calendar = icalendar.Calendar.from_ical(message.attachments[0][1])
     assert str(calendar["method"]) == "REQUEST"
     assert int(calendar.walk("VEVENT")[0]["sequence"]) == 1
