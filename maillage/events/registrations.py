@@ -31,7 +31,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from maillage import delivery
-from maillage.directory.models import Establishment
+from maillage.directory.models import Contact, Establishment
 from maillage.emails import absolute_url
 from maillage.events import ics, sending, waitlist
 from maillage.events.errors import EventError
@@ -329,6 +329,19 @@ def is_member(establishment: Establishment | None, network) -> bool:
     )
 
 
+def _contact(event: Event, establishment: Establishment | None, email: str) -> Contact | None:
+    """The network's contact of this address at this company, when the CRM knows them
+    (``Registration.contact``): who of the network's contacts registered and came, for the
+    later modules (bulletins, surveys, activity report) that start from contacts."""
+    if establishment is None:
+        return None
+    return (
+        Contact.objects.filter(network_id=event.network_id, establishment=establishment, email__iexact=email)
+        .order_by("pk")
+        .first()
+    )
+
+
 def register(
     event: Event,
     *,
@@ -364,6 +377,7 @@ def register(
         registration = Registration(
             event=event,
             establishment=establishment,
+            contact=_contact(event, establishment, email),
             company_name="" if establishment else " ".join(company_name.split())[:200],
             user=user if _signed_in(user) else None,
             first_name=first_name[:150],
@@ -437,6 +451,7 @@ def replace(
         new = Registration(
             event=event,
             establishment_id=old.establishment_id,
+            contact=_contact(event, old.establishment, email),
             company_name=old.company_name,
             first_name=first_name[:150],
             last_name=last_name[:150],

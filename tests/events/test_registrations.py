@@ -339,3 +339,27 @@ def test_the_quarter_hour_tick_moves_offers_on_and_sends_reminders(sent):
     second.refresh_from_db()
     assert second.status == S.CANCELLED  # the offer ran out
     assert [m.to for m in sent] == [[booked.email]]
+
+
+def test_a_registration_is_linked_to_the_networks_contact_of_that_address_and_company(sent):
+    from maillage.directory.models import Contact
+
+    event = EventFactory()
+    company = EstablishmentFactory()
+    known = Contact.objects.create(
+        network=event.network, establishment=company, last_name="Klein", email="A.Klein@Usine.example"
+    )
+    Contact.objects.create(network=event.network, establishment=EstablishmentFactory(), last_name="Autre",
+                           email="b.roth@usine.example")  # fmt: skip
+    first = registrations.register(event, first_name="Anne", last_name="Klein", email="a.klein@usine.example",
+                                   establishment=company)  # fmt: skip
+    other = registrations.register(event, first_name="Bruno", last_name="Roth", email="b.roth@usine.example",
+                                   establishment=company)  # fmt: skip
+    assert first.contact == known and other.contact is None  # that address is another company's contact
+    colleague = Contact.objects.create(
+        network=event.network, establishment=company, last_name="Muller", email="c.muller@usine.example"
+    )
+    moved = registrations.replace(
+        first, first_name="Claire", last_name="Muller", email="c.muller@usine.example"
+    )
+    assert moved.contact == colleague
