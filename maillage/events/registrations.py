@@ -31,7 +31,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from maillage import delivery
-from maillage.directory.models import Establishment
+from maillage.directory.models import Contact, Establishment
 from maillage.emails import absolute_url
 from maillage.events import ics, sending, waitlist
 from maillage.events.errors import EventError
@@ -101,6 +101,8 @@ def _extras_with_ics(method: str):
         cancelled = method == "CANCEL" or registration.event.status == EventStatus.CANCELLED
         if method == "CANCEL" and registration.confirmed_at is None:
             return context, []  # never in the person's calendar: nothing to take out
+        if method == "REQUEST" and registration.status != RegistrationStatus.CONFIRMED:
+            return context, []  # told of a change, but no seat: nothing to put in a calendar
         content = event_ics(registration.event, method="CANCEL" if cancelled else "REQUEST")
         return context, [("invitation.ics", content, "text/calendar")]
 
@@ -327,6 +329,19 @@ def is_member(establishment: Establishment | None, network) -> bool:
     )
 
 
+def _contact(event: Event, establishment: Establishment | None, email: str) -> Contact | None:
+    """The network's contact of this address at this company, when the CRM knows them
+    (``Registration.contact``): who of the network's contacts registered and came, for the
+    later modules (bulletins, surveys, activity report) that start from contacts."""
+    if establishment is None:
+        return None
+    return (
+        Contact.objects.filter(network_id=event.network_id, establishment=establishment, email__iexact=email)
+        .order_by("pk")
+        .first()
+    )
+
+
 def register(
     event: Event,
     *,
@@ -362,6 +377,7 @@ def register(
         registration = Registration(
             event=event,
             establishment=establishment,
+            contact=_contact(event, establishment, email),
             company_name="" if establishment else " ".join(company_name.split())[:200],
             user=user if _signed_in(user) else None,
             first_name=first_name[:150],
@@ -435,6 +451,7 @@ def replace(
         new = Registration(
             event=event,
             establishment_id=old.establishment_id,
+            contact=_contact(event, old.establishment, email),
             company_name=old.company_name,
             first_name=first_name[:150],
             last_name=last_name[:150],
@@ -524,21 +541,16 @@ def promote_due(now: datetime | None = None) -> int:
 
 def notify_event_change(event: Event) -> int:
     """Tell the registered people that ``event`` changed (the calendar's services call it after
-    a change an attendee should see, once ``sequence`` is bumped): « updated » with the new
-    ``.ics`` to the confirmed seats, or, when the event is cancelled, « cancelled » (``.ics``
-    CANCEL) to everyone still registered. Keyed by the sequence: a change is told once."""
+    a change an attendee should see, once ``sequence`` is bumped): « updated » to everyone still
+    registered (the new ``.ics`` to confirmed seats only), or, when the event is cancelled,
+    « cancelled » (``.ics`` CANCEL to those it was sent to). Keyed by the sequence: told once."""
     from maillage.events import tasks
 
     if event.status == EventStatus.CANCELLED:
-        kind, statuses = RegistrationMessageKind.CANCELLED, (*SEAT_STATUSES, RegistrationStatus.PENDING)
-        key = f"event-{event.sequence}"
+        kind, key = RegistrationMessageKind.CANCELLED, f"event-{event.sequence}"
     else:
-        kind, statuses, key = (
-            RegistrationMessageKind.UPDATED,
-            (RegistrationStatus.CONFIRMED,),
-            str(event.sequence),
-        )
-    ids = list(event.registrations.filter(status__in=statuses).values_list("pk", flat=True))
+        kind, key = RegistrationMessageKind.UPDATED, str(event.sequence)
+    ids = list(event.registrations.active().values_list("pk", flat=True))
     for start in range(0, len(ids), REMINDER_BATCH):
         batch = ids[start : start + REMINDER_BATCH]
         transaction.on_commit(lambda b=batch: tasks.registration_send_many_task(b, kind, key))

@@ -39,10 +39,8 @@ from maillage.events.models import (
     EventSession,
     EventStatus,
     Question,
-    Registration,
 )
 from maillage.events.permissions import can_manage_event
-from maillage.events.tasks import registration_send_task
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -292,19 +290,11 @@ def _apply_times(event: Event) -> None:
 
 
 def _tell_registered(event: Event) -> None:
-    """Queue, once the transaction commits, « cancelled » (key ``event``) or « updated » (key the
-    new sequence) to every live registration of ``event``.
+    """Tell the registered people of a change they should see: who hears what, and with which
+    ``.ics``, is the registrations' business (``registrations.notify_event_change``)."""
+    from maillage.events.registrations import notify_event_change  # it reads this module's events
 
-    The registrations part owns who is told of what (``registrations.notify_event_change``):
-    this is the smallest stand-in until it lands (swap its body for that call)."""
-    kind, key = (
-        ("cancelled", "event") if event.status == EventStatus.CANCELLED else ("updated", str(event.sequence))
-    )
-    ids = list(Registration.objects.filter(event=event).active().values_list("pk", flat=True))
-    for registration_id in ids:
-        transaction.on_commit(
-            lambda registration_id=registration_id: registration_send_task(registration_id, kind, key)
-        )
+    notify_event_change(event)
 
 
 def _visible_state(event: Event) -> tuple:

@@ -813,7 +813,7 @@ CASES = [
             f"events:{name}",
             method,
             f"/animation/reseau-b/evenements/{{training_a}}/{part}",
-            dict.fromkeys(ROLES, 404) | {"visitor": "login"},
+            _by_role("login", 403, 403, 404, 404),
             label="cross-network",
         )
         for name, method, part in (
@@ -890,7 +890,7 @@ CASES = [
             f"events:{name}",
             "GET",
             f"/animation/reseau-b/evenements/{{event_a}}/{tail}",
-            _by_role("login", 404, 404, 404, 404),
+            _by_role("login", 403, 403, 404, 404),
             label="cross-network",
         )
         for name, tail in (("registrations", "inscriptions/"), ("registrations_csv", "inscriptions.csv"))

@@ -292,14 +292,16 @@ def test_no_reminder_for_drafts_started_or_unreminded_events(sent):
 def test_an_event_change_is_told_once_with_the_new_invitation(sent):
     event = EventFactory(capacity=1)
     confirmed = _register(event, 1)
-    _register(event, 2)  # waitlisted: not told of a change
+    waiting = _register(event, 2)  # told of the change, without an invitation
     sent.clear()
     event.sequence = 1
     event.save()
-    assert registrations.notify_event_change(event) == 1
+    assert registrations.notify_event_change(event) == 2
     registrations.notify_event_change(event)
-    [message] = sent
-    assert message.to == [confirmed.email] and "modifié" in message.subject
+    assert sorted(m.to[0] for m in sent) == sorted([confirmed.email, waiting.email])
+    assert all("modifié" in m.subject for m in sent)
+    [message] = [m for m in sent if m.attachments]
+    assert message.to == [confirmed.email]
     calendar = icalendar.Calendar.from_ical(message.attachments[0][1])
     assert str(calendar["method"]) == "REQUEST"
     assert int(calendar.walk("VEVENT")[0]["sequence"]) == 1
@@ -337,3 +339,27 @@ def test_the_quarter_hour_tick_moves_offers_on_and_sends_reminders(sent):
     second.refresh_from_db()
     assert second.status == S.CANCELLED  # the offer ran out
     assert [m.to for m in sent] == [[booked.email]]
+
+
+def test_a_registration_is_linked_to_the_networks_contact_of_that_address_and_company(sent):
+    from maillage.directory.models import Contact
+
+    event = EventFactory()
+    company = EstablishmentFactory()
+    known = Contact.objects.create(
+        network=event.network, establishment=company, last_name="Klein", email="A.Klein@Usine.example"
+    )
+    Contact.objects.create(network=event.network, establishment=EstablishmentFactory(), last_name="Autre",
+                           email="b.roth@usine.example")  # fmt: skip
+    first = registrations.register(event, first_name="Anne", last_name="Klein", email="a.klein@usine.example",
+                                   establishment=company)  # fmt: skip
+    other = registrations.register(event, first_name="Bruno", last_name="Roth", email="b.roth@usine.example",
+                                   establishment=company)  # fmt: skip
+    assert first.contact == known and other.contact is None  # that address is another company's contact
+    colleague = Contact.objects.create(
+        network=event.network, establishment=company, last_name="Muller", email="c.muller@usine.example"
+    )
+    moved = registrations.replace(
+        first, first_name="Claire", last_name="Muller", email="c.muller@usine.example"
+    )
+    assert moved.contact == colleague

@@ -3,14 +3,15 @@ seats, cancellations racing new registrations, the same address twice at once. T
 row is locked while seats are counted (``registrations._locked``): never overbooked, a freed
 seat offered once, one live registration per address.
 
-SQLite is left out: its in-memory test database (shared cache) refuses a second writer at once
+Run in the PostgreSQL pass of ``make test`` only (marker ``postgres_only``, deselected on
+SQLite): SQLite's in-memory test database (shared cache) refuses a second writer at once
 instead of waiting, which is no picture of production.
 """
 
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from maillage.events import registrations
 from maillage.events.errors import EventError
@@ -19,7 +20,7 @@ from tests.events.factories import EventFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL row locks"),
+    pytest.mark.postgres_only,
 ]
 
 S = RegistrationStatus

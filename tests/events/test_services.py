@@ -31,9 +31,16 @@ def network(animator):
 
 @pytest.fixture
 def sent(monkeypatch):
-    """The messages queued (registration id, kind, key), once the transaction commits."""
+    """The messages queued (registration id, kind, key), once the transaction commits (through
+    ``registrations.notify_event_change``, in batches)."""
+    from maillage.events import tasks
+
     calls = []
-    monkeypatch.setattr(services, "registration_send_task", lambda *args: calls.append(args))
+
+    def many(ids, kind, key):
+        calls.extend((registration_id, kind, key) for registration_id in ids)
+
+    monkeypatch.setattr(tasks, "registration_send_many_task", many)
     return calls
 
 
@@ -156,7 +163,7 @@ def test_publish_then_cancel_tells_the_registered_people_once(
         event = event_cancel(event, by=animator)
         event_cancel(event, by=animator)
     assert event.status == EventStatus.CANCELLED and event.sequence == 1
-    assert sent == [(registration.pk, "cancelled", "event")]
+    assert sent == [(registration.pk, "cancelled", f"event-{event.sequence}")]
     with pytest.raises(EventError):
         event_publish(event, by=animator)
     with pytest.raises(EventError):

@@ -18,24 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from maillage.accounts.permissions import require
-from maillage.directory.models import Network
 from maillage.emails import absolute_url
 from maillage.events import attendance, kiosk, pdf
 from maillage.events.errors import EventError
 from maillage.events.kiosk import VALID_AFTER_END, kiosk_token
 from maillage.events.models import Event, EventSession
-from maillage.events.permissions import can_manage_event
+from maillage.www.events.guards import managed_event
 
 TRAINER = "formateur"
-
-
-def managed_event(request, slug: str, event_slug: str) -> Event:
-    """The event of the URL, in the URL's network (else 404), for those who manage it (else 403)."""
-    network = get_object_or_404(Network, slug=slug)
-    event = get_object_or_404(Event.objects.select_related("network"), network=network, slug=event_slug)
-    require(can_manage_event(request.user, event))
-    return event
 
 
 def _session(event: Event, pk) -> EventSession:

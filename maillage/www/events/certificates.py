@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from maillage.events import attendance, certificates, pdf
 from maillage.events.errors import EventError
 from maillage.events.models import Certificate, CertificateKind, Registration
-from maillage.www.events.attendance import managed_event
+from maillage.www.events.guards import managed_event
 
 
 def _pdf_response(certificate: Certificate, *, download: bool = False) -> HttpResponse:

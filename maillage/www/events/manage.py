@@ -10,18 +10,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maillage.accounts.permissions import can_animate_network, require
-from maillage.directory.models import Network
+from maillage.accounts.permissions import can_animate_network
 from maillage.events import services
 from maillage.events.errors import EventError
-from maillage.events.permissions import can_manage_event
-from maillage.events.selectors import MANAGE_SECTIONS, event_of_network, managed_counts, managed_events, seats
+from maillage.events.selectors import MANAGE_SECTIONS, managed_counts, managed_events, seats
 from maillage.www.events.calendar import url_or_none
+from maillage.www.events.guards import managed_event
 from maillage.www.events.manage_forms import (
     EventForm,
     QuestionFormSet,
@@ -79,16 +77,6 @@ def _part_links(network, event) -> list[tuple[str, str]]:
         (_("Attestations"), url_or_none("events:certificates", network.slug, event.slug)),
     ]
     return [(label, url) for label, url in links if url]
-
-
-def _managed_event(request, slug, event_slug):
-    """The event for its managers; for others a 403 on a network they do not animate, else 404."""
-    network = get_object_or_404(Network, slug=slug)
-    event = event_of_network(network, event_slug)
-    if event is not None and can_manage_event(request.user, event):
-        return network, event
-    require(can_animate_network(request.user, network))
-    raise Http404
 
 
 def _posted_rows(data, prefix: str) -> list[dict]:
@@ -200,7 +188,8 @@ def event_new(request, slug):
 
 @login_required
 def event_edit(request, slug, event_slug):
-    network, event = _managed_event(request, slug, event_slug)
+    event = managed_event(request, slug, event_slug)
+    network = event.network
     forms = _forms(request, network, event=event)
     if request.method == "POST" and _save(request, network, forms, event=event) is not None:
         messages.success(request, _("Événement enregistré."))
@@ -211,7 +200,8 @@ def event_edit(request, slug, event_slug):
 @require_POST
 @login_required
 def event_publish(request, slug, event_slug):
-    network, event = _managed_event(request, slug, event_slug)
+    event = managed_event(request, slug, event_slug)
+    network = event.network
     try:
         services.event_publish(event, by=request.user)
     except EventError as error:
@@ -225,7 +215,8 @@ def event_publish(request, slug, event_slug):
 @login_required
 def event_cancel(request, slug, event_slug):
     """Without ``confirme``, the page that says who will be told; with it, the cancellation."""
-    network, event = _managed_event(request, slug, event_slug)
+    event = managed_event(request, slug, event_slug)
+    network = event.network
     if request.POST.get("confirme") != "1":
         active = event.registrations.active().count()
         return render(

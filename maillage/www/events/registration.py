@@ -24,12 +24,12 @@ from django.utils.translation import ngettext
 
 from maillage import downloads
 from maillage.accounts import throttling
-from maillage.accounts.permissions import require
-from maillage.directory.models import Network
 from maillage.events import registrations
 from maillage.events.errors import EventError
 from maillage.events.models import Event, EventStatus, Registration, RegistrationStatus
-from maillage.events.permissions import can_manage_event, can_register, can_see_event
+from maillage.events.permissions import can_register, can_see_event
+from maillage.events.selectors import event_location
+from maillage.www.events.guards import managed_event
 from maillage.www.events.registration_forms import (
     AddPersonForm,
     ColleagueFormSet,
@@ -67,9 +67,7 @@ def _event_context(event: Event) -> dict:
         "network": event.network,
         "event_url": registrations.event_path(event),
         "calendar_url": f"/reseaux/{event.network.slug}/agenda/",  # events:calendar (the calendar's part)
-        "location": ", ".join(
-            p for p in (event.venue, event.address, event.commune and event.commune.name) if p
-        ),
+        "location": event_location(event),
         "sessions": list(event.sessions.all()),
     }
 
@@ -260,15 +258,6 @@ def registration(request, token):
 # --- the organiser's list ----------------------------------------------------------------------
 
 
-def _managed_event(request, network_slug, event_slug) -> Event:
-    network = get_object_or_404(Network, slug=network_slug)
-    event = get_object_or_404(
-        Event.objects.select_related("network", "commune"), network=network, slug=event_slug
-    )
-    require(can_manage_event(request.user, event))
-    return event
-
-
 PER_PAGE = 100
 STATUS_ORDER = [S.CONFIRMED, S.OFFERED, S.WAITLISTED, S.PENDING, S.CANCELLED, S.DECLINED]
 
@@ -298,7 +287,7 @@ def _manage_action(request, event) -> str | None:
 
 @login_required
 def registrations_list(request, slug, event_slug):
-    event = _managed_event(request, slug, event_slug)
+    event = managed_event(request, slug, event_slug)
     add_form = AddPersonForm(request.POST if request.POST.get("action") == "add" else None, event=event)
     if request.method == "POST":
         if request.POST.get("action") == "add":
@@ -373,7 +362,7 @@ CSV_HEADER = [
 
 @login_required
 def registrations_csv(request, slug, event_slug):
-    event = _managed_event(request, slug, event_slug)
+    event = managed_event(request, slug, event_slug)
     questions = list(event.questions.all())
     rows = event.registrations.select_related("establishment").order_by("priority", "queued_at", "pk")
     body = downloads.csv_bytes(
