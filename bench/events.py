@@ -229,6 +229,20 @@ def _child(env: dict, *args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _feed(workdir: Path) -> dict:
+    """``bench/events_feed.py`` in its own process, on its own SQLite data dir under this run's
+    (with ``--postgres`` too: the feed is read, not raced): the network's feed of 2,000 events,
+    its last line's JSON."""
+    script = Path(__file__).with_name("events_feed.py")
+    done = subprocess.run(
+        [sys.executable, str(script), "--workdir", str(workdir)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true", help="print the detailed report as JSON")
@@ -277,6 +291,8 @@ def main() -> None:
         held = confirmed + counts["counts"].get("offered", 0)
         say("reminder tick")
         tick = _child(env, "reminders", str(args.reminders))
+        say("feed of 2,000 events (bench/events_feed.py)")
+        feed = _feed(workdir / "feed")
     registration = {
         "clients": args.clients,
         "seats": args.seats,
@@ -301,11 +317,16 @@ def main() -> None:
             "double_booked": counts["double_booked"],
         },
         "reminder_tick": tick,
+        "feed": feed,
         "load_average": os.getloadavg(),
     }
     if args.json:
         print(json.dumps(report, indent=2))
-    print(json.dumps({"registration": registration, "feed_ms": None, "reminder_tick_s": tick["seconds"]}))
+    print(
+        json.dumps(
+            {"registration": registration, "feed_ms": feed["feed_ms"], "reminder_tick_s": tick["seconds"]}
+        )
+    )
 
 
 if __name__ == "__main__":
