@@ -114,6 +114,20 @@ class CompanyPickerField(forms.CharField):
         return siret_of_named(text, network=self.network) if text else ""
 
 
+def account_company(user) -> str:
+    """The company picker's text for the one company ``user`` acts for (« name — commune —
+    SIRET », as its options read), to prefill a form; "" for a visitor or someone acting for
+    several (they choose)."""
+    if not user.is_authenticated:
+        return ""
+    links = list(user.establishment_links.select_related("establishment__commune")[:2])
+    if len(links) != 1:
+        return ""
+    establishment = links[0].establishment
+    place = establishment.commune.name if establishment.commune_id else establishment.city
+    return f"{establishment.display_name} — {place} — {establishment.siret}"  # SIRET last: unambiguous
+
+
 def _described(establishment) -> str:
     """« Tôlerie Kieffer, Haguenau : 123 456 789 00012 »: how two namesakes are told apart."""
     place = establishment.commune.name if establishment.commune else establishment.city

@@ -37,7 +37,7 @@ from maillage.www.events.registration_forms import (
     PersonForm,
     RegistrationForm,
 )
-from maillage.www.forms import attach_error
+from maillage.www.forms import account_company, attach_error
 from maillage.www.pagination import paginate
 
 # The result page's ``?r=``: the registrations just made, signed (nobody lists others' by id)
@@ -79,11 +79,9 @@ def _initial(user) -> dict:
     if not user.is_authenticated:
         return {}
     initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
-    links = list(user.establishment_links.select_related("establishment__commune")[:2])
-    if len(links) == 1:  # the picker's option, SIRET last: unambiguous
-        e = links[0].establishment
-        place = e.commune.name if e.commune_id else e.city
-        initial["company"] = f"{e.display_name} — {place} — {e.siret}"
+    company = account_company(user)
+    if company:
+        initial["company"] = company
     return initial
 
 

@@ -9,7 +9,7 @@ from maillage.accounts import throttling
 from maillage.accounts.errors import AccountError
 from maillage.accounts.services import join_request_create
 from maillage.directory.models import Network
-from maillage.www.forms import attach_error
+from maillage.www.forms import account_company, attach_error
 from maillage.www.join.forms import JoinForm
 
 
@@ -17,11 +17,9 @@ def _initial(user) -> dict:
     if not user.is_authenticated:
         return {}
     initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
-    links = list(user.establishment_links.select_related("establishment__commune")[:2])
-    if len(links) == 1:  # the picker's option, SIRET last: unambiguous
-        e = links[0].establishment
-        place = e.commune.name if e.commune_id else e.city
-        initial["siret"] = f"{e.display_name} — {place} — {e.siret}"
+    company = account_company(user)
+    if company:
+        initial["siret"] = company
     return initial
 
 
