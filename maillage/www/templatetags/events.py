@@ -6,6 +6,8 @@
                                « … 9 h 00 – mercredi 16 septembre 2026, 17 h 00 ».
 ``{{ event|when }}``           an event in one line: its span on one day, else « du mardi 15
                                septembre 2026 au mardi 22 septembre 2026 ».
+``{{ dt|half_day }}``          « matin » before noon (Paris), else « après-midi ».
+``{{ value|hours }}``          « 3,5 h », « 14 h ».
 """
 
 from __future__ import annotations
@@ -58,3 +60,17 @@ def when(event):
     if start.date() == end.date():
         return span(event)
     return _("du %(first)s au %(last)s") % {"first": long_day(start), "last": long_day(end)}
+
+
+@register.filter
+def half_day(value):
+    if not value:
+        return ""
+    return _("matin") if value.astimezone(PARIS).hour < 12 else _("après-midi")
+
+
+@register.filter
+def hours(value):
+    if value is None or value == "":
+        return ""
+    return f"{typography.number(value, decimals=2)} h"
