@@ -11,11 +11,9 @@ business corner and the members' evening, the second waits for a seat at the vis
 The people are fictitious, and so are their companies: only fictitious members register (the
 demo puts no word in a real company's mouth). Nothing is e-mailed.
 
-The events, the attendance and the certificates are written by their services
-(``services.event_create``, ``attendance.sign`` / ``check_in`` / ``trainer_sign``,
-``certificates.issue_bulk``); the registrations through the model, in this one module:
-``registrations.register`` queues the e-mails of each registration (confirmation with its
-``.ics``), which ``make demo``'s queue consumer would print 81 times for fictitious people.
+Everything is written by the services (``services.event_create``, ``registrations.register``
+at the time each person registered, without e-mail, ``attendance.sign`` / ``check_in`` /
+``trainer_sign``, ``certificates.issue_bulk``).
 Each event is written once (looked up by its title and start): a rerun writes nothing.
 """
 
@@ -23,7 +21,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import secrets
 import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,6 +33,7 @@ from maillage.directory.models import Establishment, Network
 from maillage.directory.selectors import network_territory_communes
 from maillage.events import attendance as attendance_services
 from maillage.events import certificates as certificate_services
+from maillage.events import registrations
 from maillage.events.models import (
     Audience,
     Event,
@@ -270,21 +268,17 @@ def _registrations(event, spec, people, offset, accounts) -> list[Registration]:
             confirmed = [(company, None, user), *confirmed[:-1]]
         else:
             waiting = [*waiting[:-1], (company, None, user)]
-    slots, rows = confirmed + waiting, []
-    for rank, (company, person, user) in enumerate(slots):
-        status = RegistrationStatus.CONFIRMED if rank < spec.registered else RegistrationStatus.WAITLISTED
-        queued = opened + datetime.timedelta(hours=7 * rank + 3)
+    written = []
+    for rank, (company, person, user) in enumerate(confirmed + waiting):
         first, last, job = person if person else (user.first_name, user.last_name, "")
-        rows.append(
-            Registration(
-                event=event, establishment=company, user=user, first_name=first, last_name=last,
-                email=(user.email if user else _email(person, company)).lower(), job_title=job,
-                status=status, priority=0, queued_at=queued,
-                confirmed_at=queued if status == RegistrationStatus.CONFIRMED else None,
-                token=secrets.token_urlsafe(32),
+        written.append(
+            registrations.register(
+                event, first_name=first, last_name=last, job_title=job, establishment=company, user=user,
+                email=(user.email if user else _email(person, company)), by_organiser=True, notify=False,
+                now=opened + datetime.timedelta(hours=7 * rank + 3),
             )
         )  # fmt: skip
-    return Registration.objects.bulk_create(rows)
+    return written
 
 
 def _attendance(event, registrations, animator, now) -> tuple[int, int]:

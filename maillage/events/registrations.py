@@ -356,11 +356,13 @@ def register(
     job_title: str = "",
     registered_by=None,
     by_organiser: bool = False,
+    notify: bool = True,
     now: datetime | None = None,
 ) -> Registration:
     """Register one person to ``event``. ``by_organiser``: added by hand from the back-office
     (invitation-only events are filled this way): the window, the validation step and the
-    per-company cap are the organiser's call; the seats are not."""
+    per-company cap are the organiser's call; the seats are not. ``notify=False`` sends the
+    person nothing (the demo's fictitious people, a past season written afterwards)."""
     first_name, last_name, email = _clean_person(first_name, last_name, email)
     kept_answers = _clean_answers(event, answers)
     with transaction.atomic():
@@ -402,7 +404,8 @@ def register(
             registration.save()
         except IntegrityError:
             raise _already(email) from None  # the same address, registered by a concurrent request
-        _queue(registration, _message_for(registration.status))
+        if notify:
+            _queue(registration, _message_for(registration.status))
     return registration
 
 

@@ -363,3 +363,10 @@ def test_a_registration_is_linked_to_the_networks_contact_of_that_address_and_co
         first, first_name="Claire", last_name="Muller", email="c.muller@usine.example"
     )
     assert moved.contact == colleague
+
+
+def test_notify_false_registers_and_sends_nothing(sent):
+    event = EventFactory(capacity=1)
+    first = _register(event, 1, notify=False)
+    second = _register(event, 2, notify=False)
+    assert (first.status, second.status) == (S.CONFIRMED, S.WAITLISTED) and sent == []
