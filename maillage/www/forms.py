@@ -114,18 +114,21 @@ class CompanyPickerField(forms.CharField):
         return siret_of_named(text, network=self.network) if text else ""
 
 
-def account_company(user) -> str:
-    """The company picker's text for the one company ``user`` acts for (« name — commune —
-    SIRET », as its options read), to prefill a form; "" for a visitor or someone acting for
-    several (they choose)."""
+def account_prefill(user, *, company_field: str) -> dict:
+    """What a signed-in person's account prefills in a form about them and their company (name,
+    address, and under ``company_field`` the picker's « name — commune — SIRET » of the one
+    company they act for); nothing for a visitor, no company for someone acting for several."""
     if not user.is_authenticated:
-        return ""
+        return {}
+    initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
     links = list(user.establishment_links.select_related("establishment__commune")[:2])
-    if len(links) != 1:
-        return ""
-    establishment = links[0].establishment
-    place = establishment.commune.name if establishment.commune_id else establishment.city
-    return f"{establishment.display_name} — {place} — {establishment.siret}"  # SIRET last: unambiguous
+    if len(links) == 1:
+        establishment = links[0].establishment
+        place = establishment.commune.name if establishment.commune_id else establishment.city
+        initial[company_field] = (
+            f"{establishment.display_name} — {place} — {establishment.siret}"  # SIRET last
+        )
+    return initial
 
 
 def _described(establishment) -> str:

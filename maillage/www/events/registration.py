@@ -37,7 +37,7 @@ from maillage.www.events.registration_forms import (
     PersonForm,
     RegistrationForm,
 )
-from maillage.www.forms import account_company, attach_error
+from maillage.www.forms import account_prefill, attach_error
 from maillage.www.pagination import paginate
 
 # The result page's ``?r=``: the registrations just made, signed (nobody lists others' by id)
@@ -73,16 +73,6 @@ def _event_context(event: Event) -> dict:
 
 
 # --- the public form ---------------------------------------------------------------------------
-
-
-def _initial(user) -> dict:
-    if not user.is_authenticated:
-        return {}
-    initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
-    company = account_company(user)
-    if company:
-        initial["company"] = company
-    return initial
 
 
 def _register_all(request, event, form, colleagues) -> list[Registration] | None:
@@ -152,7 +142,11 @@ def register(request, slug, event_slug):
     if request.method == "POST" and (not allowed or closed):
         raise PermissionDenied
     post = request.POST if request.method == "POST" else None
-    form = RegistrationForm(post, initial=_initial(request.user) if post is None else {}, event=event)
+    form = RegistrationForm(
+        post,
+        initial=account_prefill(request.user, company_field="company") if post is None else {},
+        event=event,
+    )
     asked = post is not None or request.GET.get("collegues") == "1"
     colleagues = (ColleagueFormSet if asked else NoColleagueFormSet)(post, prefix="collegue")
     if post is not None and form.is_spam:

@@ -9,24 +9,16 @@ from maillage.accounts import throttling
 from maillage.accounts.errors import AccountError
 from maillage.accounts.services import join_request_create
 from maillage.directory.models import Network
-from maillage.www.forms import account_company, attach_error
+from maillage.www.forms import account_prefill, attach_error
 from maillage.www.join.forms import JoinForm
-
-
-def _initial(user) -> dict:
-    if not user.is_authenticated:
-        return {}
-    initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
-    company = account_company(user)
-    if company:
-        initial["siret"] = company
-    return initial
 
 
 def join(request, slug):
     network = get_object_or_404(Network, slug=slug)
     form = JoinForm(
-        request.POST if request.method == "POST" else None, initial=_initial(request.user), network=network
+        request.POST if request.method == "POST" else None,
+        initial=account_prefill(request.user, company_field="siret"),
+        network=network,
     )
     if request.method == "POST":
         if form.is_spam:
