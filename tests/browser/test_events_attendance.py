@@ -117,6 +117,7 @@ def test_phone_check_in_then_signature_with_the_mouse(page, axe):
     # The trainer signs last.
     page.get_by_role("link", name="Signature du formateur").click()
     expect(page.get_by_label("Nom du formateur")).to_have_value("Claire Martin")
+    expect(page.get_by_role("button", name="Valider ma signature")).to_be_disabled()  # the pad is ready
     area = page.locator("canvas").bounding_box()
     page.mouse.move(area["x"] + 20, area["y"] + 40)
     page.mouse.down()

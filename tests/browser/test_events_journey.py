@@ -40,6 +40,7 @@ def _feed_states(user) -> dict[str, str]:
 
 
 def _draw(page):
+    expect(page.get_by_role("button", name="Valider ma signature")).to_be_disabled()  # the pad is ready
     area = page.locator("canvas").bounding_box()
     page.mouse.move(area["x"] + 30, area["y"] + 60)
     page.mouse.down()
